@@ -1,0 +1,247 @@
+package storage
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+)
+
+// Sentinel errors. Every error the service returns wraps one of these (test
+// with errors.Is) inside an *Error whose text tells a person what to do.
+var (
+	ErrNotFound           = errors.New("not found")
+	ErrBucketNotFound     = fmt.Errorf("bucket %w", ErrNotFound)
+	ErrAccessDenied       = errors.New("access denied")
+	ErrBucketNotEmpty     = errors.New("bucket not empty")
+	ErrBucketExists       = errors.New("bucket already exists")
+	ErrInvalidName        = errors.New("invalid name")
+	ErrInvalidArgument    = errors.New("invalid argument")
+	ErrACLNotSupported    = errors.New("ACLs not supported")
+	ErrNotImplemented     = errors.New("not implemented by this service")
+	ErrPreconditionFailed = errors.New("precondition failed")
+	ErrInvalidAccessKey   = errors.New("invalid access key")
+	ErrSignatureMismatch  = errors.New("signature mismatch")
+	ErrClockSkew          = errors.New("clock skew")
+	ErrEndpoint           = errors.New("endpoint unreachable")
+	ErrTLS                = errors.New("TLS problem")
+	ErrProtocol           = errors.New("unexpected server behaviour")
+	ErrConflict           = errors.New("conflict")
+	ErrTooLarge           = errors.New("too large")
+)
+
+// Error is the typed error of the storage service. Error() is a sentence a
+// person can act on; errors.Is matches both Kind (a sentinel above) and the
+// underlying cause, so a user's cancel still reads as context.Canceled.
+type Error struct {
+	Op     string // what was being done, e.g. "delete object"
+	Bucket string
+	Key    string
+	Code   string // the S3 error code, when the server sent one
+	Kind   error  // one of the sentinels above
+	Msg    string // the human sentence
+	Err    error  // the cause
+}
+
+func (e *Error) Error() string {
+	if e.Msg != "" {
+		return e.Msg
+	}
+	if e.Kind != nil {
+		return e.Op + ": " + e.Kind.Error()
+	}
+	return e.Op + ": " + fmt.Sprint(e.Err)
+}
+
+// Unwrap exposes both the sentinel kind and the cause.
+func (e *Error) Unwrap() []error {
+	var out []error
+	if e.Kind != nil {
+		out = append(out, e.Kind)
+	}
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	return out
+}
+
+// what names the thing an operation touched, for messages.
+func what(bucket, key string) string {
+	switch {
+	case bucket == "":
+		return "the service"
+	case key == "":
+		return fmt.Sprintf("bucket %q", bucket)
+	default:
+		return fmt.Sprintf("%q in bucket %q", key, bucket)
+	}
+}
+
+// mapErr turns an SDK or network error into an *Error with a sentinel kind
+// and a plain-words message. It returns nil for nil, and keeps context
+// cancellation recognisable.
+func mapErr(op, bucket, key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var already *Error
+	if errors.As(err, &already) {
+		return err
+	}
+	e := &Error{Op: op, Bucket: bucket, Key: key, Err: err}
+	if errors.Is(err, context.Canceled) {
+		e.Msg = op + ": cancelled"
+		return e
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		e.Kind = ErrEndpoint
+		e.Msg = op + ": the service did not answer in time; check the endpoint and your network"
+		return e
+	}
+
+	status := 0
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		e.Code = api.ErrorCode()
+	}
+	target := what(bucket, key)
+	switch e.Code {
+	case "NoSuchBucket":
+		e.Kind, e.Msg = ErrBucketNotFound, fmt.Sprintf("%s: bucket %q does not exist; refresh the bucket list", op, bucket)
+	case "NoSuchKey", "NoSuchVersion":
+		e.Kind, e.Msg = ErrNotFound, fmt.Sprintf("%s: %s does not exist (it may have been deleted or renamed); refresh the folder", op, target)
+	case "NoSuchUpload":
+		e.Kind, e.Msg = ErrNotFound, fmt.Sprintf("%s: the multipart upload of %s no longer exists; it was completed or aborted", op, target)
+	case "NoSuchBucketPolicy":
+		e.Kind, e.Msg = ErrNotFound, fmt.Sprintf("%s: bucket %q has no bucket policy", op, bucket)
+	case "AccessDenied", "Forbidden", "AllAccessDisabled":
+		e.Kind, e.Msg = ErrAccessDenied, fmt.Sprintf("%s: access to %s was denied; ask the account owner for permission or use another profile", op, target)
+	case "BucketNotEmpty":
+		e.Kind, e.Msg = ErrBucketNotEmpty, fmt.Sprintf("%s: bucket %q is not empty; empty it first or delete it with \"force\"", op, bucket)
+	case "BucketAlreadyExists":
+		e.Kind, e.Msg = ErrBucketExists, fmt.Sprintf("%s: the name %q is taken by another account; bucket names are global, choose another", op, bucket)
+	case "BucketAlreadyOwnedByYou":
+		e.Kind, e.Msg = ErrBucketExists, fmt.Sprintf("%s: you already own a bucket named %q", op, bucket)
+	case "InvalidBucketName":
+		e.Kind, e.Msg = ErrInvalidName, fmt.Sprintf("%s: the service refused the bucket name %q; use 3-63 lower-case letters, digits, dots and hyphens", op, bucket)
+	case "KeyTooLongError":
+		e.Kind, e.Msg = ErrInvalidName, fmt.Sprintf("%s: the key is longer than the service allows (1024 bytes)", op)
+	case "AccessControlListNotSupported":
+		e.Kind, e.Msg = ErrACLNotSupported, fmt.Sprintf("%s: bucket %q does not accept ACLs (its object ownership is \"bucket owner enforced\"); use a bucket policy or a presigned link instead", op, bucket)
+	case "NotImplemented", "XNotImplemented":
+		e.Kind, e.Msg = ErrNotImplemented, fmt.Sprintf("%s: this S3 service does not implement that operation", op)
+	case "PreconditionFailed":
+		e.Kind, e.Msg = ErrPreconditionFailed, fmt.Sprintf("%s: %s changed or already exists; nothing was overwritten", op, target)
+	case "ConditionalRequestConflict", "OperationAborted":
+		e.Kind, e.Msg = ErrConflict, fmt.Sprintf("%s: another change to %s happened at the same time; try again", op, target)
+	case "InvalidAccessKeyId":
+		e.Kind, e.Msg = ErrInvalidAccessKey, op+": the service does not know this access key ID; check the key in the profile"
+	case "SignatureDoesNotMatch":
+		e.Kind, e.Msg = ErrSignatureMismatch, op+": the secret access key is wrong (the request signature did not match); check the secret in the profile"
+	case "RequestTimeTooSkewed":
+		e.Kind, e.Msg = ErrClockSkew, op+": this computer's clock differs too much from the server's; set the clock automatically and try again"
+	case "EntityTooLarge":
+		e.Kind, e.Msg = ErrTooLarge, fmt.Sprintf("%s: %s is larger than the service allows in one request", op, target)
+	case "InvalidArgument", "InvalidRequest", "InvalidPart", "InvalidPartOrder", "EntityTooSmall", "MalformedXML", "MalformedPolicy", "InvalidRange":
+		e.Kind, e.Msg = ErrInvalidArgument, fmt.Sprintf("%s: the service refused the request for %s: %s", op, target, scrub(apiMessage(api)))
+	}
+	if e.Kind != nil {
+		return e
+	}
+	// HEAD responses carry no body, so only the status is known.
+	switch status {
+	case http.StatusNotFound:
+		if key == "" && bucket != "" {
+			e.Kind, e.Msg = ErrBucketNotFound, fmt.Sprintf("%s: bucket %q does not exist; refresh the bucket list", op, bucket)
+		} else {
+			e.Kind, e.Msg = ErrNotFound, fmt.Sprintf("%s: %s does not exist; refresh the folder", op, target)
+		}
+		return e
+	case http.StatusForbidden:
+		e.Kind, e.Msg = ErrAccessDenied, fmt.Sprintf("%s: access to %s was denied; check the profile's keys and permissions", op, target)
+		return e
+	case http.StatusPreconditionFailed:
+		e.Kind, e.Msg = ErrPreconditionFailed, fmt.Sprintf("%s: %s changed or already exists; nothing was overwritten", op, target)
+		return e
+	case http.StatusNotImplemented:
+		e.Kind, e.Msg = ErrNotImplemented, fmt.Sprintf("%s: this S3 service does not implement that operation", op)
+		return e
+	}
+
+	// Below HTTP: TLS and network problems.
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var recErr tls.RecordHeaderError
+	switch {
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		e.Kind, e.Msg = ErrTLS, op+": the server's TLS certificate is not trusted ("+scrub(rootMsg(err))+"); check the endpoint's host name, or add its CA to AWS_CA_BUNDLE"
+		return e
+	case errors.As(err, &recErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		e.Kind, e.Msg = ErrTLS, op+": the endpoint speaks plain HTTP, not HTTPS (or the reverse); fix the http:// or https:// in the endpoint"
+		return e
+	case strings.Contains(err.Error(), "tls:"):
+		e.Kind, e.Msg = ErrTLS, op+": the TLS handshake failed ("+scrub(rootMsg(err))+"); check the endpoint's scheme and port"
+		return e
+	}
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &dnsErr):
+		e.Kind, e.Msg = ErrEndpoint, fmt.Sprintf("%s: the host %q could not be found; check the endpoint and your network", op, dnsErr.Name)
+		return e
+	case errors.As(err, &opErr):
+		e.Kind, e.Msg = ErrEndpoint, op+": could not reach the endpoint ("+scrub(rootMsg(err))+"); check the address and port, and that the service is running"
+		return e
+	case strings.Contains(err.Error(), "connection reset"), strings.Contains(err.Error(), "EOF"):
+		e.Kind, e.Msg = ErrEndpoint, op+": the connection to the service was lost; try again"
+		return e
+	}
+	if status != 0 {
+		e.Kind = ErrProtocol
+		e.Msg = fmt.Sprintf("%s: the service answered HTTP %d for %s%s", op, status, target, codeSuffix(e.Code, api))
+		return e
+	}
+	e.Kind = ErrProtocol
+	e.Msg = op + ": " + scrub(rootMsg(err))
+	return e
+}
+
+func apiMessage(api smithy.APIError) string {
+	if api == nil {
+		return ""
+	}
+	if m := api.ErrorMessage(); m != "" {
+		return m
+	}
+	return api.ErrorCode()
+}
+
+func codeSuffix(code string, api smithy.APIError) string {
+	if code == "" {
+		return ""
+	}
+	return " (" + code + ": " + scrub(apiMessage(api)) + ")"
+}
+
+// rootMsg is the innermost error's text, without the SDK's operation chain.
+func rootMsg(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
+}
