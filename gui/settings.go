@@ -1,0 +1,370 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Conflict policies for transfers whose target already exists.
+const (
+	ConflictAsk       = "ask"
+	ConflictOverwrite = "overwrite"
+	ConflictSkip      = "skip"
+	ConflictKeepBoth  = "keep-both"
+)
+
+// Appearance choices.
+const (
+	ThemeSystem = "system"
+	ThemeLight  = "light"
+	ThemeDark   = "dark"
+)
+
+// Checksum compatibility per profile: follow the provider preset, or force.
+const (
+	CompatPreset = "preset"
+	CompatOn     = "on"
+	CompatOff    = "off"
+)
+
+const minPartSizeMiB = 5
+
+// Settings are the user's preferences, stored with Fyne preferences.
+type Settings struct {
+	Concurrency    int               // parts or files in flight at once
+	PartSizeMiB    int               // multipart part size
+	BandwidthMiBps int               // upload+download limit, 0 = none
+	Conflict       string            // default conflict policy
+	PresignExpiry  time.Duration     // default expiry of presigned links
+	ConfirmDelete  bool              // confirm before deleting objects (folders and buckets always ask)
+	ShowHidden     bool              // show keys whose name starts with "."
+	Theme          string            // system, light or dark
+	Compatibility  map[string]string // profile name -> CompatPreset, CompatOn or CompatOff
+}
+
+// DefaultSettings are used for anything the user has not set.
+func DefaultSettings() Settings {
+	return Settings{
+		Concurrency:    8,
+		PartSizeMiB:    16,
+		Conflict:       ConflictAsk,
+		PresignExpiry:  time.Hour,
+		ConfirmDelete:  true,
+		Theme:          ThemeSystem,
+		Compatibility:  map[string]string{},
+		BandwidthMiBps: 0,
+	}
+}
+
+// Validate reports the first value that cannot be used, in plain words.
+func (s Settings) Validate() error {
+	var errs []error
+	if s.Concurrency < 1 || s.Concurrency > 64 {
+		errs = append(errs, fmt.Errorf("concurrency must be between 1 and 64 (got %d)", s.Concurrency))
+	}
+	if s.PartSizeMiB < minPartSizeMiB || s.PartSizeMiB > 5*1024 {
+		errs = append(errs, fmt.Errorf("part size must be between %d MiB (the S3 minimum) and 5120 MiB (got %d)", minPartSizeMiB, s.PartSizeMiB))
+	}
+	if s.BandwidthMiBps < 0 {
+		errs = append(errs, fmt.Errorf("bandwidth limit cannot be negative; use 0 for no limit"))
+	}
+	switch s.Conflict {
+	case ConflictAsk, ConflictOverwrite, ConflictSkip, ConflictKeepBoth:
+	default:
+		errs = append(errs, fmt.Errorf("unknown conflict policy %q", s.Conflict))
+	}
+	if s.PresignExpiry <= 0 || s.PresignExpiry > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("link expiry must be more than 0 and at most 7 days"))
+	}
+	switch s.Theme {
+	case ThemeSystem, ThemeLight, ThemeDark:
+	default:
+		errs = append(errs, fmt.Errorf("unknown theme %q", s.Theme))
+	}
+	for p, v := range s.Compatibility {
+		switch v {
+		case CompatPreset, CompatOn, CompatOff:
+		default:
+			errs = append(errs, fmt.Errorf("profile %q: unknown checksum mode %q", p, v))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CompatibilityFor tells whether a profile's checksum mode is overridden:
+// ok is false when the preset's choice stands.
+func (s Settings) CompatibilityFor(profile string) (on, ok bool) {
+	switch s.Compatibility[profile] {
+	case CompatOn:
+		return true, true
+	case CompatOff:
+		return false, true
+	}
+	return false, false
+}
+
+// LoadSettings reads the settings, falling back to the defaults.
+func LoadSettings(p fyne.Preferences) Settings {
+	d := DefaultSettings()
+	s := Settings{
+		Concurrency:    p.IntWithFallback("transfer.concurrency", d.Concurrency),
+		PartSizeMiB:    p.IntWithFallback("transfer.partSizeMiB", d.PartSizeMiB),
+		BandwidthMiBps: p.IntWithFallback("transfer.bandwidthMiBps", d.BandwidthMiBps),
+		Conflict:       p.StringWithFallback("transfer.conflict", d.Conflict),
+		PresignExpiry:  time.Duration(p.IntWithFallback("share.expirySeconds", int(d.PresignExpiry/time.Second))) * time.Second,
+		ConfirmDelete:  p.BoolWithFallback("behaviour.confirmDelete", d.ConfirmDelete),
+		ShowHidden:     p.BoolWithFallback("behaviour.showHidden", d.ShowHidden),
+		Theme:          p.StringWithFallback("appearance.theme", d.Theme),
+		Compatibility:  map[string]string{},
+	}
+	for _, kv := range p.StringList("compat.profiles") {
+		name, mode, ok := strings.Cut(kv, "\x00")
+		if ok && name != "" {
+			s.Compatibility[name] = mode
+		}
+	}
+	return s
+}
+
+// Save validates and stores the settings; nothing is stored when a value is
+// invalid.
+func (s Settings) Save(p fyne.Preferences) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	p.SetInt("transfer.concurrency", s.Concurrency)
+	p.SetInt("transfer.partSizeMiB", s.PartSizeMiB)
+	p.SetInt("transfer.bandwidthMiBps", s.BandwidthMiBps)
+	p.SetString("transfer.conflict", s.Conflict)
+	p.SetInt("share.expirySeconds", int(s.PresignExpiry/time.Second))
+	p.SetBool("behaviour.confirmDelete", s.ConfirmDelete)
+	p.SetBool("behaviour.showHidden", s.ShowHidden)
+	p.SetString("appearance.theme", s.Theme)
+	var kvs []string
+	for name, mode := range s.Compatibility {
+		if mode != CompatPreset {
+			kvs = append(kvs, name+"\x00"+mode)
+		}
+	}
+	p.SetStringList("compat.profiles", kvs)
+	return nil
+}
+
+// ApplyTheme makes the app follow the system theme or force a variant.
+func ApplyTheme(a fyne.App, choice string) {
+	switch choice {
+	case ThemeLight:
+		a.Settings().SetTheme(forcedVariant{theme.DefaultTheme(), theme.VariantLight})
+	case ThemeDark:
+		a.Settings().SetTheme(forcedVariant{theme.DefaultTheme(), theme.VariantDark})
+	default:
+		a.Settings().SetTheme(theme.DefaultTheme())
+	}
+}
+
+// forcedVariant is the default theme pinned to light or dark.
+type forcedVariant struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (f forcedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return f.Theme.Color(n, f.variant)
+}
+
+var conflictLabels = map[string]string{
+	ConflictAsk:       "Ask each time",
+	ConflictOverwrite: "Overwrite",
+	ConflictSkip:      "Skip",
+	ConflictKeepBoth:  "Keep both",
+}
+
+var expiryChoices = []struct {
+	label string
+	d     time.Duration
+}{
+	{"1 hour", time.Hour}, {"1 day", 24 * time.Hour}, {"7 days", 7 * 24 * time.Hour},
+}
+
+var themeLabels = map[string]string{ThemeSystem: "Follow the system", ThemeLight: "Light", ThemeDark: "Dark"}
+
+var compatLabels = map[string]string{CompatPreset: "As the provider preset", CompatOn: "Only when required (compatible)", CompatOff: "Always (AWS default)"}
+
+// SettingsView is the Settings window's content.
+type SettingsView struct {
+	prefs   fyne.Preferences
+	onSaved func(Settings)
+
+	concurrency *widget.Entry
+	partSize    *widget.Entry
+	bandwidth   *widget.Entry
+	conflict    *widget.Select
+	expiry      *widget.Select
+	confirm     *widget.Check
+	hidden      *widget.Check
+	themeChoice *widget.RadioGroup
+	compat      map[string]*widget.Select
+	message     *widget.Label
+	save        *widget.Button
+	content     fyne.CanvasObject
+}
+
+// NewSettingsView builds the settings form from the stored preferences.
+// profiles are the names whose checksum mode can be overridden; onSaved runs
+// after a successful save.
+func NewSettingsView(prefs fyne.Preferences, profiles []string, onSaved func(Settings)) *SettingsView {
+	s := LoadSettings(prefs)
+	v := &SettingsView{prefs: prefs, onSaved: onSaved, compat: map[string]*widget.Select{}}
+	v.concurrency = widget.NewEntry()
+	v.concurrency.SetText(strconv.Itoa(s.Concurrency))
+	v.partSize = widget.NewEntry()
+	v.partSize.SetText(strconv.Itoa(s.PartSizeMiB))
+	v.bandwidth = widget.NewEntry()
+	v.bandwidth.SetText(strconv.Itoa(s.BandwidthMiBps))
+	v.conflict = widget.NewSelect(labelsOf(conflictLabels, ConflictAsk, ConflictOverwrite, ConflictSkip, ConflictKeepBoth), nil)
+	v.conflict.SetSelected(conflictLabels[s.Conflict])
+	var expLabels []string
+	for _, c := range expiryChoices {
+		expLabels = append(expLabels, c.label)
+	}
+	v.expiry = widget.NewSelect(expLabels, nil)
+	v.expiry.SetSelected(expiryLabel(s.PresignExpiry))
+	v.confirm = widget.NewCheck("Confirm before deleting objects (folders and buckets always ask)", nil)
+	v.confirm.SetChecked(s.ConfirmDelete)
+	v.hidden = widget.NewCheck("Show hidden keys (names starting with \".\")", nil)
+	v.hidden.SetChecked(s.ShowHidden)
+	v.themeChoice = widget.NewRadioGroup(labelsOf(themeLabels, ThemeSystem, ThemeLight, ThemeDark), nil)
+	v.themeChoice.Horizontal = true
+	v.themeChoice.SetSelected(themeLabels[s.Theme])
+	v.message = widget.NewLabel("")
+	v.message.Wrapping = fyne.TextWrapWord
+	v.message.Importance = widget.DangerImportance
+	v.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), v.Save)
+	v.save.Importance = widget.HighImportance
+
+	transfers := widget.NewForm(
+		widget.NewFormItem("Concurrency", v.concurrency),
+		widget.NewFormItem("Part size (MiB)", v.partSize),
+		widget.NewFormItem("Bandwidth limit (MiB/s, 0 = none)", v.bandwidth),
+		widget.NewFormItem("When a file exists", v.conflict),
+	)
+	sharing := widget.NewForm(widget.NewFormItem("Default link expiry", v.expiry))
+	compatForm := widget.NewForm()
+	for _, p := range profiles {
+		sel := widget.NewSelect(labelsOf(compatLabels, CompatPreset, CompatOn, CompatOff), nil)
+		mode := s.Compatibility[p]
+		if mode == "" {
+			mode = CompatPreset
+		}
+		sel.SetSelected(compatLabels[mode])
+		v.compat[p] = sel
+		compatForm.Append(p, sel)
+	}
+	var compatBody fyne.CanvasObject = compatForm
+	if len(profiles) == 0 {
+		compatBody = widget.NewLabel("No saved profiles yet.")
+	}
+	body := container.NewVBox(
+		widget.NewCard("Transfers", "", transfers),
+		widget.NewCard("Sharing", "", sharing),
+		widget.NewCard("Compatibility", "Checksum mode per profile", compatBody),
+		widget.NewCard("Behaviour", "", container.NewVBox(v.confirm, v.hidden)),
+		widget.NewCard("Appearance", "", v.themeChoice),
+	)
+	v.content = container.NewBorder(nil, container.NewVBox(v.message, container.NewHBox(layout.NewSpacer(), v.save)), nil, nil,
+		container.NewVScroll(body))
+	return v
+}
+
+// CanvasObject is the view's root widget.
+func (v *SettingsView) CanvasObject() fyne.CanvasObject { return v.content }
+
+// Read turns the form into Settings, reporting unparsable numbers.
+func (v *SettingsView) Read() (Settings, error) {
+	s := DefaultSettings()
+	var errs []error
+	num := func(label string, e *widget.Entry) int {
+		n, err := strconv.Atoi(strings.TrimSpace(e.Text))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s must be a whole number (got %q)", label, e.Text))
+		}
+		return n
+	}
+	s.Concurrency = num("concurrency", v.concurrency)
+	s.PartSizeMiB = num("part size", v.partSize)
+	s.BandwidthMiBps = num("bandwidth limit", v.bandwidth)
+	s.Conflict = keyOf(conflictLabels, v.conflict.Selected)
+	for _, c := range expiryChoices {
+		if c.label == v.expiry.Selected {
+			s.PresignExpiry = c.d
+		}
+	}
+	s.ConfirmDelete = v.confirm.Checked
+	s.ShowHidden = v.hidden.Checked
+	s.Theme = keyOf(themeLabels, v.themeChoice.Selected)
+	for p, sel := range v.compat {
+		s.Compatibility[p] = keyOf(compatLabels, sel.Selected)
+	}
+	if len(errs) > 0 {
+		return s, errors.Join(errs...)
+	}
+	return s, s.Validate()
+}
+
+// Save validates the form and stores it; invalid values are shown and
+// nothing is stored.
+func (v *SettingsView) Save() {
+	s, err := v.Read()
+	if err == nil {
+		err = s.Save(v.prefs)
+	}
+	if err != nil {
+		v.message.Importance = widget.DangerImportance
+		v.message.SetText(err.Error())
+		return
+	}
+	v.message.Importance = widget.SuccessImportance
+	v.message.SetText("Settings saved.")
+	if v.onSaved != nil {
+		v.onSaved(s)
+	}
+}
+
+// Message is the validation or confirmation text shown under the form.
+func (v *SettingsView) Message() string { return v.message.Text }
+
+func labelsOf(m map[string]string, keys ...string) []string {
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, m[k])
+	}
+	return out
+}
+
+func keyOf(m map[string]string, label string) string {
+	for k, l := range m {
+		if l == label {
+			return k
+		}
+	}
+	return ""
+}
+
+func expiryLabel(d time.Duration) string {
+	for _, c := range expiryChoices {
+		if c.d == d {
+			return c.label
+		}
+	}
+	return expiryChoices[0].label
+}
