@@ -35,6 +35,8 @@ var (
 	ErrProtocol           = errors.New("unexpected server behaviour")
 	ErrConflict           = errors.New("conflict")
 	ErrTooLarge           = errors.New("too large")
+	ErrUnreadable         = errors.New("unreadable content") // an object whose bytes cannot be decoded as its type claims
+	ErrHeaderMismatch     = errors.New("CSV header differs") // combining CSVs whose headers do not match
 )
 
 // Error is the typed error of the storage service. Error() is a sentence a
