@@ -1,0 +1,287 @@
+// Package ledger records every link the user copies (presigned, public,
+// upload, index page) in a local JSON file, so the Links view can list them
+// with their expiry. The file holds the URLs as copied, which can grant
+// access, so it is written with mode 0600 inside a 0700 directory, and
+// replaced atomically (write a temp file, fsync, rename).
+package ledger
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+)
+
+// FileName is the ledger's file inside the data directory.
+const FileName = "links.json"
+
+// Kind of link, as storage.LinkKind names them.
+type Kind string
+
+// Kinds of link.
+const (
+	Presigned Kind = "presigned"
+	Upload    Kind = "upload"
+	Public    Kind = "public"
+	Website   Kind = "website"
+	IndexPage Kind = "index"
+)
+
+// Link is one copied link.
+type Link struct {
+	ID      string    `json:"id"`
+	Kind    Kind      `json:"kind"`
+	Profile string    `json:"profile,omitempty"`
+	Bucket  string    `json:"bucket"`
+	Key     string    `json:"key"`
+	URL     string    `json:"url"`
+	Created time.Time `json:"created"`
+	// Expires is when the link stops working; zero means it does not expire
+	// (public links work until the object is made private).
+	Expires time.Time `json:"expires,omitzero"`
+	// Why explains an expiry earlier than asked (temporary credentials).
+	Why  string `json:"why,omitempty"`
+	Note string `json:"note,omitempty"`
+}
+
+// State is whether a link still works, as far as the app knows.
+type State int
+
+// States.
+const (
+	Valid     State = iota // before its expiry
+	Expired                // past its expiry
+	Permanent              // no expiry (public links)
+)
+
+func (s State) String() string {
+	switch s {
+	case Valid:
+		return "valid"
+	case Expired:
+		return "expired"
+	}
+	return "no expiry"
+}
+
+// State says whether l still works at now.
+func (l Link) State(now time.Time) State {
+	switch {
+	case l.Expires.IsZero():
+		return Permanent
+	case now.Before(l.Expires):
+		return Valid
+	}
+	return Expired
+}
+
+// Remaining is the time left before l expires (0 when expired or permanent).
+func (l Link) Remaining(now time.Time) time.Duration {
+	if l.State(now) != Valid {
+		return 0
+	}
+	return l.Expires.Sub(now)
+}
+
+// ErrNotFound: no link has that ID.
+var ErrNotFound = errors.New("link not found in the ledger")
+
+// Store is the ledger file. It is safe for concurrent use.
+type Store struct {
+	path string
+	mu   sync.Mutex
+}
+
+// DefaultDir is the app's data directory: os.UserConfigDir()/s3desk.
+func DefaultDir() (string, error) {
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no place for the link ledger: %w", err)
+	}
+	return filepath.Join(d, "s3desk"), nil
+}
+
+// Open uses dir (created with mode 0700 if missing) for the ledger file.
+// A missing file is an empty ledger.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("the link ledger needs a data directory")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("could not create the data directory %s: %w", dir, err)
+	}
+	return &Store{path: filepath.Join(dir, FileName)}, nil
+}
+
+// Path is the ledger file's path.
+func (s *Store) Path() string { return s.path }
+
+// Add records l, filling ID and Created when empty, and returns it.
+func (s *Store) Add(ctx context.Context, l Link) (Link, error) {
+	if err := ctx.Err(); err != nil {
+		return l, err
+	}
+	if l.URL == "" {
+		return l, errors.New("the ledger records links; this one has no URL")
+	}
+	if l.ID == "" {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		l.ID = hex.EncodeToString(b)
+	}
+	if l.Created.IsZero() {
+		l.Created = time.Now()
+	}
+	l.Created, l.Expires = l.Created.UTC(), l.Expires.UTC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all, err := s.read()
+	if err != nil {
+		return l, err
+	}
+	all = append(all, l)
+	return l, s.write(all)
+}
+
+// List returns every link, newest first.
+func (s *Store) List(ctx context.Context) ([]Link, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	all, err := s.read()
+	s.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(all, func(a, b Link) int { return b.Created.Compare(a.Created) })
+	return all, nil
+}
+
+// Get returns the link with id.
+func (s *Store) Get(ctx context.Context, id string) (Link, error) {
+	all, err := s.List(ctx)
+	if err != nil {
+		return Link{}, err
+	}
+	for _, l := range all {
+		if l.ID == id {
+			return l, nil
+		}
+	}
+	return Link{}, fmt.Errorf("%w: %s", ErrNotFound, id)
+}
+
+// SetNote changes a link's note.
+func (s *Store) SetNote(ctx context.Context, id, note string) error {
+	return s.update(ctx, func(all []Link) ([]Link, bool) {
+		for i := range all {
+			if all[i].ID == id {
+				all[i].Note = note
+				return all, true
+			}
+		}
+		return all, false
+	}, id)
+}
+
+// Remove forgets a link. It does not revoke it: a presigned link works until
+// it expires whatever the ledger says.
+func (s *Store) Remove(ctx context.Context, id string) error {
+	return s.update(ctx, func(all []Link) ([]Link, bool) {
+		n := len(all)
+		all = slices.DeleteFunc(all, func(l Link) bool { return l.ID == id })
+		return all, len(all) != n
+	}, id)
+}
+
+// RemoveExpired forgets every expired link and returns how many went.
+func (s *Store) RemoveExpired(ctx context.Context, now time.Time) (int, error) {
+	var gone int
+	err := s.update(ctx, func(all []Link) ([]Link, bool) {
+		n := len(all)
+		all = slices.DeleteFunc(all, func(l Link) bool { return l.State(now) == Expired })
+		gone = n - len(all)
+		return all, true
+	}, "")
+	return gone, err
+}
+
+func (s *Store) update(ctx context.Context, fn func([]Link) ([]Link, bool), id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all, err := s.read()
+	if err != nil {
+		return err
+	}
+	all, found := fn(all)
+	if !found {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	return s.write(all)
+}
+
+type file struct {
+	Version int    `json:"version"`
+	Links   []Link `json:"links"`
+}
+
+func (s *Store) read() ([]Link, error) {
+	b, err := os.ReadFile(s.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("could not read the link ledger %s: %w", s.path, err)
+	}
+	var f file
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("the link ledger %s is damaged (%v); move it aside to start a new one", s.path, err)
+	}
+	return f.Links, nil
+}
+
+func (s *Store) write(all []Link) error {
+	if all == nil {
+		all = []Link{}
+	}
+	b, err := json.MarshalIndent(file{Version: 1, Links: all}, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(s.path)
+	tmp, err := os.CreateTemp(dir, ".links-*.tmp")
+	if err != nil {
+		return fmt.Errorf("could not write the link ledger: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("could not protect the link ledger: %w", err)
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("could not write the link ledger: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("could not write the link ledger: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("could not write the link ledger: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), s.path); err != nil {
+		return fmt.Errorf("could not write the link ledger: %w", err)
+	}
+	return nil
+}
