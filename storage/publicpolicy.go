@@ -1,0 +1,177 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// sharePolicyDoc is a bucket policy read for editing: the top-level fields stay
+// as they were, and each statement is kept byte for byte unless removed.
+type sharePolicyDoc struct {
+	Top       map[string]json.RawMessage
+	Statement []json.RawMessage
+}
+
+// shareParsePolicy reads a bucket policy. An empty text is an empty policy.
+func shareParsePolicy(text string) (sharePolicyDoc, error) {
+	doc := sharePolicyDoc{Top: map[string]json.RawMessage{}}
+	if strings.TrimSpace(text) == "" {
+		return doc, nil
+	}
+	if err := json.Unmarshal([]byte(text), &doc.Top); err != nil {
+		return doc, fmt.Errorf("the bucket policy is not valid JSON: %w", err)
+	}
+	raw := bytes.TrimSpace(doc.Top["Statement"])
+	delete(doc.Top, "Statement")
+	switch {
+	case len(raw) == 0:
+	case raw[0] == '[':
+		if err := json.Unmarshal(raw, &doc.Statement); err != nil {
+			return doc, fmt.Errorf("the bucket policy's statements are not valid: %w", err)
+		}
+	case raw[0] == '{':
+		doc.Statement = []json.RawMessage{raw}
+	default:
+		return doc, errors.New("the bucket policy's Statement is neither an object nor a list")
+	}
+	return doc, nil
+}
+
+// text writes the policy back; Version defaults to 2012-10-17.
+func (d sharePolicyDoc) text() (string, error) {
+	top := map[string]json.RawMessage{}
+	for k, v := range d.Top {
+		top[k] = v
+	}
+	if _, ok := top["Version"]; !ok {
+		top["Version"] = json.RawMessage(`"2012-10-17"`)
+	}
+	st, err := json.Marshal(d.Statement)
+	if err != nil {
+		return "", err
+	}
+	top["Statement"] = st
+	b, err := json.Marshal(top)
+	return string(b), err
+}
+
+// shareStatementSid is the Sid of one raw statement, or "".
+func shareStatementSid(st json.RawMessage) string {
+	var head struct{ Sid string }
+	_ = json.Unmarshal(st, &head)
+	return head.Sid
+}
+
+// shareS3Partition is the ARN partition for a region.
+func shareS3Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// publicStatement grants anonymous s3:GetObject on exactly the key, or on
+// prefix/* for a folder target.
+func (s *Service) publicStatement(bucket, target string) (json.RawMessage, string, error) {
+	sid := PublicSid(bucket, target)
+	res := "arn:" + shareS3Partition(s.awsCfg.Region) + ":s3:::" + bucket + "/" + target
+	if strings.HasSuffix(target, "/") {
+		res += "*"
+	}
+	st := struct {
+		Sid       string
+		Effect    string
+		Principal string
+		Action    string
+		Resource  string
+	}{sid, "Allow", "*", "s3:GetObject", res}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(st); err != nil {
+		return nil, "", err
+	}
+	return json.RawMessage(bytes.TrimSpace(buf.Bytes())), sid, nil
+}
+
+// publicGetPolicy reads the bucket policy; ErrNotFound when there is none.
+func (s *Service) publicGetPolicy(ctx context.Context, bucket string) (sharePolicyDoc, error) {
+	out, err := s.client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
+	if err != nil {
+		return sharePolicyDoc{}, mapErr("read the bucket policy", bucket, "", err)
+	}
+	doc, err := shareParsePolicy(aws.ToString(out.Policy))
+	if err != nil {
+		return doc, &Error{Op: "read the bucket policy", Bucket: bucket, Kind: ErrProtocol,
+			Msg: fmt.Sprintf("the policy of bucket %q could not be read (%v); it was left untouched", bucket, err), Err: err}
+	}
+	return doc, nil
+}
+
+// publicPutPolicy writes doc, or deletes the policy when no statement is left.
+func (s *Service) publicPutPolicy(ctx context.Context, bucket string, doc sharePolicyDoc) error {
+	if len(doc.Statement) == 0 {
+		_, err := s.client.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
+		return mapErr("remove the bucket policy", bucket, "", err)
+	}
+	text, err := doc.text()
+	if err != nil {
+		return &Error{Op: "write the bucket policy", Bucket: bucket, Kind: ErrInvalidArgument, Msg: "could not write the bucket policy: " + err.Error(), Err: err}
+	}
+	_, err = s.client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(text)}, s.bucketOpts(bucket)...)
+	return mapErr("write the bucket policy", bucket, "", err)
+}
+
+// publicAddStatement merges the public statement for target into the bucket
+// policy, replacing an earlier copy of the same statement only.
+func (s *Service) publicAddStatement(ctx context.Context, bucket, target string) (string, error) {
+	doc, err := s.publicGetPolicy(ctx, bucket)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return "", err
+	}
+	if err != nil {
+		doc = sharePolicyDoc{Top: map[string]json.RawMessage{}}
+	}
+	st, sid, err := s.publicStatement(bucket, target)
+	if err != nil {
+		return "", err
+	}
+	kept := doc.Statement[:0:0]
+	for _, x := range doc.Statement {
+		if shareStatementSid(x) != sid {
+			kept = append(kept, x)
+		}
+	}
+	doc.Statement = append(kept, st)
+	return sid, s.publicPutPolicy(ctx, bucket, doc)
+}
+
+// publicRemoveStatement removes the statement sid from the bucket policy,
+// leaving the others; it reports whether it was there.
+func (s *Service) publicRemoveStatement(ctx context.Context, bucket, sid string) (bool, error) {
+	doc, err := s.publicGetPolicy(ctx, bucket)
+	if err != nil {
+		return false, err
+	}
+	kept := doc.Statement[:0:0]
+	for _, x := range doc.Statement {
+		if shareStatementSid(x) != sid {
+			kept = append(kept, x)
+		}
+	}
+	if len(kept) == len(doc.Statement) {
+		return false, nil
+	}
+	doc.Statement = kept
+	return true, s.publicPutPolicy(ctx, bucket, doc)
+}
