@@ -1,0 +1,268 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// MaxIndexItems bounds the objects one index page lists.
+const MaxIndexItems = 20000
+
+// IndexLinks says what kind of link an index page holds.
+type IndexLinks string
+
+// Kinds of index link.
+const (
+	// IndexPublicLinks: plain public URLs; the files must be public (Make
+	// public on the folder) for them to open.
+	IndexPublicLinks IndexLinks = "public"
+	// IndexPresignedLinks: presigned URLs that stop working at a stated time.
+	IndexPresignedLinks IndexLinks = "presigned"
+)
+
+// IndexOptions shape an index page.
+type IndexOptions struct {
+	// Prefix is the folder to list ("" for the whole bucket); a missing
+	// trailing "/" is added.
+	Prefix string
+	Links  IndexLinks
+	// Expiry of presigned links (IndexPresignedLinks); at most 7 days.
+	Expiry time.Duration
+	// Title of the page; empty means "Files in bucket/prefix".
+	Title string
+}
+
+// IndexItem is one listed object.
+type IndexItem struct {
+	Name         string // key relative to the prefix
+	Key          string
+	Size         int64
+	LastModified time.Time
+	URL          string
+}
+
+// IndexPage is a generated page, ready to preview and publish.
+type IndexPage struct {
+	Bucket    string
+	Prefix    string
+	Key       string // where it is published: <prefix>index.html
+	Title     string
+	Links     IndexLinks
+	Items     []IndexItem
+	Generated time.Time
+	// LinksExpire is when the presigned links stop working (zero for public
+	// links); LinksWhy says why it is earlier than asked, if it is.
+	LinksExpire time.Time
+	LinksWhy    string
+	HTML        []byte
+}
+
+// IndexKey is the key an index page of prefix is published under.
+func IndexKey(prefix string) string {
+	if prefix == "" {
+		return "index.html"
+	}
+	return strings.TrimSuffix(prefix, "/") + "/index.html"
+}
+
+// BuildIndex lists every object under the prefix (all depths, without
+// folder markers and without the index page itself) and renders the page. It
+// uploads nothing: show page.HTML as a preview, then PublishIndex.
+func (s *Service) BuildIndex(ctx context.Context, bucket string, opts IndexOptions) (IndexPage, error) {
+	prefix := opts.Prefix
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	switch opts.Links {
+	case IndexPublicLinks:
+	case IndexPresignedLinks:
+		if err := ValidateExpiry(opts.Expiry); err != nil {
+			return IndexPage{}, err
+		}
+	default:
+		return IndexPage{}, &Error{Op: "build index page", Bucket: bucket, Kind: ErrInvalidArgument,
+			Msg: "build index page: choose public or presigned links"}
+	}
+	page := IndexPage{Bucket: bucket, Prefix: prefix, Key: IndexKey(prefix), Title: opts.Title, Links: opts.Links, Generated: time.Now().UTC()}
+	if page.Title == "" {
+		page.Title = "Files in " + bucket + "/" + prefix
+	}
+	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+		if err != nil {
+			return IndexPage{}, mapErr("list for the index page", bucket, prefix, err)
+		}
+		for _, o := range out.Contents {
+			k := aws.ToString(o.Key)
+			if k == page.Key || strings.HasSuffix(k, "/") {
+				continue
+			}
+			if len(page.Items) >= MaxIndexItems {
+				return IndexPage{}, &Error{Op: "build index page", Bucket: bucket, Key: prefix, Kind: ErrTooLarge,
+					Msg: fmt.Sprintf("the folder holds more than %d files; publish index pages for its sub-folders instead", MaxIndexItems)}
+			}
+			page.Items = append(page.Items, IndexItem{Name: strings.TrimPrefix(k, prefix), Key: k,
+				Size: aws.ToInt64(o.Size), LastModified: aws.ToTime(o.LastModified).UTC()})
+		}
+	}
+	slices.SortFunc(page.Items, func(a, b IndexItem) int { return strings.Compare(a.Key, b.Key) })
+	for i := range page.Items {
+		it := &page.Items[i]
+		if opts.Links == IndexPublicLinks {
+			u, err := s.PublicURL(bucket, it.Key)
+			if err != nil {
+				return IndexPage{}, err
+			}
+			it.URL = u
+			continue
+		}
+		l, err := s.PresignGet(ctx, bucket, it.Key, ShareOptions{Expiry: opts.Expiry})
+		if err != nil {
+			return IndexPage{}, err
+		}
+		it.URL = l.URL
+		if page.LinksExpire.IsZero() || l.Expires.Before(page.LinksExpire) {
+			page.LinksExpire, page.LinksWhy = l.Expires.UTC(), l.Why
+		}
+	}
+	if opts.Links == IndexPresignedLinks && page.LinksExpire.IsZero() {
+		page.LinksExpire = page.Generated.Add(opts.Expiry.Truncate(time.Second))
+	}
+	html, err := RenderIndex(page)
+	if err != nil {
+		return IndexPage{}, err
+	}
+	page.HTML = html
+	return page, nil
+}
+
+// RenderIndex writes page as HTML with html/template, so that key names are
+// text: a key called <script> shows as that text, never as markup.
+func RenderIndex(page IndexPage) ([]byte, error) {
+	var b bytes.Buffer
+	if err := indexTemplate.Execute(&b, page); err != nil {
+		return nil, &Error{Op: "build index page", Bucket: page.Bucket, Kind: ErrInvalidArgument, Msg: "could not render the index page: " + err.Error(), Err: err}
+	}
+	return b.Bytes(), nil
+}
+
+// PublishOptions control PublishIndex.
+type PublishOptions struct {
+	// ACL is the canned ACL sent with the upload: "" (the bucket's default)
+	// or "public-read". Some services ignore it; see PublishedIndex.Verified.
+	ACL string
+}
+
+// PublishedIndex says where the page went.
+type PublishedIndex struct {
+	Key string
+	// URL is the page's public URL; it opens for strangers only when
+	// Verified (or after MakePublic on the page).
+	URL      string
+	Verified bool
+	// WebsiteURL is the page's static-website address, when the bucket has
+	// one.
+	WebsiteURL string
+}
+
+// PublishIndex uploads page.HTML as page.Key with Content-Type text/html,
+// replacing an earlier version. With ACL "public-read" it checks the page
+// opens without credentials and reports it in Verified.
+func (s *Service) PublishIndex(ctx context.Context, page IndexPage, opts PublishOptions) (PublishedIndex, error) {
+	if len(page.HTML) == 0 || page.Bucket == "" || page.Key == "" {
+		return PublishedIndex{}, &Error{Op: "publish index page", Kind: ErrInvalidArgument, Msg: "publish index page: build the page first"}
+	}
+	in := &s3.PutObjectInput{
+		Bucket:       aws.String(page.Bucket),
+		Key:          aws.String(page.Key),
+		Body:         bytes.NewReader(page.HTML),
+		ContentType:  aws.String("text/html; charset=utf-8"),
+		CacheControl: aws.String("no-cache"),
+	}
+	switch opts.ACL {
+	case "", "private":
+		if opts.ACL != "" {
+			in.ACL = types.ObjectCannedACLPrivate
+		}
+	case "public-read":
+		in.ACL = types.ObjectCannedACLPublicRead
+	default:
+		return PublishedIndex{}, &Error{Op: "publish index page", Kind: ErrInvalidArgument, Msg: "publish index page: the ACL must be private or public-read"}
+	}
+	if _, err := s.client.PutObject(ctx, in, s.bucketOpts(page.Bucket)...); err != nil {
+		return PublishedIndex{}, mapErr("publish index page", page.Bucket, page.Key, err)
+	}
+	res := PublishedIndex{Key: page.Key}
+	var err error
+	if res.URL, err = s.PublicURL(page.Bucket, page.Key); err != nil {
+		return res, err
+	}
+	if opts.ACL == "public-read" {
+		if _, verr := s.VerifyPublic(ctx, res.URL); verr == nil {
+			res.Verified = true
+		} else if !errors.Is(verr, ErrNotPublic) {
+			return res, verr
+		}
+	}
+	if w, werr := s.WebsiteURL(ctx, page.Bucket, page.Prefix); werr == nil {
+		res.WebsiteURL = w
+	}
+	return res, nil
+}
+
+func indexSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	f, i := float64(n), 0
+	for f >= unit && i < 5 {
+		f /= unit
+		i++
+	}
+	return strconv.FormatFloat(f, 'f', 1, 64) + " " + []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}[i]
+}
+
+var indexTemplate = template.Must(template.New("index").Funcs(template.FuncMap{
+	"size": indexSize,
+	"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+}).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="S3 Desk">
+<title>{{.Title}}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#222}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35em .6em;border-bottom:1px solid #ddd}
+td.n{text-align:right;white-space:nowrap}th{background:#f4f4f4}.note{color:#555}
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+{{if eq .Links "presigned"}}<p class="note">These links stop working on <time datetime="{{iso .LinksExpire}}">{{when .LinksExpire}}</time>.{{if .LinksWhy}} ({{.LinksWhy}}){{end}}</p>
+{{end}}<table>
+<thead><tr><th>Name</th><th>Size</th><th>Last modified</th></tr></thead>
+<tbody>
+{{range .Items}}<tr><td><a href="{{.URL}}">{{.Name}}</a></td><td class="n" data-bytes="{{.Size}}">{{size .Size}}</td><td><time datetime="{{iso .LastModified}}">{{when .LastModified}}</time></td></tr>
+{{else}}<tr><td colspan="3">This folder is empty.</td></tr>
+{{end}}</tbody>
+</table>
+<p class="note">{{len .Items}} files. Generated <time datetime="{{iso .Generated}}">{{when .Generated}}</time>.</p>
+</body>
+</html>
+`))
