@@ -71,11 +71,16 @@ func TestPreviewKindFor(t *testing.T) {
 
 // countingProxy sits between the service and versitygw and counts the
 // response body bytes the server sends.
-func countingProxy(t *testing.T, srv *s3test.Server) (*storage.Service, *atomic.Int64) {
+// onRequest, when set, sees each request before it is forwarded.
+func countingProxy(t *testing.T, srv *s3test.Server, onRequest func(*http.Request)) (*storage.Service, *atomic.Int64) {
 	t.Helper()
 	target, _ := url.Parse(srv.Endpoint)
 	var n atomic.Int64
 	rp := httputil.NewSingleHostReverseProxy(target)
+	if onRequest != nil {
+		direct := rp.Director
+		rp.Director = func(r *http.Request) { onRequest(r); direct(r) }
+	}
 	rp.ModifyResponse = func(r *http.Response) error {
 		r.Body = &countBody{ReadCloser: r.Body, n: &n}
 		return nil
@@ -110,7 +115,7 @@ func TestPreviewTextReadsOnlyARange(t *testing.T) {
 	big := bytes.Repeat(line, size/len(line)+1)[:size]
 	putObject(t, srv.Client(t), b, "logs/big.log", "text/plain", big)
 
-	svc, wire := countingProxy(t, srv)
+	svc, wire := countingProxy(t, srv, nil)
 	p, err := svc.Preview(context.Background(), b, "logs/big.log")
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,500 @@
+package storage
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// MismatchAction is the caller's answer to a file whose header differs.
+type MismatchAction int
+
+// Answers to a header mismatch.
+const (
+	SkipFile    MismatchAction = iota // leave the file out and go on
+	StopCombine                       // stop; CombineCSV returns ErrHeaderMismatch
+)
+
+// HeaderMismatch names a file left out of a combine, and why.
+type HeaderMismatch struct {
+	Key    string
+	Header []string // the file's header (nil for an empty file)
+	Want   []string // the header of the first file
+	Reason string   // a sentence for the user
+}
+
+// CombineOptions says which CSV objects to combine and how to report.
+type CombineOptions struct {
+	// Keys are objects to combine, in this order. Prefixes are listed
+	// recursively (in key order) for objects ending in .csv, after Keys.
+	Keys     []string
+	Prefixes []string
+	// PreviewRows is how many combined rows to keep in memory for display
+	// (0 means CSVPreviewRows).
+	PreviewRows int
+	// OnMismatch decides what to do with a file whose header differs from
+	// the first file's. Nil skips it. It runs on CombineCSV's goroutine and
+	// may block while the user answers.
+	OnMismatch func(HeaderMismatch) MismatchAction
+	// OnProgress reports after each file and every few thousand rows.
+	OnProgress func(CombineProgress)
+	// TempDir holds the combined CSV while the CSVReport is open
+	// (os.TempDir() when empty).
+	TempDir string
+}
+
+// CombineProgress is the running state of a combine.
+type CombineProgress struct {
+	Key        string // the file being read
+	FilesDone  int
+	FilesTotal int
+	Rows       int64 // rows combined so far
+	Bytes      int64 // bytes of the objects read so far
+}
+
+// CSVReport is the result of CombineCSV: counts and the first rows in memory,
+// the whole combined CSV in a temporary file. Close removes the file.
+type CSVReport struct {
+	Bucket   string
+	Header   []string
+	Preview  [][]string // the first PreviewRows rows
+	Rows     int64      // all combined rows
+	Files    []string   // keys whose rows are in the report, in order
+	Skipped  []HeaderMismatch
+	Problems []CSVProblem // malformed rows (first 100 per file), by key and line
+	Size     int64        // bytes of the combined CSV
+
+	dir     string
+	csvPath string
+}
+
+// WriteCSV streams the combined CSV (header and all rows) to w.
+func (r *CSVReport) WriteCSV(w io.Writer) (int64, error) {
+	f, err := os.Open(r.csvPath)
+	if err != nil {
+		return 0, fmt.Errorf("read the combined CSV: %w", err)
+	}
+	defer f.Close()
+	return io.Copy(w, f)
+}
+
+// Close removes the report's temporary files.
+func (r *CSVReport) Close() error {
+	if r == nil || r.dir == "" {
+		return nil
+	}
+	return os.RemoveAll(r.dir)
+}
+
+// CombineCSV streams the selected CSV objects one at a time and concatenates
+// the rows of those whose header matches the first file's. Only the preview
+// rows stay in memory; the combined CSV goes to a temporary file owned by
+// the CSVReport. A file with a different header is offered to OnMismatch.
+func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOptions) (*CSVReport, error) {
+	keys, err := s.combineKeys(ctx, bucket, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, &Error{Op: "combine CSVs", Bucket: bucket, Kind: ErrNotFound,
+			Msg: "there are no .csv objects in the selection; select CSV files or a folder that holds them"}
+	}
+	limit := opts.PreviewRows
+	if limit <= 0 {
+		limit = CSVPreviewRows
+	}
+	dir, err := os.MkdirTemp(opts.TempDir, "s3desk-report-")
+	if err != nil {
+		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not create a temporary folder for the report: " + err.Error()}
+	}
+	rep := &CSVReport{Bucket: bucket, dir: dir, csvPath: filepath.Join(dir, "combined.csv")}
+	ok := false
+	defer func() {
+		if !ok {
+			rep.Close()
+		}
+	}()
+	f, err := os.OpenFile(rep.csvPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not create the report file: " + err.Error()}
+	}
+	defer f.Close()
+	cw := &countingWriter{w: f}
+	bw := bufio.NewWriterSize(cw, 256<<10)
+	w := csv.NewWriter(bw)
+
+	prog := CombineProgress{FilesTotal: len(keys)}
+	report := func() {
+		if opts.OnProgress != nil {
+			opts.OnProgress(prog)
+		}
+	}
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return nil, mapErr("combine CSVs", bucket, key, err)
+		}
+		prog.Key = key
+		report()
+		mm, err := s.combineOne(ctx, bucket, key, rep, w, limit, &prog, report)
+		if err != nil {
+			return nil, err
+		}
+		if mm != nil {
+			rep.Skipped = append(rep.Skipped, *mm)
+			if mm.Header != nil && opts.OnMismatch != nil && opts.OnMismatch(*mm) == StopCombine {
+				return nil, &Error{Op: "combine CSVs", Bucket: bucket, Key: key, Kind: ErrHeaderMismatch,
+					Msg: fmt.Sprintf("stopped: the header of %q differs from the first file's", key)}
+			}
+		} else {
+			rep.Files = append(rep.Files, key)
+		}
+		prog.FilesDone++
+		report()
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+	}
+	if err := f.Close(); err != nil {
+		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+	}
+	rep.Size = cw.n
+	ok = true
+	return rep, nil
+}
+
+// combineOne appends one object's rows. It returns a HeaderMismatch when the
+// file is left out.
+func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVReport, w *csv.Writer, limit int,
+	prog *CombineProgress, report func()) (*HeaderMismatch, error) {
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, s.bucketOpts(bucket)...)
+	if err != nil {
+		return nil, mapErr("combine CSVs", bucket, key, err)
+	}
+	defer out.Body.Close()
+	cr := &countingReader{r: out.Body}
+	before := prog.Bytes
+	rd, guard := newCSVReader(cr, csvComma(key, aws.ToString(out.ContentType)))
+	problems := 0
+	first := true
+	for {
+		rec, err := rd.Read()
+		guard.mark()
+		prog.Bytes = before + cr.n
+		if err == io.EOF {
+			break
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			if problems < maxCSVProblems {
+				rep.Problems = append(rep.Problems, CSVProblem{Key: key, Line: pe.StartLine, Msg: csvErrText(pe)})
+			}
+			problems++
+			continue
+		}
+		if err != nil {
+			return nil, mapErr("combine CSVs", bucket, key, err)
+		}
+		if first {
+			first = false
+			if rep.Header == nil {
+				rep.Header = slices.Clone(rec)
+				if err := w.Write(rec); err != nil {
+					return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+				}
+				continue
+			}
+			if !sameHeader(rec, rep.Header) {
+				return &HeaderMismatch{Key: key, Header: rec, Want: rep.Header,
+					Reason: fmt.Sprintf("its header (%s) differs from the first file's (%s)", strings.Join(rec, ", "), strings.Join(rep.Header, ", "))}, nil
+			}
+			continue
+		}
+		if len(rec) != len(rep.Header) && problems < maxCSVProblems {
+			line, _ := rd.FieldPos(0)
+			rep.Problems = append(rep.Problems, CSVProblem{Key: key, Line: line,
+				Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(rep.Header))})
+			problems++
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+		}
+		if len(rep.Preview) < limit {
+			rep.Preview = append(rep.Preview, rec)
+		}
+		rep.Rows++
+		prog.Rows = rep.Rows
+		if rep.Rows%5000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, mapErr("combine CSVs", bucket, key, err)
+			}
+			report()
+		}
+	}
+	if first {
+		return &HeaderMismatch{Key: key, Reason: "the file is empty"}, nil
+	}
+	return nil, nil
+}
+
+func sameHeader(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if strings.TrimSpace(a[i]) != strings.TrimSpace(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// combineKeys is opts.Keys followed by the .csv objects under opts.Prefixes,
+// without repeats.
+func (s *Service) combineKeys(ctx context.Context, bucket string, opts CombineOptions) ([]string, error) {
+	seen := map[string]bool{}
+	var keys []string
+	for _, k := range opts.Keys {
+		if k != "" && !strings.HasSuffix(k, "/") && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, prefix := range opts.Prefixes {
+		p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)},
+			func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+			if err != nil {
+				return nil, mapErr("list CSVs", bucket, prefix, err)
+			}
+			for _, o := range page.Contents {
+				k := aws.ToString(o.Key)
+				if strings.HasSuffix(strings.ToLower(k), ".csv") && !seen[k] {
+					seen[k] = true
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	return keys, nil
+}
+
+var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{"isLink": isLink}).Parse(`
+{{- define "head"}}<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5em;color:#222}
+table.dataframe{border-collapse:collapse;border:0}
+table.dataframe th,table.dataframe td{border:0;padding:.3em .8em;text-align:left;vertical-align:top;white-space:pre-wrap}
+table.dataframe tbody tr:nth-child(even){background:#f3f3f3}
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+<p>{{.Summary}}</p>
+<table border="0" class="dataframe">
+<thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>
+{{end}}
+{{- define "row"}}<tr>{{range .}}<td>{{if isLink .}}<a href="{{.}}">{{.}}</a>{{else}}{{.}}{{end}}</td>{{end}}</tr>
+{{end}}
+{{- define "foot"}}</tbody>
+</table>
+</body>
+</html>
+{{end}}`))
+
+// isLink tells whether a cell is an http(s) URL, to be rendered as a link.
+func isLink(s string) bool {
+	if s == "" || strings.ContainsAny(s, " \t\r\n\"'<>`") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// WriteHTML streams the combined table to w as an HTML page: cell text is
+// escaped, the table is borderless, and http(s) URL cells are links (pandas'
+// to_html(render_links=True, border=0)). It re-reads the combined CSV, so
+// the rows are never all in memory.
+func (r *CSVReport) WriteHTML(w io.Writer, title string) error {
+	f, err := os.Open(r.csvPath)
+	if err != nil {
+		return fmt.Errorf("read the combined CSV: %w", err)
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	rd := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
+	rd.FieldsPerRecord = -1
+	rd.ReuseRecord = true
+	if title == "" {
+		title = "Combined report"
+	}
+	summary := fmt.Sprintf("%d rows from %d files", r.Rows, len(r.Files))
+	if _, err := rd.Read(); err != nil && err != io.EOF { // the header, already in r.Header
+		return fmt.Errorf("read the combined CSV: %w", err)
+	}
+	head := struct {
+		Title, Summary string
+		Header         []string
+	}{title, summary, r.Header}
+	if err := reportTmpl.ExecuteTemplate(bw, "head", head); err != nil {
+		return fmt.Errorf("write the HTML report: %w", err)
+	}
+	for {
+		rec, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read the combined CSV: %w", err)
+		}
+		if err := reportTmpl.ExecuteTemplate(bw, "row", rec); err != nil {
+			return fmt.Errorf("write the HTML report: %w", err)
+		}
+	}
+	if err := reportTmpl.ExecuteTemplate(bw, "foot", nil); err != nil {
+		return fmt.Errorf("write the HTML report: %w", err)
+	}
+	return bw.Flush()
+}
+
+// ReportPublishOptions says where to upload a report.
+type ReportPublishOptions struct {
+	Bucket  string // "" means the report's bucket
+	CSVKey  string // "" skips the CSV
+	HTMLKey string // "" skips the HTML
+	Title   string // the HTML page's title
+	// Public uploads with the public-read ACL; otherwise the objects are
+	// private (the bucket's default). Public needs a bucket that accepts
+	// ACLs: otherwise the error wraps ErrACLNotSupported.
+	Public bool
+	// Overwrite replaces existing objects. Without it an existing key gives
+	// ErrPreconditionFailed and nothing is written (ask the user, then retry).
+	Overwrite bool
+}
+
+// PublishedReport names what was uploaded.
+type PublishedReport struct {
+	CSV, HTML         ObjectRef
+	CSVSize, HTMLSize int64
+}
+
+// PublishReport uploads the combined CSV (text/csv) and its HTML table
+// (text/html), streamed from temporary files.
+func (s *Service) PublishReport(ctx context.Context, r *CSVReport, opts ReportPublishOptions) (PublishedReport, error) {
+	var res PublishedReport
+	bucket := opts.Bucket
+	if bucket == "" {
+		bucket = r.Bucket
+	}
+	if opts.CSVKey == "" && opts.HTMLKey == "" {
+		return res, &Error{Op: "publish report", Bucket: bucket, Kind: ErrInvalidArgument, Msg: "choose a key for the CSV, the HTML page, or both"}
+	}
+	if opts.CSVKey != "" && opts.CSVKey == opts.HTMLKey {
+		return res, &Error{Op: "publish report", Bucket: bucket, Key: opts.CSVKey, Kind: ErrInvalidArgument, Msg: "the CSV and the HTML page need different keys"}
+	}
+	if !opts.Overwrite {
+		for _, k := range []string{opts.CSVKey, opts.HTMLKey} {
+			if k == "" {
+				continue
+			}
+			if _, err := s.previewHead(ctx, bucket, k); err == nil {
+				return res, &Error{Op: "publish report", Bucket: bucket, Key: k, Kind: ErrPreconditionFailed,
+					Msg: fmt.Sprintf("%q already exists in bucket %q; choose another key or allow replacing it", k, bucket)}
+			} else if !errors.Is(err, ErrNotFound) {
+				return res, err
+			}
+		}
+	}
+	if opts.CSVKey != "" {
+		n, err := s.putFile(ctx, bucket, opts.CSVKey, r.csvPath, "text/csv; charset=utf-8", opts)
+		if err != nil {
+			return res, err
+		}
+		res.CSV, res.CSVSize = ObjectRef{Bucket: bucket, Key: opts.CSVKey}, n
+	}
+	if opts.HTMLKey != "" {
+		hp := filepath.Join(r.dir, "report.html")
+		f, err := os.Create(hp)
+		if err != nil {
+			return res, &Error{Op: "publish report", Err: err, Msg: "could not create the HTML file: " + err.Error()}
+		}
+		err = r.WriteHTML(f, opts.Title)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return res, &Error{Op: "publish report", Err: err, Msg: err.Error()}
+		}
+		defer os.Remove(hp)
+		n, err := s.putFile(ctx, bucket, opts.HTMLKey, hp, "text/html; charset=utf-8", opts)
+		if err != nil {
+			return res, err
+		}
+		res.HTML, res.HTMLSize = ObjectRef{Bucket: bucket, Key: opts.HTMLKey}, n
+	}
+	return res, nil
+}
+
+// putFile uploads a local file in one PutObject (reports are far below the
+// 5 GB single-request limit; larger ones get ErrTooLarge).
+func (s *Service) putFile(ctx context.Context, bucket, key, name, contentType string, opts ReportPublishOptions) (int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, &Error{Op: "publish report", Err: err, Msg: "could not read the report file: " + err.Error()}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, &Error{Op: "publish report", Err: err, Msg: "could not read the report file: " + err.Error()}
+	}
+	if st.Size() > 5<<30 {
+		return 0, &Error{Op: "publish report", Bucket: bucket, Key: key, Kind: ErrTooLarge,
+			Msg: "the report is larger than 5 GB; save it locally and upload it as a file instead"}
+	}
+	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: f,
+		ContentLength: aws.Int64(st.Size()), ContentType: aws.String(contentType)}
+	if opts.Public {
+		in.ACL = types.ObjectCannedACLPublicRead
+	}
+	if !opts.Overwrite {
+		in.IfNoneMatch = aws.String("*")
+	}
+	if _, err := s.client.PutObject(ctx, in, s.bucketOpts(bucket)...); err != nil {
+		return 0, mapErr("publish report", bucket, key, err)
+	}
+	return st.Size(), nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,282 @@
+package storage_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"s3desk/storage"
+	"s3desk/storage/s3test"
+)
+
+func TestCombineSameHeaderKeepsOrder(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b := srv.Bucket(t)
+	c := srv.Client(t)
+	putObject(t, c, b, "22_Sept/01.csv", "text/csv", []byte("\uFEFFservice,count\nalpha,1\nbeta,2\n"))
+	putObject(t, c, b, "22_Sept/02.csv", "", []byte("service,count\ngamma,3\n\"delta, inc\",4\n"))
+	putObject(t, c, b, "22_Sept/03.csv", "", []byte("service , count\nepsilon,5\n\"multi\nline\",6\nzeta,7\n"))
+	putObject(t, c, b, "22_Sept/notes.txt", "", []byte("not a csv"))
+	putObject(t, c, b, "22_Oct/01.csv", "", []byte("service,count\nother,9\n"))
+	svc := srv.Service(t)
+	var last storage.CombineProgress
+	rep, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{
+		Prefixes: []string{"22_Sept/"}, TempDir: t.TempDir(),
+		OnProgress: func(p storage.CombineProgress) { last = p },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	if rep.Rows != 7 || len(rep.Preview) != 7 || len(rep.Files) != 3 || len(rep.Skipped) != 0 {
+		t.Fatalf("rows %d preview %d files %v skipped %v", rep.Rows, len(rep.Preview), rep.Files, rep.Skipped)
+	}
+	var names []string
+	for _, r := range rep.Preview {
+		names = append(names, r[0])
+	}
+	if got := strings.Join(names, "|"); got != "alpha|beta|gamma|delta, inc|epsilon|multi\nline|zeta" {
+		t.Errorf("row order %q", got)
+	}
+	if strings.Join(rep.Header, ",") != "service,count" {
+		t.Errorf("header %q", rep.Header)
+	}
+	if last.FilesDone != 3 || last.FilesTotal != 3 || last.Rows != 7 || last.Bytes == 0 {
+		t.Errorf("last progress %+v", last)
+	}
+	var out bytes.Buffer
+	if _, err := rep.WriteCSV(&out); err != nil {
+		t.Fatal(err)
+	}
+	want := "service,count\nalpha,1\nbeta,2\ngamma,3\n\"delta, inc\",4\nepsilon,5\n\"multi\nline\",6\nzeta,7\n"
+	if out.String() != want || rep.Size != int64(len(want)) {
+		t.Errorf("combined CSV (%d bytes, Size %d):\n%s", out.Len(), rep.Size, out.String())
+	}
+
+	// A preview limit keeps only the first rows in memory but counts all.
+	rep2, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{
+		Keys: []string{"22_Oct/01.csv"}, Prefixes: []string{"22_Sept/"}, PreviewRows: 2, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep2.Close()
+	if rep2.Rows != 8 || len(rep2.Preview) != 2 || rep2.Preview[0][0] != "other" || rep2.Files[0] != "22_Oct/01.csv" {
+		t.Errorf("keys first + preview limit: rows %d preview %q files %v", rep2.Rows, rep2.Preview, rep2.Files)
+	}
+
+	_, err = svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"nothing/"}})
+	if !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("empty selection: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestCombineHeaderMismatch(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b := srv.Bucket(t)
+	c := srv.Client(t)
+	putObject(t, c, b, "m/a.csv", "", []byte("id,name\n1,a\n"))
+	putObject(t, c, b, "m/b.csv", "", bytes.Repeat([]byte("id,title\n2,b\n"), 1))
+	putObject(t, c, b, "m/c.csv", "", []byte("id,name\n3,c\n4,d,extra\n"))
+	putObject(t, c, b, "m/d.csv", "", nil)
+	svc := srv.Service(t)
+	var asked []storage.HeaderMismatch
+	rep, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"m/"}, TempDir: t.TempDir(),
+		OnMismatch: func(m storage.HeaderMismatch) storage.MismatchAction {
+			asked = append(asked, m)
+			return storage.SkipFile
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	if len(asked) != 1 || asked[0].Key != "m/b.csv" || strings.Join(asked[0].Header, ",") != "id,title" || !strings.Contains(asked[0].Reason, "id, title") {
+		t.Errorf("asked about %+v, want m/b.csv", asked)
+	}
+	if rep.Rows != 3 || strings.Join(rep.Files, " ") != "m/a.csv m/c.csv" || len(rep.Skipped) != 2 || rep.Skipped[1].Key != "m/d.csv" {
+		t.Errorf("rows %d files %v skipped %+v", rep.Rows, rep.Files, rep.Skipped)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Key != "m/c.csv" || rep.Problems[0].Line != 3 {
+		t.Errorf("problems %v, want m/c.csv line 3", rep.Problems)
+	}
+
+	_, err = svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"m/"}, TempDir: t.TempDir(),
+		OnMismatch: func(storage.HeaderMismatch) storage.MismatchAction { return storage.StopCombine }})
+	if !errors.Is(err, storage.ErrHeaderMismatch) || !strings.Contains(err.Error(), "m/b.csv") {
+		t.Errorf("stop: err = %v, want ErrHeaderMismatch naming m/b.csv", err)
+	}
+}
+
+// aclBucket creates a bucket that accepts ACLs.
+func aclBucket(t *testing.T, srv *s3test.Server) string {
+	t.Helper()
+	name := srv.Bucket(t) + "-acl"
+	_, err := srv.Client(t).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name),
+		ObjectOwnership: types.ObjectOwnershipBucketOwnerPreferred})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+func TestPublishReport(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b := aclBucket(t, srv)
+	c := srv.Client(t)
+	putObject(t, c, b, "in/1.csv", "", []byte("name,link,note\nsvc,https://example.com/a?b=1&c=2,<script>alert(1)</script>\n"))
+	putObject(t, c, b, "in/2.csv", "", []byte("name,link,note\nother,ftp://x.example/y,\"a & b\"\n"))
+	// versitygw accepts but does not implement object ACLs, so the ACL is
+	// checked on the wire: public sends x-amz-acl: public-read, private none.
+	var mu sync.Mutex
+	acls := map[string]string{}
+	svc, _ := countingProxy(t, srv, func(r *http.Request) {
+		if r.Method == http.MethodPut {
+			mu.Lock()
+			acls[strings.TrimPrefix(r.URL.Path, "/"+b+"/")] = r.Header.Get("X-Amz-Acl")
+			mu.Unlock()
+		}
+	})
+	rep, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"in/"}, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	res, err := svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{
+		CSVKey: "22/sept/final_report.csv", HTMLKey: "22/sept/final_report.html", Title: "Sept <report>", Public: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(key string) (string, string) {
+		out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(b), Key: aws.String(key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Body.Close()
+		body, _ := io.ReadAll(out.Body)
+		return aws.ToString(out.ContentType), string(body)
+	}
+	ct, html := get("22/sept/final_report.html")
+	if !strings.HasPrefix(ct, "text/html") || res.HTMLSize != int64(len(html)) {
+		t.Errorf("HTML content type %q size %d/%d", ct, res.HTMLSize, len(html))
+	}
+	for _, want := range []string{
+		`<table border="0" class="dataframe">`,
+		`&lt;script&gt;alert(1)&lt;/script&gt;`,
+		`<a href="https://example.com/a?b=1&amp;c=2">https://example.com/a?b=1&amp;c=2</a>`,
+		`<td>ftp://x.example/y</td>`,
+		`a &amp; b`,
+		`<title>Sept &lt;report&gt;</title>`,
+		`2 rows from 2 files`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %s", want)
+		}
+	}
+	if strings.Contains(html, "<script>") {
+		t.Error("HTML contains an unescaped <script>")
+	}
+	ct, csvBody := get("22/sept/final_report.csv")
+	var local bytes.Buffer
+	rep.WriteCSV(&local)
+	if !strings.HasPrefix(ct, "text/csv") || csvBody != local.String() {
+		t.Errorf("published CSV (%q, %d bytes) differs from the local export (%d bytes)", ct, len(csvBody), local.Len())
+	}
+	mu.Lock()
+	if acls["22/sept/final_report.html"] != "public-read" || acls["22/sept/final_report.csv"] != "public-read" {
+		t.Errorf("public publish sent ACLs %q", acls)
+	}
+	mu.Unlock()
+
+	// Publishing again without Overwrite refuses; with it, replaces.
+	_, err = svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{CSVKey: "22/sept/final_report.csv"})
+	if !errors.Is(err, storage.ErrPreconditionFailed) {
+		t.Errorf("existing key: err = %v, want ErrPreconditionFailed", err)
+	}
+	if _, err := svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{
+		CSVKey: "22/sept/final_report.csv", HTMLKey: "private.html", Overwrite: true}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if acl, ok := acls["private.html"]; !ok || acl != "" {
+		t.Errorf("private publish sent ACL %q (uploaded: %v)", acl, ok)
+	}
+	mu.Unlock()
+	if _, err := svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{}); !errors.Is(err, storage.ErrInvalidArgument) {
+		t.Errorf("no keys: err = %v", err)
+	}
+}
+
+// TestCombineManyFilesBoundedMemory combines 50 files and samples the heap:
+// the combined data must never be held in memory. S3DESK_BIG_COMBINE=1 uses
+// the issue's full 50 × 10 MB.
+func TestCombineManyFilesBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	srv := s3test.StartVersity(t)
+	b := srv.Bucket(t)
+	c := srv.Client(t)
+	fileSize := 200 << 10 // 10 MB in all: the race detector makes parsing slow
+	if os.Getenv("S3DESK_BIG_COMBINE") == "1" {
+		fileSize = 10 << 20
+	}
+	row := "2022-09-01,some-service-name,12345,https://example.com/info/page\n"
+	body := []byte("date,service,count,link\n" + strings.Repeat(row, fileSize/len(row)))
+	for i := 0; i < 50; i++ {
+		putObject(t, c, b, fmt.Sprintf("big/%02d.csv", i), "", body)
+	}
+	svc := srv.Service(t)
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+		}
+	}()
+	rep, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"big/"}, TempDir: t.TempDir()})
+	if err == nil {
+		_, err = svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{CSVKey: "out/r.csv", HTMLKey: "out/r.html"})
+	}
+	close(stop)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	total := int64(50 * len(body))
+	grew := int64(peak.Load()) - int64(base.HeapInuse)
+	t.Logf("combined + published 50 × %d bytes (%d MB): %d rows, peak heap growth %.1f MB", len(body), total>>20, rep.Rows, float64(grew)/(1<<20))
+	if wantRows := int64(50 * (fileSize / len(row))); rep.Rows != wantRows {
+		t.Errorf("rows %d, want %d", rep.Rows, wantRows)
+	}
+	if grew > 6<<20 { // holding the data would take over 10 MB
+		t.Errorf("peak heap grew by %d MB while combining %d MB; the data is being held in memory", grew>>20, total>>20)
+	}
+}
