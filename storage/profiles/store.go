@@ -100,6 +100,9 @@ func Open(dir string, kc Keychain) (*Store, error) {
 // Path is the profiles file.
 func (s *Store) Path() string { return s.path }
 
+// Dir is the folder the store keeps its file in.
+func (s *Store) Dir() string { return s.dir }
+
 // SetKeychainTimeout changes the bound on each keychain call.
 func (s *Store) SetKeychainTimeout(d time.Duration) {
 	s.mu.Lock()
