@@ -2,16 +2,38 @@
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
 
 	"s3desk/assets"
+	"s3desk/gui"
+	"s3desk/storage/profiles"
 )
 
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0"
+
 func main() {
+	opts, exit, code := gui.ParseFlags(os.Args[1:], version, os.Stdout)
+	if exit {
+		os.Exit(code)
+	}
 	a := app.NewWithID("io.s3desk.app")
 	a.SetIcon(assets.Icon())
-	w := a.NewWindow("S3 Desk")
-	w.SetContent(widget.NewLabel("S3 Desk"))
-	w.ShowAndRun()
+	gui.ApplyTheme(a, gui.LoadSettings(a.Preferences()).Theme)
+	start, stop := gui.NewLazySandbox("")
+	defer stop()
+	deps := gui.Deps{Discover: profiles.DiscoverAWS, StartProfile: opts.Profile, Version: version}
+	if dir, err := profiles.DefaultDir(); err == nil {
+		if store, err := profiles.Open(dir, profiles.SystemKeychain{}); err == nil {
+			store.SetSandbox(start)
+			deps.Profiles = store
+		} else {
+			fmt.Fprintln(os.Stderr, "s3desk: saved profiles unavailable:", err)
+		}
+	}
+	deps.Sandbox = start
+	gui.NewMainWindow(a, deps).ShowAndRun()
 }

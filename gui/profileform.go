@@ -1,0 +1,356 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"s3desk/storage/profiles"
+)
+
+// profileForm adds or edits a profile. The provider preset fills in the
+// endpoint, region, path style and compatibility; messages under the form
+// say what is wrong as the user types. A stored secret is never shown: the
+// password field stays empty and typing in it replaces the secret.
+type profileForm struct {
+	v       *ProfilesView
+	editing *profiles.Profile // nil when adding
+	presets []profiles.Preset
+	preset  profiles.Preset
+
+	dlg        *dialog.CustomDialog
+	name       *widget.Entry
+	provider   *widget.Select
+	endpoint   *widget.Entry
+	region     *widget.Entry
+	pathStyle  *widget.Check
+	compat     *widget.Check
+	insecure   *widget.Check
+	accessKey  *widget.Entry
+	secret     *widget.Entry
+	token      *widget.Entry
+	awsProfile *widget.Entry
+	message    *widget.Label // validation result
+	testResult *widget.Label
+	testBtn    *widget.Button
+	saveBtn    *widget.Button
+	cancelBtn  *widget.Button
+
+	testCancel  context.CancelFunc
+	keychainDlg *dialog.ConfirmDialog // the "use for this session only" offer, for tests
+}
+
+// ShowForm opens the profile form, empty for a new profile or filled from p.
+func (v *ProfilesView) ShowForm(p *profiles.Profile) {
+	if v.store == nil {
+		return
+	}
+	f := &profileForm{v: v, editing: p}
+	v.form = f
+	for _, pr := range profiles.Presets() {
+		if pr.Provider != "sandbox" {
+			f.presets = append(f.presets, pr)
+		}
+	}
+	var labels []string
+	for _, pr := range f.presets {
+		labels = append(labels, pr.Label)
+	}
+	f.name = widget.NewEntry()
+	f.name.SetPlaceHolder("e.g. Work AWS")
+	f.endpoint = widget.NewEntry()
+	f.region = widget.NewEntry()
+	f.pathStyle = widget.NewCheck("Path-style addressing (endpoint/bucket)", nil)
+	f.compat = widget.NewCheck("Compatibility mode (checksums only when required)", nil)
+	f.insecure = widget.NewCheck("Allow plain http:// (not encrypted)", nil)
+	f.accessKey = widget.NewEntry()
+	f.accessKey.SetPlaceHolder("AKIA…")
+	f.secret = widget.NewPasswordEntry()
+	f.token = widget.NewPasswordEntry()
+	f.token.SetPlaceHolder("only for temporary credentials")
+	f.awsProfile = widget.NewEntry()
+	f.awsProfile.SetPlaceHolder("optional: a profile of ~/.aws/config instead of keys")
+	f.message = widget.NewLabel("")
+	f.message.Wrapping = fyne.TextWrapWord
+	f.testResult = widget.NewLabel("")
+	f.testResult.Wrapping = fyne.TextWrapWord
+	f.testResult.Hide()
+	f.testBtn = widget.NewButtonWithIcon("Test connection", theme.LoginIcon(), f.test)
+	f.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.save)
+	f.saveBtn.Importance = widget.HighImportance
+	f.cancelBtn = widget.NewButton("Cancel", nil)
+	f.provider = widget.NewSelect(labels, func(label string) { f.choosePreset(label) })
+
+	if p != nil {
+		f.name.SetText(p.Name)
+		f.endpoint.SetText(p.Endpoint)
+		f.region.SetText(p.Region)
+		f.pathStyle.SetChecked(p.PathStyle)
+		f.compat.SetChecked(p.Compatibility)
+		f.insecure.SetChecked(p.AllowInsecureHTTP)
+		f.accessKey.SetText(p.AccessKeyID)
+		f.awsProfile.SetText(p.AWSProfile)
+		f.secret.SetPlaceHolder("stored in the keychain; type to replace")
+		for _, pr := range f.presets {
+			if pr.Provider == p.Provider {
+				f.preset = pr
+				f.provider.Selected = pr.Label // no callback: keep the saved fields
+				f.endpoint.SetPlaceHolder(pr.EndpointHint)
+			}
+		}
+	} else {
+		f.secret.SetPlaceHolder("secret access key")
+		if len(labels) > 0 {
+			f.provider.SetSelected(labels[0])
+		}
+	}
+	for _, e := range []*widget.Entry{f.name, f.endpoint, f.region, f.accessKey, f.secret, f.token, f.awsProfile} {
+		e.OnChanged = func(string) { f.validate() }
+	}
+	for _, c := range []*widget.Check{f.pathStyle, f.compat, f.insecure} {
+		c.OnChanged = func(bool) { f.validate() }
+	}
+
+
+	form := widget.NewForm(
+		widget.NewFormItem("Name", f.name),
+		widget.NewFormItem("Provider", f.provider),
+		widget.NewFormItem("Endpoint", f.endpoint),
+		widget.NewFormItem("Region", f.region),
+		widget.NewFormItem("", container.NewVBox(f.pathStyle, f.compat, f.insecure)),
+		widget.NewFormItem("Access key ID", f.accessKey),
+		widget.NewFormItem("Secret key", f.secret),
+		widget.NewFormItem("Session token", f.token),
+		widget.NewFormItem("AWS profile", f.awsProfile),
+	)
+	buttons := container.NewHBox(f.testBtn, layout.NewSpacer(), f.cancelBtn, f.saveBtn)
+	content := container.NewVBox(form, f.message, f.testResult, buttons)
+	title := "New profile"
+	if p != nil {
+		title = "Edit profile “" + p.Name + "”"
+	}
+	f.dlg = dialog.NewCustomWithoutButtons(title, content, v.win)
+	f.cancelBtn.OnTapped = f.close
+	f.validate()
+	f.dlg.Resize(fyne.NewSize(560, f.dlg.MinSize().Height))
+	f.dlg.Show()
+	v.win.Canvas().Focus(f.name)
+}
+
+func (f *profileForm) close() {
+	if f.testCancel != nil {
+		f.testCancel()
+	}
+	f.dlg.Hide()
+}
+
+// choosePreset fills the fields the chosen provider decides.
+func (f *profileForm) choosePreset(label string) {
+	for _, pr := range f.presets {
+		if pr.Label != label {
+			continue
+		}
+		old := f.preset
+		f.preset = pr
+		f.endpoint.SetPlaceHolder(pr.EndpointHint)
+		// Replace what the previous preset filled in, keep what the user typed.
+		if f.endpoint.Text == "" || f.endpoint.Text == old.EndpointHint {
+			if pr.EndpointHint != "" && !strings.ContainsAny(pr.EndpointHint, "<>{}") {
+				f.endpoint.SetText(pr.EndpointHint)
+			} else {
+				f.endpoint.SetText("")
+			}
+		}
+		if f.region.Text == "" || f.region.Text == old.Region {
+			f.region.SetText(pr.Region)
+		}
+		f.pathStyle.SetChecked(pr.PathStyle)
+		f.compat.SetChecked(pr.Compatibility)
+	}
+	f.validate()
+}
+
+func (f *profileForm) profile() profiles.Profile {
+	return profiles.Profile{
+		Name:              strings.TrimSpace(f.name.Text),
+		Provider:          f.preset.Provider,
+		Endpoint:          strings.TrimSpace(f.endpoint.Text),
+		Region:            strings.TrimSpace(f.region.Text),
+		PathStyle:         f.pathStyle.Checked,
+		AccessKeyID:       strings.TrimSpace(f.accessKey.Text),
+		AWSProfile:        strings.TrimSpace(f.awsProfile.Text),
+		Compatibility:     f.compat.Checked,
+		AllowInsecureHTTP: f.insecure.Checked,
+		HasSessionToken:   f.token.Text != "",
+	}
+}
+
+// secretValue is the secret to store: nil keeps the stored one on edit.
+func (f *profileForm) secretValue() *profiles.Secret {
+	if f.secret.Text == "" && f.token.Text == "" {
+		if f.editing != nil {
+			return nil
+		}
+		return &profiles.Secret{}
+	}
+	return &profiles.Secret{SecretAccessKey: f.secret.Text, SessionToken: f.token.Text}
+}
+
+// validate shows what is wrong (or the warnings) under the form and enables
+// Save only for a valid profile. It reports whether the form is valid.
+func (f *profileForm) validate() bool {
+	p := f.profile()
+	warnings, err := profiles.Validate(p)
+	if err == nil && p.AccessKeyID != "" && p.AWSProfile == "" && f.secret.Text == "" &&
+		(f.editing == nil || f.editing.AccessKeyID != p.AccessKeyID) {
+		err = errors.New("enter the secret access key that goes with this access key ID")
+	}
+	switch {
+	case err != nil:
+		f.message.SetText(errorText(err))
+		f.message.Importance = widget.DangerImportance
+		f.saveBtn.Disable()
+		f.testBtn.Disable()
+	case len(warnings) > 0:
+		f.message.SetText(strings.Join(warnings, "\n"))
+		f.message.Importance = widget.WarningImportance
+		f.saveBtn.Enable()
+		f.testBtn.Enable()
+	default:
+		f.message.SetText("")
+		f.saveBtn.Enable()
+		f.testBtn.Enable()
+	}
+	if f.message.Text == "" {
+		f.message.Hide()
+	} else {
+		f.message.Show()
+	}
+	f.message.Refresh()
+	return err == nil
+}
+
+// test checks the connection with the values in the form.
+func (f *profileForm) test() {
+	if !f.validate() {
+		return
+	}
+	if f.testCancel != nil {
+		f.testCancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f.testCancel = cancel
+	p, sec := f.profile(), f.secretValue()
+	f.testResult.SetText("Connecting to " + f.where(p) + "…")
+	f.testResult.Importance = widget.LowImportance
+	f.testResult.Show()
+	f.testResult.Refresh()
+	f.testBtn.Disable()
+	store := f.v.store
+	f.v.jobs.goRun(func() {
+		err := store.Test(ctx, p, sec)
+		f.v.jobs.do(func() {
+			if ctx.Err() != nil {
+				return // the form was closed or a newer test started
+			}
+			f.testBtn.Enable()
+			if err != nil {
+				f.testResult.SetText("Could not connect: " + errorText(err))
+				f.testResult.Importance = widget.DangerImportance
+			} else {
+				f.testResult.SetText("Connected: " + f.where(p) + " answered and accepted the keys.")
+				f.testResult.Importance = widget.SuccessImportance
+			}
+			f.testResult.Refresh()
+		})
+	})
+}
+
+func (f *profileForm) where(p profiles.Profile) string {
+	if p.Endpoint != "" {
+		return hostOf(p.Endpoint)
+	}
+	return "the service"
+}
+
+// save adds or updates the profile. When the keychain cannot store the
+// secret it says so and offers to keep the secret for this session only.
+func (f *profileForm) save() {
+	if !f.validate() {
+		return
+	}
+	p, sec := f.profile(), f.secretValue()
+	store := f.v.store
+	f.saveBtn.Disable()
+	f.v.jobs.goRun(func() {
+		var err error
+		if f.editing == nil {
+			err = store.Add(context.Background(), p, *sec)
+		} else {
+			err = store.Update(context.Background(), f.editing.Name, p, sec)
+		}
+		f.v.jobs.do(func() {
+			f.saveBtn.Enable()
+			switch {
+			case err == nil:
+			case errors.Is(err, profiles.ErrKeychainUnavailable) && sec != nil:
+				f.offerSessionOnly(p, *sec)
+				return
+			default:
+				f.message.SetText(errorText(err))
+				f.message.Importance = widget.DangerImportance
+				f.message.Show()
+				f.message.Refresh()
+				return
+			}
+			f.close()
+			f.v.status.say("Saved profile " + p.Name)
+			f.v.current = ""
+			f.v.Reload(p.Name)
+		})
+	})
+}
+
+func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) {
+	msg := widget.NewLabel("The system keychain is not available, so S3 Desk cannot store the secret key of “" + p.Name +
+		"” safely. It never writes secrets to a plain file.\n\nUse the key for this session only? The profile is saved without it, and S3 Desk asks for the key again after a restart.")
+	msg.Wrapping = fyne.TextWrapWord
+	store, editing := f.v.store, f.editing
+	d := dialog.NewCustomConfirm("Keychain unavailable", "Use for this session only", "Cancel",
+		container.NewGridWrap(fyne.NewSize(440, msg.MinSize().Height*6), msg), func(ok bool) {
+			if !ok {
+				return
+			}
+			f.v.jobs.goRun(func() {
+				var err error
+				if editing == nil {
+					err = store.AddForSession(context.Background(), p, sec)
+				} else {
+					store.UseForSession(p.Name, sec)
+					err = store.Update(context.Background(), editing.Name, p, nil)
+				}
+				f.v.jobs.do(func() {
+					if err != nil {
+						f.message.SetText(errorText(err))
+						f.message.Importance = widget.DangerImportance
+						f.message.Show()
+						f.message.Refresh()
+						return
+					}
+					f.close()
+					f.v.status.say("Using the key of " + p.Name + " for this session only")
+					f.v.current = ""
+					f.v.Reload(p.Name)
+				})
+			})
+		}, f.v.win)
+	f.keychainDlg = d
+	d.Show()
+}

@@ -1,0 +1,388 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"s3desk/storage/profiles"
+	"s3desk/storage/sandbox"
+)
+
+// ProfileStore is what the Profiles view needs from the saved profiles.
+// *profiles.Store satisfies it.
+type ProfileStore interface {
+	List(ctx context.Context) ([]profiles.Profile, error)
+	Add(ctx context.Context, p profiles.Profile, sec profiles.Secret) error
+	AddForSession(ctx context.Context, p profiles.Profile, sec profiles.Secret) error
+	Update(ctx context.Context, oldName string, p profiles.Profile, sec *profiles.Secret) error
+	Delete(ctx context.Context, name string) error
+	UseForSession(name string, sec profiles.Secret)
+	Test(ctx context.Context, p profiles.Profile, sec *profiles.Secret) error
+	Import(ctx context.Context, c profiles.ImportCandidate, copyKeys bool) (profiles.Profile, error)
+}
+
+type profileKind int
+
+const (
+	kindSandbox profileKind = iota
+	kindSaved
+	kindCandidate // found in ~/.aws, not imported yet
+)
+
+type profileRow struct {
+	kind      profileKind
+	name      string
+	detail    string
+	profile   profiles.Profile
+	candidate profiles.ImportCandidate
+}
+
+// ProfilesView lists the Local sandbox, the saved profiles and those found
+// in ~/.aws, and edits them.
+type ProfilesView struct {
+	win      fyne.Window
+	status   *statusBar
+	jobs     *jobs
+	store    ProfileStore // nil when the profiles folder could not be opened
+	discover func(context.Context) ([]profiles.ImportCandidate, error)
+
+	rows    []profileRow
+	current string
+	load    viewContext
+
+	list    *widget.List
+	addBtn  *widget.Button
+	editBtn *widget.Button
+	delBtn  *widget.Button
+	box     *fyne.Container
+
+	// OnSelect is called on the UI goroutine with the chosen profile's name
+	// (sandbox.ProfileName for the Local sandbox).
+	OnSelect func(name string)
+
+	form    *profileForm          // the open add/edit form, for tests
+	confirm *dialog.ConfirmDialog // the open delete or import question, for tests
+}
+
+// NewProfilesView builds the view and starts reading the profiles.
+func NewProfilesView(win fyne.Window, status *statusBar, j *jobs, store ProfileStore,
+	discover func(context.Context) ([]profiles.ImportCandidate, error)) *ProfilesView {
+	v := &ProfilesView{win: win, status: status, jobs: j, store: store, discover: discover}
+	v.rows = []profileRow{sandboxRow()}
+	v.list = widget.NewList(
+		func() int { return len(v.rows) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabel("profile")
+			name.Truncation = fyne.TextTruncateEllipsis
+			detail := widget.NewLabel("detail")
+			detail.SizeName = theme.SizeNameCaptionText
+			detail.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil,
+				container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), name, detail))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < 0 || id >= len(v.rows) {
+				return
+			}
+			r := v.rows[id]
+			c := o.(*fyne.Container)
+			texts := c.Objects[0].(*fyne.Container).Objects
+			name := texts[0].(*widget.Label)
+			name.SetText(r.name)
+			texts[1].(*widget.Label).SetText(r.detail)
+			icon := c.Objects[1].(*widget.Icon)
+			switch r.kind {
+			case kindSandbox:
+				icon.SetResource(theme.ComputerIcon())
+			case kindSaved:
+				icon.SetResource(theme.AccountIcon())
+			default:
+				icon.SetResource(theme.DownloadIcon())
+			}
+			if r.kind == kindCandidate {
+				name.Importance = widget.LowImportance
+			} else {
+				name.Importance = widget.MediumImportance
+			}
+			name.Refresh()
+		},
+	)
+	v.list.OnSelected = v.selected
+
+	v.addBtn = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { v.ShowForm(nil) })
+	v.editBtn = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), v.editCurrent)
+	v.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), v.deleteCurrent)
+	for _, b := range []*widget.Button{v.addBtn, v.editBtn, v.delBtn} {
+		b.Importance = widget.LowImportance
+	}
+	v.editBtn.Disable()
+	v.delBtn.Disable()
+	if store == nil {
+		v.addBtn.Disable()
+	}
+	header := container.NewBorder(nil, nil, sectionTitle("Profiles"),
+		container.NewHBox(v.addBtn, v.editBtn, v.delBtn))
+	v.box = container.NewBorder(header, nil, nil, nil, v.list)
+	v.Reload("")
+	return v
+}
+
+func sandboxRow() profileRow {
+	return profileRow{kind: kindSandbox, name: sandbox.ProfileName, detail: "Built-in S3 server on this computer"}
+}
+
+// CanvasObject is the view's root widget.
+func (v *ProfilesView) CanvasObject() fyne.CanvasObject { return v.box }
+
+// Current is the chosen profile's name, or "".
+func (v *ProfilesView) Current() string { return v.current }
+
+// Names are the listed rows' names, in order (for tests and menus).
+func (v *ProfilesView) Names() []string {
+	out := make([]string, len(v.rows))
+	for i, r := range v.rows {
+		out[i] = r.name
+	}
+	return out
+}
+
+// Reload reads the saved profiles and ~/.aws again, then selects selectName
+// when it is given and listed.
+func (v *ProfilesView) Reload(selectName string) {
+	ctx, gen := v.load.renew()
+	store, discover := v.store, v.discover
+	v.jobs.goRun(func() {
+		var saved []profiles.Profile
+		var listErr error
+		if store != nil {
+			saved, listErr = store.List(ctx)
+		}
+		var found []profiles.ImportCandidate
+		if discover != nil {
+			found, _ = discover(ctx) // an unreadable ~/.aws just offers nothing to import
+		}
+		v.jobs.do(func() {
+			if !v.load.current(gen) {
+				return
+			}
+			if listErr != nil && !errors.Is(listErr, context.Canceled) {
+				v.status.say("Could not read the saved profiles: " + errorText(listErr))
+			}
+			v.setRows(saved, found)
+			if selectName != "" {
+				v.Select(selectName)
+			}
+		})
+	})
+}
+
+func (v *ProfilesView) setRows(saved []profiles.Profile, found []profiles.ImportCandidate) {
+	rows := []profileRow{sandboxRow()}
+	known := map[string]bool{}
+	for _, p := range saved {
+		if p.Provider == "sandbox" || p.Name == sandbox.ProfileName {
+			continue
+		}
+		rows = append(rows, profileRow{kind: kindSaved, name: p.Name, detail: profileDetail(p), profile: p})
+		known[p.Name] = true
+		if p.AWSProfile != "" {
+			known[p.AWSProfile] = true
+		}
+	}
+	for _, c := range found {
+		if known[c.Name] {
+			continue
+		}
+		detail := "In ~/.aws"
+		if c.Kind != "" {
+			detail += " · " + c.Kind
+		}
+		rows = append(rows, profileRow{kind: kindCandidate, name: c.Name, detail: detail + " · tap to import", candidate: c})
+	}
+	v.rows = rows
+	v.list.UnselectAll()
+	v.list.Refresh()
+	if v.current != "" {
+		for i, r := range rows {
+			if r.name == v.current && r.kind != kindCandidate {
+				v.list.Select(i)
+				return
+			}
+		}
+	}
+}
+
+func profileDetail(p profiles.Profile) string {
+	var parts []string
+	for _, pr := range profiles.Presets() {
+		if pr.Provider == p.Provider {
+			parts = append(parts, pr.Label)
+			break
+		}
+	}
+	switch {
+	case p.Endpoint != "":
+		parts = append(parts, hostOf(p.Endpoint))
+	case p.Region != "":
+		parts = append(parts, p.Region)
+	}
+	if p.AWSProfile != "" {
+		parts = append(parts, "AWS profile "+p.AWSProfile)
+	}
+	if len(parts) == 0 {
+		return " "
+	}
+	return strings.Join(parts, " · ")
+}
+
+func hostOf(endpoint string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(endpoint, "https://"), "http://")
+	return strings.TrimRight(s, "/")
+}
+
+// Select selects the row called name, as if the user had tapped it.
+func (v *ProfilesView) Select(name string) bool {
+	for i, r := range v.rows {
+		if r.name == name {
+			v.list.Select(i)
+			v.list.ScrollTo(i)
+			return true
+		}
+	}
+	return false
+}
+
+func (v *ProfilesView) selected(id widget.ListItemID) {
+	if id < 0 || id >= len(v.rows) {
+		return
+	}
+	r := v.rows[id]
+	if r.kind == kindCandidate {
+		v.list.UnselectAll()
+		v.Select(v.current)
+		v.confirmImport(r.candidate)
+		return
+	}
+	if r.kind == kindSaved {
+		v.editBtn.Enable()
+		v.delBtn.Enable()
+	} else {
+		v.editBtn.Disable()
+		v.delBtn.Disable()
+	}
+	if r.name == v.current {
+		return
+	}
+	v.current = r.name
+	if v.OnSelect != nil {
+		v.OnSelect(r.name)
+	}
+}
+
+func (v *ProfilesView) row(name string) (profileRow, bool) {
+	for _, r := range v.rows {
+		if r.name == name {
+			return r, true
+		}
+	}
+	return profileRow{}, false
+}
+
+func (v *ProfilesView) editCurrent() {
+	if r, ok := v.row(v.current); ok && r.kind == kindSaved {
+		p := r.profile
+		v.ShowForm(&p)
+	}
+}
+
+func (v *ProfilesView) deleteCurrent() {
+	r, ok := v.row(v.current)
+	if !ok || r.kind != kindSaved || v.store == nil {
+		return
+	}
+	store := v.store
+	name := r.name
+	v.confirm = dialog.NewConfirm("Delete profile",
+		"Delete the profile “"+name+"” and its stored secret key?\nThe buckets and files on the service are not touched.",
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			v.jobs.goRun(func() {
+				err := store.Delete(context.Background(), name)
+				v.jobs.do(func() {
+					if err != nil {
+						showError(v.win, "Could not delete the profile", err)
+						return
+					}
+					v.status.say("Deleted profile " + name)
+					if v.current == name {
+						v.current = ""
+						v.Reload(sandbox.ProfileName)
+						return
+					}
+					v.Reload("")
+				})
+			})
+		}, v.win)
+	v.confirm.SetConfirmText("Delete")
+	v.confirm.SetConfirmImportance(widget.DangerImportance)
+	v.confirm.Show()
+}
+
+func (v *ProfilesView) confirmImport(c profiles.ImportCandidate) {
+	if v.store == nil {
+		return
+	}
+	store := v.store
+	copyKeys := widget.NewCheck("Copy its access keys into the system keychain", nil)
+	msg := "Import the profile “" + c.Name + "” from ~/.aws?"
+	if c.Region != "" {
+		msg += "\nRegion: " + c.Region
+	}
+	if c.Endpoint != "" {
+		msg += "\nEndpoint: " + c.Endpoint
+	}
+	items := []fyne.CanvasObject{widget.NewLabel(msg)}
+	if c.HasStaticKeys {
+		copyKeys.SetChecked(false)
+		items = append(items, copyKeys,
+			lowLabel("Unchecked, S3 Desk reads the keys from ~/.aws each time, as the AWS CLI does."))
+	} else {
+		items = append(items, lowLabel("Its credentials are resolved by the AWS SDK (SSO, roles, credential_process)."))
+	}
+	v.confirm = dialog.NewCustomConfirm("Import profile", "Import", "Cancel", container.NewVBox(items...), func(ok bool) {
+		if !ok {
+			return
+		}
+		keys := copyKeys.Checked
+		v.jobs.goRun(func() {
+			p, err := store.Import(context.Background(), c, keys)
+			v.jobs.do(func() {
+				if err != nil {
+					showError(v.win, "Could not import “"+c.Name+"”", err)
+					return
+				}
+				v.status.say("Imported profile " + p.Name)
+				v.Reload(p.Name)
+			})
+		})
+	}, v.win)
+	v.confirm.Show()
+}
+
+func lowLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.LowImportance
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}

@@ -1,0 +1,254 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"s3desk/storage"
+	"s3desk/storage/profiles"
+	"s3desk/storage/s3test"
+)
+
+// memKeychain is an in-memory keychain that can be made unavailable.
+type memKeychain struct {
+	mu     sync.Mutex
+	items  map[string]string
+	broken bool
+}
+
+var errNoDBus = errors.New("failed to connect to the session bus: dbus-launch not found")
+
+func (k *memKeychain) Set(service, user, secret string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.broken {
+		return errNoDBus
+	}
+	if k.items == nil {
+		k.items = map[string]string{}
+	}
+	k.items[service+"/"+user] = secret
+	return nil
+}
+
+func (k *memKeychain) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.broken {
+		return "", errNoDBus
+	}
+	s, ok := k.items[service+"/"+user]
+	if !ok {
+		return "", errors.New("secret not found in keyring")
+	}
+	return s, nil
+}
+
+func (k *memKeychain) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.items, service+"/"+user)
+	return nil
+}
+
+// newProfilesWindow builds the main window over a fresh profiles store, with
+// the sandbox served by srv.
+func newProfilesWindow(t *testing.T, srv *s3test.Server, kc *memKeychain) (*MainWindow, *profiles.Store) {
+	t.Helper()
+	store, err := profiles.Open(t.TempDir(), kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	mw := NewMainWindow(a, Deps{
+		Profiles: store,
+		Sandbox:  func(context.Context) (storage.Config, error) { return srv.Config(), nil },
+	})
+	mw.win.Resize(fyne.NewSize(1120, 720))
+	t.Cleanup(func() { mw.wait(); mw.win.Close() })
+	mw.wait()
+	return mw, store
+}
+
+func presetLabel(t *testing.T, p profiles.Provider) string {
+	for _, pr := range profiles.Presets() {
+		if pr.Provider == p {
+			return pr.Label
+		}
+	}
+	t.Fatalf("no preset for %s", p)
+	return ""
+}
+
+func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	bucket := srv.Bucket(t)
+	mw, store := newProfilesWindow(t, srv, &memKeychain{})
+	pv := mw.profiles
+	if names := pv.Names(); len(names) == 0 || names[0] != "Local sandbox" {
+		t.Fatalf("rows %v: the Local sandbox must come first", names)
+	}
+
+	test.Tap(pv.addBtn)
+	f := pv.form
+	if f == nil {
+		t.Fatal("no profile form")
+	}
+	if !f.saveBtn.Disabled() || f.message.Importance != widget.DangerImportance || f.message.Text == "" {
+		t.Fatalf("empty form: save enabled or no message (%q)", f.message.Text)
+	}
+	test.Type(f.name, "Work MinIO")
+	f.provider.SetSelected(presetLabel(t, profiles.ProviderMinIO))
+	if !f.pathStyle.Checked || !f.compat.Checked || f.region.Text == "" {
+		t.Errorf("MinIO preset did not fill path style / compatibility / region")
+	}
+	f.endpoint.SetText("")
+	test.Type(f.endpoint, "http://files.example.com:9000")
+	if !f.saveBtn.Disabled() || !strings.Contains(f.message.Text, "http://") {
+		t.Errorf("plain http to another host accepted: %q", f.message.Text)
+	}
+	test.Tap(f.insecure)
+	if f.saveBtn.Disabled() || f.message.Importance != widget.WarningImportance {
+		t.Errorf("allowed insecure endpoint: save disabled or no warning (%q)", f.message.Text)
+	}
+	test.Tap(f.insecure)
+	f.endpoint.SetText(srv.Endpoint)
+	test.Type(f.accessKey, srv.AccessKey)
+	if !f.saveBtn.Disabled() || !strings.Contains(f.message.Text, "secret") {
+		t.Errorf("access key without secret accepted: %q", f.message.Text)
+	}
+
+	// Test connection with a wrong secret, then the right one.
+	test.Type(f.secret, "wrong-secret")
+	test.Tap(f.testBtn)
+	mw.wait()
+	if !strings.HasPrefix(f.testResult.Text, "Could not connect:") || strings.Contains(f.testResult.Text, "<") {
+		t.Errorf("bad secret: result %q", f.testResult.Text)
+	}
+	f.secret.SetText("")
+	test.Type(f.secret, srv.SecretKey)
+	test.Tap(f.testBtn)
+	mw.wait()
+	if !strings.HasPrefix(f.testResult.Text, "Connected") {
+		t.Fatalf("good secret: result %q", f.testResult.Text)
+	}
+
+	test.Tap(f.saveBtn)
+	mw.wait()
+	saved, err := store.Get(context.Background(), "Work MinIO")
+	if err != nil {
+		t.Fatalf("not saved: %v (form says %q)", err, f.message.Text)
+	}
+	if saved.AccessKeyID != srv.AccessKey || saved.Endpoint != srv.Endpoint {
+		t.Errorf("saved %+v", saved)
+	}
+	// Saving selects and connects the profile.
+	if pv.Current() != "Work MinIO" || mw.service() == nil {
+		t.Fatalf("current %q, connected %v, buckets message %q", pv.Current(), mw.service() != nil, mw.buckets.message.Text)
+	}
+	if got := bucketNames(mw.buckets); len(got) != 1 || got[0] != bucket {
+		t.Errorf("buckets of the new profile %v, want [%s]", got, bucket)
+	}
+
+	// Editing never shows the secret and keeps it when left empty.
+	test.Tap(pv.editBtn)
+	f = pv.form
+	if f.secret.Text != "" || f.secret.Password != true {
+		t.Fatalf("secret shown in the edit form: %q", f.secret.Text)
+	}
+	f.region.SetText("eu-central-1")
+	test.Tap(f.saveBtn)
+	mw.wait()
+	if p, _ := store.Get(context.Background(), "Work MinIO"); p.Region != "eu-central-1" {
+		t.Errorf("edit not saved: region %q (%q)", p.Region, f.message.Text)
+	}
+	cfg, err := store.Config(context.Background(), "Work MinIO")
+	if err != nil || cfg.SecretAccessKey != srv.SecretKey {
+		t.Errorf("secret lost by the edit: %v", err)
+	}
+
+	// Delete asks first.
+	test.Tap(pv.delBtn)
+	if pv.confirm == nil {
+		t.Fatal("no delete confirmation")
+	}
+	pv.confirm.Dismiss()
+	mw.wait()
+	if _, err := store.Get(context.Background(), "Work MinIO"); err != nil {
+		t.Fatal("dismissing the confirmation deleted the profile")
+	}
+	test.Tap(pv.delBtn)
+	pv.confirm.Confirm()
+	mw.wait()
+	if _, err := store.Get(context.Background(), "Work MinIO"); !errors.Is(err, profiles.ErrNotFound) {
+		t.Fatalf("profile not deleted: %v", err)
+	}
+	if pv.Current() != "Local sandbox" {
+		t.Errorf("after deleting the open profile, current is %q", pv.Current())
+	}
+}
+
+func TestKeychainUnavailableOffersSessionOnly(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	kc := &memKeychain{broken: true}
+	mw, store := newProfilesWindow(t, srv, kc)
+	pv := mw.profiles
+	test.Tap(pv.addBtn)
+	f := pv.form
+	test.Type(f.name, "No keychain")
+	f.provider.SetSelected(presetLabel(t, profiles.ProviderMinIO))
+	f.endpoint.SetText(srv.Endpoint)
+	test.Type(f.accessKey, srv.AccessKey)
+	test.Type(f.secret, srv.SecretKey)
+	test.Tap(f.saveBtn)
+	mw.wait()
+	if f.keychainDlg == nil {
+		t.Fatalf("no keychain question; form says %q", f.message.Text)
+	}
+	f.keychainDlg.Confirm()
+	mw.wait()
+	if pv.Current() != "No keychain" || mw.service() == nil {
+		t.Fatalf("session-only profile not connected: current %q, %q", pv.Current(), mw.buckets.message.Text)
+	}
+	if len(kc.items) != 0 {
+		t.Error("a secret reached the keychain")
+	}
+	// The secret is in no file of the profiles folder.
+	_ = filepath.WalkDir(filepath.Dir(store.Path()), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if b, _ := os.ReadFile(path); strings.Contains(string(b), srv.SecretKey) {
+				t.Errorf("secret written to %s", path)
+			}
+		}
+		return nil
+	})
+}
+
+func TestFlags(t *testing.T) {
+	var out strings.Builder
+	if _, exit, code := ParseFlags([]string{"--version"}, "9.9.9", &out); !exit || code != 0 || !strings.Contains(out.String(), "9.9.9") {
+		t.Errorf("--version: exit %v code %d out %q", exit, code, out.String())
+	}
+	out.Reset()
+	if _, exit, code := ParseFlags([]string{"--help"}, "1", &out); !exit || code != 0 || !strings.Contains(out.String(), "--profile") {
+		t.Errorf("--help: exit %v code %d out %q", exit, code, out.String())
+	}
+	if o, exit, _ := ParseFlags([]string{"--profile", "Work"}, "1", &out); exit || o.Profile != "Work" {
+		t.Errorf("--profile: %+v", o)
+	}
+	if o, exit, _ := ParseFlags([]string{"--sandbox"}, "1", &out); exit || o.Profile != "Local sandbox" {
+		t.Errorf("--sandbox: %+v", o)
+	}
+	if _, exit, code := ParseFlags([]string{"--bogus"}, "1", &out); !exit || code != 2 {
+		t.Errorf("bad flag: exit %v code %d", exit, code)
+	}
+}

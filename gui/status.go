@@ -1,0 +1,229 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"s3desk/storage"
+)
+
+// statusBar is the strip at the bottom of the main window: a spinner while
+// any long operation runs, the newest activity in words, and on the right
+// the connection ("Local sandbox · http://127.0.0.1:7070").
+type statusBar struct {
+	activity *widget.Activity
+	message  *widget.Label
+	conn     *widget.Label
+	box      *fyne.Container
+
+	next  int
+	tasks []statusTask // running, oldest first
+	idle  string       // shown when nothing runs
+}
+
+type statusTask struct {
+	id   int
+	text string
+}
+
+func newStatusBar() *statusBar {
+	s := &statusBar{
+		activity: widget.NewActivity(),
+		message:  widget.NewLabel("Ready"),
+		conn:     widget.NewLabel(""),
+		idle:     "Ready",
+	}
+	s.message.Truncation = fyne.TextTruncateEllipsis
+	s.conn.Importance = widget.LowImportance
+	s.activity.Hide()
+	s.box = container.NewBorder(nil, nil, s.activity, s.conn, s.message)
+	return s
+}
+
+// begin shows text with the spinner until the returned func is called. Call
+// both on the UI goroutine.
+func (s *statusBar) begin(text string) (update func(string), end func()) {
+	s.next++
+	id := s.next
+	s.tasks = append(s.tasks, statusTask{id: id, text: text})
+	s.render()
+	update = func(t string) {
+		for i := range s.tasks {
+			if s.tasks[i].id == id {
+				s.tasks[i].text = t
+			}
+		}
+		s.render()
+	}
+	end = func() {
+		for i := range s.tasks {
+			if s.tasks[i].id == id {
+				s.tasks = append(s.tasks[:i], s.tasks[i+1:]...)
+				break
+			}
+		}
+		s.render()
+	}
+	return update, end
+}
+
+// say sets the text shown when nothing is running (the result of the last
+// operation, for example "Deleted bucket photos").
+func (s *statusBar) say(text string) {
+	s.idle = text
+	s.render()
+}
+
+func (s *statusBar) render() {
+	if n := len(s.tasks); n > 0 {
+		t := s.tasks[n-1].text
+		if n > 1 {
+			t += "  (+" + itoa(n-1) + " more)"
+		}
+		s.message.SetText(t)
+		s.activity.Show()
+		s.activity.Start()
+		return
+	}
+	s.activity.Stop()
+	s.activity.Hide()
+	s.message.SetText(s.idle)
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// errorText is the sentence shown to a person for err: the storage error's
+// own plain text, never a stack or a raw XML body. It returns "" for a
+// cancellation the user asked for.
+func errorText(err error) string {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return ""
+	}
+	var se *storage.Error
+	msg := err.Error()
+	if errors.As(err, &se) {
+		msg = se.Error()
+	}
+	// Keep one readable line: no XML bodies, no multi-line dumps.
+	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, "<?xml"); i >= 0 {
+		msg = strings.TrimSpace(msg[:i])
+	}
+	if len(msg) > 400 {
+		msg = msg[:400] + "…"
+	}
+	if msg == "" {
+		msg = "Something went wrong."
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
+}
+
+// showError shows err in a dialog titled title, unless it is a cancellation.
+func showError(win fyne.Window, title string, err error) {
+	text := errorText(err)
+	if text == "" {
+		return
+	}
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, "OK", container.NewGridWrap(fyne.NewSize(420, l.MinSize().Height*3), l), win)
+	d.Show()
+}
+
+// jobs runs background work and lets tests wait for all of it to finish,
+// which also orders the widget updates done in fyne.Do before the test's
+// reads.
+type jobs struct {
+	wg sync.WaitGroup
+	mu sync.Mutex // serialises UI callbacks (the test driver runs them inline)
+}
+
+// do runs fn on the UI goroutine (fyne.Do). Under the test driver, where
+// fyne.Do runs fn at once on the calling goroutine, the mutex keeps two
+// callbacks from touching widgets at the same time.
+func (j *jobs) do(fn func()) {
+	fyne.Do(func() {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		fn()
+	})
+}
+
+func (j *jobs) goRun(fn func()) {
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		fn()
+	}()
+}
+
+func (j *jobs) wait() { j.wg.Wait() }
+
+// viewContext is a cancellable context with a generation number: starting a
+// new load cancels the previous one, and a result whose generation is no
+// longer current is dropped.
+type viewContext struct {
+	gen    int
+	cancel context.CancelFunc
+}
+
+// renew cancels the previous context and returns a new one with its
+// generation. Call on the UI goroutine.
+func (v *viewContext) renew() (context.Context, int) {
+	if v.cancel != nil {
+		v.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.gen++
+	v.cancel = cancel
+	return ctx, v.gen
+}
+
+// current tells (on the UI goroutine) whether gen is still the live load.
+func (v *viewContext) current(gen int) bool { return gen == v.gen }
+
+// stop cancels whatever runs and invalidates its results.
+func (v *viewContext) stop() {
+	if v.cancel != nil {
+		v.cancel()
+		v.cancel = nil
+	}
+	v.gen++
+}
+
+// throttle lets progress through about ten times a second. It is used by
+// one goroutine.
+type throttle struct{ last time.Time }
+
+func newThrottle() *throttle { return &throttle{} }
+
+func (t *throttle) ok() bool {
+	now := time.Now()
+	if now.Sub(t.last) < 100*time.Millisecond {
+		return false
+	}
+	t.last = now
+	return true
+}
