@@ -118,7 +118,6 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 		c.OnChanged = func(bool) { f.validate() }
 	}
 
-
 	form := widget.NewForm(
 		widget.NewFormItem("Name", f.name),
 		widget.NewFormItem("Provider", f.provider),
