@@ -288,19 +288,22 @@ func (v *BucketsView) ShowCreate() {
 			d.hint.SetText("3–63 characters: lower-case letters, digits, dots and hyphens.")
 			d.hint.Importance = widget.LowImportance
 			d.hint.Refresh()
+			d.fit()
 			d.create.Disable()
 			return false
 		}
 		if err := storage.ValidateBucketName(name); err != nil {
-			d.hint.SetText(errorText(err))
+			d.hint.SetText(sentence(errorText(err)))
 			d.hint.Importance = widget.DangerImportance
 			d.hint.Refresh()
+			d.fit()
 			d.create.Disable()
 			return false
 		}
 		d.hint.SetText("“" + name + "” is a valid name.")
 		d.hint.Importance = widget.SuccessImportance
 		d.hint.Refresh()
+		d.fit()
 		d.create.Enable()
 		return true
 	}
@@ -316,15 +319,17 @@ func (v *BucketsView) ShowCreate() {
 		d.hint.SetText("Creating “" + name + "”…")
 		d.hint.Importance = widget.LowImportance
 		d.hint.Refresh()
+		d.fit()
 		_, end := v.status.begin("Creating bucket " + name + "…")
 		v.jobs.goRun(func() {
 			err := store.CreateBucket(context.Background(), name, storage.CreateBucketOptions{Region: region})
 			v.jobs.do(func() {
 				end()
 				if err != nil {
-					d.hint.SetText(errorText(err))
+					d.hint.SetText(sentence(errorText(err)))
 					d.hint.Importance = widget.DangerImportance
 					d.hint.Refresh()
+					d.fit()
 					d.create.Enable()
 					return
 				}
@@ -347,9 +352,15 @@ func (v *BucketsView) ShowCreate() {
 		container.NewHBox(layout.NewSpacer(), cancel, d.create))
 	d.dlg = dialog.NewCustomWithoutButtons("New bucket", content, v.win)
 	cancel.OnTapped = d.dlg.Hide
-	d.dlg.Resize(fyne.NewSize(460, d.dlg.MinSize().Height))
+	fitDialog(d.dlg, 460)
 	d.dlg.Show()
 	v.win.Canvas().Focus(d.name)
+}
+
+func (d *createBucketDialog) fit() {
+	if d.dlg != nil {
+		fitDialog(d.dlg, 460)
+	}
 }
 
 func without(list []string, s string) []string {
@@ -480,8 +491,9 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 						v.del.summary.SetText("“" + bucket + "” still holds old object versions or unfinished uploads. Deleting it deletes them too. This cannot be undone.")
 						return
 					}
-					d.result.SetText(errorText(err))
+					d.result.SetText(sentence(errorText(err)))
 					d.result.Show()
+					fitDialog(d.dlg, 480)
 					d.del.Enable()
 					if d.confirm != nil {
 						d.confirm.Enable()
@@ -502,7 +514,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 			})
 		})
 	}
-	d.dlg.Resize(fyne.NewSize(480, d.dlg.MinSize().Height))
+	fitDialog(d.dlg, 480)
 	d.dlg.Show()
 	if d.confirm != nil {
 		v.win.Canvas().Focus(d.confirm)

@@ -276,7 +276,7 @@ func TestBucketListErrorIsReadable(t *testing.T) {
 		}
 	}
 	// A non-storage error with an XML body is cut to its first readable line.
-	if got := errorText(errors.New("boom: server said\n<?xml version=\"1.0\"?><Error/>")); got != "Boom: server said" {
+	if got := errorText(errors.New("boom: server said\n<?xml version=\"1.0\"?><Error/>")); got != "boom: server said" {
 		t.Errorf("errorText = %q", got)
 	}
 	if got := errorText(context.Canceled); got != "" {

@@ -37,13 +37,15 @@ type profileForm struct {
 	secret     *widget.Entry
 	token      *widget.Entry
 	awsProfile *widget.Entry
+	help       *widget.Label // the provider's one-line help
 	message    *widget.Label // validation result
 	testResult *widget.Label
 	testBtn    *widget.Button
 	saveBtn    *widget.Button
 	cancelBtn  *widget.Button
 
-	testCancel  context.CancelFunc
+	autoEndpoint string // the endpoint the form filled in itself
+	testCancel   context.CancelFunc
 	keychainDlg *dialog.ConfirmDialog // the "use for this session only" offer, for tests
 }
 
@@ -77,6 +79,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	f.token.SetPlaceHolder("only for temporary credentials")
 	f.awsProfile = widget.NewEntry()
 	f.awsProfile.SetPlaceHolder("optional: a profile of ~/.aws/config instead of keys")
+	f.help = lowLabel("")
 	f.message = widget.NewLabel("")
 	f.message.Wrapping = fyne.TextWrapWord
 	f.testResult = widget.NewLabel("")
@@ -103,6 +106,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 				f.preset = pr
 				f.provider.Selected = pr.Label // no callback: keep the saved fields
 				f.endpoint.SetPlaceHolder(pr.EndpointHint)
+				f.help.SetText(pr.Help)
 			}
 		}
 	} else {
@@ -111,8 +115,12 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 			f.provider.SetSelected(labels[0])
 		}
 	}
-	for _, e := range []*widget.Entry{f.name, f.endpoint, f.region, f.accessKey, f.secret, f.token, f.awsProfile} {
+	for _, e := range []*widget.Entry{f.name, f.endpoint, f.accessKey, f.secret, f.token, f.awsProfile} {
 		e.OnChanged = func(string) { f.validate() }
+	}
+	f.region.OnChanged = func(string) {
+		f.fillEndpoint()
+		f.validate()
 	}
 	for _, c := range []*widget.Check{f.pathStyle, f.compat, f.insecure} {
 		c.OnChanged = func(bool) { f.validate() }
@@ -120,7 +128,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 
 	form := widget.NewForm(
 		widget.NewFormItem("Name", f.name),
-		widget.NewFormItem("Provider", f.provider),
+		widget.NewFormItem("Provider", container.NewVBox(f.provider, f.help)),
 		widget.NewFormItem("Endpoint", f.endpoint),
 		widget.NewFormItem("Region", f.region),
 		widget.NewFormItem("", container.NewVBox(f.pathStyle, f.compat, f.insecure)),
@@ -143,6 +151,13 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	v.win.Canvas().Focus(f.name)
 }
 
+// fit grows the dialog when a message needs more lines.
+func (f *profileForm) fit() {
+	if f.dlg != nil {
+		fitDialog(f.dlg, 560)
+	}
+}
+
 func (f *profileForm) close() {
 	if f.testCancel != nil {
 		f.testCancel()
@@ -159,21 +174,37 @@ func (f *profileForm) choosePreset(label string) {
 		old := f.preset
 		f.preset = pr
 		f.endpoint.SetPlaceHolder(pr.EndpointHint)
+		f.help.SetText(pr.Help)
 		// Replace what the previous preset filled in, keep what the user typed.
-		if f.endpoint.Text == "" || f.endpoint.Text == old.EndpointHint {
-			if pr.EndpointHint != "" && !strings.ContainsAny(pr.EndpointHint, "<>{}") {
-				f.endpoint.SetText(pr.EndpointHint)
-			} else {
-				f.endpoint.SetText("")
+		if f.endpoint.Text == "" || f.endpoint.Text == f.autoEndpoint {
+			f.autoEndpoint = ""
+			if pr.EndpointHint != "" && !strings.ContainsAny(pr.EndpointHint, "<>") {
+				f.autoEndpoint = pr.EndpointHint
 			}
+			f.endpoint.SetText(f.autoEndpoint)
 		}
 		if f.region.Text == "" || f.region.Text == old.Region {
-			f.region.SetText(pr.Region)
+			f.region.SetText(pr.Region) // also fills a <region> endpoint
 		}
+		f.fillEndpoint()
 		f.pathStyle.SetChecked(pr.PathStyle)
 		f.compat.SetChecked(pr.Compatibility)
 	}
 	f.validate()
+}
+
+// fillEndpoint writes the endpoint of providers whose endpoint names the
+// region (B2, Wasabi), unless the user typed one.
+func (f *profileForm) fillEndpoint() {
+	hint := f.preset.EndpointHint
+	if !strings.Contains(hint, "<region>") || f.region.Text == "" {
+		return
+	}
+	if f.endpoint.Text != "" && f.endpoint.Text != f.autoEndpoint {
+		return
+	}
+	f.autoEndpoint = f.preset.ExpandEndpoint(f.region.Text)
+	f.endpoint.SetText(f.autoEndpoint)
 }
 
 func (f *profileForm) profile() profiles.Profile {
@@ -213,12 +244,16 @@ func (f *profileForm) validate() bool {
 	}
 	switch {
 	case err != nil:
-		f.message.SetText(errorText(err))
+		f.message.SetText(sentence(errorText(err)))
 		f.message.Importance = widget.DangerImportance
 		f.saveBtn.Disable()
 		f.testBtn.Disable()
 	case len(warnings) > 0:
-		f.message.SetText(strings.Join(warnings, "\n"))
+		lines := make([]string, len(warnings))
+		for i, w := range warnings {
+			lines[i] = "⚠ " + sentence(w)
+		}
+		f.message.SetText(strings.Join(lines, "\n"))
 		f.message.Importance = widget.WarningImportance
 		f.saveBtn.Enable()
 		f.testBtn.Enable()
@@ -233,6 +268,7 @@ func (f *profileForm) validate() bool {
 		f.message.Show()
 	}
 	f.message.Refresh()
+	f.fit()
 	return err == nil
 }
 
@@ -268,6 +304,7 @@ func (f *profileForm) test() {
 				f.testResult.Importance = widget.SuccessImportance
 			}
 			f.testResult.Refresh()
+			f.fit()
 		})
 	})
 }
@@ -303,7 +340,7 @@ func (f *profileForm) save() {
 				f.offerSessionOnly(p, *sec)
 				return
 			default:
-				f.message.SetText(errorText(err))
+				f.message.SetText(sentence(errorText(err)))
 				f.message.Importance = widget.DangerImportance
 				f.message.Show()
 				f.message.Refresh()
@@ -337,7 +374,7 @@ func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) 
 				}
 				f.v.jobs.do(func() {
 					if err != nil {
-						f.message.SetText(errorText(err))
+						f.message.SetText(sentence(errorText(err)))
 						f.message.Importance = widget.DangerImportance
 						f.message.Show()
 						f.message.Refresh()

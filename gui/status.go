@@ -135,9 +135,18 @@ func errorText(err error) string {
 		msg = msg[:400] + "…"
 	}
 	if msg == "" {
-		msg = "Something went wrong."
+		msg = "something went wrong"
 	}
-	return strings.ToUpper(msg[:1]) + msg[1:]
+	return msg
+}
+
+// sentence capitalises the first letter, for a message that stands alone.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }
 
 // showError shows err in a dialog titled title, unless it is a cancellation.
@@ -146,7 +155,7 @@ func showError(win fyne.Window, title string, err error) {
 	if text == "" {
 		return
 	}
-	l := widget.NewLabel(text)
+	l := widget.NewLabel(sentence(text))
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(title, "OK", container.NewGridWrap(fyne.NewSize(420, l.MinSize().Height*3), l), win)
 	d.Show()
@@ -226,4 +235,11 @@ func (t *throttle) ok() bool {
 	}
 	t.last = now
 	return true
+}
+
+// fitDialog sizes d to width and to the height its content needs now (a
+// wrapped message may have grown).
+func fitDialog(d dialog.Dialog, width float32) {
+	min := d.MinSize()
+	d.Resize(fyne.NewSize(max(width, min.Width), min.Height))
 }
