@@ -46,7 +46,7 @@ type profileForm struct {
 
 	autoEndpoint string // the endpoint the form filled in itself
 	testCancel   context.CancelFunc
-	keychainDlg *dialog.ConfirmDialog // the "use for this session only" offer, for tests
+	keychainDlg  *dialog.ConfirmDialog // the "use for this session only" offer, for tests
 }
 
 // ShowForm opens the profile form, empty for a new profile or filled from p.
