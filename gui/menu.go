@@ -1,0 +1,187 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// MenuActions are what the main menu and the keyboard shortcuts call. A nil
+// action shows its menu item disabled.
+type MenuActions struct {
+	// File
+	NewFolder, UploadFiles, UploadFolder, Download, Settings, Quit func()
+	// Edit
+	CopyKey, CopyLink, SelectAll, Delete, Rename func()
+	// View
+	Refresh, ShowTransfers, ShowLinks func()
+	ToggleHidden                      func(show bool)
+	HiddenShown                       func() bool
+	// Go
+	Back, Up func()
+	// Help
+	About, Shortcuts func()
+}
+
+// shortcut is one keyboard binding: a modifier shortcut (registered on the
+// canvas) or a plain key (handled through the canvas's typed-key hook).
+type shortcut struct {
+	Label  string
+	Key    fyne.KeyName
+	Mod    fyne.KeyModifier
+	action func(MenuActions) func()
+}
+
+// Ctrl on Linux and Windows, Cmd on macOS.
+const primary = fyne.KeyModifierShortcutDefault
+
+func shortcuts() []shortcut {
+	return []shortcut{
+		{"New folder", fyne.KeyN, primary | fyne.KeyModifierShift, func(a MenuActions) func() { return a.NewFolder }},
+		{"Upload files…", fyne.KeyU, primary, func(a MenuActions) func() { return a.UploadFiles }},
+		{"Upload folder…", fyne.KeyU, primary | fyne.KeyModifierShift, func(a MenuActions) func() { return a.UploadFolder }},
+		{"Download…", fyne.KeyD, primary, func(a MenuActions) func() { return a.Download }},
+		{"Settings…", fyne.KeyComma, primary, func(a MenuActions) func() { return a.Settings }},
+		{"Quit", fyne.KeyQ, primary, func(a MenuActions) func() { return a.Quit }},
+		{"Copy key", fyne.KeyC, primary | fyne.KeyModifierShift, func(a MenuActions) func() { return a.CopyKey }},
+		{"Copy link", fyne.KeyL, primary, func(a MenuActions) func() { return a.CopyLink }},
+		{"Select all", fyne.KeyA, primary, func(a MenuActions) func() { return a.SelectAll }},
+		{"Delete", fyne.KeyDelete, 0, func(a MenuActions) func() { return a.Delete }},
+		{"Rename", fyne.KeyF2, 0, func(a MenuActions) func() { return a.Rename }},
+		{"Refresh", fyne.KeyR, primary, func(a MenuActions) func() { return a.Refresh }},
+		{"Refresh", fyne.KeyF5, 0, func(a MenuActions) func() { return a.Refresh }},
+		{"Show transfers", fyne.KeyT, primary, func(a MenuActions) func() { return a.ShowTransfers }},
+		{"Show hidden", fyne.KeyH, primary, func(a MenuActions) func() {
+			if a.ToggleHidden == nil {
+				return nil
+			}
+			return func() { a.ToggleHidden(a.HiddenShown == nil || !a.HiddenShown()) }
+		}},
+		{"Back", fyne.KeyLeft, fyne.KeyModifierAlt, func(a MenuActions) func() { return a.Back }},
+		{"Up", fyne.KeyUp, fyne.KeyModifierAlt, func(a MenuActions) func() { return a.Up }},
+	}
+}
+
+func findShortcut(label string) *shortcut {
+	for _, s := range shortcuts() {
+		if s.Label == label {
+			return &s
+		}
+	}
+	return nil
+}
+
+// BuildMainMenu builds File, Edit, View, Go and Help.
+func BuildMainMenu(a MenuActions) *fyne.MainMenu {
+	item := func(label string, fn func()) *fyne.MenuItem {
+		if s := findShortcut(label); s != nil {
+			fn = s.action(a)
+			it := fyne.NewMenuItem(label, fn)
+			if s.Mod != 0 {
+				it.Shortcut = &desktop.CustomShortcut{KeyName: s.Key, Modifier: s.Mod}
+			}
+			it.Disabled = fn == nil
+			return it
+		}
+		it := fyne.NewMenuItem(label, fn)
+		it.Disabled = fn == nil
+		return it
+	}
+	quit := item("Quit", nil)
+	quit.IsQuit = true
+	hidden := item("Show hidden", nil)
+	if a.HiddenShown != nil {
+		hidden.Checked = a.HiddenShown()
+	}
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File",
+			item("New folder", nil), item("Upload files…", nil), item("Upload folder…", nil), item("Download…", nil),
+			fyne.NewMenuItemSeparator(), item("Settings…", nil), fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("Edit",
+			item("Copy key", nil), item("Copy link", nil), item("Select all", nil),
+			fyne.NewMenuItemSeparator(), item("Rename", nil), item("Delete", nil)),
+		fyne.NewMenu("View",
+			item("Refresh", nil), item("Show transfers", nil), item("Shared links", a.ShowLinks), hidden),
+		fyne.NewMenu("Go", item("Back", nil), item("Up", nil)),
+		fyne.NewMenu("Help", item("Keyboard shortcuts", a.Shortcuts), item("About S3 Desk", a.About)),
+	)
+}
+
+// RegisterShortcuts binds every modifier shortcut of the menu on the canvas.
+// Plain keys (Delete, F2, F5) go through HandleKey, because Fyne delivers them
+// as typed keys rather than shortcuts.
+func RegisterShortcuts(c fyne.Canvas, a MenuActions) {
+	for _, s := range shortcuts() {
+		fn := s.action(a)
+		if s.Mod == 0 || fn == nil {
+			continue
+		}
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: s.Key, Modifier: s.Mod}, func(fyne.Shortcut) { fn() })
+	}
+}
+
+// HandleKey runs the action of a plain key and tells whether it had one.
+func HandleKey(a MenuActions, ev *fyne.KeyEvent) bool {
+	for _, s := range shortcuts() {
+		if s.Mod == 0 && s.Key == ev.Name {
+			if fn := s.action(a); fn != nil {
+				fn()
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ShortcutLabel renders a binding for the current platform, e.g. "Ctrl+Shift+N".
+func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
+	out := ""
+	if mod&fyne.KeyModifierControl != 0 {
+		out += "Ctrl+"
+	}
+	if mod&fyne.KeyModifierSuper != 0 {
+		out += "Cmd+"
+	}
+	if mod&fyne.KeyModifierAlt != 0 {
+		out += "Alt+"
+	}
+	if mod&fyne.KeyModifierShift != 0 {
+		out += "Shift+"
+	}
+	switch key {
+	case fyne.KeyComma:
+		return out + ","
+	case fyne.KeyLeft:
+		return out + "←"
+	case fyne.KeyUp:
+		return out + "↑"
+	}
+	return out + string(key)
+}
+
+// extraKeys are bindings the object view handles itself, listed for the
+// shortcuts help.
+var extraKeys = [][2]string{
+	{"Open folder", "Enter or double-click"},
+	{"Preview", "Space"},
+	{"Select several", "Ctrl-click, Shift-click"},
+	{"Upload", "Drop files or folders on the window"},
+}
+
+// ShowShortcutsDialog lists every keyboard shortcut.
+func ShowShortcutsDialog(w fyne.Window) {
+	grid := container.NewGridWithColumns(2)
+	for _, s := range shortcuts() {
+		grid.Add(widget.NewLabel(s.Label))
+		grid.Add(widget.NewLabelWithStyle(ShortcutLabel(s.Key, s.Mod), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	}
+	for _, k := range extraKeys {
+		grid.Add(widget.NewLabel(k[0]))
+		grid.Add(widget.NewLabelWithStyle(k[1], fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	}
+	scroll := container.NewVScroll(grid)
+	scroll.SetMinSize(fyne.NewSize(420, 420))
+	dialog.ShowCustom("Keyboard shortcuts", "Close", scroll, w)
+}
