@@ -46,6 +46,8 @@ type BucketsView struct {
 	buckets []storage.Bucket
 	current string // the selected bucket's name
 	load    viewContext
+	// autoOpen opens the only bucket of a freshly connected account.
+	autoOpen bool
 
 	list      *widget.List
 	message   *widget.Label // empty state, loading, or the load error
@@ -147,6 +149,7 @@ func (v *BucketsView) SetStore(store BucketStore) {
 	}
 	v.addBtn.Enable()
 	v.reloadBtn.Enable()
+	v.autoOpen = true
 	v.Refresh()
 }
 
@@ -210,6 +213,10 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 			}
 			v.current = ""
 			v.delBtn.Disable()
+			if selectName == "" && v.autoOpen && len(list) == 1 {
+				selectName = list[0].Name
+			}
+			v.autoOpen = false
 			if selectName != "" {
 				v.Select(selectName)
 			}

@@ -188,6 +188,9 @@ func TestDeleteFullBucketWantsItsNameTyped(t *testing.T) {
 	putObject(t, c, bucket, "dir/b.txt", "world!")
 	putObject(t, c, bucket, "dir/deeper/c.bin", strings.Repeat("x", 1000))
 	mw := newSandboxWindow(t, srv)
+	if mw.buckets.Selected() != bucket {
+		t.Errorf("the account's only bucket was not opened on connect (selected %q)", mw.buckets.Selected())
+	}
 	tapListRow(t, mw.buckets.list, bucket)
 	test.Tap(mw.buckets.delBtn)
 	mw.wait()

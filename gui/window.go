@@ -59,6 +59,8 @@ type MainWindow struct {
 	objects   *objectsPlaceholder
 	transfers *fyne.Container // filled by the transfers view
 
+	settings fyne.Window // the open Settings window, or nil
+
 	conn    viewContext // the connection being made or in use
 	svc     *storage.Service
 	profile string // the connected (or connecting) profile
@@ -95,6 +97,7 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	bottom := container.NewVBox(mw.transfers, widget.NewSeparator(), mw.status.box)
 	mw.win.SetContent(container.NewBorder(nil, bottom, nil, nil, main))
 	mw.win.Resize(fyne.NewSize(1120, 720))
+	mw.installMenu()
 	mw.win.SetMaster()
 	mw.win.SetOnClosed(mw.shutdown)
 
@@ -129,6 +132,56 @@ func (mw *MainWindow) shutdown() {
 	mw.conn.stop()
 	mw.buckets.load.stop()
 	mw.profiles.load.stop()
+}
+
+// menuActions are what the main menu and the keyboard shortcuts do. Feature
+// views add their entries here.
+func (mw *MainWindow) menuActions() MenuActions {
+	return MenuActions{
+		Settings:  mw.showSettings,
+		Quit:      mw.app.Quit,
+		Refresh:   mw.refresh,
+		About:     func() { ShowAboutDialog(mw.win, mw.deps.Version, mw.app.Icon()) },
+		Shortcuts: func() { ShowShortcutsDialog(mw.win) },
+	}
+}
+
+// installMenu sets the main menu and binds its shortcuts.
+func (mw *MainWindow) installMenu() {
+	a := mw.menuActions()
+	mw.win.SetMainMenu(BuildMainMenu(a))
+	RegisterShortcuts(mw.win.Canvas(), a)
+	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { HandleKey(a, ev) })
+}
+
+// refresh reloads what the user is looking at.
+func (mw *MainWindow) refresh() {
+	if mw.buckets.store != nil {
+		mw.buckets.Refresh()
+	}
+}
+
+// showSettings opens the Settings window (one at a time).
+func (mw *MainWindow) showSettings() {
+	if mw.settings != nil {
+		mw.settings.RequestFocus()
+		return
+	}
+	w := mw.app.NewWindow("S3 Desk Settings")
+	names := []string{}
+	for _, n := range mw.profiles.Names() {
+		if r, ok := mw.profiles.row(n); ok && r.kind == kindSaved {
+			names = append(names, n)
+		}
+	}
+	v := NewSettingsView(mw.app.Preferences(), names, func(s Settings) {
+		ApplyTheme(mw.app, s.Theme)
+		mw.status.say("Settings saved")
+	})
+	w.SetContent(v.CanvasObject())
+	w.SetOnClosed(func() { mw.settings = nil })
+	mw.settings = w
+	w.Show()
 }
 
 // connect switches to the profile called name: the old account's views are
