@@ -67,6 +67,10 @@ type Service struct {
 
 	mu      sync.Mutex
 	regions map[string]string // bucket -> region, learned from HeadBucket
+
+	// Multipart-copy threshold and part size; zero means the S3 limits
+	// (copy.go). Tests lower them.
+	copyThreshold, copyPart int64
 }
 
 // New builds a Service from cfg. It makes no network call; use
@@ -108,8 +112,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		opts = append(opts,
 			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(
 				cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken)),
-			// A profile with its own keys must not be steered by ~/.aws or AWS_PROFILE.
-			config.WithSharedConfigProfile("default"),
+			// A profile with its own keys must not be steered by ~/.aws.
+			// (Naming a profile here would make the loader insist that it
+			// exists in the empty file list, and fail.)
 			config.WithSharedConfigFiles([]string{}),
 			config.WithSharedCredentialsFiles([]string{}),
 		)

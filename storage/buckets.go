@@ -1,0 +1,344 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// ValidateBucketName checks name against the S3 naming rules for general
+// purpose buckets before any call is made. The error wraps ErrInvalidName and
+// its text names the rule that is broken.
+func ValidateBucketName(name string) error {
+	bad := func(rule string) error {
+		return &Error{Op: "check bucket name", Bucket: name, Kind: ErrInvalidName,
+			Msg: fmt.Sprintf("the bucket name %q is not allowed: %s", name, rule)}
+	}
+	switch {
+	case len(name) < 3:
+		return bad("it must be at least 3 characters long")
+	case len(name) > 63:
+		return bad(fmt.Sprintf("it must be at most 63 characters long (it has %d)", len(name)))
+	}
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.':
+		case r >= 'A' && r <= 'Z':
+			return bad("use lower-case letters only (no capitals)")
+		case r == '_':
+			return bad("underscores are not allowed; use a hyphen (-) instead")
+		case r == ' ':
+			return bad("spaces are not allowed; use a hyphen (-) instead")
+		default:
+			return bad(fmt.Sprintf("the character %q is not allowed; use only a-z, 0-9, dots and hyphens", r))
+		}
+	}
+	isAlnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+	switch {
+	case !isAlnum(name[0]):
+		return bad("it must begin with a letter or a digit")
+	case !isAlnum(name[len(name)-1]):
+		return bad("it must end with a letter or a digit")
+	case strings.Contains(name, ".."):
+		return bad("it must not contain two dots in a row")
+	case strings.Contains(name, ".-") || strings.Contains(name, "-."):
+		return bad("a dot must not be next to a hyphen")
+	case net.ParseIP(name) != nil:
+		return bad("it must not look like an IP address")
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return bad(fmt.Sprintf("it must not begin with %q (reserved)", p))
+		}
+	}
+	for _, suf := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, suf) {
+			return bad(fmt.Sprintf("it must not end with %q (reserved)", suf))
+		}
+	}
+	return nil
+}
+
+// ListBuckets lists the account's buckets, with their region where the
+// service reports it. Regions learned here are used for later calls.
+func (s *Service) ListBuckets(ctx context.Context) ([]Bucket, error) {
+	var out []Bucket
+	p := s3.NewListBucketsPaginator(s.client, &s3.ListBucketsInput{})
+	seen := map[string]bool{}
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return out, mapErr("list buckets", "", "", err)
+		}
+		for _, b := range page.Buckets {
+			name := aws.ToString(b.Name)
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			region := aws.ToString(b.BucketRegion)
+			s.rememberRegion(name, region)
+			out = append(out, Bucket{Name: name, Region: region, Created: aws.ToTime(b.CreationDate)})
+		}
+		if tok := aws.ToString(page.ContinuationToken); tok != "" && seen["\x00"+tok] {
+			return out, &Error{Op: "list buckets", Kind: ErrProtocol,
+				Msg: "list buckets: the service repeated a page token; its bucket list cannot be read to the end"}
+		} else if tok != "" {
+			seen["\x00"+tok] = true
+		}
+	}
+	return out, nil
+}
+
+// CreateBucketOptions are the choices for a new bucket.
+type CreateBucketOptions struct {
+	// Region is where the bucket lives; "" means the service's region.
+	Region string
+	// ObjectOwnership is "", "BucketOwnerEnforced" (ACLs disabled, the S3
+	// default), "BucketOwnerPreferred" or "ObjectWriter" (ACLs enabled).
+	ObjectOwnership string
+}
+
+// CreateBucket validates name and creates the bucket in opts.Region.
+func (s *Service) CreateBucket(ctx context.Context, name string, opts CreateBucketOptions) error {
+	if err := ValidateBucketName(name); err != nil {
+		return err
+	}
+	in := &s3.CreateBucketInput{Bucket: aws.String(name)}
+	switch opts.ObjectOwnership {
+	case "":
+	case string(types.ObjectOwnershipBucketOwnerEnforced), string(types.ObjectOwnershipBucketOwnerPreferred), string(types.ObjectOwnershipObjectWriter):
+		in.ObjectOwnership = types.ObjectOwnership(opts.ObjectOwnership)
+	default:
+		return &Error{Op: "create bucket", Bucket: name, Kind: ErrInvalidArgument,
+			Msg: fmt.Sprintf("create bucket: unknown object ownership %q; use BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter", opts.ObjectOwnership)}
+	}
+	region := opts.Region
+	if region == "" {
+		region = s.Region()
+	}
+	// us-east-1 is the one region that must not be named as a location.
+	if region != "us-east-1" {
+		in.CreateBucketConfiguration = &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(region)}
+	}
+	_, err := s.client.CreateBucket(ctx, in, func(o *s3.Options) { o.Region = region })
+	if err != nil {
+		return mapErr("create bucket", name, "", err)
+	}
+	s.rememberRegion(name, region)
+	return nil
+}
+
+// DeleteBucketOptions are the choices for DeleteBucket.
+type DeleteBucketOptions struct {
+	// Force empties the bucket first: every object, every version and delete
+	// marker, and every incomplete multipart upload.
+	Force bool
+	// Progress, if set, receives the running count of deleted objects,
+	// versions and aborted uploads.
+	Progress func(deleted int64)
+}
+
+// DeleteBucket deletes the bucket. A non-empty bucket gives ErrBucketNotEmpty
+// unless opts.Force is set.
+func (s *Service) DeleteBucket(ctx context.Context, name string, opts DeleteBucketOptions) error {
+	if opts.Force {
+		if err := s.emptyBucket(ctx, name, opts.Progress); err != nil {
+			return err
+		}
+	}
+	_, err := s.client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)}, s.bucketOpts(name)...)
+	if err != nil {
+		return mapErr("delete bucket", name, "", err)
+	}
+	s.mu.Lock()
+	delete(s.regions, name)
+	s.mu.Unlock()
+	return nil
+}
+
+// emptyBucket removes versions and delete markers (where the service keeps
+// versions), then current objects, then incomplete multipart uploads.
+func (s *Service) emptyBucket(ctx context.Context, bucket string, progress func(int64)) error {
+	var total int64
+	report := func(n int64) {
+		total += n
+		if progress != nil && n > 0 {
+			progress(total)
+		}
+	}
+	// 1. Versions. Services without versioning may not implement the call.
+	if err := s.deleteAllVersions(ctx, bucket, report); err != nil {
+		switch {
+		case errors.Is(err, ErrNotImplemented):
+		case errors.Is(err, ErrProtocol):
+			// A service that cannot page its versions still has its
+			// current objects deleted below; DeleteBucket then says
+			// whether anything is left.
+			s.log.Warn("could not list object versions; deleting current objects only", "bucket", bucket, "error", err)
+		default:
+			return err
+		}
+	}
+	// 2. Current objects (anything the version listing did not cover).
+	for page, err := range s.List(ctx, bucket, ListOptions{Recursive: true}) {
+		if err != nil {
+			return err
+		}
+		keys := make([]string, 0, len(page.Objects))
+		for _, o := range page.Objects {
+			keys = append(keys, o.Key)
+		}
+		res, err := s.DeleteObjects(ctx, bucket, keys)
+		report(res.Deleted)
+		if err != nil {
+			return err
+		}
+		if len(res.Failed) > 0 {
+			return res.Failed[0].Err
+		}
+	}
+	// 3. Incomplete multipart uploads.
+	ups, err := s.listUploads(ctx, bucket, "")
+	if err != nil && !errors.Is(err, ErrNotImplemented) {
+		return err
+	}
+	for _, u := range ups {
+		if err := s.AbortMultipartUpload(ctx, bucket, u.Key, u.UploadID); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		report(1)
+	}
+	return nil
+}
+
+func (s *Service) deleteAllVersions(ctx context.Context, bucket string, report func(int64)) error {
+	p := s3.NewListObjectVersionsPaginator(s.client, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	type kv struct{ key, version string }
+	var batch []kv
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		ids := make([]types.ObjectIdentifier, len(batch))
+		for i, b := range batch {
+			ids[i] = types.ObjectIdentifier{Key: aws.String(b.key)}
+			if b.version != "" {
+				ids[i].VersionId = aws.String(b.version)
+			}
+		}
+		batch = batch[:0]
+		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
+			Bucket: aws.String(bucket), Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
+		}, s.bucketOpts(bucket)...)
+		if err != nil {
+			return mapErr("delete object versions", bucket, "", err)
+		}
+		if len(out.Errors) > 0 {
+			e := out.Errors[0]
+			return deleteErr(bucket, aws.ToString(e.Key), aws.ToString(e.Code), aws.ToString(e.Message))
+		}
+		report(int64(len(ids) - len(out.Errors)))
+		return nil
+	}
+	markers := map[string]bool{}
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+		if err != nil {
+			return mapErr("list object versions", bucket, "", err)
+		}
+		if aws.ToBool(page.IsTruncated) {
+			mark := aws.ToString(page.NextKeyMarker) + "\x00" + aws.ToString(page.NextVersionIdMarker)
+			if markers[mark] {
+				return &Error{Op: "list object versions", Bucket: bucket, Kind: ErrProtocol,
+					Msg: "list object versions: the service repeated a page marker; stopped to avoid an endless loop"}
+			}
+			markers[mark] = true
+		}
+		for _, v := range page.Versions {
+			batch = append(batch, kv{aws.ToString(v.Key), aws.ToString(v.VersionId)})
+		}
+		for _, m := range page.DeleteMarkers {
+			batch = append(batch, kv{aws.ToString(m.Key), aws.ToString(m.VersionId)})
+		}
+		for len(batch) >= deleteBatch {
+			rest := append([]kv(nil), batch[deleteBatch:]...)
+			batch = batch[:deleteBatch]
+			if err := flush(); err != nil {
+				return err
+			}
+			batch = append(batch, rest...)
+		}
+	}
+	return flush()
+}
+
+// BucketRegion finds the region a bucket lives in and remembers it, so later
+// calls on the bucket are signed for that region.
+func (s *Service) BucketRegion(ctx context.Context, bucket string) (string, error) {
+	out, err := s.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	if err == nil {
+		if r := aws.ToString(out.BucketRegion); r != "" {
+			s.rememberRegion(bucket, r)
+			return r, nil
+		}
+	} else {
+		// AWS answers a request to the wrong region with a redirect that
+		// still names the bucket's region.
+		var re *awshttp.ResponseError
+		if errors.As(err, &re) && re.Response != nil {
+			if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" {
+				s.rememberRegion(bucket, r)
+				return r, nil
+			}
+		}
+		mapped := mapErr("find bucket region", bucket, "", err)
+		if errors.Is(mapped, ErrNotFound) || errors.Is(mapped, context.Canceled) {
+			return "", mapped
+		}
+	}
+	loc, lerr := s.client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+	if lerr != nil {
+		if err != nil {
+			return "", mapErr("find bucket region", bucket, "", err)
+		}
+		// The bucket answers but will not say where it is: use the default.
+		return s.Region(), nil
+	}
+	r := string(loc.LocationConstraint)
+	switch r {
+	case "":
+		r = "us-east-1"
+	case "EU":
+		r = "eu-west-1"
+	}
+	s.rememberRegion(bucket, r)
+	return r, nil
+}
+
+// Usage counts the objects and bytes under prefix (the whole bucket for ""),
+// streaming a recursive listing. progress, if set, gets the running totals
+// after each page.
+func (s *Service) Usage(ctx context.Context, bucket, prefix string, progress func(Usage)) (Usage, error) {
+	var u Usage
+	for page, err := range s.List(ctx, bucket, ListOptions{Prefix: prefix, Recursive: true}) {
+		if err != nil {
+			return u, err
+		}
+		for _, o := range page.Objects {
+			u.Objects++
+			u.Bytes += o.Size
+		}
+		if progress != nil {
+			progress(u)
+		}
+	}
+	return u, nil
+}

@@ -1,0 +1,172 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"s3desk/storage"
+	"s3desk/storage/s3test"
+)
+
+func TestValidateBucketName(t *testing.T) {
+	good := []string{"abc", "my-bucket", "my.bucket.1", strings.Repeat("a", 63), "1bucket"}
+	for _, n := range good {
+		if err := storage.ValidateBucketName(n); err != nil {
+			t.Errorf("%q: unexpected %v", n, err)
+		}
+	}
+	bad := map[string]string{
+		"ab":                     "at least 3",
+		strings.Repeat("a", 64):  "at most 63",
+		"My-Bucket":              "lower-case",
+		"my_bucket":              "underscores",
+		"my bucket":              "spaces",
+		"-bucket":                "begin",
+		"bucket-":                "end",
+		"my..bucket":             "two dots",
+		"my.-bucket":             "dot must not be next to a hyphen",
+		"192.168.1.1":            "IP address",
+		"xn--bucket":             "reserved",
+		"bucket-s3alias":         "reserved",
+		"bück":                   "not allowed",
+		"sthree-configurator-no": "reserved",
+	}
+	for n, rule := range bad {
+		err := storage.ValidateBucketName(n)
+		if !errors.Is(err, storage.ErrInvalidName) {
+			t.Errorf("%q: want ErrInvalidName, got %v", n, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), rule) {
+			t.Errorf("%q: message %q does not name the rule %q", n, err, rule)
+		}
+	}
+}
+
+func TestBuckets(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		ctx := context.Background()
+		svc := srv.Service(t)
+		name := fmt.Sprintf("made-%d", len(srv.Endpoint)) + strings.ToLower(srv.AccessKey[len(srv.AccessKey)-6:])
+		if err := svc.CreateBucket(ctx, name, storage.CreateBucketOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		err := svc.CreateBucket(ctx, name, storage.CreateBucketOptions{})
+		if !errors.Is(err, storage.ErrBucketExists) {
+			t.Fatalf("second create: want ErrBucketExists, got %v", err)
+		}
+		if err := svc.CreateBucket(ctx, "Bad_Name", storage.CreateBucketOptions{}); !errors.Is(err, storage.ErrInvalidName) {
+			t.Fatalf("bad name: want ErrInvalidName, got %v", err)
+		}
+		if err := svc.CreateBucket(ctx, name+"x", storage.CreateBucketOptions{ObjectOwnership: "Nobody"}); !errors.Is(err, storage.ErrInvalidArgument) {
+			t.Fatalf("bad ownership: want ErrInvalidArgument, got %v", err)
+		}
+		bs, err := svc.ListBuckets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, b := range bs {
+			if b.Name == name {
+				found = true
+				if b.Created.IsZero() {
+					t.Errorf("bucket %s has no creation time", name)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("created bucket %s not in %v", name, bs)
+		}
+		r, err := svc.BucketRegion(ctx, name)
+		if err != nil || r == "" {
+			t.Fatalf("BucketRegion = %q, %v", r, err)
+		}
+		if _, err := svc.BucketRegion(ctx, "no-such-bucket-here"); !errors.Is(err, storage.ErrBucketNotFound) {
+			t.Fatalf("region of missing bucket: want ErrBucketNotFound, got %v", err)
+		}
+
+		// Not empty -> ErrBucketNotEmpty, nothing lost.
+		put(t, svc, name, "keep.txt", "data")
+		err = svc.DeleteBucket(ctx, name, storage.DeleteBucketOptions{})
+		if !errors.Is(err, storage.ErrBucketNotEmpty) {
+			t.Fatalf("delete non-empty: want ErrBucketNotEmpty, got %v", err)
+		}
+		if _, err := svc.Stat(ctx, name, "keep.txt"); err != nil {
+			t.Fatalf("object lost after refused delete: %v", err)
+		}
+		if err := svc.DeleteBucket(ctx, "no-such-bucket-here", storage.DeleteBucketOptions{}); !errors.Is(err, storage.ErrBucketNotFound) {
+			t.Fatalf("delete missing: want ErrBucketNotFound, got %v", err)
+		}
+		// An empty bucket goes without Force.
+		if _, err := svc.DeleteObjects(ctx, name, []string{"keep.txt"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.DeleteBucket(ctx, name, storage.DeleteBucketOptions{}); err != nil {
+			t.Fatalf("delete empty bucket: %v", err)
+		}
+		if _, err := srv.Client(t).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)}); err == nil {
+			t.Fatal("bucket still there after delete")
+		}
+	})
+}
+
+func TestBucketExistsOtherOwner(t *testing.T) {
+	// Only the mapping can be checked without a second account.
+	err := storage.MapErrForTest("create bucket", "taken", "", apiErr("BucketAlreadyExists"))
+	if !errors.Is(err, storage.ErrBucketExists) || !strings.Contains(err.Error(), "another account") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestForceDeleteBucket(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		ctx := context.Background()
+		svc := srv.Service(t)
+		c := srv.Client(t)
+		b := srv.Bucket(t)
+		var keys []string
+		for i := range 1203 {
+			keys = append(keys, fmt.Sprintf("d%d/k%04d", i%3, i))
+		}
+		putMany(t, srv, b, keys)
+		if err := svc.CreateFolder(ctx, b, "empty"); err != nil {
+			t.Fatal(err)
+		}
+		up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(b), Key: aws.String("big/unfinished.bin")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(b), Key: aws.String("big/unfinished.bin"),
+			UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("part one")}); err != nil {
+			t.Fatal(err)
+		}
+		var last int64
+		calls := 0
+		err = svc.DeleteBucket(ctx, b, storage.DeleteBucketOptions{Force: true, Progress: func(n int64) {
+			if n < last {
+				t.Errorf("progress went backwards: %d after %d", n, last)
+			}
+			last = n
+			calls++
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last < 1204 || calls < 2 {
+			t.Errorf("progress: last %d after %d calls, want >= 1204 over several calls", last, calls)
+		}
+		if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b)}); err == nil {
+			t.Fatal("bucket still there")
+		}
+		// The upload is gone with the bucket; ask the raw client to be sure.
+		if out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(b)}); err == nil && len(out.Uploads) > 0 {
+			t.Fatalf("incomplete uploads survive: %d", len(out.Uploads))
+		}
+	})
+}

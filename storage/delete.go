@@ -1,0 +1,142 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+)
+
+// deleteBatch is the most keys one DeleteObjects request may name.
+const deleteBatch = 1000
+
+// DeleteFailure is one key the service refused to delete.
+type DeleteFailure struct {
+	Key string
+	Err error
+}
+
+// DeleteResult counts what a delete did.
+type DeleteResult struct {
+	Deleted int64
+	Failed  []DeleteFailure
+}
+
+// deleteErr maps one per-key failure of a DeleteObjects answer.
+func deleteErr(bucket, key, code, msg string) error {
+	return mapErr("delete", bucket, key, &smithy.GenericAPIError{Code: code, Message: msg})
+}
+
+// DeleteObjects deletes keys in batches of 1000 (DeleteObjects). Keys the
+// service refuses are listed in Failed with a mapped error; the returned
+// error is for a whole request that failed (then the result still counts
+// what earlier batches deleted).
+func (s *Service) DeleteObjects(ctx context.Context, bucket string, keys []string) (DeleteResult, error) {
+	return s.deleteKeys(ctx, bucket, keys, nil)
+}
+
+func (s *Service) deleteKeys(ctx context.Context, bucket string, keys []string, progress func(int64)) (DeleteResult, error) {
+	var res DeleteResult
+	seen := make(map[string]bool, len(keys))
+	uniq := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, k)
+		}
+	}
+	for start := 0; start < len(uniq); start += deleteBatch {
+		batch := uniq[start:min(start+deleteBatch, len(uniq))]
+		ids := make([]types.ObjectIdentifier, len(batch))
+		for i, k := range batch {
+			ids[i] = types.ObjectIdentifier{Key: aws.String(k)}
+		}
+		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
+			Bucket: aws.String(bucket),
+			Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
+		}, s.bucketOpts(bucket)...)
+		if err != nil {
+			return res, mapErr("delete", bucket, "", err)
+		}
+		for _, e := range out.Errors {
+			k := aws.ToString(e.Key)
+			res.Failed = append(res.Failed, DeleteFailure{Key: k, Err: deleteErr(bucket, k, aws.ToString(e.Code), aws.ToString(e.Message))})
+		}
+		res.Deleted += int64(len(batch) - len(out.Errors))
+		if progress != nil {
+			progress(res.Deleted)
+		}
+	}
+	return res, nil
+}
+
+// DeletePlan is what DeleteFolder would delete, for the user to confirm.
+type DeletePlan struct {
+	Bucket  string
+	Prefix  string // the folder, ending in "/"
+	Objects int64
+	Bytes   int64
+}
+
+// folderPrefix turns a folder name into the prefix of exactly its keys.
+func folderPrefix(op, bucket, prefix string) (string, error) {
+	if prefix == "" {
+		return "", &Error{Op: op, Bucket: bucket, Kind: ErrInvalidArgument,
+			Msg: op + ": no folder was named; to remove everything, delete the bucket with \"force\""}
+	}
+	if !strings.HasSuffix(prefix, Delimiter) {
+		prefix += Delimiter
+	}
+	return prefix, nil
+}
+
+// PlanDeleteFolder counts the objects and bytes DeleteFolder would remove:
+// exactly the keys under "prefix/" (a "/" is added when missing).
+func (s *Service) PlanDeleteFolder(ctx context.Context, bucket, prefix string) (DeletePlan, error) {
+	p, err := folderPrefix("plan folder delete", bucket, prefix)
+	if err != nil {
+		return DeletePlan{}, err
+	}
+	u, err := s.Usage(ctx, bucket, p, nil)
+	return DeletePlan{Bucket: bucket, Prefix: p, Objects: u.Objects, Bytes: u.Bytes}, err
+}
+
+// DeleteFolder deletes exactly the keys under "prefix/" (a "/" is added when
+// missing), the folder's own marker included. It never touches "prefix",
+// "prefix-other" or "prefixX/...". progress, if set, gets the running count.
+func (s *Service) DeleteFolder(ctx context.Context, bucket, prefix string, progress func(deleted int64)) (DeleteResult, error) {
+	var res DeleteResult
+	p, err := folderPrefix("delete folder", bucket, prefix)
+	if err != nil {
+		return res, err
+	}
+	for page, err := range s.List(ctx, bucket, ListOptions{Prefix: p, Recursive: true}) {
+		if err != nil {
+			return res, err
+		}
+		keys := make([]string, 0, len(page.Objects))
+		for _, o := range page.Objects {
+			if !strings.HasPrefix(o.Key, p) { // never trust the server's filter with a delete
+				return res, &Error{Op: "delete folder", Bucket: bucket, Key: o.Key, Kind: ErrProtocol,
+					Msg: fmt.Sprintf("delete folder: the service listed %q under %q; stopped without deleting it", o.Key, p)}
+			}
+			keys = append(keys, o.Key)
+		}
+		base := res.Deleted
+		r, err := s.deleteKeys(ctx, bucket, keys, func(n int64) {
+			if progress != nil {
+				progress(base + n)
+			}
+		})
+		res.Deleted += r.Deleted
+		res.Failed = append(res.Failed, r.Failed...)
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}

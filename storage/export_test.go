@@ -1,0 +1,13 @@
+package storage
+
+// SetCopyLimitsForTest lowers the multipart-copy threshold and part size so
+// tests can exercise UploadPartCopy with small objects.
+func SetCopyLimitsForTest(s *Service, threshold, part int64) {
+	s.copyThreshold, s.copyPart = threshold, part
+}
+
+// MapErrForTest exposes mapErr to the external test package.
+var MapErrForTest = mapErr
+
+// CopySourceForTest exposes the x-amz-copy-source encoder.
+var CopySourceForTest = copySource

@@ -1,0 +1,78 @@
+package storage_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+
+	"s3desk/storage"
+	"s3desk/storage/s3test"
+)
+
+func apiErr(code string) error {
+	return &smithy.GenericAPIError{Code: code, Message: "server says " + code}
+}
+
+func put(t testing.TB, svc *storage.Service, bucket, key, body string) {
+	t.Helper()
+	if err := svc.Put(context.Background(), bucket, key, strings.NewReader(body), int64(len(body)), storage.PutOptions{}); err != nil {
+		t.Fatalf("put %q: %v", key, err)
+	}
+}
+
+// putMany plants keys with the raw client, 16 at a time.
+func putMany(t testing.TB, srv *s3test.Server, bucket string, keys []string) {
+	t.Helper()
+	c := srv.Client(t)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	var mu sync.Mutex
+	var firstErr error
+	for _, k := range keys {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader("x")})
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		t.Fatalf("plant keys: %v", firstErr)
+	}
+}
+
+// listAll collects a listing.
+func listAll(t testing.TB, svc *storage.Service, bucket string, opts storage.ListOptions) (folders, objects []storage.Entry, pages int) {
+	t.Helper()
+	for p, err := range svc.List(context.Background(), bucket, opts) {
+		if err != nil {
+			t.Fatalf("list %q: %v", opts.Prefix, err)
+		}
+		pages++
+		folders = append(folders, p.Folders...)
+		objects = append(objects, p.Objects...)
+	}
+	return folders, objects, pages
+}
+
+func keysOf(es []storage.Entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Key
+	}
+	return out
+}

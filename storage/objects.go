@@ -1,0 +1,255 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// maxPutSize is the largest object one PutObject may carry.
+const maxPutSize = 5 << 30
+
+// Stat reads an object's properties with HeadObject. A missing object gives
+// ErrNotFound; a missing bucket gives ErrBucketNotFound (which also matches
+// ErrNotFound).
+func (s *Service) Stat(ctx context.Context, bucket, key string) (ObjectInfo, error) {
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, s.bucketOpts(bucket)...)
+	if err != nil {
+		return ObjectInfo{}, s.notFoundErr(ctx, "stat", bucket, key, err)
+	}
+	return ObjectInfo{
+		Bucket:             bucket,
+		Key:                key,
+		Size:               aws.ToInt64(out.ContentLength),
+		ETag:               aws.ToString(out.ETag),
+		ContentType:        aws.ToString(out.ContentType),
+		CacheControl:       aws.ToString(out.CacheControl),
+		ContentDisposition: aws.ToString(out.ContentDisposition),
+		ContentEncoding:    aws.ToString(out.ContentEncoding),
+		StorageClass:       string(out.StorageClass),
+		LastModified:       aws.ToTime(out.LastModified),
+		VersionID:          aws.ToString(out.VersionId),
+		Metadata:           out.Metadata,
+	}, nil
+}
+
+// notFoundErr maps err; a bodiless 404 (HEAD) is told apart into a missing
+// bucket or a missing key with one HeadBucket.
+func (s *Service) notFoundErr(ctx context.Context, op, bucket, key string, err error) error {
+	mapped := mapErr(op, bucket, key, err)
+	if errors.Is(mapped, ErrNotFound) && !errors.Is(mapped, ErrBucketNotFound) {
+		_, herr := s.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
+		if herr != nil && errors.Is(mapErr(op, bucket, "", herr), ErrBucketNotFound) {
+			return mapErr(op, bucket, "", herr)
+		}
+	}
+	return mapped
+}
+
+// ReadOptions choose the byte range of a read.
+type ReadOptions struct {
+	Offset int64 // first byte
+	Length int64 // 0 = to the end
+}
+
+// Open starts a streaming read of an object, or of a byte range of it. The
+// caller must close the reader. The returned ObjectInfo describes the whole
+// object (Size is the object's size, not the range's).
+func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions) (io.ReadCloser, ObjectInfo, error) {
+	if opts.Offset < 0 || opts.Length < 0 {
+		return nil, ObjectInfo{}, &Error{Op: "read", Bucket: bucket, Key: key, Kind: ErrInvalidArgument,
+			Msg: fmt.Sprintf("read: offset and length must not be negative (got %d, %d)", opts.Offset, opts.Length)}
+	}
+	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	switch {
+	case opts.Length > 0:
+		in.Range = aws.String(fmt.Sprintf("bytes=%d-%d", opts.Offset, opts.Offset+opts.Length-1))
+	case opts.Offset > 0:
+		in.Range = aws.String(fmt.Sprintf("bytes=%d-", opts.Offset))
+	}
+	out, err := s.client.GetObject(ctx, in, s.bucketOpts(bucket)...)
+	if err != nil {
+		return nil, ObjectInfo{}, s.notFoundErr(ctx, "read", bucket, key, err)
+	}
+	info := ObjectInfo{
+		Bucket:             bucket,
+		Key:                key,
+		Size:               aws.ToInt64(out.ContentLength),
+		ETag:               aws.ToString(out.ETag),
+		ContentType:        aws.ToString(out.ContentType),
+		CacheControl:       aws.ToString(out.CacheControl),
+		ContentDisposition: aws.ToString(out.ContentDisposition),
+		ContentEncoding:    aws.ToString(out.ContentEncoding),
+		StorageClass:       string(out.StorageClass),
+		LastModified:       aws.ToTime(out.LastModified),
+		VersionID:          aws.ToString(out.VersionId),
+		Metadata:           out.Metadata,
+	}
+	if cr := aws.ToString(out.ContentRange); cr != "" {
+		// "bytes 0-9/1234": the total is after the slash.
+		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
+			var total int64
+			if _, err := fmt.Sscan(cr[i+1:], &total); err == nil {
+				info.Size = total
+			}
+		}
+	}
+	return &readCloser{body: out.Body, op: "read", bucket: bucket, key: key}, info, nil
+}
+
+// readCloser maps errors met while streaming the body.
+type readCloser struct {
+	body        io.ReadCloser
+	op          string
+	bucket, key string
+}
+
+func (r *readCloser) Read(p []byte) (int, error) {
+	n, err := r.body.Read(p)
+	if err != nil && err != io.EOF {
+		err = mapErr(r.op, r.bucket, r.key, err)
+	}
+	return n, err
+}
+
+func (r *readCloser) Close() error { return r.body.Close() }
+
+// PutOptions are the properties of a new object.
+type PutOptions struct {
+	ContentType        string
+	CacheControl       string
+	ContentDisposition string
+	ACL                string // canned ACL, e.g. "public-read"; "" = none
+	Metadata           map[string]string
+	// IfNoneMatch refuses to overwrite an existing key (ErrPreconditionFailed).
+	IfNoneMatch bool
+}
+
+// Put writes an object with one PutObject. It is meant for small generated
+// content (index pages, reports, folder markers); files go through the
+// transfer layer. size -1 means unknown: the body is then read into memory
+// first. Bodies over 5 GiB give ErrTooLarge.
+func (s *Service) Put(ctx context.Context, bucket, key string, body io.Reader, size int64, opts PutOptions) error {
+	if key == "" {
+		return &Error{Op: "put", Bucket: bucket, Kind: ErrInvalidName, Msg: "put: the object name is empty"}
+	}
+	if size > maxPutSize {
+		return &Error{Op: "put", Bucket: bucket, Key: key, Kind: ErrTooLarge,
+			Msg: fmt.Sprintf("put: %s is %d bytes; one request can carry at most 5 GiB, upload it as a file transfer instead", what(bucket, key), size)}
+	}
+	if body == nil {
+		body = bytes.NewReader(nil)
+		size = 0
+	}
+	// The SDK must be able to rewind the body to sign and retry it over
+	// plain http; an unseekable body of a small object is buffered.
+	rs, seekable := body.(io.ReadSeeker)
+	if !seekable || size < 0 {
+		var buf []byte
+		var err error
+		if size >= 0 {
+			buf, err = io.ReadAll(io.LimitReader(body, size+1))
+		} else {
+			buf, err = io.ReadAll(io.LimitReader(body, maxPutSize+1))
+		}
+		if err != nil {
+			return mapErr("put", bucket, key, err)
+		}
+		if len(buf) > maxPutSize {
+			return &Error{Op: "put", Bucket: bucket, Key: key, Kind: ErrTooLarge,
+				Msg: fmt.Sprintf("put: %s is over 5 GiB; upload it as a file transfer instead", what(bucket, key))}
+		}
+		if size >= 0 && int64(len(buf)) != size {
+			return &Error{Op: "put", Bucket: bucket, Key: key, Kind: ErrInvalidArgument,
+				Msg: fmt.Sprintf("put: the data for %s was %d bytes, not the %d announced; nothing was written", what(bucket, key), len(buf), size)}
+		}
+		rs, size = bytes.NewReader(buf), int64(len(buf))
+	}
+	in := &s3.PutObjectInput{
+		Bucket:        aws.String(bucket),
+		Key:           aws.String(key),
+		Body:          rs,
+		ContentLength: aws.Int64(size),
+		Metadata:      opts.Metadata,
+	}
+	if opts.ContentType != "" {
+		in.ContentType = aws.String(opts.ContentType)
+	}
+	if opts.CacheControl != "" {
+		in.CacheControl = aws.String(opts.CacheControl)
+	}
+	if opts.ContentDisposition != "" {
+		in.ContentDisposition = aws.String(opts.ContentDisposition)
+	}
+	if opts.ACL != "" {
+		in.ACL = types.ObjectCannedACL(opts.ACL)
+	}
+	if opts.IfNoneMatch {
+		in.IfNoneMatch = aws.String("*")
+	}
+	if _, err := s.client.PutObject(ctx, in, s.bucketOpts(bucket)...); err != nil {
+		return mapErr("put", bucket, key, err)
+	}
+	return nil
+}
+
+// CreateFolder creates the zero-byte marker object "prefix/" (a "/" is
+// added when missing).
+func (s *Service) CreateFolder(ctx context.Context, bucket, prefix string) error {
+	if prefix == "" || prefix == Delimiter {
+		return &Error{Op: "create folder", Bucket: bucket, Kind: ErrInvalidName, Msg: "create folder: the folder name is empty"}
+	}
+	if !strings.HasSuffix(prefix, Delimiter) {
+		prefix += Delimiter
+	}
+	if len(prefix) > 1024 {
+		return &Error{Op: "create folder", Bucket: bucket, Key: prefix, Kind: ErrInvalidName,
+			Msg: fmt.Sprintf("create folder: the full name is %d bytes; S3 allows at most 1024", len(prefix))}
+	}
+	if err := s.Put(ctx, bucket, prefix, bytes.NewReader(nil), 0, PutOptions{}); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Op = "create folder"
+		}
+		return err
+	}
+	return nil
+}
+
+// MetadataUpdate is a change of an object's properties. Empty ContentType or
+// CacheControl keep the current value; a nil Metadata keeps the user
+// metadata, a non-nil one replaces it whole (an empty map clears it).
+type MetadataUpdate struct {
+	ContentType  string
+	CacheControl string
+	Metadata     map[string]string
+}
+
+// SetMetadata changes Content-Type, Cache-Control and user metadata of an
+// existing object by copying it onto itself with MetadataDirective REPLACE.
+// Every property not being changed (Content-Disposition, Content-Encoding,
+// storage class, the other of the two headers) keeps its value.
+func (s *Service) SetMetadata(ctx context.Context, ref ObjectRef, u MetadataUpdate) error {
+	info, err := s.Stat(ctx, ref.Bucket, ref.Key)
+	if err != nil {
+		return err
+	}
+	props := propsOf(info)
+	if u.ContentType != "" {
+		props.ContentType = u.ContentType
+	}
+	if u.CacheControl != "" {
+		props.CacheControl = u.CacheControl
+	}
+	if u.Metadata != nil {
+		props.Metadata = u.Metadata
+	}
+	return s.copyObject(ctx, ref, ref, info, &props, "set metadata")
+}
