@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -250,5 +251,63 @@ func TestFlags(t *testing.T) {
 	}
 	if _, exit, code := ParseFlags([]string{"--bogus"}, "1", &out); !exit || code != 2 {
 		t.Errorf("bad flag: exit %v code %d", exit, code)
+	}
+}
+
+// Switching profile while the previous one still connects: the late
+// connection never replaces the chosen one.
+func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
+	slowSrv, chosenSrv := s3test.StartVersity(t), s3test.StartVersity(t)
+	want := chosenSrv.Bucket(t)
+	slowSrv.Bucket(t)
+	store, err := profiles.Open(t.TempDir(), &memKeychain{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := profiles.Profile{Name: "Chosen", Provider: profiles.ProviderMinIO, Endpoint: chosenSrv.Endpoint,
+		Region: "us-east-1", PathStyle: true, Compatibility: true, AccessKeyID: chosenSrv.AccessKey}
+	if err := store.Add(context.Background(), p, profiles.Secret{SecretAccessKey: chosenSrv.SecretKey}); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	started := make(chan struct{})
+	a := test.NewTempApp(t)
+	mw := NewMainWindow(a, Deps{
+		Profiles: store,
+		Sandbox: func(context.Context) (storage.Config, error) {
+			close(started)
+			<-release // a sandbox that takes its time
+			return slowSrv.Config(), nil
+		},
+	})
+	mw.win.Resize(fyne.NewSize(1120, 720))
+	t.Cleanup(func() { mw.wait(); mw.win.Close() })
+	<-started
+	listed := func() bool { // the saved profiles arrive in the background
+		mw.jobs.mu.Lock()
+		defer mw.jobs.mu.Unlock()
+		_, ok := mw.profiles.row("Chosen")
+		return ok
+	}
+	for i := 0; !listed(); i++ {
+		if i > 500 {
+			t.Fatal("saved profile never listed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mw.jobs.mu.Lock()
+	tapListRow(t, mw.profiles.list, "Chosen")
+	mw.jobs.mu.Unlock()
+	close(release)
+	mw.wait()
+	endpoint := ""
+	if mw.service() != nil {
+		endpoint = mw.service().Endpoint()
+	}
+	if mw.profiles.Current() != "Chosen" || endpoint != chosenSrv.Endpoint {
+		t.Fatalf("current %q, connected to %q: the slow sandbox took over", mw.profiles.Current(), endpoint)
+	}
+	if got := bucketNames(mw.buckets); len(got) != 1 || got[0] != want {
+		t.Errorf("buckets %v, want [%s]", got, want)
 	}
 }
