@@ -1,0 +1,447 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	tm "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"golang.org/x/text/unicode/norm"
+)
+
+// DownloadItem is one object and where it goes under the chosen folder.
+type DownloadItem struct {
+	ID           int64 // 0 = assigned by Download
+	Bucket, Key  string
+	Size         int64
+	ETag         string    // when known, the download fails if the object changed meanwhile
+	LastModified time.Time // set on the local file
+	Rel          string    // safe relative local path, "/" separated (from PlanDownload)
+}
+
+// DownloadPlan is what PlanDownload found.
+type DownloadPlan struct {
+	Items   []DownloadItem
+	Skipped []Skipped // unsafe keys and case/Unicode collisions, by key
+	Bytes   int64
+}
+
+// DownloadOptions apply to a download batch.
+type DownloadOptions struct {
+	Conflict ConflictPolicy // for local files that exist
+}
+
+// SafeLocalPath turns the part of a key below the folder being downloaded
+// into a relative local path, or explains why it cannot be one. Keys are
+// data: "../x", "a/../../x", "/etc/x", `..\x`, `C:\x` and full-width
+// "．．/x" are refused; "file..txt" and "a//b" (as a/b) are fine.
+func SafeLocalPath(rel string) (string, error) {
+	refuse := func(why string) (string, error) {
+		return "", &Error{Op: "download", Key: rel, Kind: ErrInvalidName,
+			Msg: fmt.Sprintf("the key %q %s; not downloaded", rel, why)}
+	}
+	if rel == "" {
+		return refuse("has no name below the folder")
+	}
+	if strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, `\`) {
+		return refuse("is an absolute path")
+	}
+	if len(rel) >= 2 && rel[1] == ':' && unicode.IsLetter(rune(rel[0])) {
+		return refuse("starts with a drive letter")
+	}
+	var segs []string
+	for _, s := range strings.FieldsFunc(rel, func(r rune) bool { return r == '/' || r == '\\' }) {
+		for _, r := range s {
+			if r < 0x20 || r == 0x7f {
+				return refuse("contains control characters")
+			}
+		}
+		n := norm.NFKC.String(s)
+		if strings.Trim(n, ". ") == "" {
+			return refuse("has a \".\" or \"..\" segment that would leave the chosen folder")
+		}
+		if len(s) > 255 {
+			return refuse("has a segment longer than 255 bytes")
+		}
+		segs = append(segs, s)
+	}
+	if len(segs) == 0 {
+		return refuse("has no name below the folder")
+	}
+	return strings.Join(segs, "/"), nil
+}
+
+func foldKey(rel string) string { return strings.ToLower(norm.NFC.String(rel)) }
+
+// PlanDownload expands entries (objects and folders, as listed under base,
+// the prefix being viewed) into the files to write. Each file's local path
+// is its key without base. Unsafe keys, and keys that differ from another
+// only by case or Unicode form, are skipped and reported.
+func (e *Engine) PlanDownload(ctx context.Context, bucket, base string, entries []Entry) (DownloadPlan, error) {
+	var plan DownloadPlan
+	seen := map[string]string{}
+	add := func(key string, size int64, etag string, mod time.Time) {
+		if strings.HasSuffix(key, "/") && size == 0 {
+			return // folder marker
+		}
+		rel := key
+		if strings.HasPrefix(key, base) {
+			rel = key[len(base):]
+		} else if i := strings.LastIndex(strings.TrimSuffix(key, "/"), "/"); i >= 0 {
+			rel = key[i+1:]
+		}
+		safe, err := SafeLocalPath(rel)
+		if err != nil {
+			plan.Skipped = append(plan.Skipped, Skipped{key, err.Error()})
+			return
+		}
+		f := foldKey(safe)
+		if other, ok := seen[f]; ok {
+			plan.Skipped = append(plan.Skipped, Skipped{key, fmt.Sprintf(
+				"differs from %q only by case or Unicode form; on this computer both would be one file, so only the first was downloaded", other)})
+			return
+		}
+		seen[f] = key
+		plan.Items = append(plan.Items, DownloadItem{Bucket: bucket, Key: key, Size: size, ETag: etag, LastModified: mod, Rel: safe})
+		plan.Bytes += size
+	}
+	for _, en := range entries {
+		if !en.IsFolder {
+			add(en.Key, en.Size, en.ETag, en.LastModified)
+			continue
+		}
+		pager := s3.NewListObjectsV2Paginator(e.s.Client(), &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: aws.String(en.Key)})
+		for pager.HasMorePages() {
+			page, err := pager.NextPage(ctx, e.s.bucketOpts(bucket)...)
+			if err != nil {
+				return plan, mapErr("list folder", bucket, en.Key, err)
+			}
+			for _, o := range page.Contents {
+				add(aws.ToString(o.Key), aws.ToInt64(o.Size), aws.ToString(o.ETag), aws.ToTime(o.LastModified))
+			}
+		}
+	}
+	return plan, nil
+}
+
+// LocalExisting returns the Rel paths of items that exist under destDir,
+// for the conflicts dialog.
+func LocalExisting(destDir string, items []DownloadItem) []string {
+	root, err := os.OpenRoot(destDir)
+	if err != nil {
+		return nil
+	}
+	defer root.Close()
+	var out []string
+	for _, it := range items {
+		if _, err := root.Lstat(filepath.FromSlash(it.Rel)); err == nil {
+			out = append(out, it.Rel)
+		}
+	}
+	return out
+}
+
+const tempMarker = ".s3desk-"
+
+func isTempName(name string) bool {
+	b := filepath.Base(name)
+	return strings.HasPrefix(b, ".") && strings.Contains(b, tempMarker) && strings.HasSuffix(b, ".part")
+}
+
+func tempNameFor(rel string) string {
+	dir, base := filepath.Split(rel)
+	if len(base) > 100 {
+		base = base[:100]
+	}
+	return filepath.Join(dir, "."+base+tempMarker+newRecordID()+".part")
+}
+
+// Download writes items into destDir, only through os.Root so that nothing
+// lands outside it, not even through a symbolic link planted there. Each file
+// is written to a temp file beside the target, checked (size, and checksum
+// when the server gives a full-object one) and renamed into place.
+func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadItem, opts DownloadOptions, fn ProgressFunc) BatchResult {
+	b := newBatch(fn)
+	for i := range items {
+		if items[i].ID == 0 {
+			items[i].ID = e.NewID()
+		}
+		b.add(Progress{ID: items[i].ID, Bucket: items[i].Bucket, Key: items[i].Key,
+			Path: filepath.Join(destDir, filepath.FromSlash(items[i].Rel)), State: StateQueued, Total: items[i].Size, ETA: -1})
+	}
+	ctxs := make([]context.Context, len(items))
+	dones := make([]func(), len(items))
+	for i := range items {
+		ctxs[i], dones[i], _ = e.register(ctx, items[i].ID)
+	}
+	root, rootErr := os.OpenRoot(destDir)
+	if rootErr == nil {
+		defer root.Close()
+		rootErr = nil
+	} else {
+		rootErr = &Error{Op: "download", Kind: ErrNotFound, Err: rootErr,
+			Msg: fmt.Sprintf("download: cannot open the folder %s: %s", destDir, pathErrText(rootErr))}
+	}
+	var mkdirMu sync.Mutex
+	runPool(len(items), e.opts.Files, func(i int) {
+		defer dones[i]()
+		it, c := items[i], ctxs[i]
+		if c.Err() != nil || rootErr != nil {
+			err := rootErr
+			if err == nil {
+				err = mapErr("download", it.Bucket, it.Key, c.Err())
+			}
+			b.update(it.ID, func(p *Progress) { p.State, p.Err = stateFor(c, err), err })
+			return
+		}
+		b.update(it.ID, func(p *Progress) { p.State = StateRunning })
+		rel, skipped, err := e.downloadOne(c, root, destDir, it, opts, b, &mkdirMu)
+		b.update(it.ID, func(p *Progress) {
+			p.Path = filepath.Join(destDir, filepath.FromSlash(rel))
+			if rel != it.Rel {
+				p.Note = "saved as " + rel
+			}
+			switch {
+			case skipped != "":
+				p.State, p.Err = StateSkipped, errors.New(skipped)
+			case err != nil:
+				p.State, p.Err = stateFor(c, err), err
+			default:
+				p.State, p.Done = StateDone, p.Total
+			}
+		})
+	})
+	return b.result()
+}
+
+// countingWriterAt reports bytes written, at most every 100 ms.
+type countingWriterAt struct {
+	w     io.WriterAt
+	n     atomic.Int64
+	last  atomic.Int64
+	flush func(int64)
+}
+
+func (c *countingWriterAt) WriteAt(p []byte, off int64) (int, error) {
+	n, err := c.w.WriteAt(p, off)
+	total := c.n.Add(int64(n))
+	now := time.Now().UnixNano()
+	if last := c.last.Load(); now-last > int64(100*time.Millisecond) && c.last.CompareAndSwap(last, now) {
+		c.flush(total)
+	}
+	return n, err
+}
+
+func (e *Engine) downloadOne(ctx context.Context, root *os.Root, destDir string, it DownloadItem, opts DownloadOptions,
+	b *batch, mkdirMu *sync.Mutex) (string, string, error) {
+	rel, err := SafeLocalPath(it.Rel)
+	if err != nil {
+		return it.Rel, "", err
+	}
+	local := filepath.FromSlash(rel)
+	fail := func(err error) (string, string, error) {
+		var se *Error
+		if errors.As(err, &se) {
+			return rel, "", err
+		}
+		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrInvalidArgument, Err: err,
+			Msg: fmt.Sprintf("download of %q: cannot write %s in %s: %s", it.Key, local, destDir, pathErrText(err))}
+	}
+	if d := filepath.Dir(local); d != "." {
+		mkdirMu.Lock()
+		err := root.MkdirAll(d, 0o755)
+		mkdirMu.Unlock()
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if st, err := root.Lstat(local); err == nil {
+		if st.IsDir() {
+			return fail(fmt.Errorf("a folder named %s exists there", local))
+		}
+		switch opts.Conflict {
+		case ConflictSkip:
+			return rel, "a local file with that name exists; kept it", nil
+		case ConflictKeepBoth:
+			rel = localFreeName(root, rel)
+			local = filepath.FromSlash(rel)
+		}
+	}
+
+	temp := tempNameFor(local)
+	jid := e.journal.addTemp(destDir, temp)
+	defer e.journal.removeTemp(jid)
+	f, err := root.OpenFile(temp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fail(err)
+	}
+	placed := false
+	defer func() {
+		if !placed {
+			f.Close()
+			_ = root.Remove(temp)
+		}
+	}()
+	cw := &countingWriterAt{w: f, flush: func(n int64) { b.update(it.ID, func(p *Progress) { p.Done = n }) }}
+	var sums map[string]string
+	if it.Size == 0 {
+		sums, err = e.getSmall(ctx, it, cw)
+	} else {
+		sums, err = e.getLarge(ctx, it, cw)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Err: context.Canceled,
+				Msg: fmt.Sprintf("download of %q cancelled; no file was written", it.Key)}
+		}
+		return rel, "", mapErr("download", it.Bucket, it.Key, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if st.Size() != it.Size || cw.n.Load() != it.Size {
+		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol,
+			Msg: fmt.Sprintf("download of %q: got %d bytes, expected %d; the object may have changed, try again", it.Key, st.Size(), it.Size)}
+	}
+	if err := verifyChecksum(f, sums); err != nil {
+		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol, Err: err,
+			Msg: fmt.Sprintf("download of %q: %v; the file was not saved, try again", it.Key, err)}
+	}
+	if err := f.Close(); err != nil {
+		return fail(err)
+	}
+	placed = true
+	if err := e.place(root, temp, &rel, opts.Conflict); err != nil {
+		_ = root.Remove(temp)
+		if errors.Is(err, fs.ErrExist) {
+			return rel, "a local file with that name appeared meanwhile; kept it", nil
+		}
+		return fail(err)
+	}
+	if !it.LastModified.IsZero() {
+		_ = root.Chtimes(filepath.FromSlash(rel), time.Now(), it.LastModified)
+	}
+	return rel, "", nil
+}
+
+// place moves the verified temp file to rel. Without overwrite it uses a hard
+// link, which fails if the name exists, so a file created meanwhile is kept.
+func (e *Engine) place(root *os.Root, temp string, rel *string, policy ConflictPolicy) error {
+	if policy == ConflictOverwrite {
+		return root.Rename(temp, filepath.FromSlash(*rel))
+	}
+	for attempt := 0; attempt < 100; attempt++ {
+		err := root.Link(temp, filepath.FromSlash(*rel))
+		if err == nil {
+			return root.Remove(temp)
+		}
+		if errors.Is(err, fs.ErrExist) {
+			if policy == ConflictKeepBoth {
+				*rel = localFreeName(root, *rel)
+				continue
+			}
+			return err
+		}
+		// No hard links here (some filesystems): check, then rename.
+		if _, serr := root.Lstat(filepath.FromSlash(*rel)); serr == nil {
+			if policy == ConflictKeepBoth {
+				*rel = localFreeName(root, *rel)
+				continue
+			}
+			return fs.ErrExist
+		}
+		return root.Rename(temp, filepath.FromSlash(*rel))
+	}
+	return fs.ErrExist
+}
+
+func localFreeName(root *os.Root, rel string) string {
+	for n := 1; n < 10000; n++ {
+		cand := KeepBothName(rel, n)
+		if _, err := root.Lstat(filepath.FromSlash(cand)); errors.Is(err, fs.ErrNotExist) {
+			return cand
+		}
+	}
+	return KeepBothName(rel, 10000)
+}
+
+func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWriterAt) (map[string]string, error) {
+	in := &s3.GetObjectInput{Bucket: &it.Bucket, Key: &it.Key}
+	if it.ETag != "" {
+		in.IfMatch = aws.String(it.ETag)
+	}
+	out, err := e.s.Client().GetObject(ctx, in, e.s.bucketOpts(it.Bucket)...)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Body.Close()
+	_, err = io.Copy(io.NewOffsetWriter(w, 0), out.Body)
+	return nil, err
+}
+
+func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWriterAt) (map[string]string, error) {
+	client := &tmClient{Client: e.s.Client(), e: e, ctx: ctx, extra: e.s.bucketOpts(it.Bucket)}
+	in := &tm.DownloadObjectInput{Bucket: &it.Bucket, Key: &it.Key, WriterAt: w}
+	if it.ETag != "" {
+		in.IfMatch = aws.String(it.ETag)
+	}
+	out, err := e.tm.DownloadObject(ctx, in, func(o *tm.Options) { o.S3 = client })
+	if err != nil {
+		return nil, err
+	}
+	sums := map[string]string{}
+	if out.ChecksumType != tmtypes.ChecksumTypeComposite {
+		for k, v := range map[string]*string{"CRC32": out.ChecksumCRC32, "SHA1": out.ChecksumSHA1, "SHA256": out.ChecksumSHA256} {
+			if aws.ToString(v) != "" {
+				sums[k] = aws.ToString(v)
+			}
+		}
+	}
+	return sums, nil
+}
+
+// verifyChecksum checks the written file against a full-object checksum.
+func verifyChecksum(f *os.File, sums map[string]string) error {
+	for alg, want := range sums {
+		var h hash.Hash
+		switch alg {
+		case "CRC32":
+			h = crc32.NewIEEE()
+		case "SHA1":
+			h = sha1.New()
+		case "SHA256":
+			h = sha256.New()
+		default:
+			continue
+		}
+		if _, err := io.Copy(h, io.NewSectionReader(f, 0, 1<<62)); err != nil {
+			return err
+		}
+		if got := base64.StdEncoding.EncodeToString(h.Sum(nil)); got != want {
+			return fmt.Errorf("the %s checksum does not match (got %s, the server says %s)", alg, got, want)
+		}
+		return nil // one algorithm is enough
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"s3desk/storage"
+	"s3desk/storage/s3test"
+)
+
+func TestSafeLocalPath(t *testing.T) {
+	bad := []string{"../x", "a/../../x", "/etc/x", `..\x`, `C:\x`, "．．/x", "a/./b", "...", ". /x", "", "/", "a/\x00b"}
+	for _, k := range bad {
+		if p, err := storage.SafeLocalPath(k); err == nil || !errors.Is(err, storage.ErrInvalidName) {
+			t.Errorf("%q: want refused, got %q, %v", k, p, err)
+		}
+	}
+	good := map[string]string{"file..txt": "file..txt", "a//b": "a/b", "x/y z+é.txt": "x/y z+é.txt", "..a": "..a", "a..": "a.."}
+	for k, want := range good {
+		if p, err := storage.SafeLocalPath(k); err != nil || p != want {
+			t.Errorf("%q: got %q, %v; want %q", k, p, err, want)
+		}
+	}
+}
+
+// listEntries lists a bucket as entries, as the objects view would.
+func listEntries(t *testing.T, srv *s3test.Server, bucket string) []storage.Entry {
+	t.Helper()
+	var out []storage.Entry
+	pager := s3.NewListObjectsV2Paginator(srv.Client(t), &s3.ListObjectsV2Input{Bucket: &bucket})
+	for pager.HasMorePages() {
+		page, err := pager.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range page.Contents {
+			out = append(out, storage.Entry{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size)})
+		}
+	}
+	return out
+}
+
+func TestDownloadTraversalKeys(t *testing.T) {
+	srv := s3test.StartFake(t) // versitygw refuses ".." segments
+	bucket := srv.Bucket(t)
+	ctx := context.Background()
+	evil := []string{"../x", "a/../../x", "/etc/x", `..\x`, `C:\x`, "．．/x"}
+	fine := []string{"file..txt", "ok/a.txt", "Case.txt", "case.txt", "evil/pwned"}
+	for _, k := range append(append([]string{}, evil...), fine...) {
+		_, err := srv.Client(t).PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(k), Body: strings.NewReader("data:" + k)})
+		if err != nil {
+			t.Fatalf("plant %q: %v", k, err)
+		}
+	}
+	entries := listEntries(t, srv, bucket)
+	planted := map[string]bool{}
+	for _, e := range entries {
+		planted[e.Key] = true
+	}
+	for _, k := range evil {
+		if !planted[k] {
+			t.Logf("gofakes3 stored %q differently; keys: %v", k, entries)
+		}
+	}
+
+	base := t.TempDir()
+	dest := filepath.Join(base, "dest")
+	outside := filepath.Join(base, "outside")
+	_ = os.MkdirAll(dest, 0o755)
+	_ = os.MkdirAll(outside, 0o755)
+	if err := os.Symlink(outside, filepath.Join(dest, "evil")); err != nil {
+		t.Fatal(err)
+	}
+
+	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	plan, err := e.PlanDownload(ctx, bucket, "", []storage.Entry{{Key: "", IsFolder: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := map[string]string{}
+	for _, s := range plan.Skipped {
+		skipped[s.Path] = s.Reason
+	}
+	for _, k := range evil {
+		if planted[k] && skipped[k] == "" {
+			t.Errorf("traversal key %q was not refused", k)
+		}
+	}
+	if !strings.Contains(skipped["case.txt"]+skipped["Case.txt"], "only by case") {
+		t.Errorf("case collision not reported: %v", skipped)
+	}
+	res := e.Download(ctx, dest, plan.Items, storage.DownloadOptions{}, nil)
+	var pwned storage.Progress
+	for _, it := range res.Items {
+		if it.Key == "evil/pwned" {
+			pwned = it
+		}
+	}
+	if pwned.State != storage.StateFailed {
+		t.Errorf("write through a planted symlink: state %v", pwned.State)
+	}
+	t.Logf("through the symlink: %v", pwned.Err)
+	if ents, _ := os.ReadDir(outside); len(ents) != 0 {
+		t.Fatalf("something was written outside the chosen folder: %v", ents)
+	}
+	if ents, _ := os.ReadDir(base); len(ents) != 2 {
+		t.Fatalf("something was written beside the chosen folder: %v", ents)
+	}
+	for _, k := range []string{"file..txt", "ok/a.txt"} {
+		b, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(k)))
+		if err != nil || string(b) != "data:"+k {
+			t.Errorf("%s: %q %v", k, b, err)
+		}
+	}
+	filepath.Walk(dest, func(p string, info os.FileInfo, err error) error {
+		if err == nil && strings.Contains(filepath.Base(p), ".s3desk-") {
+			t.Errorf("temp file left: %s", p)
+		}
+		return nil
+	})
+}
+
+func TestDownloadCancelKeepsExisting(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	bucket := srv.Bucket(t)
+	ctx := context.Background()
+	src := randFile(t, t.TempDir(), "big.bin", 48<<20)
+	f, _ := os.Open(src)
+	_, err := srv.Client(t).PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("big.bin"), Body: f})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := t.TempDir()
+	_ = os.WriteFile(filepath.Join(dest, "big.bin"), []byte("precious"), 0o644)
+	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1})
+	items := []storage.DownloadItem{{Bucket: bucket, Key: "big.bin", Size: 48 << 20, Rel: "big.bin"}}
+	cancelOnFirst := func(p storage.Progress) {
+		if p.Done > 0 && p.State == storage.StateRunning {
+			e.Cancel(p.ID)
+		}
+	}
+	res := e.Download(ctx, dest, items, storage.DownloadOptions{Conflict: storage.ConflictOverwrite}, cancelOnFirst)
+	if res.Items[0].State != storage.StateCancelled {
+		t.Fatalf("state %v: %v", res.Items[0].State, res.Items[0].Err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dest, "big.bin")); string(b) != "precious" {
+		t.Fatal("the existing file was damaged by a cancelled download")
+	}
+	items[0].Rel, items[0].ID = "fresh.bin", 0
+	res = e.Download(ctx, dest, items, storage.DownloadOptions{}, cancelOnFirst)
+	if res.Items[0].State != storage.StateCancelled {
+		t.Fatalf("state %v", res.Items[0].State)
+	}
+	ents, _ := os.ReadDir(dest)
+	if len(ents) != 1 {
+		t.Fatalf("a cancelled download left files: %v", ents)
+	}
+	// Existing files are kept unless the caller says overwrite.
+	items[0].Rel, items[0].ID = "big.bin", 0
+	res = e.Download(ctx, dest, items, storage.DownloadOptions{Conflict: storage.ConflictSkip}, nil)
+	if res.SkippedN != 1 {
+		t.Fatalf("want skipped, got %+v", res.Items[0])
+	}
+	res = e.Download(ctx, dest, items, storage.DownloadOptions{Conflict: storage.ConflictKeepBoth}, nil)
+	if res.Done != 1 {
+		t.Fatalf("keep both: %+v", res.Items[0])
+	}
+	if st, err := os.Stat(filepath.Join(dest, "big (1).bin")); err != nil || st.Size() != 48<<20 {
+		t.Fatalf("keep both: %v", err)
+	}
+}
+
+func TestStaleTempsCleanedOnStart(t *testing.T) {
+	srv := s3test.StartFake(t)
+	bucket := srv.Bucket(t)
+	ctx := context.Background()
+	_, _ = srv.Client(t).PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("f.bin"), Body: strings.NewReader(strings.Repeat("x", 9<<20))})
+	data, dest := t.TempDir(), t.TempDir()
+	// A download that is "killed": the engine's goroutine is stopped while
+	// the temp file exists. Simulate with a progress callback that blocks.
+	e := newEngine(t, srv, data, storage.TransferOptions{})
+	block := make(chan struct{})
+	var once sync.Once
+	started := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		e.Download(ctx, dest, []storage.DownloadItem{{Bucket: bucket, Key: "f.bin", Size: 9 << 20, Rel: "f.bin"}},
+			storage.DownloadOptions{}, func(p storage.Progress) {
+				if p.Done > 0 {
+					once.Do(func() { close(started) })
+					<-block
+				}
+			})
+	}()
+	<-started
+	temps, _ := filepath.Glob(filepath.Join(dest, ".f.bin.s3desk-*.part"))
+	if len(temps) != 1 {
+		t.Fatalf("temp files during download: %v", temps)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "f.bin")); err == nil {
+		t.Fatal("final file exists before the download finished")
+	}
+	// "Restart": a new engine on the same data directory cleans the temp.
+	newEngine(t, srv, data, storage.TransferOptions{})
+	if _, err := os.Stat(temps[0]); !os.IsNotExist(err) {
+		t.Fatalf("stale temp file not removed: %v", err)
+	}
+	close(block)
+	<-finished
+}

@@ -1,0 +1,507 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	tm "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// TransferOptions tunes the transfer engine.
+//
+// Memory is bounded, never by file size: one multipart upload at a time holds
+// at most (Concurrency+1) × PartSize bytes of part buffers, and each of the
+// Files small-file workers holds at most MultipartThreshold bytes. Downloads
+// write each ranged GET straight into the file and buffer almost nothing.
+type TransferOptions struct {
+	// PartSize is the size of one multipart part (minimum 5 MiB).
+	PartSize int64
+	// Concurrency is the number of parts of one file in flight at once.
+	Concurrency int
+	// Files is the number of small files transferred in parallel.
+	Files int
+	// MultipartThreshold: files of at least this size use multipart.
+	MultipartThreshold int64
+}
+
+// Defaults measured on versitygw: see BenchmarkTransferTune (figures TBD).
+const (
+	DefaultPartSize           = 8 << 20
+	DefaultConcurrency        = 4
+	DefaultFiles              = 8
+	DefaultMultipartThreshold = 8 << 20
+	minPartSize               = 5 << 20
+)
+
+// DefaultTransferOptions returns the measured defaults.
+func DefaultTransferOptions() TransferOptions {
+	return TransferOptions{PartSize: DefaultPartSize, Concurrency: DefaultConcurrency,
+		Files: DefaultFiles, MultipartThreshold: DefaultMultipartThreshold}
+}
+
+func (o TransferOptions) resolved() TransferOptions {
+	d := DefaultTransferOptions()
+	if o.PartSize <= 0 {
+		o.PartSize = d.PartSize
+	}
+	if o.PartSize < minPartSize {
+		o.PartSize = minPartSize
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = d.Concurrency
+	}
+	if o.Files <= 0 {
+		o.Files = d.Files
+	}
+	if o.MultipartThreshold <= 0 {
+		o.MultipartThreshold = d.MultipartThreshold
+	}
+	return o
+}
+
+// MemoryBound is the most bytes of transfer buffers the engine holds at once.
+func (o TransferOptions) MemoryBound() int64 {
+	o = o.resolved()
+	return int64(o.Concurrency+1)*o.PartSize + int64(o.Files)*o.MultipartThreshold
+}
+
+// TransferState is where one transfer stands.
+type TransferState int
+
+const (
+	StateQueued TransferState = iota
+	StateRunning
+	StateDone
+	StateSkipped
+	StateFailed
+	StateCancelled
+	StatePaused // interrupted by Close; resumable after restart
+)
+
+func (s TransferState) String() string {
+	return [...]string{"queued", "running", "done", "skipped", "failed", "cancelled", "paused"}[s]
+}
+
+// Finished tells whether the state is final.
+func (s TransferState) Finished() bool { return s >= StateDone }
+
+// Progress is one update about one transfer, with the batch totals.
+type Progress struct {
+	ID     int64
+	Upload bool
+	Bucket string
+	Key    string // the final key (after a rename, the new one)
+	Path   string // local path
+	State  TransferState
+	Err    error  // set when Failed; reason when Skipped
+	Note   string // e.g. "renamed to x (1).txt"
+	Done   int64
+	Total  int64
+	Speed  float64       // bytes per second
+	ETA    time.Duration // -1 when unknown
+	Batch  BatchProgress
+}
+
+// BatchProgress sums a batch.
+type BatchProgress struct {
+	Files, FilesDone, FilesFailed, FilesSkipped int
+	Done, Total                                 int64
+	Speed                                       float64
+	ETA                                         time.Duration
+	Elapsed                                     time.Duration
+}
+
+// ProgressFunc receives progress. It is called from transfer goroutines,
+// often (per part); the GUI must throttle what it draws.
+type ProgressFunc func(Progress)
+
+// Skipped reports one file or key left out of a batch, and why.
+type Skipped struct {
+	Path   string // local path (uploads) or key (downloads)
+	Reason string
+}
+
+// BatchResult is what a batch did.
+type BatchResult struct {
+	Done, Failed, SkippedN, Cancelled int
+	Bytes                             int64
+	Items                             []Progress // final state of each item
+}
+
+// ErrPaused is the cause when Close interrupts transfers: multipart uploads
+// are kept on the server and in the journal, to resume on the next start.
+var ErrPaused = errors.New("transfer paused: the app is closing")
+
+// Engine moves files. Create one per Service with NewEngine; it is safe for
+// concurrent use.
+type Engine struct {
+	s       *Service
+	opts    TransferOptions
+	dataDir string
+	tm      *tm.Client
+	journal *journal
+
+	nextID  atomic.Int64
+	mu      sync.Mutex
+	running map[int64]context.CancelCauseFunc
+	closed  bool
+	bigSem  chan struct{} // one multipart upload at a time bounds memory
+}
+
+// NewEngine builds a transfer engine. dataDir keeps the resume journal
+// (usually the app's data directory); on start it removes temp files left by
+// a crash and retries aborts that could not reach the server.
+func (s *Service) NewEngine(ctx context.Context, dataDir string, opts TransferOptions) (*Engine, error) {
+	opts = opts.resolved()
+	j, err := openJournal(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{s: s, opts: opts, dataDir: dataDir, journal: j,
+		running: map[int64]context.CancelCauseFunc{}, bigSem: make(chan struct{}, 1)}
+	e.tm = tm.New(s.Client(), func(o *tm.Options) {
+		o.PartSizeBytes = opts.PartSize
+		o.Concurrency = opts.Concurrency
+		o.MultipartUploadThreshold = opts.MultipartThreshold
+		// A fresh context for the abort after a cancel or failure, so no
+		// orphan parts stay on the server.
+		o.FailTimeout = 30 * time.Second
+		if s.Compatibility() {
+			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		}
+	})
+	e.journal.cleanStaleTemps(s.Logger())
+	e.RetryAborts(ctx)
+	return e, nil
+}
+
+// Options are the engine's resolved options.
+func (e *Engine) Options() TransferOptions { return e.opts }
+
+// NewID returns a fresh transfer ID, for callers that want to know the ID
+// before a batch starts (to cancel a row).
+func (e *Engine) NewID() int64 { return e.nextID.Add(1) }
+
+// Cancel stops one transfer (queued or running). A multipart upload is
+// aborted on the server.
+func (e *Engine) Cancel(id int64) {
+	e.mu.Lock()
+	c := e.running[id]
+	e.mu.Unlock()
+	if c != nil {
+		c(context.Canceled)
+	}
+}
+
+// Close interrupts every transfer with ErrPaused: multipart uploads stay on
+// the server and in the journal, to Resume on the next start.
+func (e *Engine) Close() {
+	e.mu.Lock()
+	e.closed = true
+	cs := make([]context.CancelCauseFunc, 0, len(e.running))
+	for _, c := range e.running {
+		cs = append(cs, c)
+	}
+	e.mu.Unlock()
+	for _, c := range cs {
+		c(ErrPaused)
+	}
+}
+
+func (e *Engine) register(ctx context.Context, id int64) (context.Context, func(), error) {
+	c, cancel := context.WithCancelCause(ctx)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		cancel(ErrPaused)
+		return c, func() {}, ErrPaused
+	}
+	e.running[id] = cancel
+	return c, func() {
+		e.mu.Lock()
+		delete(e.running, id)
+		e.mu.Unlock()
+		cancel(nil)
+	}, nil
+}
+
+// stateFor turns an error into a final state.
+func stateFor(ctx context.Context, err error) TransferState {
+	switch {
+	case err == nil:
+		return StateDone
+	case errors.Is(context.Cause(ctx), ErrPaused):
+		return StatePaused
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		return StateCancelled
+	case ctx.Err() != nil:
+		return StateCancelled
+	}
+	return StateFailed
+}
+
+// meter measures speed as an exponentially weighted rate.
+type meter struct {
+	start    time.Time
+	lastT    time.Time
+	lastDone int64
+	rate     float64
+}
+
+func (m *meter) update(now time.Time, done, total int64) (float64, time.Duration) {
+	if m.start.IsZero() {
+		m.start, m.lastT = now, now
+	}
+	if dt := now.Sub(m.lastT).Seconds(); dt >= 0.2 {
+		inst := float64(done-m.lastDone) / dt
+		if m.rate == 0 {
+			m.rate = inst
+		} else {
+			m.rate = 0.7*m.rate + 0.3*inst
+		}
+		m.lastT, m.lastDone = now, done
+	} else if m.rate == 0 {
+		if el := now.Sub(m.start).Seconds(); el > 0.05 {
+			m.rate = float64(done) / el
+		}
+	}
+	eta := time.Duration(-1)
+	if m.rate > 0 && total >= done {
+		eta = time.Duration(float64(total-done) / m.rate * float64(time.Second))
+	}
+	return m.rate, eta
+}
+
+// batch tracks the items of one Upload or Download call.
+type batch struct {
+	mu    sync.Mutex
+	fn    ProgressFunc
+	total meter
+	sum   BatchProgress
+	start time.Time
+	items map[int64]*itemState
+}
+
+type itemState struct {
+	p Progress
+	m meter
+}
+
+func newBatch(fn ProgressFunc) *batch {
+	return &batch{fn: fn, start: time.Now(), items: map[int64]*itemState{}}
+}
+
+func (b *batch) add(p Progress) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.items[p.ID] = &itemState{p: p}
+	b.sum.Files++
+	b.sum.Total += p.Total
+}
+
+// update applies f to item id and reports it.
+func (b *batch) update(id int64, f func(p *Progress)) {
+	b.mu.Lock()
+	it := b.items[id]
+	if it == nil {
+		b.mu.Unlock()
+		return
+	}
+	oldDone, oldTotal, oldState := it.p.Done, it.p.Total, it.p.State
+	f(&it.p)
+	now := time.Now()
+	b.sum.Done += it.p.Done - oldDone
+	b.sum.Total += it.p.Total - oldTotal
+	if !oldState.Finished() && it.p.State.Finished() {
+		switch it.p.State {
+		case StateDone:
+			b.sum.FilesDone++
+		case StateSkipped:
+			b.sum.FilesSkipped++
+			b.sum.Total -= it.p.Total - it.p.Done // a skipped file no longer counts
+		default:
+			b.sum.FilesFailed++
+			b.sum.Total -= it.p.Total - it.p.Done
+		}
+	}
+	it.p.Speed, it.p.ETA = it.m.update(now, it.p.Done, it.p.Total)
+	if it.p.State.Finished() {
+		it.p.ETA = 0
+	}
+	b.sum.Speed, b.sum.ETA = b.total.update(now, b.sum.Done, b.sum.Total)
+	b.sum.Elapsed = now.Sub(b.start)
+	it.p.Batch = b.sum
+	p := it.p
+	b.mu.Unlock()
+	if b.fn != nil {
+		b.fn(p)
+	}
+}
+
+func (b *batch) result() BatchResult {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var r BatchResult
+	for _, it := range b.items {
+		r.Items = append(r.Items, it.p)
+		switch it.p.State {
+		case StateDone:
+			r.Done++
+			r.Bytes += it.p.Total
+		case StateSkipped:
+			r.SkippedN++
+		case StateCancelled, StatePaused:
+			r.Cancelled++
+		default:
+			r.Failed++
+		}
+	}
+	return r
+}
+
+// runPool runs work(i) for i in [0,n) on at most workers goroutines.
+func runPool(n, workers int, work func(i int)) {
+	if workers > n {
+		workers = n
+	}
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				work(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// tmClient is the S3 client the transfer manager uses for one upload. It
+// adds the bucket's region, and journals the multipart upload (UploadId,
+// parts) so that it can resume after a restart. When the engine is closing
+// it keeps the upload on the server instead of aborting it.
+type tmClient struct {
+	*s3.Client
+	e     *Engine
+	ctx   context.Context // the transfer's context, to see why it ended
+	rec   *uploadRecord   // template; filled on CreateMultipartUpload
+	extra []func(*s3.Options)
+	mu    sync.Mutex
+}
+
+func (c *tmClient) opts(o []func(*s3.Options)) []func(*s3.Options) {
+	return append(append([]func(*s3.Options){}, o...), c.extra...)
+}
+
+func (c *tmClient) PutObject(ctx context.Context, in *s3.PutObjectInput, o ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+	return c.Client.PutObject(ctx, in, c.opts(o)...)
+}
+
+func (c *tmClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, o ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {
+	out, err := c.Client.CreateMultipartUpload(ctx, in, c.opts(o)...)
+	if err == nil && c.rec != nil {
+		c.mu.Lock()
+		c.rec.UploadID = aws.ToString(out.UploadId)
+		c.rec.ChecksumAlgorithm = string(in.ChecksumAlgorithm)
+		c.rec.Started = time.Now()
+		jerr := c.e.journal.save(c.rec)
+		c.mu.Unlock()
+		if jerr != nil {
+			c.e.s.Logger().Warn("resume journal not written", "err", jerr)
+		}
+	}
+	return out, err
+}
+
+func (c *tmClient) UploadPart(ctx context.Context, in *s3.UploadPartInput, o ...func(*s3.Options)) (*s3.UploadPartOutput, error) {
+	var size int64
+	if l, ok := in.Body.(interface{ Len() int }); ok {
+		size = int64(l.Len())
+	}
+	out, err := c.Client.UploadPart(ctx, in, c.opts(o)...)
+	if err == nil && c.rec != nil {
+		c.mu.Lock()
+		c.rec.Parts = append(c.rec.Parts, journalPart{
+			Number: aws.ToInt32(in.PartNumber), Size: size, ETag: aws.ToString(out.ETag),
+			CRC32: aws.ToString(out.ChecksumCRC32), CRC32C: aws.ToString(out.ChecksumCRC32C),
+			CRC64NVME: aws.ToString(out.ChecksumCRC64NVME), SHA1: aws.ToString(out.ChecksumSHA1),
+			SHA256: aws.ToString(out.ChecksumSHA256)})
+		jerr := c.e.journal.save(c.rec)
+		c.mu.Unlock()
+		if jerr != nil {
+			c.e.s.Logger().Warn("resume journal not written", "err", jerr)
+		}
+	}
+	return out, err
+}
+
+func (c *tmClient) CompleteMultipartUpload(ctx context.Context, in *s3.CompleteMultipartUploadInput, o ...func(*s3.Options)) (*s3.CompleteMultipartUploadOutput, error) {
+	out, err := c.Client.CompleteMultipartUpload(ctx, in, c.opts(o)...)
+	if err == nil && c.rec != nil {
+		c.e.journal.remove(c.rec.ID)
+	}
+	return out, err
+}
+
+func (c *tmClient) AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipartUploadInput, o ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error) {
+	if errors.Is(context.Cause(c.ctx), ErrPaused) && c.rec != nil {
+		// The app is closing: keep the parts for Resume.
+		return &s3.AbortMultipartUploadOutput{}, nil
+	}
+	out, err := c.Client.AbortMultipartUpload(ctx, in, c.opts(o)...)
+	if c.rec != nil {
+		if err == nil || isNoSuchUpload(err) {
+			c.e.journal.remove(c.rec.ID)
+		} else {
+			// The server is unreachable: remember to abort later.
+			c.mu.Lock()
+			c.rec.AbortPending = true
+			_ = c.e.journal.save(c.rec)
+			c.mu.Unlock()
+		}
+	}
+	return out, err
+}
+
+func isNoSuchUpload(err error) bool {
+	var se *Error
+	if errors.As(mapErr("", "", "", err), &se) {
+		return se.Code == "NoSuchUpload"
+	}
+	return false
+}
+
+// fileUnchanged compares a local file with what the journal recorded.
+func fileUnchanged(path string, size int64, mtime time.Time) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return &Error{Op: "resume upload", Kind: ErrNotFound, Err: err,
+			Msg: fmt.Sprintf("resume upload: the local file %s is gone; discard the incomplete upload", path)}
+	}
+	if st.Size() != size || !st.ModTime().Equal(mtime) {
+		return &Error{Op: "resume upload", Kind: ErrConflict,
+			Msg: fmt.Sprintf("resume upload: %s changed since the upload started (size or modification time differ); discard the incomplete upload and upload it again", path)}
+	}
+	return nil
+}
+
+func (c *tmClient) GetObject(ctx context.Context, in *s3.GetObjectInput, o ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	return c.Client.GetObject(ctx, in, c.opts(o)...)
+}
+
+func (c *tmClient) HeadObject(ctx context.Context, in *s3.HeadObjectInput, o ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
+	return c.Client.HeadObject(ctx, in, c.opts(o)...)
+}
