@@ -1,0 +1,530 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"s3desk/storage"
+	"s3desk/storage/ledger"
+)
+
+// ShareStore is what sharing needs from the storage service.
+// *storage.Service satisfies it.
+type ShareStore interface {
+	PresignGet(ctx context.Context, bucket, key string, opts storage.ShareOptions) (storage.SharedLink, error)
+	PresignPut(ctx context.Context, bucket, key string, opts storage.ShareOptions) (storage.SharedLink, error)
+	PublicURL(bucket, key string) (string, error)
+	VerifyPublic(ctx context.Context, url string) (storage.PublicCheck, error)
+	MakePublic(ctx context.Context, bucket, target string, opts storage.PublicOptions) (storage.PublicResult, error)
+	MakePrivate(ctx context.Context, bucket, target string) (storage.PrivateResult, error)
+	WebsiteURL(ctx context.Context, bucket, key string) (string, error)
+	BuildIndex(ctx context.Context, bucket string, opts storage.IndexOptions) (storage.IndexPage, error)
+	PublishIndex(ctx context.Context, page storage.IndexPage, opts storage.PublishOptions) (storage.PublishedIndex, error)
+}
+
+// LinkLedger records the links the user copies. *ledger.Store satisfies it.
+type LinkLedger interface {
+	Add(ctx context.Context, l ledger.Link) (ledger.Link, error)
+	List(ctx context.Context) ([]ledger.Link, error)
+	Remove(ctx context.Context, id string) error
+	RemoveExpired(ctx context.Context, now time.Time) (int, error)
+}
+
+// Sharer opens the sharing windows: the Share dialog, Make public / Make
+// private, the Links view and Publish index page. It holds no widgets of
+// its own; each dialog owns its widgets.
+type Sharer struct {
+	win     fyne.Window
+	jobs    *jobs
+	clip    fyne.Clipboard
+	store   func() ShareStore // nil when not connected
+	profile func() string
+	ledger  func() (LinkLedger, error)
+	// DefaultExpiry preselects the expiry (the user's setting).
+	DefaultExpiry time.Duration
+}
+
+// NewSharer builds a Sharer. store returns the connected service (nil when
+// none); openLedger opens the link ledger (nil means ledger.DefaultDir).
+func NewSharer(win fyne.Window, j *jobs, store func() ShareStore, profile func() string, openLedger func() (LinkLedger, error)) *Sharer {
+	if openLedger == nil {
+		openLedger = DefaultLedger()
+	}
+	if profile == nil {
+		profile = func() string { return "" }
+	}
+	return &Sharer{win: win, jobs: j, clip: fyne.CurrentApp().Clipboard(), store: store, profile: profile,
+		ledger: openLedger, DefaultExpiry: time.Hour}
+}
+
+// DefaultLedger opens the ledger in the app's data directory, once.
+func DefaultLedger() func() (LinkLedger, error) {
+	var st *ledger.Store
+	var err error
+	return func() (LinkLedger, error) {
+		if st == nil && err == nil {
+			var dir string
+			if dir, err = ledger.DefaultDir(); err == nil {
+				st, err = ledger.Open(dir)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+}
+
+// record writes l to the ledger; it returns a note for the user when that
+// failed (the copy itself still happened). Call off the UI goroutine.
+func (sh *Sharer) record(ctx context.Context, l ledger.Link) string {
+	led, err := sh.ledger()
+	if err == nil {
+		l.Profile = sh.profile()
+		_, err = led.Add(ctx, l)
+	}
+	if err != nil {
+		return " (not recorded in Links: " + errorText(err) + ")"
+	}
+	return ""
+}
+
+// shareExpiryPresets are the expiry choices of the Share dialog.
+var shareExpiryPresets = []struct {
+	label string
+	d     time.Duration
+}{
+	{"1 hour", time.Hour},
+	{"1 day", 24 * time.Hour},
+	{"7 days (the longest allowed)", storage.MaxShareExpiry},
+	{"Custom…", 0},
+}
+
+var shareDurPart = regexp.MustCompile(`(\d+)\s*([a-zA-Z]+)`)
+
+// parseShareExpiry reads "90m", "36h", "2d", "1d 12h", "3600s" or a bare
+// number of hours.
+func parseShareExpiry(text string) (time.Duration, error) {
+	t := strings.TrimSpace(strings.ToLower(text))
+	if t == "" {
+		return 0, errors.New("type how long the link should work, e.g. 36h, 3d or 90m")
+	}
+	if n, err := strconv.ParseFloat(t, 64); err == nil {
+		return time.Duration(n * float64(time.Hour)), nil
+	}
+	rest := shareDurPart.ReplaceAllString(t, "")
+	if strings.Trim(rest, " ,") != "" {
+		return 0, fmt.Errorf("%q is not a duration; write it like 36h, 3d, 90m or 1d 12h", text)
+	}
+	var d time.Duration
+	for _, m := range shareDurPart.FindAllStringSubmatch(t, -1) {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		if n > 1e6 {
+			return 0, fmt.Errorf("%q is far too long", text)
+		}
+		var unit time.Duration
+		switch m[2] {
+		case "s", "sec", "secs", "second", "seconds":
+			unit = time.Second
+		case "m", "min", "mins", "minute", "minutes":
+			unit = time.Minute
+		case "h", "hr", "hrs", "hour", "hours":
+			unit = time.Hour
+		case "d", "day", "days":
+			unit = 24 * time.Hour
+		case "w", "week", "weeks":
+			unit = 7 * 24 * time.Hour
+		default:
+			return 0, fmt.Errorf("unknown unit %q; use s, m, h or d", m[2])
+		}
+		d += time.Duration(n) * unit
+	}
+	return d, nil
+}
+
+// whenText writes an expiry for people: "Tue 3 Mar 14:05 (in 2 hours)".
+func whenText(t, now time.Time) string {
+	if t.IsZero() {
+		return "never (until made private)"
+	}
+	return t.Local().Format("Mon 2 Jan 2006 15:04 MST") + " (" + untilText(t.Sub(now)) + ")"
+}
+
+// untilText is a rough countdown: "in 3 h 12 min", "2 days ago".
+func untilText(d time.Duration) string {
+	past := d < 0
+	if past {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		s = strconv.Itoa(int(d/time.Second)) + " s"
+	case d < time.Hour:
+		s = strconv.Itoa(int(d/time.Minute)) + " min"
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	default:
+		s = fmt.Sprintf("%d days %d h", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	}
+	if past {
+		return s + " ago"
+	}
+	return "in " + s
+}
+
+// Link kinds offered by the Share dialog.
+const (
+	shareDownload = "Download link (presigned)"
+	shareUpload   = "Upload link (anyone can upload one file)"
+	sharePublic   = "Public link (no expiry; the file must be public)"
+)
+
+// ShareDialog is the Share window for one object or a selection.
+type ShareDialog struct {
+	sh      *Sharer
+	bucket  string
+	files   []storage.Entry
+	folders []storage.Entry
+	load    viewContext
+
+	kind       *widget.RadioGroup
+	expiry     *widget.Select
+	custom     *widget.Entry
+	problem    *widget.Label // validation message
+	downloadAs *widget.Entry
+	uploadKey  *widget.Entry
+	note       *widget.Entry
+	works      *widget.Label // real expiry
+	why        *widget.Label // why it is earlier than asked
+	copyBtn    *widget.Button
+	publicBtn  *widget.Button
+	confirm    *widget.Label // "Copied …"
+	link       *widget.Entry // the link(s) as copied
+	dlg        *dialog.CustomDialog
+}
+
+// ShowShare opens the Share dialog for entries of bucket.
+func (sh *Sharer) ShowShare(bucket string, entries []storage.Entry) *ShareDialog {
+	d := &ShareDialog{sh: sh, bucket: bucket}
+	for _, e := range entries {
+		if e.IsFolder {
+			d.folders = append(d.folders, e)
+		} else {
+			d.files = append(d.files, e)
+		}
+	}
+	d.build()
+	d.dlg.Show()
+	d.refresh()
+	return d
+}
+
+func (d *ShareDialog) build() {
+	d.problem = widget.NewLabel("")
+	d.problem.Importance = widget.DangerImportance
+	d.problem.Wrapping = fyne.TextWrapWord
+	d.works = widget.NewLabel("")
+	d.works.TextStyle = fyne.TextStyle{Bold: true}
+	d.why = widget.NewLabel("")
+	d.why.Wrapping = fyne.TextWrapWord
+	d.why.Importance = widget.WarningImportance
+	d.confirm = widget.NewLabel("")
+	d.confirm.Importance = widget.SuccessImportance
+	d.confirm.Wrapping = fyne.TextWrapWord
+	d.link = widget.NewMultiLineEntry()
+	d.link.Wrapping = fyne.TextWrapOff
+	d.link.SetMinRowsVisible(3)
+	d.link.Disable()
+	d.note = widget.NewEntry()
+	d.note.SetPlaceHolder("Note for your Links list, e.g. \"for Ann, Q3 report\"")
+
+	var labels []string
+	sel := shareExpiryPresets[0].label
+	for _, p := range shareExpiryPresets {
+		labels = append(labels, p.label)
+		if p.d == d.sh.DefaultExpiry {
+			sel = p.label
+		}
+	}
+	d.custom = widget.NewEntry()
+	d.custom.SetPlaceHolder("e.g. 36h, 3d, 90m")
+	d.custom.OnChanged = func(string) { d.refresh() }
+	d.custom.Hide()
+	d.expiry = widget.NewSelect(labels, func(s string) {
+		if s == shareExpiryPresets[len(shareExpiryPresets)-1].label {
+			d.custom.Show()
+		} else {
+			d.custom.Hide()
+		}
+		d.refresh()
+	})
+	d.expiry.SetSelected(sel)
+
+	d.downloadAs = widget.NewEntry()
+	d.downloadAs.SetPlaceHolder("optional: the file name the browser saves")
+	d.downloadAs.OnChanged = func(string) { d.refresh() }
+	d.uploadKey = widget.NewEntry()
+	d.uploadKey.OnChanged = func(string) { d.refresh() }
+	switch {
+	case len(d.files) == 1:
+		d.uploadKey.SetText(d.files[0].Key)
+	case len(d.folders) == 1:
+		d.uploadKey.SetText(d.folders[0].Key + "upload.bin")
+	}
+
+	kinds := []string{shareDownload, shareUpload, sharePublic}
+	d.kind = widget.NewRadioGroup(kinds, func(string) { d.refresh() })
+	d.kind.Required = true
+	d.kind.SetSelected(shareDownload)
+
+	d.copyBtn = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), d.copyLink)
+	d.copyBtn.Importance = widget.HighImportance
+	d.publicBtn = widget.NewButton("Make public…", func() {
+		d.sh.MakePublic(d.bucket, append(append([]storage.Entry(nil), d.files...), d.folders...), true)
+	})
+	d.publicBtn.Hide()
+
+	what := fmt.Sprintf("%d files", len(d.files))
+	if len(d.files) == 1 {
+		what = d.files[0].Key
+	}
+	head := widget.NewLabel(what + " in " + d.bucket)
+	head.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem("Link", d.kind),
+		widget.NewFormItem("Expires after", container.NewVBox(d.expiry, d.custom)),
+		widget.NewFormItem("Download as", d.downloadAs),
+		widget.NewFormItem("Upload to key", d.uploadKey),
+		widget.NewFormItem("Note", d.note),
+	)
+	content := container.NewVBox(head, form, d.problem, d.works, d.why,
+		container.NewHBox(d.copyBtn, d.publicBtn), d.confirm, d.link)
+	if len(d.folders) > 0 {
+		fl := widget.NewLabel("Folders get no download link; use Publish index page, or Make public, to share a folder.")
+		fl.Wrapping = fyne.TextWrapWord
+		fl.Importance = widget.LowImportance
+		content.Add(fl)
+	}
+	d.dlg = dialog.NewCustom("Share", "Close", container.NewGridWrap(fyne.NewSize(560, content.MinSize().Height+40), content), d.sh.win)
+	d.dlg.SetOnClosed(d.load.stop)
+}
+
+// options reads the form; it returns a message when something is wrong.
+func (d *ShareDialog) options() (storage.ShareOptions, string) {
+	var o storage.ShareOptions
+	if d.kind.Selected == sharePublic {
+		return o, ""
+	}
+	for _, p := range shareExpiryPresets {
+		if p.label == d.expiry.Selected {
+			o.Expiry = p.d
+		}
+	}
+	if o.Expiry == 0 {
+		dur, err := parseShareExpiry(d.custom.Text)
+		if err != nil {
+			return o, err.Error()
+		}
+		o.Expiry = dur
+	}
+	if err := storage.ValidateExpiry(o.Expiry); err != nil {
+		return o, errorText(err)
+	}
+	switch d.kind.Selected {
+	case shareDownload:
+		if len(d.files) == 0 {
+			return o, "Choose one or more files to share a download link."
+		}
+		if name := strings.TrimSpace(d.downloadAs.Text); name != "" {
+			if _, err := storage.ContentDispositionFor(name); err != nil {
+				return o, errorText(err)
+			}
+			o.DownloadAs = name
+		}
+	case shareUpload:
+		k := d.uploadKey.Text
+		if k == "" || strings.HasSuffix(k, "/") {
+			return o, "Type the key the upload will be saved as (a file name, not ending in /)."
+		}
+	}
+	return o, ""
+}
+
+// refresh updates the form after a change and works out the real expiry in
+// the background (resolving credentials may need the network).
+func (d *ShareDialog) refresh() {
+	if d.copyBtn == nil {
+		return // still building
+	}
+	kind := d.kind.Selected
+	show := func(o fyne.CanvasObject, on bool) {
+		if on {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+	show(d.downloadAs, kind == shareDownload && len(d.files) == 1)
+	show(d.uploadKey, kind == shareUpload)
+	show(d.expiry, kind != sharePublic)
+	show(d.publicBtn, kind == sharePublic)
+	if kind != sharePublic && d.expiry.Selected == shareExpiryPresets[len(shareExpiryPresets)-1].label {
+		d.custom.Show()
+	} else {
+		d.custom.Hide()
+	}
+	d.copyBtn.SetText(map[string]string{shareDownload: "Copy link", shareUpload: "Copy upload link", sharePublic: "Check and copy public link"}[kind])
+	opts, msg := d.options()
+	d.problem.SetText(msg)
+	show(d.problem, msg != "")
+	d.why.SetText("")
+	d.why.Hide()
+	if msg != "" {
+		d.copyBtn.Disable()
+		d.works.SetText("")
+		return
+	}
+	d.copyBtn.Enable()
+	if kind == sharePublic {
+		d.works.SetText("Public links do not expire; they work until you make the file private.")
+		return
+	}
+	store := d.sh.store()
+	if store == nil {
+		d.works.SetText("Not connected.")
+		d.copyBtn.Disable()
+		return
+	}
+	ctx, gen := d.load.renew()
+	bucket, key := d.bucket, d.uploadKey.Text
+	if kind == shareDownload {
+		key = d.files[0].Key
+	}
+	d.sh.jobs.goRun(func() {
+		l, err := store.PresignGet(ctx, bucket, key, storage.ShareOptions{Expiry: opts.Expiry})
+		d.sh.jobs.do(func() {
+			if !d.load.current(gen) {
+				return
+			}
+			if err != nil {
+				d.works.SetText(errorText(err))
+				return
+			}
+			d.showExpiry(l)
+		})
+	})
+}
+
+func (d *ShareDialog) showExpiry(l storage.SharedLink) {
+	d.works.SetText("Works until " + whenText(l.Expires, time.Now()))
+	d.why.SetText(l.Why)
+	if l.Why != "" {
+		d.why.Show()
+	} else {
+		d.why.Hide()
+	}
+}
+
+// copyLink makes the link(s), copies them and records them in the ledger.
+func (d *ShareDialog) copyLink() {
+	opts, msg := d.options()
+	if msg != "" {
+		d.problem.SetText(msg)
+		d.problem.Show()
+		return
+	}
+	store := d.sh.store()
+	if store == nil {
+		d.problem.SetText("Not connected.")
+		d.problem.Show()
+		return
+	}
+	kind, note, bucket, uploadKey := d.kind.Selected, d.note.Text, d.bucket, d.uploadKey.Text
+	files := append([]storage.Entry(nil), d.files...)
+	ctx, gen := d.load.renew()
+	d.copyBtn.Disable()
+	d.confirm.SetText("Making the link…")
+	d.sh.jobs.goRun(func() {
+		var lines []string
+		var last storage.SharedLink
+		var err error
+		var recNote string
+		switch kind {
+		case shareUpload:
+			last, err = store.PresignPut(ctx, bucket, uploadKey, opts)
+			if err == nil {
+				lines = append(lines, last.URL)
+				recNote = d.sh.record(ctx, ledger.Link{Kind: ledger.Upload, Bucket: bucket, Key: uploadKey, URL: last.URL,
+					Created: last.Created, Expires: last.Expires, Why: last.Why, Note: note})
+			}
+		case shareDownload:
+			for _, f := range files {
+				var l storage.SharedLink
+				if l, err = store.PresignGet(ctx, bucket, f.Key, opts); err != nil {
+					break
+				}
+				last = l
+				lines = append(lines, l.URL)
+				if n := d.sh.record(ctx, ledger.Link{Kind: ledger.Presigned, Bucket: bucket, Key: f.Key, URL: l.URL,
+					Created: l.Created, Expires: l.Expires, Why: l.Why, Note: note}); n != "" {
+					recNote = n
+				}
+			}
+		case sharePublic:
+			for _, f := range files {
+				var u string
+				if u, err = store.PublicURL(bucket, f.Key); err != nil {
+					break
+				}
+				if _, err = store.VerifyPublic(ctx, u); err != nil {
+					break
+				}
+				lines = append(lines, u)
+				if n := d.sh.record(ctx, ledger.Link{Kind: ledger.Public, Bucket: bucket, Key: f.Key, URL: u, Created: time.Now(), Note: note}); n != "" {
+					recNote = n
+				}
+			}
+		}
+		d.sh.jobs.do(func() {
+			if !d.load.current(gen) {
+				return
+			}
+			d.copyBtn.Enable()
+			if err != nil {
+				d.confirm.SetText("")
+				d.problem.SetText(errorText(err))
+				if errors.Is(err, storage.ErrNotPublic) {
+					d.problem.SetText(errorText(err) + ". Use \"Make public…\" first, or copy a download link instead.")
+				}
+				d.problem.Show()
+				return
+			}
+			text := strings.Join(lines, "\n")
+			d.sh.clip.SetContent(text)
+			d.link.SetText(text)
+			n := "the link"
+			if len(lines) > 1 {
+				n = fmt.Sprintf("%d links", len(lines))
+			}
+			switch kind {
+			case sharePublic:
+				d.confirm.SetText(fmt.Sprintf("✓ Copied %s to the clipboard. Checked: anyone can open it without credentials.", n) + recNote)
+			default:
+				d.showExpiry(last)
+				d.confirm.SetText(fmt.Sprintf("✓ Copied %s to the clipboard. Works until %s.", n, whenText(last.Expires, time.Now())) + recNote)
+			}
+		})
+	})
+}
