@@ -233,6 +233,22 @@ func (s *Service) copyFolder(ctx context.Context, src, dst ObjectRef, move bool,
 // they are replaced by props (MetadataDirective REPLACE). The copy is made
 // only if src still has info's ETag.
 func (s *Service) copyObject(ctx context.Context, src, dst ObjectRef, info ObjectInfo, props *objectProps, op string) error {
+	if info.Size == 0 && strings.HasSuffix(dst.Key, Delimiter) {
+		// A folder marker: write it afresh. (Some services, versitygw
+		// among them, keep markers as directories and refuse to copy one.)
+		p := propsOf(info)
+		if props != nil {
+			p = *props
+		}
+		err := s.Put(ctx, dst.Bucket, dst.Key, nil, 0, PutOptions{
+			ContentType: p.ContentType, CacheControl: p.CacheControl, ContentDisposition: p.ContentDisposition, Metadata: p.Metadata,
+		})
+		var e *Error
+		if errors.As(err, &e) {
+			e.Op = op
+		}
+		return err
+	}
 	threshold, part := s.copyLimits()
 	if info.Size > threshold {
 		p := propsOf(info)

@@ -155,6 +155,8 @@ func mapErr(op, bucket, key string, err error) error {
 		e.Kind, e.Msg = ErrClockSkew, op+": this computer's clock differs too much from the server's; set the clock automatically and try again"
 	case "EntityTooLarge":
 		e.Kind, e.Msg = ErrTooLarge, fmt.Sprintf("%s: %s is larger than the service allows in one request", op, target)
+	case "DirectoryObjectContainsData":
+		e.Kind, e.Msg = ErrInvalidArgument, fmt.Sprintf("%s: this service keeps folders as directories, so %s (a name ending in \"/\") cannot hold data", op, target)
 	case "InvalidArgument", "InvalidRequest", "InvalidPart", "InvalidPartOrder", "EntityTooSmall", "MalformedXML", "MalformedPolicy", "InvalidRange":
 		e.Kind, e.Msg = ErrInvalidArgument, fmt.Sprintf("%s: the service refused the request for %s: %s", op, target, scrub(apiMessage(api)))
 	}

@@ -20,6 +20,9 @@ func apiErr(code string) error {
 
 func put(t testing.TB, svc *storage.Service, bucket, key, body string) {
 	t.Helper()
+	if strings.HasSuffix(key, "/") {
+		body = "" // a folder marker: versitygw refuses "dir/" keys with content
+	}
 	if err := svc.Put(context.Background(), bucket, key, strings.NewReader(body), int64(len(body)), storage.PutOptions{}); err != nil {
 		t.Fatalf("put %q: %v", key, err)
 	}
@@ -39,7 +42,7 @@ func putMany(t testing.TB, srv *s3test.Server, bucket string, keys []string) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader("x")})
+			_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader(bodyFor(k))})
 			if err != nil {
 				mu.Lock()
 				if firstErr == nil {
@@ -75,4 +78,12 @@ func keysOf(es []storage.Entry) []string {
 		out[i] = e.Key
 	}
 	return out
+}
+
+// bodyFor is the planted content of key: empty for folder markers.
+func bodyFor(key string) string {
+	if strings.HasSuffix(key, "/") {
+		return ""
+	}
+	return "x"
 }

@@ -74,7 +74,15 @@ func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions
 	case opts.Offset > 0:
 		in.Range = aws.String(fmt.Sprintf("bytes=%d-", opts.Offset))
 	}
-	out, err := s.client.GetObject(ctx, in, s.bucketOpts(bucket)...)
+	optFns := s.bucketOpts(bucket)
+	if in.Range != nil {
+		// A whole-object checksum cannot validate a part of the body; some
+		// services send one anyway with a range.
+		optFns = append(optFns, func(o *s3.Options) {
+			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+		})
+	}
+	out, err := s.client.GetObject(ctx, in, optFns...)
 	if err != nil {
 		return nil, ObjectInfo{}, s.notFoundErr(ctx, "read", bucket, key, err)
 	}
