@@ -32,7 +32,7 @@ type publicOutcome struct {
 // works it says why and offers a presigned link. Each public URL is checked
 // with an anonymous request before it is copied.
 func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool) {
-	store := sh.store()
+	store, prof := sh.store(), sh.profile()
 	if store == nil {
 		showError(sh.win, "Make public", errors.New("not connected"))
 		return
@@ -82,16 +82,16 @@ func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool
 				}
 			}
 			if len(ask) == 0 {
-				sh.finishPublic(bucket, out, store)
+				sh.finishPublic(bucket, out, store, prof)
 				return
 			}
-			sh.askPolicyConsent(bucket, out, ask, store)
+			sh.askPolicyConsent(bucket, out, ask, store, prof)
 		})
 	})
 }
 
 // askPolicyConsent explains the bucket-policy way and runs it if the user agrees.
-func (sh *Sharer) askPolicyConsent(bucket string, out []publicOutcome, ask []int, store ShareStore) {
+func (sh *Sharer) askPolicyConsent(bucket string, out []publicOutcome, ask []int, store ShareStore, prof string) {
 	var pe *storage.PublicError
 	errors.As(out[ask[0]].err, &pe)
 	var list []string
@@ -112,14 +112,14 @@ func (sh *Sharer) askPolicyConsent(bucket string, out []publicOutcome, ask []int
 					out[i].err = &storage.PublicError{Bucket: bucket, Target: out[i].target,
 						Msg: "Not made public: you chose not to add a bucket-policy statement. A presigned link shares the file without it."}
 				}
-				sh.finishPublic(bucket, out, store)
+				sh.finishPublic(bucket, out, store, prof)
 				return
 			}
 			sh.jobs.goRun(func() {
 				for _, i := range ask {
 					out[i].res, out[i].err = store.MakePublic(context.Background(), bucket, out[i].target, storage.PublicOptions{AllowPolicy: true})
 				}
-				sh.jobs.do(func() { sh.finishPublic(bucket, out, store) })
+				sh.jobs.do(func() { sh.finishPublic(bucket, out, store, prof) })
 			})
 		}, sh.win)
 	c.Show()
@@ -127,7 +127,7 @@ func (sh *Sharer) askPolicyConsent(bucket string, out []publicOutcome, ask []int
 
 // finishPublic copies the verified public URLs, records them, and reports
 // every failure in plain words with a presigned alternative.
-func (sh *Sharer) finishPublic(bucket string, out []publicOutcome, store ShareStore) {
+func (sh *Sharer) finishPublic(bucket string, out []publicOutcome, store ShareStore, prof string) {
 	var urls, lines []string
 	var failed []storage.Entry
 	var rec []ledger.Link
@@ -148,7 +148,7 @@ func (sh *Sharer) finishPublic(bucket string, out []publicOutcome, store ShareSt
 				lines = append(lines, "   "+o.res.Note)
 			}
 			urls = append(urls, o.res.URL)
-			rec = append(rec, ledger.Link{Kind: ledger.Public, Bucket: bucket, Key: o.target, URL: o.res.URL, Created: time.Now()})
+			rec = append(rec, ledger.Link{Kind: ledger.Public, Profile: prof, Bucket: bucket, Key: o.target, URL: o.res.URL, Created: time.Now()})
 		default:
 			lines = append(lines, "✓ "+o.target+": public, but not checked: "+o.res.Note+". Its link was not copied.")
 		}

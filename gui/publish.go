@@ -25,11 +25,13 @@ const (
 // PublishDialog generates index.html for a prefix, shows a preview, then
 // publishes it and copies the page's address.
 type PublishDialog struct {
-	sh     *Sharer
-	bucket string
-	prefix string
-	page   storage.IndexPage
-	load   viewContext
+	sh      *Sharer
+	store   ShareStore // the service when the dialog opened
+	profile string
+	bucket  string
+	prefix  string
+	page    storage.IndexPage
+	load    viewContext
 
 	links   *widget.RadioGroup
 	expiry  *widget.Select
@@ -46,7 +48,7 @@ type PublishDialog struct {
 
 // ShowPublish opens the Publish index page dialog for bucket/prefix.
 func (sh *Sharer) ShowPublish(bucket, prefix string) *PublishDialog {
-	d := &PublishDialog{sh: sh, bucket: bucket, prefix: prefix}
+	d := &PublishDialog{sh: sh, store: sh.store(), profile: sh.profile(), bucket: bucket, prefix: prefix}
 	d.title = widget.NewEntry()
 	d.title.SetPlaceHolder("Files in " + bucket + "/" + prefix)
 	var labels []string
@@ -137,7 +139,7 @@ func (d *PublishDialog) options() (storage.IndexOptions, error) {
 
 // build generates the page for the preview.
 func (d *PublishDialog) build() {
-	store := d.sh.store()
+	store := d.store
 	opts, err := d.options()
 	if store == nil {
 		err = errors.New("not connected")
@@ -184,7 +186,7 @@ func (d *PublishDialog) build() {
 
 // doPublish uploads the page, makes it reachable, checks it and copies its URL.
 func (d *PublishDialog) doPublish() {
-	store := d.sh.store()
+	store := d.store
 	if store == nil || len(d.page.HTML) == 0 {
 		return
 	}
@@ -201,7 +203,7 @@ func (d *PublishDialog) doPublish() {
 		if page.Links == storage.IndexPresignedLinks {
 			l, err := store.PresignGet(ctx, page.Bucket, page.Key, storage.ShareOptions{Expiry: time.Until(page.LinksExpire).Truncate(time.Second)})
 			if err == nil {
-				d.sh.record(ctx, ledger.Link{Kind: ledger.IndexPage, Bucket: page.Bucket, Key: page.Key, URL: l.URL,
+				d.sh.record(ctx, ledger.Link{Kind: ledger.IndexPage, Profile: d.profile, Bucket: page.Bucket, Key: page.Key, URL: l.URL,
 					Created: l.Created, Expires: l.Expires, Why: l.Why, Note: "index page"})
 			}
 			d.sh.jobs.do(func() { d.finish(gen, l.URL, l.Expires, err) })
@@ -230,7 +232,7 @@ func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.
 			}
 			ctx := context.Background()
 			d.sh.jobs.goRun(func() {
-				res, err := d.sh.store().MakePublic(ctx, page.Bucket, page.Prefix, storage.PublicOptions{AllowPolicy: true})
+				res, err := d.store.MakePublic(ctx, page.Bucket, page.Prefix, storage.PublicOptions{AllowPolicy: true})
 				d.publicDone(ctx, gen, page, pub, res, err)
 			})
 		}, d.sh.win).Show()
@@ -240,12 +242,12 @@ func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.
 // Call off the UI goroutine.
 func (d *PublishDialog) publicDone(ctx context.Context, gen int, page storage.IndexPage, pub storage.PublishedIndex, _ storage.PublicResult, err error) {
 	if err == nil {
-		_, err = d.sh.store().VerifyPublic(ctx, pub.URL)
+		_, err = d.store.VerifyPublic(ctx, pub.URL)
 	}
 	if err == nil {
-		d.sh.record(ctx, ledger.Link{Kind: ledger.IndexPage, Bucket: page.Bucket, Key: page.Key, URL: pub.URL, Created: time.Now(), Note: "index page"})
+		d.sh.record(ctx, ledger.Link{Kind: ledger.IndexPage, Profile: d.profile, Bucket: page.Bucket, Key: page.Key, URL: pub.URL, Created: time.Now(), Note: "index page"})
 		if pub.WebsiteURL != "" {
-			d.sh.record(ctx, ledger.Link{Kind: ledger.Website, Bucket: page.Bucket, Key: page.Key, URL: pub.WebsiteURL, Created: time.Now(), Note: "index page (website)"})
+			d.sh.record(ctx, ledger.Link{Kind: ledger.Website, Profile: d.profile, Bucket: page.Bucket, Key: page.Key, URL: pub.WebsiteURL, Created: time.Now(), Note: "index page (website)"})
 		}
 	}
 	d.sh.jobs.do(func() {

@@ -87,11 +87,11 @@ func DefaultLedger() func() (LinkLedger, error) {
 }
 
 // record writes l to the ledger; it returns a note for the user when that
-// failed (the copy itself still happened). Call off the UI goroutine.
+// failed (the copy itself still happened). Call off the UI goroutine, with
+// l.Profile read on the UI goroutine.
 func (sh *Sharer) record(ctx context.Context, l ledger.Link) string {
 	led, err := sh.ledger()
 	if err == nil {
-		l.Profile = sh.profile()
 		_, err = led.Add(ctx, l)
 	}
 	if err != nil {
@@ -194,7 +194,9 @@ const (
 // ShareDialog is the Share window for one object or a selection.
 type ShareDialog struct {
 	sh      *Sharer
+	store   ShareStore // the service when the dialog opened
 	bucket  string
+	profile string
 	files   []storage.Entry
 	folders []storage.Entry
 	load    viewContext
@@ -217,7 +219,7 @@ type ShareDialog struct {
 
 // ShowShare opens the Share dialog for entries of bucket.
 func (sh *Sharer) ShowShare(bucket string, entries []storage.Entry) *ShareDialog {
-	d := &ShareDialog{sh: sh, bucket: bucket}
+	d := &ShareDialog{sh: sh, store: sh.store(), bucket: bucket, profile: sh.profile()}
 	for _, e := range entries {
 		if e.IsFolder {
 			d.folders = append(d.folders, e)
@@ -401,7 +403,7 @@ func (d *ShareDialog) refresh() {
 		d.works.SetText("Public links do not expire; they work until you make the file private.")
 		return
 	}
-	store := d.sh.store()
+	store := d.store
 	if store == nil {
 		d.works.SetText("Not connected.")
 		d.copyBtn.Disable()
@@ -445,13 +447,13 @@ func (d *ShareDialog) copyLink() {
 		d.problem.Show()
 		return
 	}
-	store := d.sh.store()
+	store := d.store
 	if store == nil {
 		d.problem.SetText("Not connected.")
 		d.problem.Show()
 		return
 	}
-	kind, note, bucket, uploadKey := d.kind.Selected, d.note.Text, d.bucket, d.uploadKey.Text
+	kind, note, bucket, uploadKey, prof := d.kind.Selected, d.note.Text, d.bucket, d.uploadKey.Text, d.profile
 	files := append([]storage.Entry(nil), d.files...)
 	ctx, gen := d.load.renew()
 	d.copyBtn.Disable()
@@ -466,7 +468,7 @@ func (d *ShareDialog) copyLink() {
 			last, err = store.PresignPut(ctx, bucket, uploadKey, opts)
 			if err == nil {
 				lines = append(lines, last.URL)
-				recNote = d.sh.record(ctx, ledger.Link{Kind: ledger.Upload, Bucket: bucket, Key: uploadKey, URL: last.URL,
+				recNote = d.sh.record(ctx, ledger.Link{Kind: ledger.Upload, Profile: prof, Bucket: bucket, Key: uploadKey, URL: last.URL,
 					Created: last.Created, Expires: last.Expires, Why: last.Why, Note: note})
 			}
 		case shareDownload:
@@ -477,7 +479,7 @@ func (d *ShareDialog) copyLink() {
 				}
 				last = l
 				lines = append(lines, l.URL)
-				if n := d.sh.record(ctx, ledger.Link{Kind: ledger.Presigned, Bucket: bucket, Key: f.Key, URL: l.URL,
+				if n := d.sh.record(ctx, ledger.Link{Kind: ledger.Presigned, Profile: prof, Bucket: bucket, Key: f.Key, URL: l.URL,
 					Created: l.Created, Expires: l.Expires, Why: l.Why, Note: note}); n != "" {
 					recNote = n
 				}
@@ -492,7 +494,7 @@ func (d *ShareDialog) copyLink() {
 					break
 				}
 				lines = append(lines, u)
-				if n := d.sh.record(ctx, ledger.Link{Kind: ledger.Public, Bucket: bucket, Key: f.Key, URL: u, Created: time.Now(), Note: note}); n != "" {
+				if n := d.sh.record(ctx, ledger.Link{Kind: ledger.Public, Profile: prof, Bucket: bucket, Key: f.Key, URL: u, Created: time.Now(), Note: note}); n != "" {
 					recNote = n
 				}
 			}
