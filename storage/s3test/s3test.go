@@ -25,12 +25,17 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"s3desk/storage"
+	"s3desk/storage/sandbox"
 )
 
 // Kinds of server.
 const (
 	Versity  = "versitygw"
 	GoFakeS3 = "gofakes3"
+	// Sandbox is the app's own embedded server (storage/sandbox): gofakes3
+	// on a bbolt file, so it shares gofakes3's limits (no signature check,
+	// no ACLs, no policies, no versioning) but persists across Restart.
+	Sandbox = "sandbox"
 )
 
 // Region is the region every test server signs with.
@@ -232,11 +237,62 @@ func StartFake(t testing.TB) *Server {
 	return s
 }
 
-// Each runs fn as a subtest on versitygw and on gofakes3.
+// StartSandbox starts the app's embedded sandbox server on a free loopback
+// port with a temp data folder, without the sample data. Restart keeps its
+// data and port.
+func StartSandbox(t testing.TB) *Server {
+	t.Helper()
+	dir := t.TempDir()
+	sb, err := sandbox.StartWith(context.Background(), dir, sandbox.Options{NoSeed: true})
+	if err != nil {
+		t.Fatalf("start sandbox: %v", err)
+	}
+	cfg := sb.Config()
+	s := &Server{
+		Kind:      Sandbox,
+		Endpoint:  cfg.Endpoint,
+		AccessKey: cfg.AccessKeyID,
+		SecretKey: cfg.SecretAccessKey,
+		Region:    cfg.Region,
+		Dir:       dir,
+	}
+	var stopped bool
+	s.Stop = func() {
+		if !stopped {
+			stopped = true
+			_ = sb.Close()
+		}
+	}
+	s.Restart = func(t testing.TB) {
+		t.Helper()
+		s.Stop()
+		next, err := sandbox.StartWith(context.Background(), dir, sandbox.Options{NoSeed: true})
+		if err != nil {
+			t.Fatalf("restart sandbox: %v", err)
+		}
+		if next.Endpoint() != s.Endpoint {
+			next.Close()
+			t.Fatalf("sandbox restarted on %s, not %s (the port was taken)", next.Endpoint(), s.Endpoint)
+		}
+		sb, stopped = next, false
+		s.SecretKey = next.Config().SecretAccessKey
+	}
+	t.Cleanup(func() { s.Stop() })
+	return s
+}
+
+// Fake tells whether the server is gofakes3 underneath (GoFakeS3 or
+// Sandbox): no signature check, no ACLs or bucket policies. Skip tests of
+// those with srv.Skip when Fake() is true.
+func (s *Server) Fake() bool { return s.Kind == GoFakeS3 || s.Kind == Sandbox }
+
+// Each runs fn as a subtest on versitygw, on gofakes3 and on the app's
+// sandbox.
 func Each(t *testing.T, fn func(t *testing.T, srv *Server)) {
 	t.Helper()
 	t.Run(Versity, func(t *testing.T) { fn(t, StartVersity(t)) })
 	t.Run(GoFakeS3, func(t *testing.T) { fn(t, StartFake(t)) })
+	t.Run(Sandbox, func(t *testing.T) { fn(t, StartSandbox(t)) })
 }
 
 func waitReady(endpoint string, limit time.Duration) error {
