@@ -1,0 +1,306 @@
+package gui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"s3desk/storage"
+)
+
+// buildToolbar makes the action bar. Buttons of other features appear only
+// when their callback is set.
+func (v *ObjectsView) buildToolbar() {
+	a := v.actions
+	btn := func(label string, icon fyne.Resource, f func()) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, f)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	var left []fyne.CanvasObject
+	switch {
+	case a.UploadFiles != nil && a.UploadFolder != nil:
+		v.uploadBtn = btn("Upload", theme.UploadIcon(), nil)
+		v.uploadBtn.OnTapped = func() {
+			m := fyne.NewMenu("",
+				fyne.NewMenuItem("Upload files…", func() { a.UploadFiles(v.bucket, v.prefix) }),
+				fyne.NewMenuItem("Upload folder…", func() { a.UploadFolder(v.bucket, v.prefix) }))
+			v.popUpBelow(m, v.uploadBtn)
+		}
+	case a.UploadFiles != nil:
+		v.uploadBtn = btn("Upload files…", theme.UploadIcon(), func() { a.UploadFiles(v.bucket, v.prefix) })
+	case a.UploadFolder != nil:
+		v.uploadBtn = btn("Upload folder…", theme.UploadIcon(), func() { a.UploadFolder(v.bucket, v.prefix) })
+	}
+	if v.uploadBtn != nil {
+		v.uploadBtn.Importance = widget.HighImportance
+		left = append(left, v.uploadBtn)
+	}
+	v.newFolder = btn("New folder", theme.FolderNewIcon(), v.NewFolder)
+	left = append(left, v.newFolder)
+	sel := func(b *widget.Button) *widget.Button {
+		v.selButtons = append(v.selButtons, b)
+		left = append(left, b)
+		return b
+	}
+	if a.Download != nil {
+		sel(btn("Download", theme.DownloadIcon(), func() { a.Download(v.bucket, v.Selected()) }))
+	}
+	if a.Share != nil {
+		sel(btn("Share", theme.MailForwardIcon(), func() { a.Share(v.bucket, v.Selected()) }))
+	}
+	sel(btn("Rename", theme.DocumentCreateIcon(), v.RenameSelected))
+	sel(btn("Delete", theme.DeleteIcon(), v.DeleteSelected))
+	v.propsBtn = btn("Properties", theme.InfoIcon(), v.ShowProperties)
+	left = append(left, v.propsBtn)
+	v.moreBtn = btn("", theme.MoreHorizontalIcon(), nil)
+	v.moreBtn.OnTapped = func() { v.popUpBelow(v.moreMenu(), v.moreBtn) }
+	left = append(left, v.moreBtn)
+	v.refreshBtn = btn("", theme.ViewRefreshIcon(), v.Refresh)
+	v.toolbar = container.NewHBox(append(left, layout.NewSpacer(), v.refreshBtn)...)
+}
+
+// updateButtons enables what the current selection allows.
+func (v *ObjectsView) updateButtons() {
+	open := v.bucket != "" && v.store != nil
+	n := len(v.selected)
+	for _, b := range v.selButtons {
+		ok := open && n > 0
+		if b.Text == "Rename" {
+			ok = open && n == 1
+		}
+		if ok {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	for _, b := range []*widget.Button{v.newFolder, v.refreshBtn, v.uploadBtn, v.moreBtn, v.propsBtn} {
+		if b == nil {
+			continue
+		}
+		if open {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+}
+
+func (v *ObjectsView) popUpBelow(m *fyne.Menu, under fyne.CanvasObject) {
+	if v.win == nil {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	pos := d.AbsolutePositionForObject(under).AddXY(0, under.Size().Height)
+	widget.ShowPopUpMenuAtPosition(m, v.win.Canvas(), pos)
+}
+
+// moreMenu holds the less frequent actions.
+func (v *ObjectsView) moreMenu() *fyne.Menu {
+	a := v.actions
+	sel := v.Selected()
+	var items []*fyne.MenuItem
+	add := func(label string, enabled bool, f func()) {
+		it := fyne.NewMenuItem(label, f)
+		it.Disabled = !enabled
+		items = append(items, it)
+	}
+	add("Copy key", len(sel) > 0, v.CopyKeys)
+	add("Select all", len(v.rows) > 0, v.SelectAll)
+	add("Find in bucket…", true, v.ShowFind)
+	add("Folder size…", true, v.ShowFolderSize)
+	if a.MakePublic != nil {
+		add("Make public", len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), true) })
+		add("Make private", len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), false) })
+	}
+	if a.PublishIndex != nil {
+		add("Publish index page", true, func() { a.PublishIndex(v.bucket, v.prefix) })
+	}
+	if a.CombineCSV != nil {
+		add("Combine CSVs…", true, func() { a.CombineCSV(v.bucket, v.prefix, v.Selected()) })
+	}
+	if a.Incomplete != nil {
+		add("Incomplete uploads…", true, func() { a.Incomplete(v.bucket) })
+	}
+	return fyne.NewMenu("", items...)
+}
+
+// contextMenu is the right-click menu for the selection.
+func (v *ObjectsView) contextMenu() *fyne.Menu {
+	a := v.actions
+	sel := v.Selected()
+	var items []*fyne.MenuItem
+	add := func(label string, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		items = append(items, it)
+		return it
+	}
+	single := len(sel) == 1
+	if single && sel[0].IsFolder {
+		add("Open", func() { v.Open(v.bucket, sel[0].Key) })
+	}
+	if single && !sel[0].IsFolder && a.Preview != nil {
+		add("Preview", func() { a.Preview(v.bucket, sel[0]) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeySpace}
+	}
+	if a.Download != nil {
+		add("Download…", func() { a.Download(v.bucket, sel) })
+	}
+	if a.Share != nil {
+		add("Share…", func() { a.Share(v.bucket, sel) })
+	}
+	if a.MakePublic != nil {
+		add("Make public", func() { a.MakePublic(v.bucket, sel, true) })
+		add("Make private", func() { a.MakePublic(v.bucket, sel, false) })
+	}
+	if a.CombineCSV != nil && allCSV(sel) && len(sel) > 1 {
+		add("Combine CSVs…", func() { a.CombineCSV(v.bucket, v.prefix, sel) })
+	}
+	if len(items) > 0 {
+		items = append(items, fyne.NewMenuItemSeparator())
+	}
+	add("Copy key", v.CopyKeys).Shortcut = &fyne.ShortcutCopy{}
+	if single {
+		add("Rename…", v.RenameSelected).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF2}
+	}
+	add("Properties…", v.ShowProperties)
+	items = append(items, fyne.NewMenuItemSeparator())
+	del := add("Delete…", v.DeleteSelected)
+	del.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDelete}
+	del.Icon = theme.DeleteIcon()
+	return fyne.NewMenu("", items...)
+}
+
+func allCSV(es []storage.Entry) bool {
+	for _, e := range es {
+		if e.IsFolder || !strings.HasSuffix(strings.ToLower(e.Key), ".csv") {
+			return false
+		}
+	}
+	return len(es) > 0
+}
+
+func (v *ObjectsView) showContextMenu(pos fyne.Position) {
+	if v.win == nil || len(v.selected) == 0 {
+		return
+	}
+	widget.ShowPopUpMenuAtPosition(v.contextMenu(), v.win.Canvas(), pos)
+}
+
+// typedKey handles the keys of the focused list.
+func (v *ObjectsView) typedKey(e *fyne.KeyEvent) {
+	shift := v.list.shift
+	switch e.Name {
+	case fyne.KeyDown:
+		v.moveCursor(1, shift)
+	case fyne.KeyUp:
+		v.moveCursor(-1, shift)
+	case fyne.KeyPageDown:
+		v.moveCursor(20, shift)
+	case fyne.KeyPageUp:
+		v.moveCursor(-20, shift)
+	case fyne.KeyHome:
+		v.moveCursor(-len(v.rows), shift)
+	case fyne.KeyEnd:
+		v.moveCursor(len(v.rows), shift)
+	case fyne.KeyReturn, fyne.KeyEnter:
+		v.openSelected()
+	case fyne.KeyBackspace:
+		v.Up()
+	case fyne.KeyDelete:
+		v.DeleteSelected()
+	case fyne.KeyF2:
+		v.RenameSelected()
+	case fyne.KeyF5:
+		v.Refresh()
+	case fyne.KeyEscape:
+		v.clearSelection()
+	case fyne.KeySpace:
+		v.previewSelected()
+	}
+}
+
+// typedShortcut handles the list's shortcuts; false lets the window have it.
+func (v *ObjectsView) typedShortcut(s fyne.Shortcut) bool {
+	switch s := s.(type) {
+	case *fyne.ShortcutSelectAll:
+		v.SelectAll()
+		return true
+	case *fyne.ShortcutCopy:
+		v.CopyKeys()
+		return true
+	case *desktop.CustomShortcut:
+		ctrl := s.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0
+		shift := s.Modifier&fyne.KeyModifierShift != 0
+		alt := s.Modifier&fyne.KeyModifierAlt != 0
+		switch {
+		case ctrl && !shift && s.KeyName == fyne.KeyR:
+			v.Refresh()
+		case ctrl && shift && s.KeyName == fyne.KeyN:
+			v.NewFolder()
+		case ctrl && shift && s.KeyName == fyne.KeyF:
+			v.ShowFind()
+		case ctrl && !shift && s.KeyName == fyne.KeyF:
+			v.win.Canvas().Focus(v.filterEntry)
+		case ctrl && s.KeyName == fyne.KeyI:
+			v.ShowProperties()
+		case ctrl && s.KeyName == fyne.KeyBackspace:
+			v.DeleteSelected()
+		case (alt || ctrl) && s.KeyName == fyne.KeyUp:
+			v.Up()
+		case alt && s.KeyName == fyne.KeyLeft:
+			v.Back()
+		case ctrl && s.KeyName == fyne.KeyDown:
+			v.openSelected()
+		default:
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// openSelected opens the selected folder, or previews the selected file.
+func (v *ObjectsView) openSelected() {
+	sel := v.Selected()
+	if len(sel) != 1 {
+		return
+	}
+	if sel[0].IsFolder {
+		v.Open(v.bucket, sel[0].Key)
+	} else if v.actions.Preview != nil {
+		v.actions.Preview(v.bucket, sel[0])
+	}
+}
+
+func (v *ObjectsView) previewSelected() {
+	sel := v.Selected()
+	if len(sel) == 1 && !sel[0].IsFolder && v.actions.Preview != nil {
+		v.actions.Preview(v.bucket, sel[0])
+	}
+}
+
+// CopyKeys puts the selected keys on the clipboard, one a line.
+func (v *ObjectsView) CopyKeys() {
+	sel := v.Selected()
+	if len(sel) == 0 {
+		return
+	}
+	keys := make([]string, len(sel))
+	for i, e := range sel {
+		keys[i] = e.Key
+	}
+	if app := fyne.CurrentApp(); app != nil {
+		app.Clipboard().SetContent(strings.Join(keys, "\n"))
+	}
+	if len(keys) == 1 {
+		v.setStatus("Copied the key “" + keys[0] + "”")
+	} else {
+		v.setStatus("Copied " + countOf(len(keys), "key", "keys"))
+	}
+}
