@@ -37,6 +37,15 @@ var (
 	ErrTooLarge           = errors.New("too large")
 	ErrUnreadable         = errors.New("unreadable content") // an object whose bytes cannot be decoded as its type claims
 	ErrHeaderMismatch     = errors.New("CSV header differs") // combining CSVs whose headers do not match
+	// ErrWrongRegion: the bucket lives in another region than the request
+	// was signed for; BucketRegion finds the right one.
+	ErrWrongRegion = errors.New("wrong region")
+	// ErrExpiredCredentials: temporary credentials (session token, SSO)
+	// have expired and must be refreshed.
+	ErrExpiredCredentials = errors.New("credentials expired")
+	// ErrUnavailable: the service is busy or failing; trying again later
+	// may work.
+	ErrUnavailable = errors.New("service unavailable")
 )
 
 // Error is the typed error of the storage service. Error() is a sentence a
@@ -147,12 +156,22 @@ func mapErr(op, bucket, key string, err error) error {
 		e.Kind, e.Msg = ErrPreconditionFailed, fmt.Sprintf("%s: %s changed or already exists; nothing was overwritten", op, target)
 	case "ConditionalRequestConflict", "OperationAborted":
 		e.Kind, e.Msg = ErrConflict, fmt.Sprintf("%s: another change to %s happened at the same time; try again", op, target)
-	case "InvalidAccessKeyId":
+	case "InvalidAccessKeyId", "XAdminUserNotFound", "InvalidClientTokenId":
 		e.Kind, e.Msg = ErrInvalidAccessKey, op+": the service does not know this access key ID; check the key in the profile"
 	case "SignatureDoesNotMatch":
 		e.Kind, e.Msg = ErrSignatureMismatch, op+": the secret access key is wrong (the request signature did not match); check the secret in the profile"
 	case "RequestTimeTooSkewed":
 		e.Kind, e.Msg = ErrClockSkew, op+": this computer's clock differs too much from the server's; set the clock automatically and try again"
+	case "ExpiredToken", "TokenRefreshRequired", "InvalidToken":
+		e.Kind, e.Msg = ErrExpiredCredentials, op+": the temporary credentials have expired or are invalid; sign in again (aws sso login) or renew the session token"
+	case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
+		e.Kind, e.Msg = ErrWrongRegion, fmt.Sprintf("%s: %s is in a different region than this profile's; set the bucket's region (%s)", op, target, scrub(apiMessage(api)))
+	case "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout":
+		e.Kind, e.Msg = ErrUnavailable, fmt.Sprintf("%s: the service is busy or failing (%s); try again in a moment", op, e.Code)
+	case "InvalidObjectState":
+		e.Kind, e.Msg = ErrInvalidArgument, fmt.Sprintf("%s: %s is archived (Glacier or Deep Archive); restore it before reading or copying it", op, target)
+	case "TooManyBuckets":
+		e.Kind, e.Msg = ErrTooLarge, op+": the account has reached its bucket limit; delete a bucket or ask for a higher limit"
 	case "EntityTooLarge":
 		e.Kind, e.Msg = ErrTooLarge, fmt.Sprintf("%s: %s is larger than the service allows in one request", op, target)
 	case "DirectoryObjectContainsData":
@@ -166,7 +185,9 @@ func mapErr(op, bucket, key string, err error) error {
 	// HEAD responses carry no body, so only the status is known.
 	switch status {
 	case http.StatusNotFound:
-		if key == "" && bucket != "" {
+		if bucket == "" {
+			e.Kind, e.Msg = ErrEndpoint, op+": the endpoint answered \"404 Not Found\" where an S3 service would list buckets; check the endpoint URL (no bucket name or path in it)"
+		} else if key == "" {
 			e.Kind, e.Msg = ErrBucketNotFound, fmt.Sprintf("%s: bucket %q does not exist; refresh the bucket list", op, bucket)
 		} else {
 			e.Kind, e.Msg = ErrNotFound, fmt.Sprintf("%s: %s does not exist; refresh the folder", op, target)
@@ -177,6 +198,12 @@ func mapErr(op, bucket, key string, err error) error {
 		return e
 	case http.StatusPreconditionFailed:
 		e.Kind, e.Msg = ErrPreconditionFailed, fmt.Sprintf("%s: %s changed or already exists; nothing was overwritten", op, target)
+		return e
+	case http.StatusMovedPermanently, http.StatusTemporaryRedirect:
+		e.Kind, e.Msg = ErrWrongRegion, fmt.Sprintf("%s: %s is in a different region than this profile's; set the bucket's region", op, target)
+		return e
+	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusTooManyRequests:
+		e.Kind, e.Msg = ErrUnavailable, fmt.Sprintf("%s: the service answered HTTP %d (busy or failing); try again in a moment", op, status)
 		return e
 	case http.StatusNotImplemented:
 		e.Kind, e.Msg = ErrNotImplemented, fmt.Sprintf("%s: this S3 service does not implement that operation", op)
