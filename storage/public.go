@@ -136,6 +136,7 @@ func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts Pu
 			Msg: "make public: choose a file or a folder (making a whole bucket public is not offered)"}
 	}
 	folder := strings.HasSuffix(target, "/")
+	s.shareLearnRegion(ctx, bucket)
 	url, err := s.PublicURL(bucket, target)
 	if err != nil {
 		return PublicResult{}, err

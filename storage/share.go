@@ -101,6 +101,7 @@ func (s *Service) PresignGet(ctx context.Context, bucket, key string, opts Share
 	if err := ValidateExpiry(opts.Expiry); err != nil {
 		return SharedLink{}, err
 	}
+	s.shareLearnRegion(ctx, bucket)
 	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
 	if opts.DownloadAs != "" {
 		cd, err := ContentDispositionFor(opts.DownloadAs)
@@ -128,6 +129,7 @@ func (s *Service) PresignPut(ctx context.Context, bucket, key string, opts Share
 		return SharedLink{}, &Error{Op: "make an upload link", Bucket: bucket, Key: key, Kind: ErrInvalidArgument,
 			Msg: "an upload link needs a file name (a key not ending in \"/\")"}
 	}
+	s.shareLearnRegion(ctx, bucket)
 	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
 	if opts.ContentType != "" {
 		in.ContentType = aws.String(opts.ContentType)
@@ -138,6 +140,23 @@ func (s *Service) PresignPut(ctx context.Context, bucket, key string, opts Share
 		return SharedLink{}, mapErr("make an upload link", bucket, key, err)
 	}
 	return s.shareFinish(ctx, LinkUpload, bucket, key, req.Method, req.URL, req.SignedHeader, opts.Expiry)
+}
+
+// shareLearnRegion finds an AWS bucket's region before a link is built for
+// it: a link signed for the wrong region does not work. Custom endpoints
+// sign with the profile's region.
+func (s *Service) shareLearnRegion(ctx context.Context, bucket string) {
+	if s.cfg.Endpoint != "" || bucket == "" {
+		return
+	}
+	s.mu.Lock()
+	_, known := s.regions[bucket]
+	s.mu.Unlock()
+	if !known {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_, _ = s.BucketRegion(ctx, bucket) // on failure the default region is used
+	}
 }
 
 func (s *Service) sharePresignOpts(bucket string, d time.Duration) func(*s3.PresignOptions) {

@@ -188,6 +188,7 @@ func TestShareExpiryTemporaryCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	storage.RememberRegionForTest(svc, "bkt", "eu-west-1")
 	link, err := svc.PresignGet(context.Background(), "bkt", "k.txt", storage.ShareOptions{Expiry: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -219,6 +220,7 @@ func TestShareURLsFollowEndpointAndStyle(t *testing.T) {
 		{custom, "https://gw.example.com/s3/bkt/" + enc},
 		{awsSvc, "https://bkt.s3.eu-west-1.amazonaws.com/" + enc},
 	} {
+		storage.RememberRegionForTest(c.svc, "bkt", "eu-west-1")
 		pub, err := c.svc.PublicURL("bkt", key)
 		if err != nil || pub != c.want {
 			t.Fatalf("public URL %q (%v), want %q", pub, err, c.want)
@@ -230,5 +232,10 @@ func TestShareURLsFollowEndpointAndStyle(t *testing.T) {
 		if !strings.HasPrefix(link.URL, c.want+"?") {
 			t.Fatalf("presigned %q, want it to start with %q", link.URL, c.want)
 		}
+	}
+	// A bucket name with dots cannot be a TLS host name: path-style on AWS.
+	storage.RememberRegionForTest(awsSvc, "my.dotted.bucket", "eu-west-1")
+	if u, err := awsSvc.PublicURL("my.dotted.bucket", "a b"); err != nil || u != "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/a%20b" {
+		t.Fatalf("dotted bucket URL %q %v", u, err)
 	}
 }
