@@ -46,11 +46,18 @@ const (
 // ErrInUse is returned by Start when another S3 Desk holds the sandbox data.
 var ErrInUse = errors.New("sandbox in use")
 
+// DefaultMaxObjectSize is the largest object the sandbox accepts. gofakes3
+// holds an object (and a multipart upload's parts) in memory several times
+// over while storing it, so bigger files belong on a real service.
+const DefaultMaxObjectSize = 256 << 20
+
 // Options tune Start. The zero value is what the app uses.
 type Options struct {
 	// NoSeed skips the sample data on first start (the test harness wants an
 	// empty server).
 	NoSeed bool
+	// MaxObjectSize overrides DefaultMaxObjectSize (0 = the default).
+	MaxObjectSize int64
 }
 
 // Sandbox is a running embedded S3 server. Its methods are safe for
@@ -63,6 +70,10 @@ type Sandbox struct {
 	endpoint string
 	access   string // guards the server: requests must name this key ID
 	secret   string // not checked by gofakes3; random per start
+
+	maxSize int64
+	partsMu sync.Mutex
+	parts   map[string]map[string]int64 // upload ID -> part number -> bytes
 
 	mu      sync.RWMutex
 	db      *bolt.DB
@@ -127,7 +138,11 @@ func StartWith(ctx context.Context, dir string, opts Options) (*Sandbox, error) 
 	if st.AccessKeyID == "" {
 		st.AccessKeyID = "SANDBOX" + strings.ToUpper(randHex(7))
 	}
-	s := &Sandbox{dir: dir, opts: opts, access: st.AccessKeyID, secret: randHex(20)}
+	s := &Sandbox{dir: dir, opts: opts, access: st.AccessKeyID, secret: randHex(20),
+		maxSize: opts.MaxObjectSize, parts: map[string]map[string]int64{}}
+	if s.maxSize <= 0 {
+		s.maxSize = DefaultMaxObjectSize
+	}
 	if err := s.openDB(); err != nil {
 		return nil, err
 	}
@@ -194,6 +209,11 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "InvalidAccessKeyId", "The sandbox accepts only S3 Desk's own requests.")
 		return
 	}
+	if !s.admitSize(r) {
+		writeError(w, http.StatusBadRequest, "EntityTooLarge",
+			fmt.Sprintf("The local sandbox keeps objects up to %d MiB; use a real S3 service for bigger files.", s.maxSize>>20))
+		return
+	}
 	s.mu.RLock()
 	h := s.handler
 	s.mu.RUnlock()
@@ -202,6 +222,56 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.ServeHTTP(w, r)
+}
+
+// admitSize refuses a PUT whose object (or multipart upload so far) would
+// exceed the size limit, before gofakes3 reads it into memory.
+func (s *Sandbox) admitSize(r *http.Request) bool {
+	q := r.URL.Query()
+	uploadID := q.Get("uploadId")
+	switch {
+	case r.Method == http.MethodPut:
+		n := max(r.ContentLength, headerInt(r, "X-Amz-Decoded-Content-Length"))
+		if n > s.maxSize {
+			return false
+		}
+		if uploadID == "" || q.Get("partNumber") == "" {
+			return true
+		}
+		if r.Header.Get("X-Amz-Copy-Source") != "" {
+			return true // UploadPartCopy: the source is within the limit already
+		}
+		s.partsMu.Lock()
+		defer s.partsMu.Unlock()
+		parts := s.parts[uploadID]
+		if parts == nil {
+			parts = map[string]int64{}
+			s.parts[uploadID] = parts
+		}
+		var total int64
+		for pn, size := range parts {
+			if pn != q.Get("partNumber") {
+				total += size
+			}
+		}
+		if total+n > s.maxSize {
+			return false
+		}
+		parts[q.Get("partNumber")] = n
+	case uploadID != "" && (r.Method == http.MethodDelete || r.Method == http.MethodPost):
+		s.partsMu.Lock()
+		delete(s.parts, uploadID) // completed or aborted
+		s.partsMu.Unlock()
+	}
+	return true
+}
+
+func headerInt(r *http.Request, name string) int64 {
+	n, err := strconv.ParseInt(r.Header.Get(name), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 func (s *Sandbox) authorized(r *http.Request) bool {

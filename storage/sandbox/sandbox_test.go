@@ -291,3 +291,53 @@ func TestDefaultDir(t *testing.T) {
 		t.Fatalf("DefaultDir = %q", d)
 	}
 }
+
+func TestSizeLimit(t *testing.T) {
+	ctx := context.Background()
+	sb, err := sandbox.StartWith(ctx, t.TempDir(), sandbox.Options{NoSeed: true, MaxObjectSize: 12 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c := service(t, sb).Client()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("big-files")}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(key string, n int) error {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("big-files"), Key: aws.String(key),
+			Body: bytes.NewReader(make([]byte, n)), ContentLength: aws.Int64(int64(n))})
+		return err
+	}
+	if err := put("ok", 12<<20); err != nil {
+		t.Fatalf("at the limit: %v", err)
+	}
+	err = put("big", 12<<20+1)
+	if err == nil || !strings.Contains(err.Error(), "EntityTooLarge") {
+		t.Fatalf("over the limit: %v", err)
+	}
+	// Multipart: refused at the part that crosses the limit.
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("big-files"), Key: aws.String("mp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := func(n int32) error {
+		_, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("big-files"), Key: aws.String("mp"), UploadId: up.UploadId,
+			PartNumber: aws.Int32(n), Body: bytes.NewReader(make([]byte, 5<<20)), ContentLength: aws.Int64(5 << 20)})
+		return err
+	}
+	if err := part(1); err != nil {
+		t.Fatal(err)
+	}
+	if err := part(2); err != nil {
+		t.Fatal(err)
+	}
+	if err := part(2); err != nil { // a retried part does not count twice
+		t.Fatalf("retried part: %v", err)
+	}
+	if err := part(3); err == nil || !strings.Contains(err.Error(), "EntityTooLarge") {
+		t.Fatalf("part over the limit: %v", err)
+	}
+	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("big-files"), Key: aws.String("mp"), UploadId: up.UploadId}); err != nil {
+		t.Fatal(err)
+	}
+}
