@@ -13,8 +13,37 @@ import (
 	"s3desk/storage"
 )
 
+// SetActions replaces the callbacks of other features; the toolbar, menus
+// and empty state follow.
+func (v *ObjectsView) SetActions(a ObjectActions) {
+	v.actions = a
+	v.showState()
+}
+
+// actionsMask says which callbacks are set, to notice when they change.
+func actionsMask(a ObjectActions) uint16 {
+	var m uint16
+	for i, set := range []bool{a.UploadFiles != nil, a.UploadFolder != nil, a.Download != nil, a.Share != nil,
+		a.MakePublic != nil, a.PublishIndex != nil, a.Preview != nil, a.CombineCSV != nil, a.Incomplete != nil} {
+		if set {
+			m |= 1 << i
+		}
+	}
+	return m | 1<<15 // "built at least once"
+}
+
+// syncActions rebuilds the toolbar and empty state when the set of
+// callbacks has changed (also when a caller assigned v.actions directly).
+func (v *ObjectsView) syncActions() {
+	if m := actionsMask(v.actions); m != v.builtMask {
+		v.builtMask = m
+		v.buildToolbar()
+		v.buildEmptyState()
+	}
+}
+
 // buildToolbar makes the action bar. Buttons of other features appear only
-// when their callback is set.
+// when their callback is set; they call the current callback when tapped.
 func (v *ObjectsView) buildToolbar() {
 	a := v.actions
 	btn := func(label string, icon fyne.Resource, f func()) *widget.Button {
@@ -22,20 +51,31 @@ func (v *ObjectsView) buildToolbar() {
 		b.Importance = widget.LowImportance
 		return b
 	}
+	upFiles := func() {
+		if f := v.actions.UploadFiles; f != nil {
+			f(v.bucket, v.prefix)
+		}
+	}
+	upFolder := func() {
+		if f := v.actions.UploadFolder; f != nil {
+			f(v.bucket, v.prefix)
+		}
+	}
 	var left []fyne.CanvasObject
+	v.uploadBtn, v.selButtons = nil, nil
 	switch {
 	case a.UploadFiles != nil && a.UploadFolder != nil:
 		v.uploadBtn = btn("Upload", theme.UploadIcon(), nil)
 		v.uploadBtn.OnTapped = func() {
 			m := fyne.NewMenu("",
-				fyne.NewMenuItem("Upload files…", func() { a.UploadFiles(v.bucket, v.prefix) }),
-				fyne.NewMenuItem("Upload folder…", func() { a.UploadFolder(v.bucket, v.prefix) }))
+				fyne.NewMenuItem("Upload files…", upFiles),
+				fyne.NewMenuItem("Upload folder…", upFolder))
 			v.popUpBelow(m, v.uploadBtn)
 		}
 	case a.UploadFiles != nil:
-		v.uploadBtn = btn("Upload files…", theme.UploadIcon(), func() { a.UploadFiles(v.bucket, v.prefix) })
+		v.uploadBtn = btn("Upload files…", theme.UploadIcon(), upFiles)
 	case a.UploadFolder != nil:
-		v.uploadBtn = btn("Upload folder…", theme.UploadIcon(), func() { a.UploadFolder(v.bucket, v.prefix) })
+		v.uploadBtn = btn("Upload folder…", theme.UploadIcon(), upFolder)
 	}
 	if v.uploadBtn != nil {
 		v.uploadBtn.Importance = widget.HighImportance
@@ -49,10 +89,18 @@ func (v *ObjectsView) buildToolbar() {
 		return b
 	}
 	if a.Download != nil {
-		sel(btn("Download", theme.DownloadIcon(), func() { a.Download(v.bucket, v.Selected()) }))
+		sel(btn("Download", theme.DownloadIcon(), func() {
+			if f := v.actions.Download; f != nil && len(v.selected) > 0 {
+				f(v.bucket, v.Selected())
+			}
+		}))
 	}
 	if a.Share != nil {
-		sel(btn("Share", theme.MailForwardIcon(), func() { a.Share(v.bucket, v.Selected()) }))
+		sel(btn("Share", theme.MailForwardIcon(), func() {
+			if f := v.actions.Share; f != nil && len(v.selected) > 0 {
+				f(v.bucket, v.Selected())
+			}
+		}))
 	}
 	sel(btn("Rename", theme.DocumentCreateIcon(), v.RenameSelected))
 	sel(btn("Delete", theme.DeleteIcon(), v.DeleteSelected))
@@ -62,7 +110,13 @@ func (v *ObjectsView) buildToolbar() {
 	v.moreBtn.OnTapped = func() { v.popUpBelow(v.moreMenu(), v.moreBtn) }
 	left = append(left, v.moreBtn)
 	v.refreshBtn = btn("", theme.ViewRefreshIcon(), v.Refresh)
-	v.toolbar = container.NewHBox(append(left, layout.NewSpacer(), v.refreshBtn)...)
+	objs := append(left, layout.NewSpacer(), v.refreshBtn)
+	if v.toolbar == nil {
+		v.toolbar = container.NewHBox(objs...)
+	} else {
+		v.toolbar.Objects = objs
+		v.toolbar.Refresh()
+	}
 }
 
 // updateButtons enables what the current selection allows.

@@ -99,7 +99,7 @@ type ObjectsView struct {
 	list        *objectList
 	body        *fyne.Container
 	tableArea   fyne.CanvasObject
-	emptyState  fyne.CanvasObject
+	emptyState  *fyne.Container
 	noBucket    fyne.CanvasObject
 	noMatch     *widget.Label
 	errorState  fyne.CanvasObject
@@ -115,6 +115,7 @@ type ObjectsView struct {
 	uploadBtn   *widget.Button
 	moreBtn     *widget.Button
 	propsBtn    *widget.Button
+	builtMask   uint16 // which ObjectActions the toolbar was built for
 }
 
 // NewObjectsView builds the view. store may be nil until a profile is
@@ -364,13 +365,13 @@ func (v *ObjectsView) build() {
 		container.NewHBox(filterBox, v.findBtn),
 		container.NewHScroll(v.crumbs))
 
-	v.buildToolbar()
+	v.emptyState = container.NewCenter()
+	v.syncActions() // the toolbar and the empty state
 	v.buildTable()
 
 	v.noMatch = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	v.noMatch.Hide()
 	v.tableArea = container.NewStack(v.list, container.NewCenter(v.noMatch))
-	v.emptyState = v.buildEmptyState()
 	v.noBucket = centeredMessage(theme.StorageIcon(), "No bucket open", "Choose a bucket on the left to see its files.")
 	v.errorText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	v.errorText.Wrapping = fyne.TextWrapWord
@@ -395,18 +396,20 @@ func (v *ObjectsView) build() {
 	v.updateNav()
 }
 
-func (v *ObjectsView) buildEmptyState() fyne.CanvasObject {
-	title := "This folder is empty"
-	hint := "Drop files here to upload."
-	box := centeredMessageBox(theme.FolderOpenIcon(), title, hint)
+// buildEmptyState fills the "This folder is empty" state.
+func (v *ObjectsView) buildEmptyState() {
+	box := centeredMessageBox(theme.FolderOpenIcon(), "This folder is empty", "Drop files here to upload.")
 	if v.actions.UploadFiles != nil {
 		up := widget.NewButtonWithIcon("Upload files…", theme.UploadIcon(), func() {
-			v.actions.UploadFiles(v.bucket, v.prefix)
+			if f := v.actions.UploadFiles; f != nil {
+				f(v.bucket, v.prefix)
+			}
 		})
 		up.Importance = widget.HighImportance
 		box.Add(container.NewCenter(up))
 	}
-	return container.NewCenter(box)
+	v.emptyState.Objects = []fyne.CanvasObject{box}
+	v.emptyState.Refresh()
 }
 
 func centeredMessageBox(icon fyne.Resource, title, hint string) *fyne.Container {
@@ -425,7 +428,8 @@ func centeredMessage(icon fyne.Resource, title, hint string) fyne.CanvasObject {
 
 // showState shows the body that fits: no bucket, error, empty or the table.
 func (v *ObjectsView) showState() {
-	show := v.tableArea
+	v.syncActions()
+	var show fyne.CanvasObject = v.tableArea
 	switch {
 	case v.bucket == "" || v.store == nil:
 		show = v.noBucket

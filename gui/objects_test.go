@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
 
@@ -431,5 +432,54 @@ func TestObjectsPropertiesEditMetadata(t *testing.T) {
 	}
 	if h.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("the dialog stayed open after saving")
+	}
+}
+
+func TestObjectsActionButtonsFollowTheirCallbacks(t *testing.T) {
+	h, _, bucket := ovVersity(t, map[string]int{"a.csv": 1, "b.csv": 2, "dir/c.txt": 3})
+	for _, o := range ovWalk(h.v.toolbar) {
+		if b, ok := o.(*widget.Button); ok && (b.Text == "Download" || b.Text == "Share" || strings.HasPrefix(b.Text, "Upload")) {
+			t.Fatalf("button %q shown without its callback", b.Text)
+		}
+	}
+	var got []string
+	var previewed string
+	var uploadedTo string
+	// Set after construction, as the main window does once its features exist.
+	h.v.actions = ObjectActions{
+		Download: func(b string, es []storage.Entry) {
+			for _, e := range es {
+				got = append(got, b+":"+e.Key)
+			}
+		},
+		Preview:     func(b string, e storage.Entry) { previewed = e.Key },
+		UploadFiles: func(b, p string) { uploadedTo = b + "/" + p },
+	}
+	h.open(bucket, "")
+	h.click("a.csv", 0)
+	h.click("b.csv", fyne.KeyModifierShift)
+	test.Tap(h.button("Download"))
+	if !slices.Equal(got, []string{bucket + ":a.csv", bucket + ":b.csv"}) {
+		t.Fatalf("Download got %q", got)
+	}
+	h.click("b.csv", 0)
+	h.v.list.TypedRune(' ')
+	if previewed != "b.csv" {
+		t.Fatalf("Space previewed %q", previewed)
+	}
+	previewed = ""
+	test.DoubleTap(h.cell("a.csv"))
+	if previewed != "a.csv" {
+		t.Fatalf("double-click previewed %q", previewed)
+	}
+	test.Tap(h.button("Upload files…"))
+	if uploadedTo != bucket+"/" {
+		t.Fatalf("upload went to %q", uploadedTo)
+	}
+	h.v.SetActions(ObjectActions{})
+	for _, o := range ovWalk(h.v.toolbar) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Download" {
+			t.Fatal("Download stayed after its callback went")
+		}
 	}
 }
