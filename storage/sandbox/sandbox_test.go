@@ -341,3 +341,62 @@ func TestSizeLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestThroughTheStorageService drives the sandbox with the app's own
+// storage API: buckets, list (folders and objects), put, open, across a
+// restart.
+func TestThroughTheStorageService(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sb := start(t, dir)
+	svc := service(t, sb)
+	if err := svc.CheckConnection(ctx); err != nil {
+		t.Fatalf("CheckConnection: %v", err)
+	}
+	bs, err := svc.ListBuckets(ctx)
+	if err != nil || len(bs) != 1 || bs[0].Name != sandbox.SampleBucket {
+		t.Fatalf("ListBuckets: %+v %v", bs, err)
+	}
+	var folders, objects []string
+	for page, err := range svc.List(ctx, sandbox.SampleBucket, storage.ListOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range page.Folders {
+			folders = append(folders, f.Key)
+		}
+		for _, o := range page.Objects {
+			objects = append(objects, o.Key)
+		}
+	}
+	if strings.Join(folders, ",") != "22_Sept/" || len(objects) < 3 {
+		t.Fatalf("List: folders %q objects %q", folders, objects)
+	}
+	if err := svc.CreateBucket(ctx, "notes", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	text := "written through storage.Put\n"
+	if err := svc.Put(ctx, "notes", "today/hello.txt", strings.NewReader(text), int64(len(text)), storage.PutOptions{ContentType: "text/plain"}); err != nil {
+		t.Fatal(err)
+	}
+	sb.Close()
+	svc = service(t, start(t, dir))
+	rc, info, err := svc.Open(ctx, "notes", "today/hello.txt", storage.ReadOptions{})
+	if err != nil {
+		t.Fatalf("Open after restart: %v", err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != text || info.Size != int64(len(text)) || info.ContentType != "text/plain" {
+		t.Fatalf("Open after restart: %q %+v", b, info)
+	}
+	rc, _, err = svc.Open(ctx, sandbox.SampleBucket, "22_Sept/requests_2022-09-07.csv", storage.ReadOptions{Offset: 0, Length: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(rc)
+	rc.Close()
+	if string(b) != "service_name" {
+		t.Fatalf("ranged Open: %q", b)
+	}
+}
