@@ -1,0 +1,382 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/dustin/go-humanize"
+
+	"s3desk/storage"
+)
+
+// PreviewStore is what the preview window needs; *storage.Service has it.
+type PreviewStore interface {
+	Preview(ctx context.Context, bucket, key string) (*storage.Preview, error)
+	DownloadToTemp(ctx context.Context, bucket, key, dir string) (string, error)
+}
+
+// PreviewView is a window showing one object: the start of a text, an
+// image scaled to fit, the first rows of a CSV/TSV table, or the metadata of
+// anything else, with "Open with system app". It reads only what it shows
+// (see storage.Preview) and cancels its reads when closed.
+type PreviewView struct {
+	app    fyne.App
+	win    fyne.Window
+	store  PreviewStore
+	jobs   *jobs
+	load   viewContext
+	open   viewContext
+	bucket string
+	key    string
+
+	info    *widget.Label // what the object is: size, type, dimensions
+	notice  *widget.Label // "showing the first 1 MiB" and problems
+	body    *fyne.Container
+	openBtn *widget.Button
+	spinner *widget.ProgressBarInfinite
+
+	result *storage.Preview // the loaded preview (UI goroutine)
+	lines  []string         // the text as display lines
+	text   *widget.List     // one monospace line per row (virtualised: 1 MiB stays fast)
+	image  *canvas.Image
+	table  *widget.Table
+	meta   *widget.Form
+	closed bool
+}
+
+// NewPreviewWindow opens a preview window for entry and starts loading it.
+// j runs the background work (tests wait on it).
+func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, entry storage.Entry) *PreviewView {
+	v := &PreviewView{app: a, store: store, jobs: j, bucket: bucket, key: entry.Key}
+	v.win = a.NewWindow(previewTitle(entry.Key))
+	v.info = widget.NewLabel(humanize.IBytes(uint64(max(entry.Size, 0))))
+	v.info.Truncation = fyne.TextTruncateEllipsis
+	v.notice = widget.NewLabel("")
+	v.notice.Wrapping = fyne.TextWrapWord
+	v.notice.Importance = widget.WarningImportance
+	v.notice.Hide()
+	v.spinner = widget.NewProgressBarInfinite()
+	v.body = container.NewStack(container.NewCenter(container.NewVBox(widget.NewLabel("Loading preview…"), v.spinner)))
+	v.openBtn = widget.NewButtonWithIcon("Open with system app", theme.ComputerIcon(), v.openWithSystemApp)
+	closeBtn := widget.NewButton("Close", func() { v.win.Close() })
+	keyLabel := widget.NewLabelWithStyle(entry.Key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	keyLabel.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewVBox(keyLabel, v.info)
+	bottom := container.NewVBox(v.notice, container.NewHBox(v.openBtn, layout.NewSpacer(), closeBtn))
+	v.win.SetContent(container.NewBorder(top, bottom, nil, nil, v.body))
+	v.win.Resize(fyne.NewSize(820, 620))
+	// Space and Escape close the preview, as Quick Look does.
+	v.win.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if e.Name == fyne.KeyEscape || e.Name == fyne.KeySpace {
+			v.win.Close()
+		}
+	})
+	v.win.SetOnClosed(func() {
+		v.closed = true
+		v.load.stop()
+		v.open.stop()
+	})
+	v.win.Show()
+	v.reload()
+	return v
+}
+
+// Window is the preview's window.
+func (v *PreviewView) Window() fyne.Window { return v.win }
+
+func previewTitle(key string) string {
+	name := key
+	if i := strings.LastIndexByte(strings.TrimRight(key, "/"), '/'); i >= 0 {
+		name = key[i+1:]
+	}
+	if name == "" {
+		name = key
+	}
+	return name + " — Preview"
+}
+
+func (v *PreviewView) reload() {
+	ctx, gen := v.load.renew()
+	v.jobs.goRun(func() {
+		p, err := v.store.Preview(ctx, v.bucket, v.key)
+		v.jobs.do(func() {
+			if !v.load.current(gen) || v.closed {
+				return
+			}
+			v.show(p, err)
+		})
+	})
+}
+
+// show fills the window with p (UI goroutine). A preview that failed still
+// shows what is known (metadata) with the error.
+func (v *PreviewView) show(p *storage.Preview, err error) {
+	v.spinner.Stop()
+	v.result = p
+	if p != nil {
+		v.info.SetText(infoLine(p))
+	}
+	if err != nil {
+		msg := errorText(err)
+		if p != nil {
+			v.body.Objects = []fyne.CanvasObject{container.NewBorder(previewErrorLabel(msg), nil, nil, nil, v.metaForm(p.Info))}
+		} else {
+			v.body.Objects = []fyne.CanvasObject{container.NewCenter(previewErrorLabel(msg))}
+		}
+		v.body.Refresh()
+		return
+	}
+	var content fyne.CanvasObject
+	var notes []string
+	switch p.Kind {
+	case storage.PreviewText:
+		v.lines = displayLines(p.Text)
+		v.text = newLinesList(v.lines)
+		content = v.text
+		if p.Truncated {
+			notes = append(notes, fmt.Sprintf("Showing the first %s of %s.", humanize.IBytes(uint64(p.BytesRead)), humanize.IBytes(uint64(p.Info.Size))))
+		}
+	case storage.PreviewImage:
+		v.image = canvas.NewImageFromImage(p.Image)
+		v.image.FillMode = canvas.ImageFillContain
+		v.image.ScaleMode = canvas.ImageScaleSmooth
+		// Small images are shown at their own size, large ones scaled to fit.
+		v.image.SetMinSize(fyne.NewSize(float32(min(p.Width, 64)), float32(min(p.Height, 64))))
+		content = v.image
+	case storage.PreviewCSV:
+		v.table = newPreviewTable(p.Header, p.Rows)
+		content = v.table
+		if p.Truncated {
+			notes = append(notes, fmt.Sprintf("Showing the header and the first %s rows.", humanize.Comma(int64(len(p.Rows)))))
+		}
+		notes = append(notes, problemNotes(p.Problems)...)
+	default:
+		content = v.metaForm(p.Info)
+		notes = append(notes, "This kind of file has no preview. “Open with system app” downloads it to a temporary file and opens it.")
+	}
+	v.body.Objects = []fyne.CanvasObject{content}
+	v.body.Refresh()
+	if len(notes) > 0 {
+		v.notice.SetText(strings.Join(notes, "\n"))
+		v.notice.Show()
+	}
+}
+
+func previewErrorLabel(msg string) *widget.Label {
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	return l
+}
+
+// infoLine is the one-line description under the key.
+func infoLine(p *storage.Preview) string {
+	parts := []string{humanize.IBytes(uint64(max(p.Info.Size, 0)))}
+	if p.Kind == storage.PreviewImage && p.Width > 0 {
+		parts = append(parts, fmt.Sprintf("%s image, %d × %d px", strings.ToUpper(p.Format), p.Width, p.Height))
+	}
+	if p.Kind == storage.PreviewCSV && p.Header != nil {
+		parts = append(parts, fmt.Sprintf("%d columns", len(p.Header)))
+	}
+	if p.Info.ContentType != "" {
+		parts = append(parts, p.Info.ContentType)
+	}
+	if !p.Info.LastModified.IsZero() {
+		parts = append(parts, "modified "+p.Info.LastModified.Local().Format("2006-01-02 15:04"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// problemNotes lists the first few malformed rows.
+func problemNotes(ps []storage.CSVProblem) []string {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := []string{fmt.Sprintf("%d malformed row(s):", len(ps))}
+	for i, p := range ps {
+		if i == 3 {
+			out = append(out, fmt.Sprintf("…and %d more.", len(ps)-3))
+			break
+		}
+		out = append(out, "• "+p.String())
+	}
+	return out
+}
+
+func (v *PreviewView) metaForm(info storage.ObjectInfo) fyne.CanvasObject {
+	f := widget.NewForm()
+	add := func(label, value string) {
+		if value == "" {
+			return
+		}
+		l := widget.NewLabel(value)
+		l.Wrapping = fyne.TextWrapBreak
+		f.Append(label, l)
+	}
+	add("Key", info.Key)
+	add("Size", fmt.Sprintf("%s (%s bytes)", humanize.IBytes(uint64(max(info.Size, 0))), humanize.Comma(info.Size)))
+	if !info.LastModified.IsZero() {
+		add("Last modified", info.LastModified.Local().Format("2006-01-02 15:04:05 MST"))
+	}
+	add("Content type", info.ContentType)
+	add("Content encoding", info.ContentEncoding)
+	add("Cache control", info.CacheControl)
+	add("Content disposition", info.ContentDisposition)
+	add("Storage class", info.StorageClass)
+	add("ETag", info.ETag)
+	add("Version", info.VersionID)
+	keys := make([]string, 0, len(info.Metadata))
+	for k := range info.Metadata {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		add("x-amz-meta-"+k, info.Metadata[k])
+	}
+	v.meta = f
+	return container.NewVScroll(f)
+}
+
+// openWithSystemApp downloads the object to a temporary file and asks the
+// system to open it.
+func (v *PreviewView) openWithSystemApp() {
+	ctx, gen := v.open.renew()
+	v.openBtn.Disable()
+	v.openBtn.SetText("Downloading…")
+	v.jobs.goRun(func() {
+		path, err := v.store.DownloadToTemp(ctx, v.bucket, v.key, "")
+		v.jobs.do(func() {
+			if !v.open.current(gen) || v.closed {
+				return
+			}
+			v.openBtn.Enable()
+			v.openBtn.SetText("Open with system app")
+			if err != nil {
+				showError(v.win, "Could not open the file", err)
+				return
+			}
+			u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+			if err := v.app.OpenURL(u); err != nil {
+				showError(v.win, "Could not open the file", fmt.Errorf("no app opened %s: %w", path, err))
+			}
+		})
+	})
+}
+
+// maxLineRunes is where long text lines are folded for display.
+const maxLineRunes = 160
+
+// displayLines splits text into lines, folding long ones (minified JSON,
+// logs without newlines) into pieces of maxLineRunes and showing tabs as
+// four spaces.
+func displayLines(text string) []string {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\t", "    ")
+	text = strings.TrimSuffix(text, "\n")
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		for utf8.RuneCountInString(line) > maxLineRunes {
+			i, n := 0, 0
+			for n < maxLineRunes {
+				_, size := utf8.DecodeRuneInString(line[i:])
+				i += size
+				n++
+			}
+			out = append(out, line[:i])
+			line = line[i:]
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// newLinesList shows lines in a virtualised list of monospace labels.
+func newLinesList(lines []string) *widget.List {
+	return widget.NewList(
+		func() int { return len(lines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			l.Truncation = fyne.TextTruncateClip
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[id]) })
+}
+
+// Preview cell display limits: a cell shows one line of at most this many
+// characters; columns are at most maxColumnWidth wide.
+const (
+	maxCellChars   = 200
+	maxColumnWidth = 360
+	minColumnWidth = 48
+)
+
+// cellText is a table cell as one display line.
+func cellText(s string) string {
+	s = strings.NewReplacer("\r\n", " ⏎ ", "\n", " ⏎ ", "\r", " ⏎ ", "\t", " ").Replace(s)
+	if utf8.RuneCountInString(s) > maxCellChars {
+		r := []rune(s)
+		s = string(r[:maxCellChars]) + "…"
+	}
+	return s
+}
+
+// newPreviewTable is a read-only table with a sticky header row and columns
+// sized to their content (header and the first rows).
+func newPreviewTable(header []string, rows [][]string) *widget.Table {
+	cols := len(header)
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	cell := func(r []string, c int) string {
+		if c < len(r) {
+			return cellText(r[c])
+		}
+		return ""
+	}
+	t := widget.NewTable(
+		func() (int, int) { return len(rows), cols },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Row < len(rows) {
+				o.(*widget.Label).SetText(cell(rows[id.Row], id.Col))
+			}
+		})
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(cell(header, id.Col))
+		}
+	}
+	pad := theme.Padding()*4 + 2
+	size := theme.TextSize()
+	for c := 0; c < cols; c++ {
+		w := fyne.MeasureText(cell(header, c), size, fyne.TextStyle{Bold: true}).Width
+		for i, r := range rows {
+			if i == 200 {
+				break
+			}
+			w = max(w, fyne.MeasureText(cell(r, c), size, fyne.TextStyle{}).Width)
+		}
+		t.SetColumnWidth(c, min(max(w+pad, minColumnWidth), maxColumnWidth))
+	}
+	return t
+}

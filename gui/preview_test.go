@@ -1,0 +1,168 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"s3desk/storage"
+	"s3desk/storage/s3test"
+)
+
+// urlApp records the URLs the app is asked to open.
+type urlApp struct {
+	fyne.App
+	mu     sync.Mutex
+	opened []*url.URL
+}
+
+func (a *urlApp) OpenURL(u *url.URL) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.opened = append(a.opened, u)
+	return nil
+}
+
+func previewPlant(t *testing.T, srv *s3test.Server, bucket, key, contentType string, body []byte) storage.Entry {
+	t.Helper()
+	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}
+	if contentType != "" {
+		in.ContentType = aws.String(contentType)
+	}
+	if _, err := srv.Client(t).PutObject(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	name := key[strings.LastIndexByte(key, '/')+1:]
+	return storage.Entry{Key: key, Name: name, Size: int64(len(body))}
+}
+
+func TestPreviewOpensForEachKind(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b := srv.Bucket(t)
+	svc := srv.Service(t)
+	a := &urlApp{App: test.NewTempApp(t)}
+	var j jobs
+	t.Cleanup(j.wait)
+
+	// Text, cut at 1 MiB.
+	big := strings.Repeat("line of log text <b>not markup</b>\n", (3<<20)/35)
+	v := NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "logs/app.log", "", []byte(big)))
+	j.wait()
+	if v.text == nil || len(v.lines) < 20000 || v.lines[0] != "line of log text <b>not markup</b>" {
+		t.Fatalf("text preview not shown; notice %q", v.notice.Text)
+	}
+	if !v.notice.Visible() || !strings.Contains(v.notice.Text, "Showing the first 1.0 MiB") {
+		t.Errorf("truncation notice %q (visible %v)", v.notice.Text, v.notice.Visible())
+	}
+	v.win.Close()
+
+	// Image.
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	img.Set(3, 3, color.White)
+	var pb bytes.Buffer
+	png.Encode(&pb, img)
+	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "pics/p.png", "image/png", pb.Bytes()))
+	j.wait()
+	if v.image == nil || v.image.Image == nil || !strings.Contains(v.info.Text, "64 × 48 px") || !strings.Contains(v.info.Text, "PNG") {
+		t.Errorf("image preview: image %v, info %q", v.image, v.info.Text)
+	}
+	v.win.Close()
+
+	// Bad image: a readable error, metadata still shown.
+	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "pics/bad.png", "image/png", []byte("nope")))
+	j.wait()
+	if v.image != nil || v.meta == nil {
+		t.Errorf("bad image: image %v meta %v", v.image, v.meta)
+	}
+	v.win.Close()
+
+	// CSV with a header row, quoted fields and a ragged row.
+	csv := "name,comment\nann,\"hello, world\"\nbob,\"two\nlines\"\ncarl\n"
+	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "t/people.csv", "", []byte(csv)))
+	j.wait()
+	if v.table == nil {
+		t.Fatalf("table preview not shown: %q", v.notice.Text)
+	}
+	if r, c := v.table.Length(); r != 3 || c != 2 {
+		t.Errorf("table is %d×%d, want 3 rows × 2 columns", r, c)
+	}
+	v.win.Resize(fyne.NewSize(820, 620))
+	texts := append(previewLabelTexts(v.table), tableCells(v.table)...)
+	for _, want := range []string{"name", "comment", "hello, world", "two ⏎ lines"} {
+		if !previewContains(texts, want) {
+			t.Errorf("table lacks %q; shows %q", want, texts)
+		}
+	}
+	if !strings.Contains(v.notice.Text, "line 5: has 1 fields, the header has 2") {
+		t.Errorf("problem notice %q", v.notice.Text)
+	}
+	v.win.Close()
+
+	// Anything else: metadata and "Open with system app".
+	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "bin/blob.dat", "application/octet-stream", []byte{1, 2, 3, 0, 9}))
+	j.wait()
+	if v.meta == nil || v.text != nil || v.table != nil || v.image != nil {
+		t.Fatal("other: metadata form not shown")
+	}
+	test.Tap(v.openBtn)
+	j.wait()
+	a.mu.Lock()
+	opened := a.opened
+	a.mu.Unlock()
+	if len(opened) != 1 || opened[0].Scheme != "file" || !strings.HasSuffix(opened[0].Path, "/blob.dat") {
+		t.Fatalf("opened %v, want one file://…/blob.dat", opened)
+	}
+	got, err := os.ReadFile(opened[0].Path)
+	if err != nil || !bytes.Equal(got, []byte{1, 2, 3, 0, 9}) {
+		t.Errorf("temp file %v, %v", got, err)
+	}
+	os.RemoveAll(strings.TrimSuffix(opened[0].Path, "/blob.dat"))
+	v.win.Close()
+}
+
+// tableCells is the text of every cell, as the table's callbacks give it.
+func tableCells(t *widget.Table) []string {
+	var out []string
+	rows, cols := t.Length()
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			o := t.CreateCell()
+			t.UpdateCell(widget.TableCellID{Row: r, Col: c}, o)
+			out = append(out, o.(*widget.Label).Text)
+		}
+	}
+	return out
+}
+
+// previewLabelTexts is the text of every label laid out inside o.
+func previewLabelTexts(o fyne.CanvasObject) []string {
+	var out []string
+	for _, x := range test.LaidOutObjects(o) {
+		if l, ok := x.(*widget.Label); ok && l.Visible() {
+			out = append(out, l.Text)
+		}
+	}
+	return out
+}
+
+func previewContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
