@@ -229,7 +229,7 @@ func TestCombineManyFilesBoundedMemory(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t)
 	c := srv.Client(t)
-	fileSize := 200 << 10 // 10 MB in all: the race detector makes parsing slow
+	fileSize := 200 << 10   // 10 MB in all: the race detector makes parsing slow
 	limit := int64(6 << 20) // holding the data would take over 10 MB
 	if os.Getenv("S3DESK_BIG_COMBINE") == "1" {
 		fileSize, limit = 10<<20, 32<<20 // measured: about 8.5 MB growth for 500 MB
