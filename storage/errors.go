@@ -46,6 +46,9 @@ var (
 	// ErrUnavailable: the service is busy or failing; trying again later
 	// may work.
 	ErrUnavailable = errors.New("service unavailable")
+	// ErrNoCredentials: the SDK could not get credentials for a linked AWS
+	// profile (SSO never signed in, credential_process failing, ...).
+	ErrNoCredentials = errors.New("no credentials")
 )
 
 // Error is the typed error of the storage service. Error() is a sentence a
@@ -208,6 +211,22 @@ func mapErr(op, bucket, key string, err error) error {
 	case http.StatusNotImplemented:
 		e.Kind, e.Msg = ErrNotImplemented, fmt.Sprintf("%s: this S3 service does not implement that operation", op)
 		return e
+	}
+
+	// Credentials the SDK could not resolve (linked AWS profiles).
+	if status == 0 {
+		text := err.Error()
+		switch {
+		case strings.Contains(text, "SSO token") || strings.Contains(text, "ssooidc") || strings.Contains(text, "SSO session"):
+			e.Kind, e.Msg = ErrExpiredCredentials, op+": the AWS SSO sign-in of this profile has expired or was never done; sign in again with \"aws sso login --profile\" and the profile's name, then retry"
+			return e
+		case strings.Contains(text, "credential_process") || strings.Contains(text, "process provider error"):
+			e.Kind, e.Msg = ErrNoCredentials, op+": the profile's credential_process command failed ("+scrub(rootMsg(err))+"); run it in a terminal to see why, or fix it in ~/.aws/config"
+			return e
+		case strings.Contains(text, "get credentials:") || strings.Contains(text, "failed to refresh cached credentials"):
+			e.Kind, e.Msg = ErrNoCredentials, op+": could not get credentials for this profile ("+scrub(rootMsg(err))+"); check the profile in ~/.aws/config and ~/.aws/credentials"
+			return e
+		}
 	}
 
 	// Below HTTP: TLS and network problems.

@@ -266,3 +266,45 @@ s3 =
 		t.Fatalf("AWS_ENDPOINT_URL_S3 was not honoured: %v", err)
 	}
 }
+
+// TestLinkedProfileCredentialErrors: what a person sees when the SDK cannot
+// get credentials for a linked profile.
+func TestLinkedProfileCredentialErrors(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home) // no SSO token cache
+	writeAWSFiles(t, `[profile work]
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = ReadOnly
+region = us-west-2
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
+
+[profile broken]
+region = us-east-1
+credential_process = /bin/false
+`, "")
+	ctx := context.Background()
+	s := open(t, t.TempDir(), newMem())
+	cands, err := profiles.DiscoverAWS(ctx)
+	if err != nil || len(cands) != 2 {
+		t.Fatalf("discover: %+v %v", cands, err)
+	}
+	for _, c := range cands {
+		if _, err := s.Import(ctx, c, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, _ := s.Get(ctx, "work")
+	err = s.Test(ctx, p, nil)
+	if !errors.Is(err, storage.ErrExpiredCredentials) || !strings.Contains(err.Error(), "aws sso login") {
+		t.Fatalf("SSO never signed in: %v", err)
+	}
+	p, _ = s.Get(ctx, "broken")
+	err = s.Test(ctx, p, nil)
+	if !errors.Is(err, storage.ErrNoCredentials) || !strings.Contains(err.Error(), "credential_process") {
+		t.Fatalf("failing credential_process: %v", err)
+	}
+}
