@@ -44,6 +44,7 @@ type PreviewView struct {
 	notice  *widget.Label // "showing the first 1 MiB" and problems
 	body    *fyne.Container
 	openBtn *widget.Button
+	copyBtn *widget.Button // text only: the shown text to the clipboard
 	spinner *widget.ProgressBarInfinite
 
 	result *storage.Preview // the loaded preview (UI goroutine)
@@ -69,11 +70,17 @@ func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, en
 	v.spinner = widget.NewProgressBarInfinite()
 	v.body = container.NewStack(container.NewCenter(container.NewVBox(widget.NewLabel("Loading preview…"), v.spinner)))
 	v.openBtn = widget.NewButtonWithIcon("Open with system app", theme.ComputerIcon(), v.openWithSystemApp)
+	v.copyBtn = widget.NewButtonWithIcon("Copy text", theme.ContentCopyIcon(), func() {
+		if v.result != nil {
+			v.win.Clipboard().SetContent(v.result.Text)
+		}
+	})
+	v.copyBtn.Hide()
 	closeBtn := widget.NewButton("Close", func() { v.win.Close() })
 	keyLabel := widget.NewLabelWithStyle(entry.Key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	keyLabel.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(keyLabel, v.info)
-	bottom := container.NewVBox(v.notice, container.NewHBox(v.openBtn, layout.NewSpacer(), closeBtn))
+	bottom := container.NewVBox(v.notice, container.NewHBox(v.openBtn, v.copyBtn, layout.NewSpacer(), closeBtn))
 	v.win.SetContent(container.NewBorder(top, bottom, nil, nil, v.body))
 	v.win.Resize(fyne.NewSize(820, 620))
 	// Space and Escape close the preview, as Quick Look does.
@@ -144,6 +151,7 @@ func (v *PreviewView) show(p *storage.Preview, err error) {
 		v.lines = displayLines(p.Text)
 		v.text = newLinesList(v.lines)
 		content = v.text
+		v.copyBtn.Show()
 		if p.Truncated {
 			notes = append(notes, fmt.Sprintf("Showing the first %s of %s.", humanize.IBytes(uint64(p.BytesRead)), humanize.IBytes(uint64(p.Info.Size))))
 		}

@@ -170,6 +170,10 @@ func (s *Service) Preview(ctx context.Context, bucket, key string) (*Preview, er
 		return nil, err
 	}
 	p := &Preview{Info: info, Kind: PreviewKindFor(key, info.ContentType)}
+	if enc := strings.ToLower(strings.TrimSpace(info.ContentEncoding)); enc != "" && enc != "identity" && enc != "aws-chunked" && enc != "utf-8" {
+		// Compressed bytes (gzip, br, ...) cannot be shown from a range.
+		p.Kind = PreviewOther
+	}
 	switch p.Kind {
 	case PreviewText:
 		return p, s.previewText(ctx, p)

@@ -160,6 +160,13 @@ func TestPreviewTextSmallAndEmpty(t *testing.T) {
 	if err != nil || p.Text != "" || p.Truncated {
 		t.Errorf("empty object: %+v, %v", p, err)
 	}
+	if _, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(b), Key: aws.String("z.txt"),
+		Body: bytes.NewReader([]byte{0x1f, 0x8b, 8, 0}), ContentEncoding: aws.String("gzip")}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := svc.Preview(context.Background(), b, "z.txt"); err != nil || p.Kind != storage.PreviewOther || p.BytesRead != 0 {
+		t.Errorf("gzip-encoded text: %+v, %v; want metadata only", p, err)
+	}
 	_, err = svc.Preview(context.Background(), b, "missing.txt")
 	if !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("missing object: err = %v, want ErrNotFound", err)
