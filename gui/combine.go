@@ -325,6 +325,22 @@ func (v *CombineView) showPublish() {
 	f.htmlKey.SetText(path.Join(dir, base+".html"))
 	f.title.SetText(strings.ReplaceAll(base, "_", " "))
 	f.access.SetSelected(accessPrivate)
+	keyCheck := func(on *widget.Check) fyne.StringValidator {
+		return func(s string) error {
+			s = strings.TrimSpace(s)
+			switch {
+			case !on.Checked:
+				return nil
+			case s == "":
+				return errors.New("enter a key")
+			case strings.HasSuffix(s, "/"):
+				return errors.New("a key cannot end in /")
+			}
+			return nil
+		}
+	}
+	f.csvKey.Validator = keyCheck(f.csvOn)
+	f.htmlKey.Validator = keyCheck(f.htmlOn)
 	f.csvOn.OnChanged = func(b bool) { setEnabled(f.csvKey, b) }
 	f.htmlOn.OnChanged = func(b bool) { setEnabled(f.htmlKey, b); setEnabled(f.title, b) }
 	items := []*widget.FormItem{
@@ -333,9 +349,15 @@ func (v *CombineView) showPublish() {
 		widget.NewFormItem("Page title", f.title), widget.NewFormItem("Access", f.access),
 	}
 	d := dialog.NewForm("Publish to "+v.bucket, "Publish", "Cancel", items, func(ok bool) {
-		if ok {
-			v.publish(f.options(), false)
+		if !ok {
+			return
 		}
+		o := f.options()
+		if o.CSVKey == "" && o.HTMLKey == "" {
+			showError(v.win, "Nothing to publish", errors.New("tick the CSV, the HTML page, or both"))
+			return
+		}
+		v.publish(o, false)
 	}, v.win)
 	d.Resize(fyne.NewSize(620, 380))
 	d.Show()
