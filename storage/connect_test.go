@@ -32,7 +32,7 @@ func TestCheckConnection(t *testing.T) {
 
 func TestCheckConnectionWrongCredentials(t *testing.T) {
 	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
-		if srv.Kind == s3test.GoFakeS3 {
+		if srv.Fake() {
 			srv.Skip(t, "gofakes3 checks no credentials")
 		}
 		ctx := context.Background()
