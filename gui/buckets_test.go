@@ -28,11 +28,45 @@ func newSandboxWindow(t *testing.T, srv *s3test.Server) *MainWindow {
 	})
 	mw.win.Resize(fyne.NewSize(1120, 720))
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
-	mw.wait()
+	settle(t, mw)
 	if mw.service() == nil {
 		t.Fatalf("not connected: %q", mw.buckets.message.Text)
 	}
 	return mw
+}
+
+// onUI runs fn as the UI goroutine would: while no background callback
+// runs (the test driver runs fyne.Do callbacks inline on their goroutine).
+func onUI(mw *MainWindow, fn func()) {
+	mw.jobs.mu.Lock()
+	defer mw.jobs.mu.Unlock()
+	fn()
+}
+
+// settle waits until the shell's background work and the objects view's
+// listing are done.
+func settle(t *testing.T, mw *MainWindow) {
+	t.Helper()
+	for i := 0; ; i++ {
+		mw.wait()
+		idle := false
+		onUI(mw, func() { idle = mw.objects.complete && mw.objects.ops == 0 })
+		if idle {
+			mw.wait()
+			return
+		}
+		if i > 1000 {
+			t.Fatal("the objects view never finished loading")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// tapBucket taps a bucket in the side panel and waits for its listing.
+func tapBucket(t *testing.T, mw *MainWindow, name string) {
+	t.Helper()
+	onUI(mw, func() { tapListRow(t, mw.buckets.list, name) })
+	settle(t, mw)
 }
 
 // tapListRow taps the row of list that shows text, as a user would.
@@ -88,10 +122,12 @@ func TestTapBucketOpensIt(t *testing.T) {
 	if got := mw.profiles.Current(); got != "Local sandbox" {
 		t.Fatalf("started on %q, want the Local sandbox", got)
 	}
-	tapListRow(t, mw.buckets.list, b)
-	mw.wait()
+	tapBucket(t, mw, b)
 	if mw.buckets.Selected() != b {
 		t.Fatalf("selected %q, want %q", mw.buckets.Selected(), b)
+	}
+	if mw.objects.Bucket() != b || mw.objects.Prefix() != "" {
+		t.Errorf("objects view shows %q/%q, want the root of %q", mw.objects.Bucket(), mw.objects.Prefix(), b)
 	}
 	if !strings.HasPrefix(mw.win.Title(), b) {
 		t.Errorf("window title %q does not name the bucket", mw.win.Title())
@@ -130,7 +166,7 @@ func TestCreateBucketChecksTheNameAsYouType(t *testing.T) {
 		t.Errorf("region preset %q, want the service's us-east-1", d.region.Text)
 	}
 	test.Tap(d.create)
-	mw.wait()
+	settle(t, mw)
 	if !bucketExists(t, srv.Client(t), name) {
 		t.Fatalf("bucket %q not created: %q", name, d.hint.Text)
 	}
@@ -143,7 +179,7 @@ func TestCreateBucketChecksTheNameAsYouType(t *testing.T) {
 	d = mw.buckets.create
 	test.Type(d.name, name)
 	test.Tap(d.create)
-	mw.wait()
+	settle(t, mw)
 	if d.hint.Importance != widget.DangerImportance || strings.Contains(d.hint.Text, "<") {
 		t.Errorf("duplicate bucket: hint %q", d.hint.Text)
 	}
@@ -153,22 +189,22 @@ func TestDeleteEmptyBucketAfterConfirm(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	keep, gone := srv.Bucket(t), srv.Bucket(t)
 	mw := newSandboxWindow(t, srv)
-	tapListRow(t, mw.buckets.list, gone)
+	tapBucket(t, mw, gone)
 	test.Tap(mw.buckets.delBtn)
-	mw.wait()
+	settle(t, mw)
 	d := mw.buckets.del
 	if d == nil || d.confirm != nil || !strings.Contains(d.summary.Text, "empty") {
 		t.Fatalf("empty bucket: want a plain confirmation, got %+v", d)
 	}
 	test.Tap(d.cancel)
-	mw.wait()
+	settle(t, mw)
 	if !bucketExists(t, srv.Client(t), gone) {
 		t.Fatal("Cancel deleted the bucket")
 	}
 	test.Tap(mw.buckets.delBtn)
-	mw.wait()
+	settle(t, mw)
 	test.Tap(mw.buckets.del.del)
-	mw.wait()
+	settle(t, mw)
 	if bucketExists(t, srv.Client(t), gone) {
 		t.Fatalf("bucket still there: %q", mw.buckets.del.result.Text)
 	}
@@ -191,9 +227,9 @@ func TestDeleteFullBucketWantsItsNameTyped(t *testing.T) {
 	if mw.buckets.Selected() != bucket {
 		t.Errorf("the account's only bucket was not opened on connect (selected %q)", mw.buckets.Selected())
 	}
-	tapListRow(t, mw.buckets.list, bucket)
+	tapBucket(t, mw, bucket)
 	test.Tap(mw.buckets.delBtn)
-	mw.wait()
+	settle(t, mw)
 	d := mw.buckets.del
 	if d == nil || d.confirm == nil {
 		t.Fatal("non-empty bucket: no type-the-name confirmation")
@@ -213,7 +249,7 @@ func TestDeleteFullBucketWantsItsNameTyped(t *testing.T) {
 		t.Fatal("Delete still disabled after typing the name")
 	}
 	test.Tap(d.del)
-	mw.wait()
+	settle(t, mw)
 	if bucketExists(t, c, bucket) {
 		t.Fatalf("bucket not deleted: %q", d.result.Text)
 	}

@@ -76,7 +76,7 @@ func newProfilesWindow(t *testing.T, srv *s3test.Server, kc *memKeychain) (*Main
 	})
 	mw.win.Resize(fyne.NewSize(1120, 720))
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
-	mw.wait()
+	settle(t, mw)
 	return mw, store
 }
 
@@ -131,20 +131,20 @@ func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
 	// Test connection with a wrong secret, then the right one.
 	test.Type(f.secret, "wrong-secret")
 	test.Tap(f.testBtn)
-	mw.wait()
+	settle(t, mw)
 	if !strings.HasPrefix(f.testResult.Text, "Could not connect:") || strings.Contains(f.testResult.Text, "<") {
 		t.Errorf("bad secret: result %q", f.testResult.Text)
 	}
 	f.secret.SetText("")
 	test.Type(f.secret, srv.SecretKey)
 	test.Tap(f.testBtn)
-	mw.wait()
+	settle(t, mw)
 	if !strings.HasPrefix(f.testResult.Text, "Connected") {
 		t.Fatalf("good secret: result %q", f.testResult.Text)
 	}
 
 	test.Tap(f.saveBtn)
-	mw.wait()
+	settle(t, mw)
 	saved, err := store.Get(context.Background(), "Work MinIO")
 	if err != nil {
 		t.Fatalf("not saved: %v (form says %q)", err, f.message.Text)
@@ -168,7 +168,7 @@ func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
 	}
 	f.region.SetText("eu-central-1")
 	test.Tap(f.saveBtn)
-	mw.wait()
+	settle(t, mw)
 	if p, _ := store.Get(context.Background(), "Work MinIO"); p.Region != "eu-central-1" {
 		t.Errorf("edit not saved: region %q (%q)", p.Region, f.message.Text)
 	}
@@ -183,13 +183,13 @@ func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
 		t.Fatal("no delete confirmation")
 	}
 	pv.confirm.Dismiss()
-	mw.wait()
+	settle(t, mw)
 	if _, err := store.Get(context.Background(), "Work MinIO"); err != nil {
 		t.Fatal("dismissing the confirmation deleted the profile")
 	}
 	test.Tap(pv.delBtn)
 	pv.confirm.Confirm()
-	mw.wait()
+	settle(t, mw)
 	if _, err := store.Get(context.Background(), "Work MinIO"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Fatalf("profile not deleted: %v", err)
 	}
@@ -211,12 +211,12 @@ func TestKeychainUnavailableOffersSessionOnly(t *testing.T) {
 	test.Type(f.accessKey, srv.AccessKey)
 	test.Type(f.secret, srv.SecretKey)
 	test.Tap(f.saveBtn)
-	mw.wait()
+	settle(t, mw)
 	if f.keychainDlg == nil {
 		t.Fatalf("no keychain question; form says %q", f.message.Text)
 	}
 	f.keychainDlg.Confirm()
-	mw.wait()
+	settle(t, mw)
 	if pv.Current() != "No keychain" || mw.service() == nil {
 		t.Fatalf("session-only profile not connected: current %q, %q", pv.Current(), mw.buckets.message.Text)
 	}
@@ -299,7 +299,7 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 	tapListRow(t, mw.profiles.list, "Chosen")
 	mw.jobs.mu.Unlock()
 	close(release)
-	mw.wait()
+	settle(t, mw)
 	endpoint := ""
 	if mw.service() != nil {
 		endpoint = mw.service().Endpoint()

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/storage"
@@ -56,8 +55,10 @@ type MainWindow struct {
 	status    *statusBar
 	profiles  *ProfilesView
 	buckets   *BucketsView
-	objects   *objectsPlaceholder
+	objects   *ObjectsView
 	transfers *fyne.Container // filled by the transfers view
+	xfer      *TransfersPanel // the transfers panel, inside transfers
+	share     *Sharer         // sharing dialogs and the Links view (gui/share.go)
 
 	settings fyne.Window // the open Settings window, or nil
 
@@ -84,8 +85,15 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	}
 	mw.profiles = NewProfilesView(mw.win, mw.status, &mw.jobs, store, deps.Discover)
 	mw.buckets = NewBucketsView(mw.win, mw.status, &mw.jobs)
-	mw.objects = newObjectsPlaceholder()
+	mw.objects = NewObjectsView(mw.win, nil, ObjectActions{})
+	// Its UI callbacks take turns with the shell's (see jobs.do).
+	mw.objects.do = mw.jobs.do
+	mw.objects.actions = mw.objectActions()
+	mw.objects.OnNavigate(mw.navigated)
 	mw.transfers = container.NewVBox()
+	mw.xfer = NewTransfersPanel(mw.win, mw.transferDeps())
+	mw.transfers.Add(mw.xfer.CanvasObject())
+	mw.win.SetOnDropped(mw.dropped)
 
 	mw.profiles.OnSelect = mw.connect
 	mw.buckets.OnSelect = mw.openBucket
@@ -129,6 +137,7 @@ func (mw *MainWindow) service() *storage.Service { return mw.svc }
 func (mw *MainWindow) wait() { mw.jobs.wait() }
 
 func (mw *MainWindow) shutdown() {
+	mw.xfer.Close() // multipart uploads stay resumable
 	mw.conn.stop()
 	mw.buckets.load.stop()
 	mw.profiles.load.stop()
@@ -141,8 +150,16 @@ func (mw *MainWindow) menuActions() MenuActions {
 		Settings:  mw.showSettings,
 		Quit:      mw.app.Quit,
 		Refresh:   mw.refresh,
+		NewFolder: mw.whenBucket(mw.objects.NewFolder),
+		CopyKey:   mw.whenBucket(mw.objects.CopyKeys),
+		SelectAll: mw.whenBucket(mw.objects.SelectAll),
+		Delete:    mw.whenBucket(mw.objects.DeleteSelected),
+		Rename:    mw.whenBucket(mw.objects.RenameSelected),
+		Back:      mw.objects.Back,
+		Up:        mw.objects.Up,
 		About:     func() { ShowAboutDialog(mw.win, mw.deps.Version, mw.app.Icon()) },
 		Shortcuts: func() { ShowShortcutsDialog(mw.win) },
+		ShowLinks: func() { mw.sharer().ShowLinks() },
 	}
 }
 
@@ -154,10 +171,23 @@ func (mw *MainWindow) installMenu() {
 	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { HandleKey(a, ev) })
 }
 
-// refresh reloads what the user is looking at.
+// refresh reloads what the user is looking at: the open folder, else the
+// bucket list.
 func (mw *MainWindow) refresh() {
-	if mw.buckets.store != nil {
+	switch {
+	case mw.objects.Bucket() != "":
+		mw.objects.Refresh()
+	case mw.buckets.store != nil:
 		mw.buckets.Refresh()
+	}
+}
+
+// whenBucket runs fn only while a bucket is open.
+func (mw *MainWindow) whenBucket(fn func()) func() {
+	return func() {
+		if mw.objects.Bucket() != "" {
+			fn()
+		}
 	}
 }
 
@@ -195,8 +225,9 @@ func (mw *MainWindow) connect(name string) {
 	mw.svc = nil
 	mw.buckets.SetStore(nil)
 	mw.buckets.SetMessage("Connecting to " + name + "…")
-	mw.objects.setStore(nil)
-	mw.openBucket("")
+	mw.objects.SetStore(nil)
+	mw.xfer.Connect(nil, "")
+	mw.win.SetTitle("S3 Desk")
 	mw.status.conn.SetText(name)
 	_, end := mw.status.begin("Connecting to " + name + "…")
 	deps := mw.deps
@@ -234,53 +265,63 @@ func (mw *MainWindow) connect(name string) {
 			}
 			mw.status.conn.SetText(name + " · " + where)
 			mw.buckets.SetStore(svc)
-			mw.objects.setStore(svc)
+			mw.objects.SetStore(svc)
+			mw.xfer.Connect(svc, mw.transferDataDir())
 		})
 	})
 }
 
 // openBucket shows bucket in the main area ("" shows the empty state).
 func (mw *MainWindow) openBucket(bucket string) {
-	mw.objects.open(bucket, "")
+	if bucket == "" {
+		if mw.objects.Bucket() != "" {
+			mw.objects.SetStore(mw.objectStore())
+		}
+		mw.win.SetTitle("S3 Desk")
+		return
+	}
+	mw.objects.Open(bucket, "")
+}
+
+// objectStore is the connected service as the objects view's store (a nil
+// interface, not a nil pointer, when none).
+func (mw *MainWindow) objectStore() ObjectStore {
+	if mw.svc == nil {
+		return nil
+	}
+	return mw.svc
+}
+
+// navigated follows the objects view: the title names the place, and the
+// side panel selects the bucket when the view went to another one (for
+// example from a search result).
+func (mw *MainWindow) navigated(bucket, prefix string) {
 	if bucket == "" {
 		mw.win.SetTitle("S3 Desk")
 		return
 	}
-	mw.win.SetTitle(bucket + " — S3 Desk")
-}
-
-// objectsPlaceholder stands in for the object browser until gui/objects.go
-// provides it.
-type objectsPlaceholder struct {
-	title *widget.Label
-	hint  *widget.Label
-	box   *fyne.Container
-	store *storage.Service
-}
-
-func newObjectsPlaceholder() *objectsPlaceholder {
-	p := &objectsPlaceholder{title: widget.NewLabel(""), hint: widget.NewLabel("")}
-	p.title.TextStyle = fyne.TextStyle{Bold: true}
-	p.title.Alignment = fyne.TextAlignCenter
-	p.hint.Alignment = fyne.TextAlignCenter
-	p.hint.Importance = widget.LowImportance
-	icon := widget.NewIcon(theme.StorageIcon())
-	p.box = container.NewCenter(container.NewVBox(
-		container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), icon)), p.title, p.hint))
-	p.open("", "")
-	return p
-}
-
-func (p *objectsPlaceholder) CanvasObject() fyne.CanvasObject { return p.box }
-func (p *objectsPlaceholder) setStore(s *storage.Service)     { p.store = s }
-func (p *objectsPlaceholder) open(bucket, _ string) {
-	if bucket == "" {
-		p.title.SetText("No bucket open")
-		p.hint.SetText("Choose a bucket on the left to see its files.")
-		return
+	mw.win.SetTitle(bucket + "/" + prefix + " — S3 Desk")
+	if mw.buckets.Selected() != bucket {
+		mw.buckets.current = bucket // no OnSelect: the view is there already
+		mw.buckets.Select(bucket)
 	}
-	p.title.SetText(bucket)
-	p.hint.SetText("")
+}
+
+// objectActions are the features the objects view offers besides browsing:
+// uploads, downloads, sharing, previews. Each feature adds its line here; a
+// nil callback hides its button and menu item.
+func (mw *MainWindow) objectActions() ObjectActions {
+	return ObjectActions{
+		UploadFiles:  func(bucket, prefix string) { mw.xfer.UploadFiles(bucket, prefix) },
+		UploadFolder: func(bucket, prefix string) { mw.xfer.UploadFolder(bucket, prefix) },
+		Download:     func(bucket string, entries []storage.Entry) { mw.xfer.Download(bucket, entries) },
+		Incomplete:   func(bucket string) { mw.xfer.ShowIncomplete(bucket) },
+		Share:        func(bucket string, entries []storage.Entry) { mw.sharer().ShowShare(bucket, entries) },
+		MakePublic: func(bucket string, entries []storage.Entry, public bool) {
+			mw.sharer().MakePublic(bucket, entries, public)
+		},
+		PublishIndex: func(bucket, prefix string) { mw.sharer().ShowPublish(bucket, prefix) },
+	}
 }
 
 // lazySandbox starts the Local sandbox the first time it is asked for.

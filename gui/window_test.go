@@ -121,7 +121,7 @@ func TestConnectErrorIsShownInPlainWords(t *testing.T) {
 		},
 	})
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
-	mw.wait()
+	settle(t, mw)
 	if mw.service() != nil {
 		t.Fatal("connected despite the error")
 	}
