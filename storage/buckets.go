@@ -151,8 +151,10 @@ type DeleteBucketOptions struct {
 func (s *Service) DeleteBucket(ctx context.Context, name string, opts DeleteBucketOptions) error {
 	if opts.Force {
 		if err := s.emptyBucket(ctx, name, opts.Progress); err != nil {
+			s.log.Info("emptying bucket failed", "bucket", name, "error", err.Error())
 			return err
 		}
+		s.log.Info("bucket emptied", "bucket", name)
 	}
 	_, err := s.client.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)}, s.bucketOpts(name)...)
 	if err != nil {
@@ -207,7 +209,12 @@ func (s *Service) emptyBucket(ctx context.Context, bucket string, progress func(
 	}
 	// 3. Incomplete multipart uploads.
 	ups, err := s.listUploads(ctx, bucket, "")
-	if err != nil && !errors.Is(err, ErrNotImplemented) {
+	switch {
+	case err == nil, errors.Is(err, ErrNotImplemented):
+	case errors.Is(err, ErrNotFound) && !errors.Is(err, ErrBucketNotFound):
+		// gofakes3 answers NoSuchUpload for a versioned bucket without
+		// uploads.
+	default:
 		return err
 	}
 	for _, u := range ups {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
@@ -167,6 +168,47 @@ func TestForceDeleteBucket(t *testing.T) {
 		// The upload is gone with the bucket; ask the raw client to be sure.
 		if out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(b)}); err == nil && len(out.Uploads) > 0 {
 			t.Fatalf("incomplete uploads survive: %d", len(out.Uploads))
+		}
+	})
+}
+
+// A versioned bucket keeps old versions and delete markers after its
+// objects are deleted; a forced delete removes them too.
+func TestForceDeleteVersionedBucket(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		if srv.Kind == s3test.Versity {
+			srv.Skip(t, "the harness starts versitygw without --versioning-dir, so buckets cannot be versioned")
+		}
+		ctx := context.Background()
+		svc := srv.Service(t)
+		c := srv.Client(t)
+		b := srv.Bucket(t)
+		if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(b),
+			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+			srv.Skip(t, "versioning not supported: "+err.Error())
+		}
+		for i := range 3 {
+			put(t, svc, b, "doc.txt", fmt.Sprintf("version %d", i))
+		}
+		put(t, svc, b, "gone.txt", "soon a delete marker")
+		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(b), Key: aws.String("gone.txt")}); err != nil {
+			t.Fatal(err)
+		}
+		vs, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(b)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vs.Versions)+len(vs.DeleteMarkers) < 4 {
+			srv.Skip(t, fmt.Sprintf("server keeps no versions (%d versions, %d markers)", len(vs.Versions), len(vs.DeleteMarkers)))
+		}
+		if err := svc.DeleteBucket(ctx, b, storage.DeleteBucketOptions{}); !errors.Is(err, storage.ErrBucketNotEmpty) {
+			t.Fatalf("delete without force: want ErrBucketNotEmpty, got %v", err)
+		}
+		if err := svc.DeleteBucket(ctx, b, storage.DeleteBucketOptions{Force: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b)}); err == nil {
+			t.Fatal("bucket still there")
 		}
 	})
 }

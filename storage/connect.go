@@ -22,9 +22,12 @@ func (s *Service) CheckConnection(ctx context.Context) error {
 		o.RetryMaxAttempts = 2
 	})
 	if err == nil {
+		s.log.Info("connection checked", "endpoint", s.cfg.Endpoint, "region", s.Region())
 		return nil
 	}
 	mapped := mapErr("connect", "", "", err)
+	s.log.Info("connection check failed", "endpoint", s.cfg.Endpoint, "region", s.Region(),
+		"error", mapped.Error(), "cause", scrub(err.Error()))
 	if errors.Is(mapped, ErrAccessDenied) {
 		s.log.Info("connected, but this key may not list buckets", "endpoint", s.cfg.Endpoint)
 		return nil

@@ -132,3 +132,73 @@ func TestListLargePrefix(t *testing.T) {
 		}
 	})
 }
+
+func TestUsage(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		ctx := context.Background()
+		svc := srv.Service(t)
+		b := srv.Bucket(t)
+		put(t, svc, b, "p/a", "12345")
+		put(t, svc, b, "p/deep/b", "123")
+		put(t, svc, b, "p-other", "1234567")
+		put(t, svc, b, "top", "1")
+		svc2 := srv.Service(t)
+		var updates []storage.Usage
+		u, err := svc2.Usage(ctx, b, "p/", func(u storage.Usage) { updates = append(updates, u) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u != (storage.Usage{Objects: 2, Bytes: 8}) {
+			t.Errorf("usage of p/ = %+v", u)
+		}
+		if len(updates) == 0 || updates[len(updates)-1] != u {
+			t.Errorf("progress %+v does not end at the total", updates)
+		}
+		if u, err := svc.Usage(ctx, b, "", nil); err != nil || u != (storage.Usage{Objects: 4, Bytes: 16}) {
+			t.Errorf("usage of bucket = %+v %v", u, err)
+		}
+		// Small pages stream running totals.
+		n := 0
+		var lastU storage.Usage
+		for p, err := range svc.List(ctx, b, storage.ListOptions{Recursive: true, PageSize: 1}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range p.Objects {
+				n++
+				lastU.Bytes += o.Size
+			}
+		}
+		if n != 4 || lastU.Bytes != 16 {
+			t.Errorf("paged recursive listing: %d objects, %d bytes", n, lastU.Bytes)
+		}
+		if _, err := svc.Usage(ctx, "no-such-bucket-zz", "", nil); !errors.Is(err, storage.ErrBucketNotFound) {
+			t.Errorf("usage of missing bucket: %v", err)
+		}
+	})
+}
+
+// BenchmarkList2500 lists a 2,500-key folder on versitygw (3 pages).
+func BenchmarkList2500(b *testing.B) {
+	srv := s3test.StartVersity(b)
+	svc := srv.Service(b)
+	bucket := srv.Bucket(b)
+	keys := make([]string, 2500)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("many/item-%05d.dat", i)
+	}
+	putMany(b, srv, bucket, keys)
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		for p, err := range svc.List(context.Background(), bucket, storage.ListOptions{Prefix: "many/"}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(p.Objects)
+		}
+		if n != 2500 {
+			b.Fatalf("listed %d", n)
+		}
+	}
+}
