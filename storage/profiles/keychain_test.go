@@ -70,7 +70,7 @@ func TestMockKeychainUnavailable(t *testing.T) {
 	if _, err := s2.Config(ctx, "m"); !errors.Is(err, profiles.ErrKeychainUnavailable) {
 		t.Fatalf("after restart: %v", err)
 	}
-	s2.UseForSession("m", profiles.Secret{SecretAccessKey: "typed-again"})
+	s2.UseForSession(" M ", profiles.Secret{SecretAccessKey: "typed-again"})
 	if cfg, err := s2.Config(ctx, "m"); err != nil || cfg.SecretAccessKey != "typed-again" {
 		t.Fatalf("UseForSession: %+v %v", cfg, err)
 	}

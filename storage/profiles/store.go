@@ -41,7 +41,7 @@ type Store struct {
 
 	mu      sync.Mutex
 	timeout time.Duration
-	session map[string]Secret // by profile name: secrets kept for this session only
+	session map[string]Secret // by sessionKey(name): secrets kept for this session only
 	sandbox func(ctx context.Context) (storage.Config, error)
 
 	// rename is os.Rename; tests swap it to simulate a crash between
@@ -186,6 +186,11 @@ func (s *Store) add(ctx context.Context, p Profile, sec Secret, sessionOnly bool
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := lockFile(s.path+".lock", 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	ff, err := s.load()
 	if err != nil {
 		return err
@@ -208,7 +213,7 @@ func (s *Store) add(ctx context.Context, p Profile, sec Secret, sessionOnly bool
 		return err
 	}
 	if p.UsesKeychain() && sessionOnly {
-		s.session[p.Name] = sec
+		s.session[sessionKey(p.Name)] = sec
 	}
 	return nil
 }
@@ -233,6 +238,11 @@ func (s *Store) Update(ctx context.Context, oldName string, p Profile, sec *Secr
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := lockFile(s.path+".lock", 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	ff, err := s.load()
 	if err != nil {
 		return err
@@ -245,7 +255,7 @@ func (s *Store) Update(ctx context.Context, oldName string, p Profile, sec *Secr
 	if isSandbox(p.Name) || (!strings.EqualFold(p.Name, old.Name) && find(ff, p.Name) >= 0) {
 		return duplicate(p.Name)
 	}
-	sessionSec, inSession := s.session[old.Name]
+	sessionSec, inSession := s.session[sessionKey(old.Name)]
 	id, newSecretID := old.ID, ""
 	switch {
 	case !p.UsesKeychain():
@@ -282,9 +292,9 @@ func (s *Store) Update(ctx context.Context, oldName string, p Profile, sec *Secr
 	if newSecretID != "" && old.UsesKeychain() {
 		_ = s.deleteSecret(ctx, old.ID) // best effort: the file no longer names it
 	}
-	delete(s.session, old.Name)
+	delete(s.session, sessionKey(old.Name))
 	if inSession && p.UsesKeychain() {
-		s.session[p.Name] = sessionSec
+		s.session[sessionKey(p.Name)] = sessionSec
 	}
 	return nil
 }
@@ -308,6 +318,11 @@ func (s *Store) delete(ctx context.Context, name string, withSecret bool) error 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := lockFile(s.path+".lock", 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	ff, err := s.load()
 	if err != nil {
 		return err
@@ -326,7 +341,7 @@ func (s *Store) delete(ctx context.Context, name string, withSecret bool) error 
 	if err := s.save(ff); err != nil {
 		return err
 	}
-	delete(s.session, old.Name)
+	delete(s.session, sessionKey(old.Name))
 	return nil
 }
 
@@ -335,7 +350,7 @@ func (s *Store) delete(ctx context.Context, name string, withSecret bool) error 
 // keychain.
 func (s *Store) UseForSession(name string, sec Secret) {
 	s.mu.Lock()
-	s.session[strings.TrimSpace(name)] = sec
+	s.session[sessionKey(name)] = sec
 	s.mu.Unlock()
 }
 
@@ -371,7 +386,7 @@ func (s *Store) Config(ctx context.Context, name string) (storage.Config, error)
 // keychain), for a form that shows "keep the current secret".
 func (s *Store) secretFor(ctx context.Context, name string) (Secret, error) {
 	s.mu.Lock()
-	sec, ok := s.session[name]
+	sec, ok := s.session[sessionKey(name)]
 	s.mu.Unlock()
 	if ok {
 		return sec, nil
@@ -499,6 +514,9 @@ func (s *Store) deleteSecret(ctx context.Context, id string) error {
 		return s.kc.Delete(KeychainService, id)
 	})
 }
+
+// sessionKey matches names as find does: trimmed, case-insensitive.
+func sessionKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 func find(ff fileFormat, name string) int {
 	name = strings.TrimSpace(name)

@@ -428,3 +428,34 @@ func TestPresets(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoStoresDoNotLoseUpdates: two windows (two Stores on one folder)
+// adding at the same time keep every profile.
+func TestTwoStoresDoNotLoseUpdates(t *testing.T) {
+	dir := t.TempDir()
+	kc := newMem()
+	a, b := open(t, dir, kc), open(t, dir, kc)
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 20 {
+		for j, s := range []*profiles.Store{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p := minioProfile(strings.Repeat("x", j+1) + "-" + string(rune('a'+i)))
+				errs <- s.Add(context.Background(), p, profiles.Secret{SecretAccessKey: testSecret})
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := open(t, dir, kc).List(context.Background())
+	if err != nil || len(list) != 41 {
+		t.Fatalf("%d profiles after 40 concurrent adds from two stores (want 40 + sandbox): %v", len(list), err)
+	}
+}
