@@ -121,7 +121,7 @@ func renameOp(err error) error {
 // RenameFolder moves every key under "oldPrefix/" to "newPrefix/" in the
 // same bucket (copy, then delete the copied sources). A source is deleted
 // only after its copy succeeded, so a failure part-way loses nothing.
-// progress, if set, gets the running count of moved objects.
+// progress, if set, gets the running count of copied objects.
 func (s *Service) RenameFolder(ctx context.Context, bucket, oldPrefix, newPrefix string, progress func(done int64)) error {
 	return s.MoveFolder(ctx, ObjectRef{Bucket: bucket, Key: oldPrefix}, ObjectRef{Bucket: bucket, Key: newPrefix}, progress)
 }
@@ -143,7 +143,7 @@ func (s *Service) copyFolder(ctx context.Context, src, dst ObjectRef, move bool,
 	if move {
 		op = "rename folder"
 	}
-	from, err := folderPrefix(op, src.Bucket, src.Key)
+	fromPrefix, err := folderPrefix(op, src.Bucket, src.Key)
 	if err != nil {
 		return err
 	}
@@ -152,23 +152,24 @@ func (s *Service) copyFolder(ctx context.Context, src, dst ObjectRef, move bool,
 		return err
 	}
 	if src.Bucket == dst.Bucket {
-		if from == to {
+		if fromPrefix == to {
 			return nil
 		}
-		if strings.HasPrefix(to, from) {
-			return &Error{Op: op, Bucket: src.Bucket, Key: from, Kind: ErrInvalidArgument,
-				Msg: fmt.Sprintf("%s: cannot put folder %q inside itself (%q)", op, from, to)}
+		if strings.HasPrefix(to, fromPrefix) {
+			return &Error{Op: op, Bucket: src.Bucket, Key: fromPrefix, Kind: ErrInvalidArgument,
+				Msg: fmt.Sprintf("%s: cannot put folder %q inside itself (%q)", op, fromPrefix, to)}
 		}
 	}
 	// Collect first: listing a folder while it is being emptied is not
 	// something every service pages through correctly.
 	var objs []Entry
-	for page, err := range s.List(ctx, src.Bucket, ListOptions{Prefix: from, Recursive: true}) {
+	for page, err := range s.List(ctx, src.Bucket, ListOptions{Prefix: fromPrefix, Recursive: true}) {
 		if err != nil {
 			return err
 		}
 		objs = append(objs, page.Objects...)
 	}
+	threshold, _ := s.copyLimits()
 	var (
 		mu       sync.Mutex
 		done     int64
@@ -182,8 +183,19 @@ func (s *Service) copyFolder(ctx context.Context, src, dst ObjectRef, move bool,
 		go func() {
 			defer wg.Done()
 			for o := range jobs {
-				target := ObjectRef{Bucket: dst.Bucket, Key: to + strings.TrimPrefix(o.Key, from)}
-				err := s.Copy(ctx, ObjectRef{Bucket: src.Bucket, Key: o.Key}, target)
+				from := ObjectRef{Bucket: src.Bucket, Key: o.Key}
+				target := ObjectRef{Bucket: dst.Bucket, Key: to + strings.TrimPrefix(o.Key, fromPrefix)}
+				var err error
+				if o.Size > threshold {
+					err = s.Copy(ctx, from, target) // needs the properties: HEAD first
+				} else {
+					// The listing already says what a plain CopyObject
+					// needs; the service copies the properties itself.
+					// (No ETag condition: some services list ETags in
+					// another form than HEAD returns them.)
+					info := ObjectInfo{Bucket: src.Bucket, Key: o.Key, Size: o.Size, StorageClass: o.StorageClass}
+					err = s.copyObject(ctx, from, target, info, nil, op)
+				}
 				mu.Lock()
 				if err != nil {
 					if firstErr == nil {
@@ -191,11 +203,9 @@ func (s *Service) copyFolder(ctx context.Context, src, dst ObjectRef, move bool,
 					}
 				} else {
 					copied = append(copied, o.Key)
-					if !move {
-						done++
-						if progress != nil {
-							progress(done)
-						}
+					done++
+					if progress != nil {
+						progress(done)
 					}
 				}
 				mu.Unlock()
@@ -214,10 +224,10 @@ func (s *Service) copyFolder(ctx context.Context, src, dst ObjectRef, move bool,
 	close(jobs)
 	wg.Wait()
 	if firstErr == nil && ctx.Err() != nil {
-		firstErr = mapErr(op, src.Bucket, from, ctx.Err())
+		firstErr = mapErr(op, src.Bucket, fromPrefix, ctx.Err())
 	}
 	if move && len(copied) > 0 {
-		res, err := s.deleteKeys(context.WithoutCancel(ctx), src.Bucket, copied, progress)
+		res, err := s.deleteKeys(context.WithoutCancel(ctx), src.Bucket, copied, nil)
 		if err == nil && len(res.Failed) > 0 {
 			err = res.Failed[0].Err
 		}

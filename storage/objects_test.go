@@ -237,3 +237,42 @@ func TestSetMetadata(t *testing.T) {
 		}
 	})
 }
+
+func TestPutACL(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		if srv.Fake() {
+			srv.Skip(t, "gofakes3 has no ACLs")
+		}
+		ctx := context.Background()
+		svc := srv.Service(t)
+		preferred := "acl-" + strings.ToLower(srv.AccessKey[2:10])
+		if err := svc.CreateBucket(ctx, preferred, storage.CreateBucketOptions{ObjectOwnership: "BucketOwnerPreferred"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Put(ctx, preferred, "pub.txt", strings.NewReader("x"), 1, storage.PutOptions{ACL: "public-read"}); err != nil {
+			t.Fatalf("ACL on a bucket-owner-preferred bucket: %v", err)
+		}
+		// versitygw implements no object ACL reads (GetObjectAcl is
+		// NotImplemented), so only the accepted request is checked here.
+	})
+}
+
+func TestOpenRangeOutside(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		ctx := context.Background()
+		svc := srv.Service(t)
+		b := srv.Bucket(t)
+		put(t, svc, b, "ten", "0123456789")
+		rc, _, err := svc.Open(ctx, b, "ten", storage.ReadOptions{Offset: 50, Length: 5})
+		if err == nil {
+			rc.Close()
+			if srv.Fake() {
+				srv.Skip(t, "gofakes3 answers a range past the end")
+			}
+			t.Fatal("a range past the end was accepted")
+		}
+		if !errors.Is(err, storage.ErrInvalidArgument) {
+			t.Fatalf("want ErrInvalidArgument, got %v", err)
+		}
+	})
+}
