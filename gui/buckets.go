@@ -71,22 +71,17 @@ func NewBucketsView(win fyne.Window, status *statusBar, j *jobs) *BucketsView {
 	v.list = widget.NewList(
 		func() int { return len(v.buckets) },
 		func() fyne.CanvasObject {
-			name := widget.NewLabel("bucket-name")
-			name.Truncation = fyne.TextTruncateEllipsis
-			detail := widget.NewLabel("region · created")
-			detail.SizeName = theme.SizeNameCaptionText
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.StorageIcon()), nil,
-				container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), name, detail))
+			return newSideRow(func() *widget.List { return v.list }, v.bucketMenu, theme.StorageIcon())
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < 0 || id >= len(v.buckets) {
 				return
 			}
 			b := v.buckets[id]
-			texts := o.(*fyne.Container).Objects[0].(*fyne.Container).Objects
-			texts[0].(*widget.Label).SetText(b.Name)
-			texts[1].(*widget.Label).SetText(bucketDetail(b))
+			row := o.(*sideRow)
+			row.id = id
+			row.name.SetText(b.Name)
+			row.detail.SetText(bucketDetail(b))
 		},
 	)
 	v.list.OnSelected = func(id widget.ListItemID) {
@@ -222,6 +217,20 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 			}
 		})
 	})
+}
+
+// bucketMenu is the context menu of a bucket row.
+func (v *BucketsView) bucketMenu(id widget.ListItemID) *fyne.Menu {
+	if id < 0 || id >= len(v.buckets) {
+		return nil
+	}
+	name := v.buckets[id].Name
+	return fyne.NewMenu("",
+		fyne.NewMenuItem("Copy name", func() { fyne.CurrentApp().Clipboard().SetContent(name) }),
+		fyne.NewMenuItem("Refresh list", v.Refresh),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Delete bucket…", func() { v.ConfirmDelete(name) }),
+	)
 }
 
 // Select selects the bucket called name, as if the user had tapped it.

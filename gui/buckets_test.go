@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -85,6 +86,45 @@ func tapListRow(t *testing.T, list *widget.List, text string) {
 		}
 	}
 	t.Fatalf("no row %q in the list", text)
+}
+
+// rightClickRow opens the context menu of the row that shows text.
+func rightClickRow(t *testing.T, list *widget.List, text string) {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(list) {
+		row, ok := o.(*sideRow)
+		if ok && row.Visible() && row.name.Text == text {
+			test.TapSecondary(row)
+			return
+		}
+	}
+	t.Fatalf("no row %q in the list", text)
+}
+
+// tapMenuItem taps the item labelled text of the open pop-up menu.
+func tapMenuItem(t *testing.T, c fyne.Canvas, text string) {
+	t.Helper()
+	top := c.Overlays().Top()
+	if top == nil {
+		t.Fatal("no menu open")
+	}
+	var hit fyne.Tappable // the innermost tappable showing text (the pop-up itself is tappable too)
+	for _, o := range test.LaidOutObjects(top) {
+		tap, ok := o.(fyne.Tappable)
+		if !ok {
+			continue
+		}
+		for _, in := range test.LaidOutObjects(o) {
+			if l, ok := in.(*canvas.Text); ok && l.Text == text {
+				hit = tap
+			}
+		}
+	}
+	if hit != nil {
+		test.Tap(hit)
+		return
+	}
+	t.Fatalf("no menu item %q", text)
 }
 
 func bucketNames(v *BucketsView) []string {
@@ -201,7 +241,11 @@ func TestDeleteEmptyBucketAfterConfirm(t *testing.T) {
 	if !bucketExists(t, srv.Client(t), gone) {
 		t.Fatal("Cancel deleted the bucket")
 	}
-	test.Tap(mw.buckets.delBtn)
+	// This time through the row's context menu.
+	onUI(mw, func() {
+		rightClickRow(t, mw.buckets.list, gone)
+		tapMenuItem(t, mw.win.Canvas(), "Delete bucket…")
+	})
 	settle(t, mw)
 	test.Tap(mw.buckets.del.del)
 	settle(t, mw)

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -80,39 +79,31 @@ func NewProfilesView(win fyne.Window, status *statusBar, j *jobs, store ProfileS
 	v.list = widget.NewList(
 		func() int { return len(v.rows) },
 		func() fyne.CanvasObject {
-			name := widget.NewLabel("profile")
-			name.Truncation = fyne.TextTruncateEllipsis
-			detail := widget.NewLabel("detail")
-			detail.SizeName = theme.SizeNameCaptionText
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), nil,
-				container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), name, detail))
+			return newSideRow(func() *widget.List { return v.list }, v.profileMenu, theme.AccountIcon())
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < 0 || id >= len(v.rows) {
 				return
 			}
 			r := v.rows[id]
-			c := o.(*fyne.Container)
-			texts := c.Objects[0].(*fyne.Container).Objects
-			name := texts[0].(*widget.Label)
-			name.SetText(r.name)
-			texts[1].(*widget.Label).SetText(r.detail)
-			icon := c.Objects[1].(*widget.Icon)
+			row := o.(*sideRow)
+			row.id = id
+			row.name.SetText(r.name)
+			row.detail.SetText(r.detail)
 			switch r.kind {
 			case kindSandbox:
-				icon.SetResource(theme.ComputerIcon())
+				row.icon.SetResource(theme.ComputerIcon())
 			case kindSaved:
-				icon.SetResource(theme.AccountIcon())
+				row.icon.SetResource(theme.AccountIcon())
 			default:
-				icon.SetResource(theme.DownloadIcon())
+				row.icon.SetResource(theme.DownloadIcon())
 			}
 			if r.kind == kindCandidate {
-				name.Importance = widget.LowImportance
+				row.name.Importance = widget.LowImportance
 			} else {
-				name.Importance = widget.MediumImportance
+				row.name.Importance = widget.MediumImportance
 			}
-			name.Refresh()
+			row.name.Refresh()
 		},
 	)
 	v.list.OnSelected = v.selected
@@ -285,6 +276,25 @@ func (v *ProfilesView) selected(id widget.ListItemID) {
 	if v.OnSelect != nil {
 		v.OnSelect(r.name)
 	}
+}
+
+// profileMenu is the context menu of a profile row.
+func (v *ProfilesView) profileMenu(id widget.ListItemID) *fyne.Menu {
+	if id < 0 || id >= len(v.rows) {
+		return nil
+	}
+	r := v.rows[id]
+	switch r.kind {
+	case kindSaved: // (a candidate's right-click already asks to import it)
+		if v.store == nil {
+			return nil
+		}
+		return fyne.NewMenu("",
+			fyne.NewMenuItem("Edit…", v.editCurrent),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Delete…", v.deleteCurrent))
+	}
+	return nil
 }
 
 func (v *ProfilesView) row(name string) (profileRow, bool) {
