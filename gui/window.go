@@ -6,6 +6,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -99,7 +100,7 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	mw.buckets.OnSelect = mw.openBucket
 
 	side := container.NewVSplit(mw.profiles.CanvasObject(), mw.buckets.CanvasObject())
-	side.Offset = 0.34
+	side.Offset = 0.3
 	main := container.NewHSplit(side, mw.objects.CanvasObject())
 	main.Offset = 0.24
 	bottom := container.NewVBox(mw.transfers, widget.NewSeparator(), mw.status.box)
@@ -300,7 +301,11 @@ func (mw *MainWindow) navigated(bucket, prefix string) {
 		mw.win.SetTitle("S3 Desk")
 		return
 	}
-	mw.win.SetTitle(bucket + "/" + prefix + " — S3 Desk")
+	where := bucket
+	if prefix != "" {
+		where += "/" + strings.TrimSuffix(prefix, "/")
+	}
+	mw.win.SetTitle(where + " — S3 Desk")
 	if mw.buckets.Selected() != bucket {
 		mw.buckets.current = bucket // no OnSelect: the view is there already
 		mw.buckets.Select(bucket)
