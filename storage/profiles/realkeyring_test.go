@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"s3desk/storage/profiles"
 )
@@ -97,4 +98,29 @@ func randName() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// TestRealKeyringLocked runs against a gnome-keyring whose collection is
+// locked and that has no one to show the unlock prompt
+// (S3DESK_REAL_KEYRING_LOCKED=1, set by .ci/checks/20-keyring.sh): the store
+// must say "unlock your keyring" within the timeout and write nothing.
+func TestRealKeyringLocked(t *testing.T) {
+	if os.Getenv("S3DESK_REAL_KEYRING_LOCKED") != "1" {
+		t.Skip("locked real keychain: runs in .ci/checks/20-keyring.sh (S3DESK_REAL_KEYRING_LOCKED=1)")
+	}
+	s := open(t, t.TempDir(), profiles.SystemKeychain{})
+	s.SetKeychainTimeout(3 * time.Second)
+	began := time.Now()
+	err := s.Add(context.Background(), minioProfile("locked"), profiles.Secret{SecretAccessKey: "lockedSecret"})
+	took := time.Since(began)
+	if !errors.Is(err, profiles.ErrKeychainUnavailable) || !strings.Contains(err.Error(), "unlock") {
+		t.Fatalf("Add to a locked keychain: %v", err)
+	}
+	if took > 4*time.Second {
+		t.Fatalf("took %s with a 3s timeout", took)
+	}
+	if _, statErr := os.Stat(s.Path()); !os.IsNotExist(statErr) {
+		t.Fatal("a profile file was written although the keychain is locked")
+	}
+	t.Logf("locked keychain refused in %s: %v", took.Round(time.Millisecond), err)
 }
