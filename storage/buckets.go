@@ -130,7 +130,12 @@ func (s *Service) CreateBucket(ctx context.Context, name string, opts CreateBuck
 	}
 	_, err := s.client.CreateBucket(ctx, in, func(o *s3.Options) { o.Region = region })
 	if err != nil {
-		return mapErr("create bucket", name, "", err)
+		mapped := mapErr("create bucket", name, "", err)
+		var e *Error
+		if errors.Is(mapped, ErrWrongRegion) && errors.As(mapped, &e) {
+			e.Msg = fmt.Sprintf("create bucket: the service refused region %q for bucket %q; choose a region this service offers (or leave the region empty to use %q)", region, name, s.Region())
+		}
+		return mapped
 	}
 	s.rememberRegion(name, region)
 	return nil

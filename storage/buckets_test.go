@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -67,6 +70,23 @@ func TestBuckets(t *testing.T) {
 		}
 		if err := svc.CreateBucket(ctx, name+"x", storage.CreateBucketOptions{ObjectOwnership: "Nobody"}); !errors.Is(err, storage.ErrInvalidArgument) {
 			t.Fatalf("bad ownership: want ErrInvalidArgument, got %v", err)
+		}
+		// An explicit region that is the service's own works; a region
+		// versitygw does not serve is refused in plain words.
+		if err := svc.CreateBucket(ctx, name+"-r", storage.CreateBucketOptions{Region: srv.Region}); err != nil {
+			t.Fatalf("create in %s: %v", srv.Region, err)
+		}
+		if r, err := svc.BucketRegion(ctx, name+"-r"); err != nil || r != srv.Region {
+			t.Errorf("region of %s-r = %q, %v", name, r, err)
+		}
+		if err := svc.DeleteBucket(ctx, name+"-r", storage.DeleteBucketOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if srv.Kind == s3test.Versity {
+			err := svc.CreateBucket(ctx, name+"-eu", storage.CreateBucketOptions{Region: "eu-west-1"})
+			if !errors.Is(err, storage.ErrWrongRegion) || !strings.Contains(err.Error(), `"eu-west-1"`) {
+				t.Errorf("foreign region: want ErrWrongRegion naming eu-west-1, got %v", err)
+			}
 		}
 		bs, err := svc.ListBuckets(ctx)
 		if err != nil {
@@ -211,4 +231,44 @@ func TestForceDeleteVersionedBucket(t *testing.T) {
 			t.Fatal("bucket still there")
 		}
 	})
+}
+
+// AWS answers a request signed for the wrong region with a redirect naming
+// the bucket's region. BucketRegion learns it from there, and later calls on
+// the bucket are signed for that region.
+func TestBucketRegionFromRedirect(t *testing.T) {
+	var mu sync.Mutex
+	var scopes []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		mu.Lock()
+		scopes = append(scopes, r.Method+" "+auth[strings.Index(auth, "Credential=")+11:strings.Index(auth, ",")])
+		mu.Unlock()
+		if !strings.Contains(auth, "/eu-central-1/") {
+			w.Header().Set("X-Amz-Bucket-Region", "eu-central-1")
+			w.WriteHeader(http.StatusMovedPermanently)
+			return
+		}
+		w.Header().Set("Content-Length", "3")
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer ts.Close()
+	svc := fakeService(t, ts.URL)
+	ctx := context.Background()
+	_, err := svc.Stat(ctx, "far", "k")
+	if !errors.Is(err, storage.ErrWrongRegion) {
+		t.Fatalf("before: want ErrWrongRegion, got %v", err)
+	}
+	r, err := svc.BucketRegion(ctx, "far")
+	if err != nil || r != "eu-central-1" {
+		t.Fatalf("BucketRegion = %q, %v", r, err)
+	}
+	info, err := svc.Stat(ctx, "far", "k")
+	if err != nil || info.Size != 3 {
+		t.Fatalf("after: %+v %v (requests %q)", info, err, scopes)
+	}
+	if last := scopes[len(scopes)-1]; !strings.Contains(last, "/eu-central-1/s3/") {
+		t.Errorf("last request signed as %q", last)
+	}
 }

@@ -168,7 +168,12 @@ func mapErr(op, bucket, key string, err error) error {
 	case "ExpiredToken", "TokenRefreshRequired", "InvalidToken":
 		e.Kind, e.Msg = ErrExpiredCredentials, op+": the temporary credentials have expired or are invalid; sign in again (aws sso login) or renew the session token"
 	case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
-		e.Kind, e.Msg = ErrWrongRegion, fmt.Sprintf("%s: %s is in a different region than this profile's; set the bucket's region (%s)", op, target, scrub(apiMessage(api)))
+		if r := bucketRegionHeader(err); r != "" {
+			e.Msg = fmt.Sprintf("%s: bucket %q is in region %q, not the profile's region; open it from the bucket list or set the profile's region to %s", op, bucket, r, r)
+		} else {
+			e.Msg = fmt.Sprintf("%s: %s is in a different region than the profile's, or the service does not serve the profile's region; check the region in the profile", op, target)
+		}
+		e.Kind = ErrWrongRegion
 	case "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout":
 		e.Kind, e.Msg = ErrUnavailable, fmt.Sprintf("%s: the service is busy or failing (%s); try again in a moment", op, e.Code)
 	case "InvalidObjectState":
@@ -203,7 +208,10 @@ func mapErr(op, bucket, key string, err error) error {
 		e.Kind, e.Msg = ErrPreconditionFailed, fmt.Sprintf("%s: %s changed or already exists; nothing was overwritten", op, target)
 		return e
 	case http.StatusMovedPermanently, http.StatusTemporaryRedirect:
-		e.Kind, e.Msg = ErrWrongRegion, fmt.Sprintf("%s: %s is in a different region than this profile's; set the bucket's region", op, target)
+		e.Kind, e.Msg = ErrWrongRegion, fmt.Sprintf("%s: %s is in a different region than the profile's; open it from the bucket list or check the region in the profile", op, target)
+		if r := bucketRegionHeader(err); r != "" {
+			e.Msg = fmt.Sprintf("%s: bucket %q is in region %q, not the profile's region; open it from the bucket list or set the profile's region to %s", op, bucket, r, r)
+		}
 		return e
 	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusTooManyRequests:
 		e.Kind, e.Msg = ErrUnavailable, fmt.Sprintf("%s: the service answered HTTP %d (busy or failing); try again in a moment", op, status)
@@ -266,6 +274,15 @@ func mapErr(op, bucket, key string, err error) error {
 	e.Kind = ErrProtocol
 	e.Msg = op + ": " + scrub(rootMsg(err))
 	return e
+}
+
+// bucketRegionHeader is the bucket region a failed AWS response names.
+func bucketRegionHeader(err error) string {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.Header.Get("X-Amz-Bucket-Region")
+	}
+	return ""
 }
 
 func apiMessage(api smithy.APIError) string {
