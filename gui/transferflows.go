@@ -1,0 +1,401 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/dustin/go-humanize"
+
+	"s3desk/storage"
+)
+
+// policyOf maps the Settings conflict choice; ok is false for "ask".
+func policyOf(s string) (storage.ConflictPolicy, bool) {
+	switch s {
+	case ConflictOverwrite:
+		return storage.ConflictOverwrite, true
+	case ConflictSkip:
+		return storage.ConflictSkip, true
+	case ConflictKeepBoth:
+		return storage.ConflictKeepBoth, true
+	}
+	return storage.ConflictSkip, false
+}
+
+// UploadFiles asks for a file and uploads it into bucket/prefix.
+func (p *TransfersPanel) UploadFiles(bucket, prefix string) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		p.StartUpload(bucket, prefix, []string{path})
+	}, p.win)
+	d.Show()
+}
+
+// UploadFolder asks for a folder and uploads it into bucket/prefix.
+func (p *TransfersPanel) UploadFolder(bucket, prefix string) {
+	dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			return
+		}
+		p.StartUpload(bucket, prefix, []string{l.Path()})
+	}, p.win).Show()
+}
+
+// Dropped uploads files and folders dropped on the window into the folder
+// being viewed (bucket "" when none is open).
+func (p *TransfersPanel) Dropped(bucket, prefix string, uris []fyne.URI) {
+	if p.engine == nil {
+		p.deps.Alert("Not connected", "Choose an account on the left and open a bucket, then drop the files again to upload them.")
+		return
+	}
+	if bucket == "" {
+		p.deps.Alert("Open a bucket first", "Choose a bucket on the left and open the folder you want, then drop the files again. They are uploaded into the folder you are viewing.")
+		return
+	}
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	if len(paths) == 0 {
+		p.deps.Alert("Nothing to upload", "Only files and folders from this computer can be dropped here.")
+		return
+	}
+	p.StartUpload(bucket, prefix, paths)
+}
+
+// StartUpload plans an upload of paths (files and folders) into
+// bucket/prefix, asks about existing keys, and queues it.
+func (p *TransfersPanel) StartUpload(bucket, prefix string, paths []string) {
+	e := p.engine
+	if e == nil {
+		p.deps.Alert("Not connected", "Choose an account on the left first.")
+		return
+	}
+	pol, fixed := policyOf(p.deps.Settings().Conflict)
+	p.deps.Go(func() {
+		ctx := context.Background()
+		plan, err := e.PlanUpload(ctx, prefix, paths)
+		if err != nil {
+			p.deps.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
+			return
+		}
+		var existing []string
+		if !fixed && len(plan.Items) > 0 {
+			keys := make([]string, len(plan.Items))
+			for i, it := range plan.Items {
+				keys[i] = it.Key
+			}
+			if existing, err = e.Existing(ctx, bucket, keys); err != nil {
+				p.deps.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
+				return
+			}
+		}
+		p.deps.Do(func() {
+			for _, s := range plan.Skipped {
+				p.addRow(&transferRow{id: e.NewID(), upload: true, name: s.Path, where: bucket, state: storage.StateSkipped, reason: s.Reason})
+			}
+			if len(plan.Items) == 0 {
+				if len(plan.Skipped) == 0 {
+					p.deps.Alert("Nothing to upload", "The folder is empty.")
+				}
+				return
+			}
+			p.resolve(existing, fixed, pol, func(choice map[string]storage.ConflictPolicy) {
+				groups := map[storage.ConflictPolicy][]storage.UploadItem{}
+				for _, it := range plan.Items {
+					c, ok := choice[it.Key]
+					if !ok {
+						c = pol // new keys: If-None-Match guards a race
+					}
+					groups[c] = append(groups[c], it)
+				}
+				for c, items := range groups {
+					p.runUpload(e, bucket, items, storage.UploadOptions{Conflict: c})
+				}
+			})
+		})
+	})
+}
+
+// resolve asks about existing names unless the settings fix a policy;
+// done is not called when the user cancels.
+func (p *TransfersPanel) resolve(existing []string, fixed bool, pol storage.ConflictPolicy, done func(map[string]storage.ConflictPolicy)) {
+	if fixed || len(existing) == 0 {
+		done(map[string]storage.ConflictPolicy{})
+		return
+	}
+	p.deps.Choose(existing, func(m map[string]storage.ConflictPolicy) {
+		if m != nil {
+			done(m)
+		}
+	})
+}
+
+func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []storage.UploadItem, opts storage.UploadOptions) {
+	for i := range items {
+		items[i].ID = e.NewID()
+		it := items[i]
+		r := &transferRow{id: it.ID, upload: true, name: it.Key, where: bucket, state: storage.StateQueued, total: it.Size, eta: -1}
+		r.retry = func() {
+			nid := p.reassign(r, e)
+			one := it
+			one.ID = nid
+			p.deps.Go(func() { e.Upload(context.Background(), bucket, []storage.UploadItem{one}, opts, p.onProgress) })
+		}
+		p.mu.Lock()
+		p.owner[it.ID] = e
+		p.mu.Unlock()
+		p.addRow(r)
+	}
+	start := time.Now()
+	p.deps.Go(func() {
+		res := e.Upload(context.Background(), bucket, items, opts, p.onProgress)
+		p.finished("Upload", "to "+bucket, res, time.Since(start))
+	})
+}
+
+// reassign gives a row a new transfer ID for a retry.
+func (p *TransfersPanel) reassign(r *transferRow, e TransferEngine) int64 {
+	nid := e.NewID()
+	p.mu.Lock()
+	delete(p.byID, r.id)
+	delete(p.owner, r.id)
+	r.id, r.state, r.done, r.reason, r.note, r.eta = nid, storage.StateQueued, 0, "", "", -1
+	p.byID[nid] = r
+	p.owner[nid] = e
+	p.mu.Unlock()
+	p.schedule()
+	return nid
+}
+
+// finished notifies the desktop when a long batch ends (any goroutine).
+func (p *TransfersPanel) finished(kind, where string, res storage.BatchResult, took time.Duration) {
+	if p.deps.Notify == nil || took < longBatch {
+		return
+	}
+	n := res.Done + res.Failed + res.SkippedN + res.Cancelled
+	body := fmt.Sprintf("%d of %d files %s, %s", res.Done, n, where, humanize.IBytes(uint64(res.Bytes)))
+	if res.Failed > 0 {
+		body += fmt.Sprintf("; %d failed", res.Failed)
+	}
+	p.deps.Do(func() { p.deps.Notify(kind+" finished", body) })
+}
+
+// Download asks for a destination folder and downloads entries there.
+func (p *TransfersPanel) Download(bucket string, entries []storage.Entry) {
+	if len(entries) == 0 {
+		p.deps.Alert("Nothing selected", "Select files or folders to download.")
+		return
+	}
+	dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			return
+		}
+		p.StartDownload(bucket, entries, l.Path())
+	}, p.win).Show()
+}
+
+// StartDownload plans and queues a download of entries into dest.
+func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, dest string) {
+	e := p.engine
+	if e == nil {
+		p.deps.Alert("Not connected", "Choose an account on the left first.")
+		return
+	}
+	pol, fixed := policyOf(p.deps.Settings().Conflict)
+	p.deps.Go(func() {
+		plan, err := e.PlanDownload(context.Background(), bucket, baseOf(entries[0]), entries)
+		if err != nil {
+			p.deps.Do(func() { p.deps.Alert("Cannot download", sentence(errorText(err))) })
+			return
+		}
+		var existing []string
+		if !fixed {
+			existing = storage.LocalExisting(dest, plan.Items)
+		}
+		p.deps.Do(func() {
+			for _, s := range plan.Skipped {
+				p.addRow(&transferRow{id: e.NewID(), name: s.Path, where: dest, state: storage.StateSkipped, reason: s.Reason})
+			}
+			if len(plan.Items) == 0 {
+				if len(plan.Skipped) == 0 {
+					p.deps.Alert("Nothing to download", "The selection holds no files.")
+				}
+				return
+			}
+			p.resolve(existing, fixed, pol, func(choice map[string]storage.ConflictPolicy) {
+				groups := map[storage.ConflictPolicy][]storage.DownloadItem{}
+				for _, it := range plan.Items {
+					c, ok := choice[it.Rel]
+					if !ok {
+						c = pol
+					}
+					groups[c] = append(groups[c], it)
+				}
+				for c, items := range groups {
+					p.runDownload(e, dest, items, storage.DownloadOptions{Conflict: c})
+				}
+			})
+		})
+	})
+}
+
+func (p *TransfersPanel) runDownload(e TransferEngine, dest string, items []storage.DownloadItem, opts storage.DownloadOptions) {
+	for i := range items {
+		items[i].ID = e.NewID()
+		it := items[i]
+		r := &transferRow{id: it.ID, name: it.Key, where: dest, state: storage.StateQueued, total: it.Size, eta: -1}
+		r.retry = func() {
+			one := it
+			one.ID = p.reassign(r, e)
+			p.deps.Go(func() { e.Download(context.Background(), dest, []storage.DownloadItem{one}, opts, p.onProgress) })
+		}
+		p.mu.Lock()
+		p.owner[it.ID] = e
+		p.mu.Unlock()
+		p.addRow(r)
+	}
+	start := time.Now()
+	p.deps.Go(func() {
+		res := e.Download(context.Background(), dest, items, opts, p.onProgress)
+		p.finished("Download", "to "+dest, res, time.Since(start))
+	})
+}
+
+// addResumable shows uploads interrupted by the last exit, to resume or
+// discard.
+func (p *TransfersPanel) addResumable(e TransferEngine, rs []storage.ResumableUpload) {
+	for _, u := range rs {
+		if u.AbortPending {
+			continue
+		}
+		r := &transferRow{id: e.NewID(), upload: true, name: u.Key, where: u.Bucket, state: storage.StatePaused,
+			done: u.Uploaded, total: u.Size, resume: u.ID, eta: -1}
+		jid := u.ID
+		r.retry = func() { p.resumeRow(e, r, jid) }
+		p.mu.Lock()
+		p.owner[r.id] = e
+		p.mu.Unlock()
+		p.addRow(r)
+	}
+	p.deps.Alert("Interrupted uploads", fmt.Sprintf("%d upload(s) were interrupted when S3 Desk closed. Resume them from the transfers panel (↻), or discard them (the bin).", len(rs)))
+}
+
+func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string) {
+	p.mu.Lock()
+	rowID := r.id
+	r.resume, r.state, r.reason = "", storage.StateRunning, ""
+	p.mu.Unlock()
+	p.schedule()
+	p.deps.Go(func() {
+		err := e.Resume(context.Background(), jid, func(ev storage.Progress) {
+			p.mu.Lock()
+			r.engID = ev.ID
+			p.mu.Unlock()
+			ev.ID = rowID
+			p.onProgress(ev)
+		})
+		p.mu.Lock()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			r.state, r.reason = storage.StateFailed, errorText(err)
+			r.resume = jid // still resumable, or discardable
+		}
+		p.mu.Unlock()
+		p.schedule()
+	})
+}
+
+// discard aborts an interrupted upload and drops its row.
+func (p *TransfersPanel) discard(id int64) {
+	p.mu.Lock()
+	r := p.byID[id]
+	e := p.owner[id]
+	p.mu.Unlock()
+	if r == nil || e == nil {
+		return
+	}
+	dialog.ShowConfirm("Discard interrupted upload?", fmt.Sprintf("The parts of %q already sent are deleted from the server.", r.name), func(ok bool) {
+		if !ok {
+			return
+		}
+		p.deps.Go(func() {
+			err := e.Discard(context.Background(), r.resume)
+			p.deps.Do(func() {
+				if err != nil {
+					p.deps.Alert("Could not discard", sentence(errorText(err)))
+					return
+				}
+				p.mu.Lock()
+				r.resume, r.state = "", storage.StateCancelled
+				p.mu.Unlock()
+				p.ClearFinished()
+			})
+		})
+	}, p.win)
+}
+
+// askConflicts is the conflicts dialog: one per batch, "N files exist:
+// Overwrite / Skip / Keep both", with "apply to all" (unticked, it asks for
+// each name in turn). done(nil) means the batch was cancelled.
+func (p *TransfersPanel) askConflicts(existing []string, done func(map[string]storage.ConflictPolicy)) {
+	choice := map[string]storage.ConflictPolicy{}
+	var ask func(i int)
+	ask = func(i int) {
+		if i >= len(existing) {
+			done(choice)
+			return
+		}
+		n := len(existing) - i
+		title := fmt.Sprintf("%d files exist", n)
+		msg := fmt.Sprintf("%q and %d more already exist. What should happen to them?", existing[i], n-1)
+		if n == 1 {
+			title, msg = "1 file exists", fmt.Sprintf("%q already exists. What should happen to it?", existing[i])
+		}
+		label := widget.NewLabel(msg)
+		label.Wrapping = fyne.TextWrapWord
+		all := widget.NewCheck(fmt.Sprintf("Apply to all %d", n), nil)
+		all.SetChecked(true)
+		if n == 1 {
+			all.Hide()
+		}
+		var d *dialog.CustomDialog
+		pick := func(c storage.ConflictPolicy) func() {
+			return func() {
+				d.Hide()
+				if all.Checked {
+					for _, k := range existing[i:] {
+						choice[k] = c
+					}
+					done(choice)
+					return
+				}
+				choice[existing[i]] = c
+				ask(i + 1)
+			}
+		}
+		cancel := widget.NewButton("Cancel", func() { d.Hide(); done(nil) })
+		skip := widget.NewButton("Skip", pick(storage.ConflictSkip))
+		keep := widget.NewButton("Keep both", pick(storage.ConflictKeepBoth))
+		over := widget.NewButtonWithIcon("Overwrite", theme.WarningIcon(), pick(storage.ConflictOverwrite))
+		over.Importance = widget.DangerImportance
+		body := container.NewVBox(container.NewGridWrap(fyne.NewSize(440, label.MinSize().Height*3), label), all,
+			container.NewHBox(cancel, layout.NewSpacer(), skip, keep, over))
+		d = dialog.NewCustomWithoutButtons(title, body, p.win)
+		d.Show()
+	}
+	ask(0)
+}
