@@ -249,7 +249,9 @@ func TestPanelShowsStatesAndCancels(t *testing.T) {
 	// Tap the Cancel button of the running row (the only enabled one).
 	var cancels []*widget.Button
 	h.j.do(func() {
-		cancels = findButtons(h.w.Content(), func(b *widget.Button) bool { return b.Icon != nil && b.Icon.Name() == theme.CancelIcon().Name() && !b.Disabled() })
+		cancels = findButtons(h.w.Content(), func(b *widget.Button) bool {
+			return b.Icon != nil && b.Icon.Name() == theme.CancelIcon().Name() && !b.Disabled()
+		})
 	})
 	if len(cancels) != 1 {
 		t.Fatalf("want one enabled Cancel, got %d", len(cancels))
@@ -269,7 +271,9 @@ func TestPanelShowsStatesAndCancels(t *testing.T) {
 	// Retry the failed row.
 	var retries []*widget.Button
 	h.j.do(func() {
-		retries = findButtons(h.w.Content(), func(b *widget.Button) bool { return b.Icon != nil && b.Icon.Name() == theme.ViewRefreshIcon().Name() && !b.Disabled() })
+		retries = findButtons(h.w.Content(), func(b *widget.Button) bool {
+			return b.Icon != nil && b.Icon.Name() == theme.ViewRefreshIcon().Name() && !b.Disabled()
+		})
 	})
 	if len(retries) != 2 { // failed and cancelled rows
 		t.Fatalf("want two enabled Retry buttons, got %d", len(retries))
