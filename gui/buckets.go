@@ -271,6 +271,7 @@ type createBucketDialog struct {
 	dlg    *dialog.CustomDialog
 	name   *widget.Entry
 	region *widget.SelectEntry
+	acls   *widget.Check // ObjectOwnership BucketOwnerPreferred
 	hint   *widget.Label
 	create *widget.Button
 }
@@ -291,6 +292,7 @@ func (v *BucketsView) ShowCreate() {
 	}
 	d.region = widget.NewSelectEntry(regions)
 	d.region.SetText(regions[0])
+	d.acls = widget.NewCheck("Allow per-file access lists (needed to make single files public)", nil)
 	d.hint = widget.NewLabel("3–63 characters: lower-case letters, digits, dots and hyphens.")
 	d.hint.Wrapping = fyne.TextWrapWord
 	d.hint.Importance = widget.LowImportance
@@ -331,6 +333,7 @@ func (v *BucketsView) ShowCreate() {
 			return
 		}
 		region := strings.TrimSpace(d.region.Text)
+		acls := d.acls.Checked
 		d.create.Disable()
 		d.hint.SetText("Creating “" + name + "”…")
 		d.hint.Importance = widget.LowImportance
@@ -338,7 +341,11 @@ func (v *BucketsView) ShowCreate() {
 		d.fit()
 		_, end := v.status.begin("Creating bucket " + name + "…")
 		v.jobs.goRun(func() {
-			err := store.CreateBucket(context.Background(), name, storage.CreateBucketOptions{Region: region})
+			opts := storage.CreateBucketOptions{Region: region}
+			if acls {
+				opts.ObjectOwnership = "BucketOwnerPreferred"
+			}
+			err := store.CreateBucket(context.Background(), name, opts)
 			v.jobs.do(func() {
 				end()
 				if err != nil {
@@ -363,6 +370,7 @@ func (v *BucketsView) ShowCreate() {
 	form := widget.NewForm(
 		widget.NewFormItem("Name", d.name),
 		widget.NewFormItem("Region", d.region),
+		widget.NewFormItem("", d.acls),
 	)
 	content := container.NewVBox(form, d.hint,
 		container.NewHBox(layout.NewSpacer(), cancel, d.create))
@@ -489,7 +497,11 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 			err := store.DeleteBucket(ctx, bucket, storage.DeleteBucketOptions{Force: force, Progress: func(n int64) {
 				if throttle.ok() {
 					v.jobs.do(func() {
-						update(fmt.Sprintf("Deleting bucket %s: %s objects deleted…", bucket, humanize.Comma(n)))
+						text := fmt.Sprintf("Deleting bucket %s: %s objects deleted…", bucket, humanize.Comma(n))
+						update(text)
+						d.result.Importance = widget.LowImportance
+						d.result.SetText(text)
+						d.result.Show()
 					})
 				}
 			}})
@@ -507,6 +519,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 						v.del.summary.SetText("“" + bucket + "” still holds old object versions or unfinished uploads. Deleting it deletes them too. This cannot be undone.")
 						return
 					}
+					d.result.Importance = widget.DangerImportance
 					d.result.SetText(sentence(errorText(err)))
 					d.result.Show()
 					fitDialog(d.dlg, 480)

@@ -214,6 +214,20 @@ func TestCreateBucketChecksTheNameAsYouType(t *testing.T) {
 		t.Errorf("new bucket not selected (selected %q, listed %v)", mw.buckets.Selected(), bucketNames(mw.buckets))
 	}
 
+	// A bucket that allows per-file ACLs.
+	test.Tap(mw.buckets.addBtn)
+	d = mw.buckets.create
+	withACLs := name + "-acl"
+	test.Type(d.name, withACLs)
+	test.Tap(d.acls)
+	test.Tap(d.create)
+	settle(t, mw)
+	oc, err := srv.Client(t).GetBucketOwnershipControls(context.Background(),
+		&s3.GetBucketOwnershipControlsInput{Bucket: aws.String(withACLs)})
+	if err != nil || len(oc.OwnershipControls.Rules) == 0 || oc.OwnershipControls.Rules[0].ObjectOwnership != "BucketOwnerPreferred" {
+		t.Errorf("ACL bucket ownership: %v %+v (hint %q)", err, oc, d.hint.Text)
+	}
+
 	// Creating it again says so in words, inside the dialog.
 	test.Tap(mw.buckets.addBtn)
 	d = mw.buckets.create
