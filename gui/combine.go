@@ -113,6 +113,14 @@ func NewCombineWindow(a fyne.App, store CombineStore, j *jobs, bucket, prefix st
 	return v
 }
 
+// combineCSV is the objects view's "Combine CSVs…": the selection, or the
+// open folder when nothing is selected.
+func (mw *MainWindow) combineCSV(bucket, prefix string, entries []storage.Entry) {
+	if svc := mw.service(); svc != nil {
+		NewCombineWindow(mw.app, svc, &mw.jobs, bucket, prefix, entries)
+	}
+}
+
 // Window is the combine window.
 func (v *CombineView) Window() fyne.Window { return v.win }
 

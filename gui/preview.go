@@ -99,6 +99,13 @@ func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, en
 	return v
 }
 
+// preview is the objects view's "Preview" (Space): a window for entry.
+func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
+	if svc := mw.service(); svc != nil && !entry.IsFolder {
+		NewPreviewWindow(mw.app, svc, &mw.jobs, bucket, entry)
+	}
+}
+
 // Window is the preview's window.
 func (v *PreviewView) Window() fyne.Window { return v.win }
 

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -36,6 +35,8 @@ type Deps struct {
 	Discover func(ctx context.Context) ([]profiles.ImportCandidate, error)
 	// Sandbox starts the Local sandbox (once) and returns its config.
 	Sandbox func(ctx context.Context) (storage.Config, error)
+	// ResetSandbox wipes the sandbox and seeds it again; nil hides the action.
+	ResetSandbox func(ctx context.Context) error
 	// Connect builds a service from a config; nil means storage.New.
 	Connect func(ctx context.Context, cfg storage.Config) (*storage.Service, error)
 	// StartProfile is opened at startup; "" opens the Local sandbox.
@@ -97,6 +98,9 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	mw.win.SetOnDropped(mw.dropped)
 
 	mw.profiles.OnSelect = mw.connect
+	if deps.ResetSandbox != nil {
+		mw.profiles.OnResetSandbox = mw.confirmResetSandbox
+	}
 	mw.buckets.OnSelect = mw.openBucket
 
 	side := container.NewVSplit(mw.profiles.CanvasObject(), mw.buckets.CanvasObject())
@@ -326,50 +330,7 @@ func (mw *MainWindow) objectActions() ObjectActions {
 			mw.sharer().MakePublic(bucket, entries, public)
 		},
 		PublishIndex: func(bucket, prefix string) { mw.sharer().ShowPublish(bucket, prefix) },
-	}
-}
-
-// lazySandbox starts the Local sandbox the first time it is asked for.
-type lazySandbox struct {
-	dir string
-	mu  sync.Mutex
-	sb  *sandbox.Sandbox
-}
-
-// NewLazySandbox returns a starter for Deps.Sandbox and a func that stops
-// the sandbox if it was started.
-func NewLazySandbox(dir string) (start func(ctx context.Context) (storage.Config, error), stop func()) {
-	l := &lazySandbox{dir: dir}
-	return l.config, l.close
-}
-
-func (l *lazySandbox) config(ctx context.Context) (storage.Config, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.sb == nil {
-		if l.dir == "" {
-			d, err := sandbox.DefaultDir()
-			if err != nil {
-				return storage.Config{}, err
-			}
-			l.dir = d
-		}
-		// Not ctx: a start the user navigated away from still finishes, so
-		// coming back is instant and the data folder is never half-made.
-		sb, err := sandbox.Start(context.Background(), l.dir)
-		if err != nil {
-			return storage.Config{}, err
-		}
-		l.sb = sb
-	}
-	return l.sb.Config(), ctx.Err()
-}
-
-func (l *lazySandbox) close() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.sb != nil {
-		_ = l.sb.Close()
-		l.sb = nil
+		Preview:      mw.preview,    // gui/preview.go
+		CombineCSV:   mw.combineCSV, // gui/combine.go
 	}
 }
