@@ -23,17 +23,17 @@ func main() {
 	a := app.NewWithID("io.s3desk.app")
 	a.SetIcon(assets.Icon())
 	gui.ApplyTheme(a, gui.LoadSettings(a.Preferences()).Theme)
-	start, stop := gui.NewLazySandbox("")
-	defer stop()
+	sb := gui.NewLazySandbox("")
+	defer sb.Close()
 	deps := gui.Deps{Discover: profiles.DiscoverAWS, StartProfile: opts.Profile, Version: version}
 	if dir, err := profiles.DefaultDir(); err == nil {
 		if store, err := profiles.Open(dir, profiles.SystemKeychain{}); err == nil {
-			store.SetSandbox(start)
+			store.SetSandbox(sb.Config)
 			deps.Profiles = store
 		} else {
 			fmt.Fprintln(os.Stderr, "s3desk: saved profiles unavailable:", err)
 		}
 	}
-	deps.Sandbox = start
+	deps.Sandbox, deps.ResetSandbox = sb.Config, sb.Reset
 	gui.NewMainWindow(a, deps).ShowAndRun()
 }

@@ -66,6 +66,8 @@ type ProfilesView struct {
 	// OnSelect is called on the UI goroutine with the chosen profile's name
 	// (sandbox.ProfileName for the Local sandbox).
 	OnSelect func(name string)
+	// OnResetSandbox, when set, offers "Reset sample data…" on the sandbox.
+	OnResetSandbox func()
 
 	form    *profileForm          // the open add/edit form, for tests
 	confirm *dialog.ConfirmDialog // the open delete or import question, for tests
@@ -285,6 +287,11 @@ func (v *ProfilesView) profileMenu(id widget.ListItemID) *fyne.Menu {
 	}
 	r := v.rows[id]
 	switch r.kind {
+	case kindSandbox:
+		if v.OnResetSandbox == nil {
+			return nil
+		}
+		return fyne.NewMenu("", fyne.NewMenuItem("Reset sample data…", v.OnResetSandbox))
 	case kindSaved: // (a candidate's right-click already asks to import it)
 		if v.store == nil {
 			return nil

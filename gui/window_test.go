@@ -15,6 +15,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/profiles"
+	"s3desk/storage/s3test"
 )
 
 // golden compares the canvas with testdata/name (markup). With
@@ -131,5 +132,45 @@ func TestConnectErrorIsShownInPlainWords(t *testing.T) {
 	}
 	if mw.buckets.addBtn.Disabled() == false {
 		t.Error("New bucket enabled without a connection")
+	}
+}
+
+func TestResetSandboxFromItsContextMenu(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	resets := 0
+	a := test.NewTempApp(t)
+	mw := NewMainWindow(a, Deps{
+		Sandbox: func(context.Context) (storage.Config, error) { return srv.Config(), nil },
+		ResetSandbox: func(context.Context) error {
+			resets++
+			return nil
+		},
+	})
+	mw.win.Resize(fyne.NewSize(1120, 720))
+	t.Cleanup(func() { mw.wait(); mw.win.Close() })
+	settle(t, mw)
+	onUI(mw, func() {
+		rightClickRow(t, mw.profiles.list, "Local sandbox")
+		tapMenuItem(t, mw.win.Canvas(), "Reset sample data…")
+	})
+	if mw.profiles.confirm == nil {
+		t.Fatal("no confirmation before the reset")
+	}
+	mw.profiles.confirm.Dismiss()
+	settle(t, mw)
+	if resets != 0 {
+		t.Fatal("reset without consent")
+	}
+	onUI(mw, func() {
+		rightClickRow(t, mw.profiles.list, "Local sandbox")
+		tapMenuItem(t, mw.win.Canvas(), "Reset sample data…")
+		mw.profiles.confirm.Confirm()
+	})
+	settle(t, mw)
+	if resets != 1 || mw.service() == nil {
+		t.Fatalf("resets %d, connected %v", resets, mw.service() != nil)
+	}
+	if !strings.Contains(mw.status.idle, "sample data") {
+		t.Errorf("status %q", mw.status.idle)
 	}
 }
