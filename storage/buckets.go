@@ -249,7 +249,7 @@ func (s *Service) deleteAllVersions(ctx context.Context, bucket string, report f
 		batch = batch[:0]
 		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
 			Bucket: aws.String(bucket), Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
-		}, s.bucketOpts(bucket)...)
+		}, s.contentMD5Opts(bucket)...)
 		if err != nil {
 			return mapErr("delete object versions", bucket, "", err)
 		}

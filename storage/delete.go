@@ -58,7 +58,7 @@ func (s *Service) deleteKeys(ctx context.Context, bucket string, keys []string, 
 		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
 			Bucket: aws.String(bucket),
 			Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
-		}, s.bucketOpts(bucket)...)
+		}, s.contentMD5Opts(bucket)...)
 		if err != nil {
 			return res, mapErr("delete", bucket, "", err)
 		}

@@ -2,11 +2,15 @@ package storage_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"s3desk/storage"
@@ -141,4 +145,63 @@ func fakeService(t *testing.T, endpoint string) *storage.Service {
 		t.Fatal(err)
 	}
 	return svc
+}
+
+// In Compatibility mode DeleteObjects carries Content-MD5 (which older
+// services insist on) and none of the newer checksum headers.
+func TestDeleteObjectsContentMD5InCompatibilityMode(t *testing.T) {
+	for _, compat := range []bool{false, true} {
+		var got http.Header
+		var body []byte
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got = r.Header.Clone()
+			body, _ = io.ReadAll(r.Body)
+			w.Header().Set("Content-Type", "application/xml")
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><DeleteResult></DeleteResult>`)
+		}))
+		svc, err := storage.New(context.Background(), storage.Config{Endpoint: ts.URL, Region: "us-east-1", PathStyle: true,
+			AccessKeyID: "AK", SecretAccessKey: "SK", Compatibility: compat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.DeleteObjects(context.Background(), "b", []string{"a", "b c"}); err != nil {
+			t.Fatal(err)
+		}
+		ts.Close()
+		sum := md5.Sum(body)
+		md5Header := got.Get("Content-Md5")
+		var checksums []string
+		for k := range got {
+			if strings.HasPrefix(strings.ToLower(k), "x-amz-checksum-") {
+				checksums = append(checksums, k)
+			}
+		}
+		if compat {
+			if md5Header != base64.StdEncoding.EncodeToString(sum[:]) || len(checksums) != 0 {
+				t.Errorf("compatibility: Content-MD5 %q (want %x), checksum headers %v", md5Header, sum, checksums)
+			}
+		} else if md5Header == "" && len(checksums) == 0 {
+			t.Errorf("default mode sent no integrity header at all")
+		}
+	}
+}
+
+func TestDeleteObjectsCompatibilityMode(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		cfg := srv.Config()
+		cfg.Compatibility = true
+		svc, err := storage.New(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := srv.Bucket(t)
+		putMany(t, srv, b, []string{"a", "b c", "d/e+f"})
+		res, err := svc.DeleteObjects(context.Background(), b, []string{"a", "b c", "d/e+f"})
+		if err != nil || res.Deleted != 3 || len(res.Failed) != 0 {
+			t.Fatalf("%+v %v", res, err)
+		}
+		if _, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true}); len(objs) != 0 {
+			t.Fatalf("left %q", keysOf(objs))
+		}
+	})
 }
