@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -213,4 +214,82 @@ func TestCopySourceEscaping(t *testing.T) {
 			t.Errorf("%q: got %q, want %q", key, got, want)
 		}
 	}
+}
+
+// Cancelling a folder move part-way loses nothing: every key is still in
+// the old folder or already in the new one, and the error reads as a cancel.
+func TestRenameFolderCancelLosesNothing(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		skipSandboxCopy(t, srv)
+		svc := srv.Service(t)
+		b := srv.Bucket(t)
+		var keys []string
+		for i := range 60 {
+			keys = append(keys, fmt.Sprintf("src/f%02d.txt", i))
+		}
+		putMany(t, srv, b, keys)
+		ctx, cancel := context.WithCancel(context.Background())
+		err := svc.RenameFolder(ctx, b, "src", "dst", func(n int64) {
+			if n >= 5 {
+				cancel()
+			}
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+		_, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true})
+		have := map[string]bool{}
+		for _, o := range objs {
+			have[o.Key] = true
+		}
+		moved := 0
+		for _, k := range keys {
+			nk := "dst/" + strings.TrimPrefix(k, "src/")
+			switch {
+			case have[nk] && !have[k]:
+				moved++
+			case have[k]:
+			default:
+				t.Errorf("%s is lost", k)
+			}
+		}
+		if moved == 0 || moved == len(keys) {
+			t.Errorf("moved %d of %d; the cancel should stop part-way", moved, len(keys))
+		}
+		t.Logf("moved %d of %d before the cancel took effect", moved, len(keys))
+	})
+}
+
+// Cancelling a folder delete stops it between batches.
+func TestDeleteFolderCancel(t *testing.T) {
+	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
+		svc := srv.Service(t)
+		b := srv.Bucket(t)
+		var keys []string
+		for i := range 30 {
+			keys = append(keys, fmt.Sprintf("f/%02d", i))
+		}
+		putMany(t, srv, b, keys)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		// Small pages so there is a page boundary to stop at.
+		n := 0
+		for p, err := range svc.List(ctx, b, storage.ListOptions{Prefix: "f/", PageSize: 10}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(p.Objects)
+		}
+		if n != 30 {
+			t.Fatalf("listed %d", n)
+		}
+		cancel()
+		res, err := svc.DeleteFolder(ctx, b, "f", nil)
+		if !errors.Is(err, context.Canceled) || res.Deleted != 0 {
+			t.Fatalf("cancelled delete: %+v %v", res, err)
+		}
+		if _, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true}); len(objs) != 30 {
+			t.Fatalf("a cancelled delete removed keys: %d left", len(objs))
+		}
+	})
 }
