@@ -274,7 +274,7 @@ func (s *Store) Update(ctx context.Context, oldName string, p Profile, sec *Secr
 			return err
 		}
 		inSession = false
-	case !old.UsesKeychain():
+	case !old.UsesKeychain() || old.AccessKeyID != p.AccessKeyID:
 		return &Error{Kind: ErrInvalid, Field: "secret_access_key", Msg: "enter the secret access key that belongs to access key " + p.AccessKeyID}
 	default:
 		p.HasSessionToken = old.HasSessionToken

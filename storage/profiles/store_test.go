@@ -345,6 +345,12 @@ func TestUpdateRenameAndSecrets(t *testing.T) {
 	if kc.count() != 1 {
 		t.Fatalf("keychain holds %d items after updates, want 1", kc.count())
 	}
+	// A new access key ID needs its own secret.
+	changed := p
+	changed.AccessKeyID = "AKIAOTHERKEY"
+	if err := s.Update(ctx, "new", changed, nil); !errors.Is(err, profiles.ErrInvalid) {
+		t.Fatalf("new key ID without a secret: %v", err)
+	}
 	// Renaming onto another profile is refused.
 	if err := s.Add(ctx, minioProfile("other"), profiles.Secret{SecretAccessKey: "x"}); err != nil {
 		t.Fatal(err)
