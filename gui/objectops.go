@@ -190,6 +190,7 @@ func (v *ObjectsView) RenameSelected() {
 	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
 	v.win.Canvas().Focus(entry)
+	entry.TypedShortcut(&fyne.ShortcutSelectAll{}) // typing replaces the old name
 }
 
 // deletePlan is what a delete will remove, for the confirmation.
@@ -262,7 +263,7 @@ func (v *ObjectsView) confirmDelete(bucket, prefix string, store ObjectStore, pl
 			countOf64(plan.objects, "object", "objects"), humanize.Bytes(uint64(plan.bytes))))
 	}
 	title := "Delete " + countOf(n, "item", "items") + "?"
-	msg := strings.Join(lines, "\n") + "\n\nfrom “" + bucket + "”. This cannot be undone."
+	msg := "This deletes from “" + bucket + "”:\n" + strings.Join(lines, "\n") + "\n\nThis cannot be undone."
 	d := dialog.NewConfirm(title, msg, func(ok bool) {
 		if ok {
 			v.runDelete(bucket, prefix, store, plan)
