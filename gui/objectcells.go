@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -148,9 +150,11 @@ func (l *objectList) CreateRenderer() fyne.WidgetRenderer {
 func (l *objectList) FocusGained() { l.focused = true }
 func (l *objectList) FocusLost()   { l.focused, l.shift = false, false }
 func (l *objectList) TypedRune(r rune) {
-	if r == ' ' {
+	if r == ' ' && l.v.typed == "" {
 		l.v.previewSelected()
+		return
 	}
+	l.v.typeAhead(r, time.Now())
 }
 
 func (l *objectList) TypedKey(e *fyne.KeyEvent) { l.v.typedKey(e) }

@@ -86,6 +86,8 @@ type ObjectsView struct {
 	hover         int
 	pendingSelect string      // key to select once it is loaded
 	ops           int         // running background operations
+	typed         string      // type-ahead: the letters typed in a row
+	typedAt       time.Time   // when the last one was typed
 	sizeDlg       *sizeDialog // the last Properties size count
 	findDlg       *findDialog // the last "Find in bucket…"
 
@@ -186,6 +188,7 @@ func (v *ObjectsView) Open(bucket, prefix string) {
 func (v *ObjectsView) go2(bucket, prefix string) {
 	v.bucket, v.prefix = bucket, prefix
 	v.pendingSelect = ""
+	v.statusLabel.SetText("")
 	v.filter = ""
 	v.filterEntry.SetText("")
 	v.load()

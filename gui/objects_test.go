@@ -263,6 +263,10 @@ func TestObjectsMultiSelectAndShortcuts(t *testing.T) {
 	if got := fyne.CurrentApp().Clipboard().Content(); got != "2.txt\n4.txt" {
 		t.Fatalf("clipboard %q", got)
 	}
+	h.v.typeAhead('4', time.Now())
+	if got := h.selectedKeys(); !slices.Equal(got, []string{"4.txt"}) {
+		t.Fatalf("typing 4 selected %q", got)
+	}
 	h.v.list.TypedShortcut(&fyne.ShortcutSelectAll{})
 	if len(h.selectedKeys()) != 5 {
 		t.Fatalf("select all selected %q", h.selectedKeys())

@@ -417,6 +417,23 @@ func (v *ObjectsView) clickRow(row int, mods fyne.KeyModifier) {
 	v.refreshList()
 }
 
+// typeAhead selects the first row whose name starts with the letters typed
+// within a second of each other, as in Finder.
+func (v *ObjectsView) typeAhead(r rune, now time.Time) {
+	if now.Sub(v.typedAt) > time.Second {
+		v.typed = ""
+	}
+	v.typedAt = now
+	v.typed += strings.ToLower(string(r))
+	for i, ri := range v.rows {
+		if strings.HasPrefix(v.lower[ri], v.typed) {
+			v.clickRow(i, 0)
+			v.table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
+			return
+		}
+	}
+}
+
 // SelectAll selects every shown row.
 func (v *ObjectsView) SelectAll() {
 	for _, r := range v.rows {
