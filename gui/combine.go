@@ -218,7 +218,8 @@ func (v *CombineView) finish(rep *storage.CSVReport, err error) {
 	}
 	v.report = rep
 	v.status.SetText("Combined. Save the table as a CSV file, or publish it as CSV and HTML.")
-	v.counts.SetText(fmt.Sprintf("%s rows from %s files, %d columns", humanize.Comma(rep.Rows), humanize.Comma(int64(len(rep.Files))), len(rep.Header)))
+	v.counts.SetText(fmt.Sprintf("%s %s from %s %s, %d columns", humanize.Comma(rep.Rows), plural(int(rep.Rows), "row", "rows"),
+		humanize.Comma(int64(len(rep.Files))), plural(len(rep.Files), "file", "files"), len(rep.Header)))
 	var notes []string
 	if v.details.Text != "" {
 		notes = append(notes, v.details.Text)

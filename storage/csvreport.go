@@ -351,7 +351,7 @@ func (r *CSVReport) WriteHTML(w io.Writer, title string) error {
 	if title == "" {
 		title = "Combined report"
 	}
-	summary := fmt.Sprintf("%d rows from %d files", r.Rows, len(r.Files))
+	summary := fmt.Sprintf("%d %s from %d %s", r.Rows, reportPlural(r.Rows, "row", "rows"), len(r.Files), reportPlural(int64(len(r.Files)), "file", "files"))
 	if _, err := rd.Read(); err != nil && err != io.EOF { // the header, already in r.Header
 		return fmt.Errorf("read the combined CSV: %w", err)
 	}
@@ -486,6 +486,13 @@ func (s *Service) putFile(ctx context.Context, bucket, key, name, contentType st
 		return 0, mapErr("publish report", bucket, key, err)
 	}
 	return st.Size(), nil
+}
+
+func reportPlural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 type countingWriter struct {
