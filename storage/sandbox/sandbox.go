@@ -193,7 +193,7 @@ func (s *Sandbox) openDB() error {
 		return fmt.Errorf("sandbox: cannot open its data file %s (delete the folder to start afresh): %w", path, err)
 	}
 	s.db = db
-	faker := gofakes3.New(s3bolt.New(db),
+	faker := gofakes3.New(&safeBackend{b: s3bolt.New(db)},
 		gofakes3.WithAutoBucket(false),
 		gofakes3.WithLogger(gofakes3.DiscardLog()),
 	)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image/png"
 	"io"
 	"net"
@@ -398,5 +399,70 @@ func TestThroughTheStorageService(t *testing.T) {
 	rc.Close()
 	if string(b) != "service_name" {
 		t.Fatalf("ranged Open: %q", b)
+	}
+}
+
+// TestConcurrentCopyGetPut hammers server-side copies and reads while other
+// uploads grow the bbolt file (which remaps its memory). gofakes3's s3bolt
+// hands out slices of that memory, so without the sandbox's guard this
+// faults the whole process.
+func TestConcurrentCopyGetPut(t *testing.T) {
+	sb := start(t, t.TempDir())
+	c := service(t, sb).Client()
+	ctx := context.Background()
+	bucket := aws.String(sandbox.SampleBucket)
+	src := bytes.Repeat([]byte("copy source "), 1<<17) // 1.5 MiB
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("src"), Body: bytes.NewReader(src)}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 3)
+	go func() { // writer: grows the file
+		for i := range 40 {
+			body := bytes.Repeat([]byte{byte(i)}, 2<<20)
+			if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String(fmt.Sprint("grow/", i)), Body: bytes.NewReader(body)}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	go func() { // copier
+		for i := range 40 {
+			if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String(fmt.Sprint("copy/", i)), CopySource: aws.String(sandbox.SampleBucket + "/src")}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	go func() { // reader
+		for range 40 {
+			out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("src")})
+			if err != nil {
+				done <- err
+				return
+			}
+			b, err := io.ReadAll(out.Body)
+			out.Body.Close()
+			if err != nil || !bytes.Equal(b, src) {
+				done <- fmt.Errorf("read back %d bytes (%v), want the source", len(b), err)
+				return
+			}
+		}
+		done <- nil
+	}()
+	for range 3 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("copy/39")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(out.Body)
+	out.Body.Close()
+	if !bytes.Equal(b, src) {
+		t.Fatalf("copy holds %d bytes, want the source's %d", len(b), len(src))
 	}
 }
