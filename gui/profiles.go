@@ -61,6 +61,7 @@ type ProfilesView struct {
 	addBtn  *widget.Button
 	editBtn *widget.Button
 	delBtn  *widget.Button
+	addHint *widget.Button // "Add an S3 account…", shown while none is saved
 	box     *fyne.Container
 
 	// OnSelect is called on the UI goroutine with the chosen profile's name
@@ -123,7 +124,13 @@ func NewProfilesView(win fyne.Window, status *statusBar, j *jobs, store ProfileS
 	}
 	header := container.NewBorder(nil, nil, sectionTitle("Profiles"),
 		container.NewHBox(v.addBtn, v.editBtn, v.delBtn))
-	v.box = container.NewBorder(header, nil, nil, nil, v.list)
+	v.addHint = widget.NewButtonWithIcon("Add an S3 account…", theme.ContentAddIcon(), func() { v.ShowForm(nil) })
+	v.addHint.Importance = widget.LowImportance
+	v.addHint.Alignment = widget.ButtonAlignLeading
+	if store == nil {
+		v.addHint.Hide()
+	}
+	v.box = container.NewBorder(header, v.addHint, nil, nil, v.list)
 	v.Reload("")
 	return v
 }
@@ -201,6 +208,11 @@ func (v *ProfilesView) setRows(saved []profiles.Profile, found []profiles.Import
 		rows = append(rows, profileRow{kind: kindCandidate, name: c.Name, detail: detail + " · tap to import", candidate: c})
 	}
 	v.rows = rows
+	if v.store != nil && len(saved) <= 1 { // only the built-in sandbox
+		v.addHint.Show()
+	} else {
+		v.addHint.Hide()
+	}
 	v.list.UnselectAll()
 	v.list.Refresh()
 	if v.current != "" {
