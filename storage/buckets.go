@@ -195,22 +195,13 @@ func (s *Service) emptyBucket(ctx context.Context, bucket string, progress func(
 		}
 	}
 	// 2. Current objects (anything the version listing did not cover).
-	for page, err := range s.List(ctx, bucket, ListOptions{Recursive: true}) {
-		if err != nil {
-			return err
-		}
-		keys := make([]string, 0, len(page.Objects))
-		for _, o := range page.Objects {
-			keys = append(keys, o.Key)
-		}
-		res, err := s.DeleteObjects(ctx, bucket, keys)
-		report(res.Deleted)
-		if err != nil {
-			return err
-		}
-		if len(res.Failed) > 0 {
-			return res.Failed[0].Err
-		}
+	var lastObjects int64
+	res, err := s.deleteListed(ctx, bucket, "", "empty bucket", func(n int64) { report(n - lastObjects); lastObjects = n })
+	if err != nil {
+		return err
+	}
+	if len(res.Failed) > 0 {
+		return res.Failed[0].Err
 	}
 	// 3. Incomplete multipart uploads.
 	ups, err := s.listUploads(ctx, bucket, "")

@@ -19,7 +19,10 @@ const (
 	// copyPartSize is the usual part size of a multipart copy.
 	copyPartSize = 512 << 20
 	maxParts     = 10000
-	copyWorkers  = 4
+	copyWorkers  = 4 // parts of one multipart copy in flight
+	// folderWorkers is how many objects of a folder copy are in flight;
+	// server-side copies cost the client almost nothing.
+	folderWorkers = 16
 )
 
 // objectProps are the properties a copy writes when it replaces them.
@@ -178,7 +181,7 @@ func (s *Service) copyFolder(ctx context.Context, src, dst ObjectRef, move bool,
 	)
 	jobs := make(chan Entry)
 	var wg sync.WaitGroup
-	for range copyWorkers {
+	for range folderWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

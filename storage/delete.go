@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -109,34 +110,85 @@ func (s *Service) PlanDeleteFolder(ctx context.Context, bucket, prefix string) (
 // missing), the folder's own marker included. It never touches "prefix",
 // "prefix-other" or "prefixX/...". progress, if set, gets the running count.
 func (s *Service) DeleteFolder(ctx context.Context, bucket, prefix string, progress func(deleted int64)) (DeleteResult, error) {
-	var res DeleteResult
 	p, err := folderPrefix("delete folder", bucket, prefix)
 	if err != nil {
-		return res, err
+		return DeleteResult{}, err
 	}
-	for page, err := range s.List(ctx, bucket, ListOptions{Prefix: p, Recursive: true}) {
+	return s.deleteListed(ctx, bucket, p, "delete folder", progress)
+}
+
+// deleteWorkers is how many DeleteObjects requests run while the listing
+// goes on.
+const deleteWorkers = 4
+
+// deleteListed deletes every key of a recursive listing under prefix, a
+// few batches at a time while the listing continues. Keys the service lists
+// outside prefix stop it before anything of that page is deleted.
+func (s *Service) deleteListed(ctx context.Context, bucket, prefix, op string, progress func(int64)) (DeleteResult, error) {
+	var (
+		res      DeleteResult
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	jobs := make(chan []string, deleteWorkers)
+	for range deleteWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for keys := range jobs {
+				r, err := s.deleteKeys(ctx, bucket, keys, nil)
+				mu.Lock()
+				res.Deleted += r.Deleted
+				res.Failed = append(res.Failed, r.Failed...)
+				if progress != nil && r.Deleted > 0 {
+					progress(res.Deleted)
+				}
+				mu.Unlock()
+				if err != nil {
+					fail(err)
+				}
+			}
+		}()
+	}
+list:
+	for page, err := range s.List(ctx, bucket, ListOptions{Prefix: prefix, Recursive: true}) {
 		if err != nil {
-			return res, err
+			fail(err)
+			break
 		}
 		keys := make([]string, 0, len(page.Objects))
 		for _, o := range page.Objects {
-			if !strings.HasPrefix(o.Key, p) { // never trust the server's filter with a delete
-				return res, &Error{Op: "delete folder", Bucket: bucket, Key: o.Key, Kind: ErrProtocol,
-					Msg: fmt.Sprintf("delete folder: the service listed %q under %q; stopped without deleting it", o.Key, p)}
+			if !strings.HasPrefix(o.Key, prefix) { // never trust the server's filter with a delete
+				fail(&Error{Op: op, Bucket: bucket, Key: o.Key, Kind: ErrProtocol,
+					Msg: fmt.Sprintf("%s: the service listed %q under %q; stopped without deleting it", op, o.Key, prefix)})
+				break list
 			}
 			keys = append(keys, o.Key)
 		}
-		base := res.Deleted
-		r, err := s.deleteKeys(ctx, bucket, keys, func(n int64) {
-			if progress != nil {
-				progress(base + n)
-			}
-		})
-		res.Deleted += r.Deleted
-		res.Failed = append(res.Failed, r.Failed...)
-		if err != nil {
-			return res, err
+		select {
+		case jobs <- keys:
+		case <-ctx.Done():
+			break list
 		}
 	}
-	return res, nil
+	close(jobs)
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if firstErr == nil && ctx.Err() != nil {
+		// Cancelled by the caller (fail cancels only after setting firstErr).
+		firstErr = mapErr(op, bucket, prefix, context.Cause(ctx))
+	}
+	return res, firstErr
 }
