@@ -530,3 +530,18 @@ func (d *ShareDialog) copyLink() {
 		})
 	})
 }
+
+// sharer is the main window's Sharer, made on first use. Call on the UI
+// goroutine.
+func (mw *MainWindow) sharer() *Sharer {
+	if mw.share == nil {
+		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+			if s := mw.service(); s != nil {
+				return s
+			}
+			return nil
+		}, func() string { return mw.profile }, nil)
+		mw.share.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
+	}
+	return mw.share
+}
