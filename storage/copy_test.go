@@ -35,7 +35,6 @@ func readAll(t testing.TB, svc *storage.Service, bucket, key string) []byte {
 
 func TestCopyAndRename(t *testing.T) {
 	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
-		skipSandboxCopy(t, srv)
 		ctx := context.Background()
 		svc := srv.Service(t)
 		b1, b2 := srv.Bucket(t), srv.Bucket(t)
@@ -102,7 +101,6 @@ func TestCopyAndRename(t *testing.T) {
 
 func TestRenameFolder(t *testing.T) {
 	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
-		skipSandboxCopy(t, srv)
 		ctx := context.Background()
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
@@ -220,7 +218,6 @@ func TestCopySourceEscaping(t *testing.T) {
 // the old folder or already in the new one, and the error reads as a cancel.
 func TestRenameFolderCancelLosesNothing(t *testing.T) {
 	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
-		skipSandboxCopy(t, srv)
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
 		var keys []string

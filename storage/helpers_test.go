@@ -87,16 +87,3 @@ func bodyFor(key string) string {
 	}
 	return "x"
 }
-
-// skipSandboxCopy skips server-side copies on the app's sandbox: gofakes3
-// v1.2.0's s3bolt backend implements CopyObject with a hash slice that
-// points into bbolt's mmap after its transaction ended, and the PutObject
-// that follows can remap the file, so the copy faults the whole process
-// (SIGSEGV in gofakes3.CopyObject, backend.go:420). Copies run on
-// versitygw and on gofakes3's memory backend.
-func skipSandboxCopy(t *testing.T, srv *s3test.Server) {
-	t.Helper()
-	if srv.Kind == s3test.Sandbox {
-		srv.Skip(t, "s3bolt CopyObject reads bbolt memory after its transaction and can crash the process (gofakes3 v1.2.0 bug)")
-	}
-}

@@ -176,7 +176,6 @@ func TestCreateFolder(t *testing.T) {
 
 func TestSetMetadata(t *testing.T) {
 	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
-		skipSandboxCopy(t, srv)
 		ctx := context.Background()
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
