@@ -120,7 +120,7 @@ func (h *headerCell) Cursor() desktop.Cursor { return desktop.PointerCursor }
 type objectList struct {
 	widget.BaseWidget
 	v       *ObjectsView
-	table   *widget.Table
+	table   *objTable
 	focused bool
 	shift   bool // Shift is held: arrows extend the selection
 }
@@ -137,7 +137,7 @@ func (l *objectList) KeyUp(e *fyne.KeyEvent) {
 	}
 }
 
-func newObjectList(v *ObjectsView, t *widget.Table) *objectList {
+func newObjectList(v *ObjectsView, t *objTable) *objectList {
 	l := &objectList{v: v, table: t}
 	l.ExtendBaseWidget(l)
 	return l
@@ -199,3 +199,30 @@ func (r *listRenderer) MinSize() fyne.Size           { return fyne.NewSize(400, 
 func (r *listRenderer) Refresh()                     { r.l.table.Refresh() }
 func (r *listRenderer) Objects() []fyne.CanvasObject { return r.objects }
 func (r *listRenderer) Destroy()                     {}
+
+// objTable is the table with the keyboard and empty-area clicks taken over:
+// a click below the rows clears the selection, a right-click there offers
+// the folder's actions, and it never shows the table's own cell focus.
+type objTable struct {
+	widget.Table
+	v *ObjectsView
+}
+
+func (t *objTable) Tapped(*fyne.PointEvent) {
+	t.v.clearSelection()
+	t.v.focusList()
+}
+
+func (t *objTable) TappedSecondary(e *fyne.PointEvent) {
+	t.v.clearSelection()
+	t.v.focusList()
+	if t.v.win != nil && t.v.bucket != "" {
+		widget.ShowPopUpMenuAtPosition(t.v.folderMenu(), t.v.win.Canvas(), e.AbsolutePosition)
+	}
+}
+
+func (t *objTable) FocusGained()                  {}
+func (t *objTable) FocusLost()                    {}
+func (t *objTable) TypedKey(e *fyne.KeyEvent)     { t.v.typedKey(e) }
+func (t *objTable) TypedRune(r rune)              { t.v.list.TypedRune(r) }
+func (t *objTable) TypedShortcut(s fyne.Shortcut) { t.v.list.TypedShortcut(s) }

@@ -230,6 +230,30 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 	return fyne.NewMenu("", items...)
 }
 
+// folderMenu is the right-click menu of the empty area: the open folder's
+// actions.
+func (v *ObjectsView) folderMenu() *fyne.Menu {
+	a := v.actions
+	items := []*fyne.MenuItem{fyne.NewMenuItem("New folder…", v.NewFolder)}
+	if a.UploadFiles != nil {
+		items = append(items, fyne.NewMenuItem("Upload files…", func() { a.UploadFiles(v.bucket, v.prefix) }))
+	}
+	if a.UploadFolder != nil {
+		items = append(items, fyne.NewMenuItem("Upload folder…", func() { a.UploadFolder(v.bucket, v.prefix) }))
+	}
+	items = append(items, fyne.NewMenuItemSeparator())
+	refresh := fyne.NewMenuItem("Refresh", v.Refresh)
+	refresh.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF5}
+	items = append(items, refresh,
+		fyne.NewMenuItem("Select all", v.SelectAll),
+		fyne.NewMenuItem("Folder size…", v.ShowFolderSize),
+		fyne.NewMenuItem("Find in bucket…", v.ShowFind))
+	if a.PublishIndex != nil {
+		items = append(items, fyne.NewMenuItem("Publish index page…", func() { a.PublishIndex(v.bucket, v.prefix) }))
+	}
+	return fyne.NewMenu("", items...)
+}
+
 func allCSV(es []storage.Entry) bool {
 	for _, e := range es {
 		if e.IsFolder || !strings.HasSuffix(strings.ToLower(e.Key), ".csv") {

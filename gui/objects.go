@@ -80,6 +80,7 @@ type ObjectsView struct {
 	sortCol       int
 	sortDesc      bool
 	filter        string
+	filterLower   string
 	selected      map[string]bool // by key, so it survives sorting and filtering
 	anchor        int             // row of the last plain click, for Shift-click
 	cursor        int             // keyboard row
@@ -97,7 +98,7 @@ type ObjectsView struct {
 	backBtn     *widget.Button
 	upBtn       *widget.Button
 	filterEntry *widget.Entry
-	table       *widget.Table
+	table       *objTable
 	list        *objectList
 	body        *fyne.Container
 	tableArea   fyne.CanvasObject
@@ -189,7 +190,7 @@ func (v *ObjectsView) go2(bucket, prefix string) {
 	v.bucket, v.prefix = bucket, prefix
 	v.pendingSelect = ""
 	v.statusLabel.SetText("")
-	v.filter = ""
+	v.filter, v.filterLower = "", ""
 	v.filterEntry.SetText("")
 	v.load()
 	v.updateNav()

@@ -263,6 +263,10 @@ func TestObjectsMultiSelectAndShortcuts(t *testing.T) {
 	if got := fyne.CurrentApp().Clipboard().Content(); got != "2.txt\n4.txt" {
 		t.Fatalf("clipboard %q", got)
 	}
+	test.TapAt(h.v.table, fyne.NewPos(100, h.v.table.Size().Height-10))
+	if len(h.v.selected) != 0 || !h.v.list.focused {
+		t.Fatalf("a click below the rows left %q selected (list focused %v)", h.selectedKeys(), h.v.list.focused)
+	}
 	h.v.typeAhead('4', time.Now())
 	if got := h.selectedKeys(); !slices.Equal(got, []string{"4.txt"}) {
 		t.Fatalf("typing 4 selected %q", got)

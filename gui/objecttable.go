@@ -31,12 +31,12 @@ var colTitles = [numCols]string{"Name", "Size", "Last modified", "Storage class"
 var colWidths = [numCols]float32{0, 90, 170, 150}
 
 func (v *ObjectsView) buildTable() {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return len(v.rows), numCols },
-		func() fyne.CanvasObject { return newObjCell(v) },
-		func(id widget.TableCellID, o fyne.CanvasObject) { v.updateCell(id, o.(*objCell)) },
-	)
-	t.ShowHeaderColumn = false
+	t := &objTable{v: v}
+	t.Length = func() (int, int) { return len(v.rows), numCols }
+	t.CreateCell = func() fyne.CanvasObject { return newObjCell(v) }
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { v.updateCell(id, o.(*objCell)) }
+	t.ShowHeaderRow = true
+	t.ExtendBaseWidget(t)
 	t.HideSeparators = true
 	t.CreateHeader = func() fyne.CanvasObject { return newHeaderCell(v) }
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -243,7 +243,7 @@ func (v *ObjectsView) less(i, j int) int {
 }
 
 func (v *ObjectsView) matches(i int) bool {
-	return v.filter == "" || strings.Contains(v.lower[i], strings.ToLower(v.filter))
+	return v.filter == "" || strings.Contains(v.lower[i], v.filterLower)
 }
 
 // addEntries appends a batch of listed entries and merges the ones that pass
@@ -317,6 +317,7 @@ func (v *ObjectsView) setFilter(s string) {
 		return
 	}
 	v.filter = s
+	v.filterLower = strings.ToLower(s)
 	// drop hidden rows from the selection so actions never touch what is not shown
 	v.resort()
 	if len(v.selected) > 0 {
