@@ -36,6 +36,7 @@ func BenchmarkTransferTune(b *testing.B) {
 			var peak uint64
 			for i := 0; i < b.N; i++ {
 				plan, _ := e.PlanUpload(context.Background(), "", []string{src})
+				runtime.GC()
 				stop := sampleHeap(&peak)
 				res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, nil)
 				stop()
