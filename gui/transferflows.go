@@ -118,13 +118,18 @@ func (p *TransfersPanel) StartUpload(bucket, prefix string, paths []string) {
 				groups := map[storage.ConflictPolicy][]storage.UploadItem{}
 				for _, it := range plan.Items {
 					c, ok := choice[it.Key]
+					if ok && c == storage.ConflictSkip { // known to exist: not sent at all
+						p.addRow(&transferRow{id: e.NewID(), upload: true, name: it.Key, where: bucket,
+							state: storage.StateSkipped, total: it.Size, reason: "exists; kept the stored object"})
+						continue
+					}
 					if !ok {
 						c = pol // new keys: If-None-Match guards a race
 					}
 					groups[c] = append(groups[c], it)
 				}
 				for c, items := range groups {
-					p.runUpload(e, bucket, items, storage.UploadOptions{Conflict: c})
+					p.runUpload(e, bucket, items, storage.UploadOptions{Conflict: c, Prechecked: !fixed})
 				}
 			})
 		})

@@ -317,4 +317,21 @@ func TestConflictDialogOncePerBatch(t *testing.T) {
 	if strings.Join(all, ",") != "exists1=keep both,exists2=keep both,new=skip" {
 		t.Fatalf("uploads %v", all)
 	}
+
+	// "Skip" does not send the existing file at all.
+	f.uploads = nil
+	h.p.StartUpload("b", "", []string{"exists3", "new2"})
+	h.j.wait()
+	tap("Skip")
+	h.settle()
+	if len(f.uploads) != 1 || strings.Join(f.uploads[0], ",") != "new2=skip" {
+		t.Fatalf("uploads %v", f.uploads)
+	}
+	found := false
+	for _, r := range h.infos() {
+		found = found || r == "exists3 | Skipped: exists; kept the stored object"
+	}
+	if !found {
+		t.Fatalf("rows %q", h.infos())
+	}
 }

@@ -430,3 +430,24 @@ func TestFolderSymlinks(t *testing.T) {
 		t.Fatalf("skipped %v (%+v)", skipped, plan.Skipped)
 	}
 }
+
+// gofakes3 ignores If-None-Match: the HEAD before the upload still keeps
+// an existing key.
+func TestDontOverwriteWithoutConditionalPuts(t *testing.T) {
+	srv := s3test.StartFake(t)
+	bucket := srv.Bucket(t)
+	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	ctx := context.Background()
+	_, err := srv.Client(t).PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("a.txt"), Body: strings.NewReader("old")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, _ := e.PlanUpload(ctx, "", []string{randFile(t, t.TempDir(), "a.txt", 10)})
+	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictSkip}, nil)
+	if res.SkippedN != 1 {
+		t.Fatalf("want skipped, got %+v", res.Items[0])
+	}
+	if b, _ := getBytes(t, srv, bucket, "a.txt"); string(b) != "old" {
+		t.Fatal("an existing key was overwritten")
+	}
+}

@@ -46,6 +46,10 @@ type UploadOptions struct {
 	CacheControl string
 	ContentType  string // "" = detect from the name, then the content
 	Metadata     map[string]string
+	// Prechecked says the caller just ran Existing on these keys, so the
+	// engine skips its own HEAD for small files and relies on If-None-Match
+	// for a key created meanwhile.
+	Prechecked bool
 }
 
 // UploadItem is one local file and the key it goes to.
@@ -368,9 +372,10 @@ func (e *Engine) uploadOne(ctx context.Context, bucket string, it UploadItem, op
 
 	key := it.Key
 	for attempt := 0; ; attempt++ {
-		if opts.Conflict != ConflictOverwrite && (multipart || opts.Conflict == ConflictKeepBoth) {
-			// HEAD first so that a large file is not sent for nothing and
-			// keep-both finds a free name; If-None-Match still guards races.
+		if opts.Conflict != ConflictOverwrite && (multipart || attempt > 0 || !opts.Prechecked || opts.Conflict == ConflictKeepBoth) {
+			// HEAD first: a large file is not sent for nothing, keep-both
+			// finds a free name, and a service that ignores If-None-Match
+			// still overwrites nothing. If-None-Match guards the race.
 			ex, err := e.exists(ctx, bucket, key)
 			if err != nil {
 				return key, "", err
