@@ -184,6 +184,19 @@ func untilText(d time.Duration) string {
 	return "in " + s
 }
 
+// shareSentence starts text with a capital letter and ends it with a stop.
+func shareSentence(text string) string {
+	if text == "" {
+		return ""
+	}
+	r := []rune(text)
+	text = strings.ToUpper(string(r[0])) + string(r[1:])
+	if !strings.HasSuffix(text, ".") {
+		text += "."
+	}
+	return text
+}
+
 // Link kinds offered by the Share dialog.
 const (
 	shareDownload = "Download link (presigned)"
@@ -214,6 +227,9 @@ type ShareDialog struct {
 	publicBtn  *widget.Button
 	confirm    *widget.Label // "Copied …"
 	link       *widget.Entry // the link(s) as copied
+	form       *widget.Form
+	rows       map[string]*widget.FormItem
+	content    *fyne.Container
 	dlg        *dialog.CustomDialog
 }
 
@@ -304,14 +320,15 @@ func (d *ShareDialog) build() {
 	}
 	head := widget.NewLabel(what + " in " + d.bucket)
 	head.Wrapping = fyne.TextWrapWord
-	form := widget.NewForm(
-		widget.NewFormItem("Link", d.kind),
-		widget.NewFormItem("Expires after", container.NewVBox(d.expiry, d.custom)),
-		widget.NewFormItem("Download as", d.downloadAs),
-		widget.NewFormItem("Upload to key", d.uploadKey),
-		widget.NewFormItem("Note", d.note),
-	)
-	content := container.NewVBox(head, form, d.problem, d.works, d.why,
+	d.rows = map[string]*widget.FormItem{
+		"kind":     widget.NewFormItem("Link", d.kind),
+		"expiry":   widget.NewFormItem("Expires after", container.NewVBox(d.expiry, d.custom)),
+		"download": widget.NewFormItem("Download as", d.downloadAs),
+		"upload":   widget.NewFormItem("Upload to key", d.uploadKey),
+		"note":     widget.NewFormItem("Note", d.note),
+	}
+	d.form = widget.NewForm(d.rows["kind"], d.rows["expiry"], d.rows["download"], d.rows["note"])
+	content := container.NewVBox(head, d.form, d.problem, d.works, d.why,
 		container.NewHBox(d.copyBtn, d.publicBtn), d.confirm, d.link)
 	if len(d.folders) > 0 {
 		fl := widget.NewLabel("Folders get no download link; use Publish index page, or Make public, to share a folder.")
@@ -319,7 +336,9 @@ func (d *ShareDialog) build() {
 		fl.Importance = widget.LowImportance
 		content.Add(fl)
 	}
-	d.dlg = dialog.NewCustom("Share", "Close", container.NewGridWrap(fyne.NewSize(560, content.MinSize().Height+40), content), d.sh.win)
+	d.content = content
+	d.dlg = dialog.NewCustom("Share", "Close", container.NewVScroll(content), d.sh.win)
+	d.dlg.Resize(fyne.NewSize(620, 660))
 	d.dlg.SetOnClosed(d.load.stop)
 }
 
@@ -337,12 +356,12 @@ func (d *ShareDialog) options() (storage.ShareOptions, string) {
 	if o.Expiry == 0 {
 		dur, err := parseShareExpiry(d.custom.Text)
 		if err != nil {
-			return o, err.Error()
+			return o, shareSentence(err.Error())
 		}
 		o.Expiry = dur
 	}
 	if err := storage.ValidateExpiry(o.Expiry); err != nil {
-		return o, errorText(err)
+		return o, shareSentence(errorText(err))
 	}
 	switch d.kind.Selected {
 	case shareDownload:
@@ -351,7 +370,7 @@ func (d *ShareDialog) options() (storage.ShareOptions, string) {
 		}
 		if name := strings.TrimSpace(d.downloadAs.Text); name != "" {
 			if _, err := storage.ContentDispositionFor(name); err != nil {
-				return o, errorText(err)
+				return o, shareSentence(errorText(err))
 			}
 			o.DownloadAs = name
 		}
@@ -378,15 +397,35 @@ func (d *ShareDialog) refresh() {
 			o.Hide()
 		}
 	}
-	show(d.downloadAs, kind == shareDownload && len(d.files) == 1)
-	show(d.uploadKey, kind == shareUpload)
-	show(d.expiry, kind != sharePublic)
+	rows := []*widget.FormItem{d.rows["kind"]}
+	if kind != sharePublic {
+		rows = append(rows, d.rows["expiry"])
+	}
+	if kind == shareDownload && len(d.files) == 1 {
+		rows = append(rows, d.rows["download"])
+	}
+	if kind == shareUpload {
+		rows = append(rows, d.rows["upload"])
+	}
 	show(d.publicBtn, kind == sharePublic)
 	if kind != sharePublic && d.expiry.Selected == shareExpiryPresets[len(shareExpiryPresets)-1].label {
 		d.custom.Show()
 	} else {
 		d.custom.Hide()
 	}
+	// A fresh form: widget.Form keeps a row's old widget when Items change.
+	form := widget.NewForm(append(rows, d.rows["note"])...)
+	for i, o := range d.content.Objects {
+		if o == d.form {
+			d.content.Objects[i] = form
+		}
+	}
+	d.form = form
+	// A confirmation belongs to the options it was made with.
+	d.confirm.SetText("")
+	d.link.SetText("")
+	d.link.Hide()
+	defer d.content.Refresh()
 	d.copyBtn.SetText(map[string]string{shareDownload: "Copy link", shareUpload: "Copy upload link", sharePublic: "Check and copy public link"}[kind])
 	opts, msg := d.options()
 	d.problem.SetText(msg)
@@ -431,8 +470,16 @@ func (d *ShareDialog) refresh() {
 
 func (d *ShareDialog) showExpiry(l storage.SharedLink) {
 	d.works.SetText("Works until " + whenText(l.Expires, time.Now()))
-	d.why.SetText(l.Why)
-	if l.Why != "" {
+	why := l.Why
+	if d.kind.Selected == shareUpload {
+		for _, f := range d.files {
+			if f.Key == d.uploadKey.Text {
+				why = strings.TrimSpace(why + " Whoever uses this link replaces the existing file " + f.Key + ".")
+			}
+		}
+	}
+	d.why.SetText(why)
+	if why != "" {
 		d.why.Show()
 	} else {
 		d.why.Hide()
@@ -516,6 +563,8 @@ func (d *ShareDialog) copyLink() {
 			text := strings.Join(lines, "\n")
 			d.sh.clip.SetContent(text)
 			d.link.SetText(text)
+			d.link.Show()
+			defer d.content.Refresh()
 			n := "the link"
 			if len(lines) > 1 {
 				n = fmt.Sprintf("%d links", len(lines))

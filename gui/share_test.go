@@ -104,7 +104,7 @@ func TestShareDialogCopiesPresignedLinkAndRecordsIt(t *testing.T) {
 	if !strings.Contains(d.works.Text, "Works until") || !d.copyBtn.Visible() || d.copyBtn.Disabled() {
 		t.Fatalf("before copy: works %q, button disabled %v", d.works.Text, d.copyBtn.Disabled())
 	}
-	d.expiry.SetSelected(shareExpiryPresets[1].label) // 1 day
+	f.act(func() { d.expiry.SetSelected(shareExpiryPresets[1].label) }) // 1 day
 	f.act(func() { d.downloadAs.SetText("Q3.csv") })
 	f.act(func() { d.note.SetText("for Ann") })
 	f.j.wait()
