@@ -5,11 +5,14 @@ package storage
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -107,18 +110,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		config.WithLogger(slogAdapter{logger}),
 		config.WithClientLogMode(0), // never log requests, headers or bodies
 	}
-	switch {
-	case cfg.AccessKeyID != "":
-		opts = append(opts,
-			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(
-				cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken)),
-			// A profile with its own keys must not be steered by ~/.aws.
-			// (Naming a profile here would make the loader insist that it
-			// exists in the empty file list, and fail.)
-			config.WithSharedConfigFiles([]string{}),
-			config.WithSharedCredentialsFiles([]string{}),
-		)
-	case cfg.AWSProfile != "":
+	if cfg.AWSProfile != "" && cfg.AccessKeyID == "" {
 		opts = append(opts, config.WithSharedConfigProfile(cfg.AWSProfile))
 	}
 	if cfg.Region != "" {
@@ -129,7 +121,13 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 			config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
 			config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired))
 	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	var awsCfg aws.Config
+	var err error
+	if cfg.AccessKeyID != "" {
+		awsCfg, err = staticConfig(cfg, httpClient, logger)
+	} else {
+		awsCfg, err = config.LoadDefaultConfig(ctx, opts...)
+	}
 	if err != nil {
 		return nil, &Error{Op: "connect", Kind: ErrInvalidArgument,
 			Msg: "could not load the AWS configuration: " + scrub(err.Error()) + "; check the profile name and ~/.aws/config", Err: err}
@@ -195,4 +193,46 @@ func (s *Service) rememberRegion(bucket, region string) {
 	s.mu.Lock()
 	s.regions[bucket] = region
 	s.mu.Unlock()
+}
+
+// staticConfig builds the SDK configuration of a profile with its own keys.
+// Such a profile must not be steered by ~/.aws, AWS_PROFILE, AWS_REGION or
+// AWS_ENDPOINT_URL (the SDK's loader insists that a profile named in
+// AWS_PROFILE exists, which would break every static profile for a user who
+// sets it), so the loader is not used; only AWS_CA_BUNDLE is honoured, the
+// way the loader does it: the bundle's certificates become the trusted roots.
+func staticConfig(cfg Config, httpClient *awshttp.BuildableClient, logger *slog.Logger) (aws.Config, error) {
+	if path := os.Getenv("AWS_CA_BUNDLE"); path != "" {
+		pem, err := os.ReadFile(path)
+		if err != nil {
+			return aws.Config{}, fmt.Errorf("read the CA bundle named by AWS_CA_BUNDLE: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return aws.Config{}, fmt.Errorf("the CA bundle %s named by AWS_CA_BUNDLE holds no PEM certificate", path)
+		}
+		httpClient = httpClient.WithTransportOptions(func(tr *http.Transport) {
+			if tr.TLSClientConfig == nil {
+				tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+			}
+			tr.TLSClientConfig.RootCAs = pool
+		})
+	}
+	region := cfg.Region
+	if region == "" {
+		region = DefaultRegion
+	}
+	c := aws.Config{
+		Region: region,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(
+			cfg.AccessKeyID, cfg.SecretAccessKey, cfg.SessionToken)),
+		HTTPClient:    httpClient,
+		Logger:        slogAdapter{logger},
+		ClientLogMode: 0, // never log requests, headers or bodies
+	}
+	if cfg.Compatibility {
+		c.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+		c.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+	}
+	return c, nil
 }

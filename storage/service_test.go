@@ -36,3 +36,20 @@ func TestNewRejectsBadEndpoint(t *testing.T) {
 		t.Fatalf("want ErrInvalidArgument, got %v", err)
 	}
 }
+
+// A user who keeps AWS_PROFILE (or AWS_REGION, AWS_ENDPOINT_URL) in their
+// environment must still be able to use profiles with their own keys and the
+// Local sandbox: those are not steered by the AWS CLI's settings.
+func TestStaticKeysIgnoreAWSEnvironment(t *testing.T) {
+	t.Setenv("AWS_PROFILE", "no-such-profile-anywhere")
+	t.Setenv("AWS_REGION", "eu-north-1")
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+	srv := s3test.StartVersity(t)
+	svc := srv.Service(t)
+	if err := svc.CheckConnection(context.Background()); err != nil {
+		t.Fatalf("static keys failed under a foreign AWS environment: %v", err)
+	}
+	if svc.Region() != s3test.Region {
+		t.Fatalf("region %q, want the profile's %q", svc.Region(), s3test.Region)
+	}
+}
