@@ -317,3 +317,20 @@ func TestPublishDialogPreviewThenPublish(t *testing.T) {
 		t.Fatalf("public page %q: %d", url, st)
 	}
 }
+
+func TestMainWindowWiresSharing(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	mw := newSandboxWindow(t, srv)
+	a := mw.objectActions()
+	if a.Share == nil || a.MakePublic == nil || a.PublishIndex == nil || mw.menuActions().ShowLinks == nil {
+		t.Fatal("sharing is not wired into the main window")
+	}
+	var sh *Sharer
+	mw.jobs.do(func() { sh = mw.sharer() })
+	if sh != mw.sharer() || sh.store() == nil || sh.store().(*storage.Service) != mw.service() {
+		t.Fatal("the Sharer does not use the connected service")
+	}
+	if sh.DefaultExpiry != LoadSettings(mw.app.Preferences()).PresignExpiry {
+		t.Fatalf("default expiry %v", sh.DefaultExpiry)
+	}
+}
