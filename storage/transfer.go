@@ -414,6 +414,17 @@ type tmClient struct {
 	rec   *uploadRecord   // template; filled on CreateMultipartUpload
 	extra []func(*s3.Options)
 	mu    sync.Mutex
+	// sending, when set, receives the body bytes of PutObject and
+	// UploadPart as they go out (negative when an attempt is retried).
+	sending func(int64)
+}
+
+func (c *tmClient) sendOpts(o []func(*s3.Options)) []func(*s3.Options) {
+	o = c.opts(o)
+	if c.sending != nil {
+		o = append(o, func(so *s3.Options) { so.HTTPClient = countingHTTP{inner: so.HTTPClient, add: c.sending} })
+	}
+	return o
 }
 
 func (c *tmClient) opts(o []func(*s3.Options)) []func(*s3.Options) {
@@ -421,7 +432,7 @@ func (c *tmClient) opts(o []func(*s3.Options)) []func(*s3.Options) {
 }
 
 func (c *tmClient) PutObject(ctx context.Context, in *s3.PutObjectInput, o ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
-	return c.Client.PutObject(ctx, in, c.opts(o)...)
+	return c.Client.PutObject(ctx, in, c.sendOpts(o)...)
 }
 
 func (c *tmClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput, o ...func(*s3.Options)) (*s3.CreateMultipartUploadOutput, error) {
@@ -445,7 +456,7 @@ func (c *tmClient) UploadPart(ctx context.Context, in *s3.UploadPartInput, o ...
 	if l, ok := in.Body.(interface{ Len() int }); ok {
 		size = int64(l.Len())
 	}
-	out, err := c.Client.UploadPart(ctx, in, c.opts(o)...)
+	out, err := c.Client.UploadPart(ctx, in, c.sendOpts(o)...)
 	if err == nil && c.rec != nil {
 		c.mu.Lock()
 		c.rec.Parts = append(c.rec.Parts, journalPart{

@@ -242,11 +242,13 @@ func TestServerStoppedMidUpload(t *testing.T) {
 	ctx := context.Background()
 	plan, _ := e.PlanUpload(ctx, "", []string{p})
 	var once sync.Once
+	stopped := make(chan struct{})
 	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, func(pr storage.Progress) {
 		if pr.Done > 0 && pr.State == storage.StateRunning {
-			once.Do(srv.Stop)
+			once.Do(func() { go func() { srv.Stop(); close(stopped) }() })
 		}
 	})
+	<-stopped
 	it := res.Items[0]
 	if it.State != storage.StateFailed || !errors.Is(it.Err, storage.ErrEndpoint) {
 		t.Fatalf("want failed with ErrEndpoint, got %v: %v", it.State, it.Err)
@@ -268,7 +270,9 @@ func startPausedUpload(t *testing.T, srv *s3test.Server, bucket, data, path stri
 	e := newEngine(t, srv, data, storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
 	plan, _ := e.PlanUpload(context.Background(), "", []string{path})
 	res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, func(pr storage.Progress) {
-		if pr.Done >= 15<<20 && pr.State == storage.StateRunning {
+		// Beyond 15 MiB, part 4 is on the wire, so parts 1-3 are complete
+		// and journaled (one part at a time).
+		if pr.Done > 16<<20 && pr.State == storage.StateRunning {
 			e.Close() // the app closes (or is killed) after 3 parts
 		}
 	})
@@ -450,4 +454,30 @@ func TestDontOverwriteWithoutConditionalPuts(t *testing.T) {
 	if b, _ := getBytes(t, srv, bucket, "a.txt"); string(b) != "old" {
 		t.Fatal("an existing key was overwritten")
 	}
+}
+
+// Upload progress counts bytes on the wire, so a single large request shows
+// progress before it completes.
+func TestUploadProgressWithinARequest(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	bucket := srv.Bucket(t)
+	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{MultipartThreshold: 100 << 20})
+	p := randFile(t, t.TempDir(), "one.bin", 48<<20)
+	plan, _ := e.PlanUpload(context.Background(), "", []string{p})
+	var mu sync.Mutex
+	var mids []int64
+	res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, func(pr storage.Progress) {
+		if pr.State == storage.StateRunning && pr.Done > 0 && pr.Done < pr.Total {
+			mu.Lock()
+			mids = append(mids, pr.Done)
+			mu.Unlock()
+		}
+	})
+	if res.Done != 1 {
+		t.Fatalf("%+v", res.Items)
+	}
+	if len(mids) == 0 {
+		t.Fatal("no progress before the single PUT completed")
+	}
+	t.Logf("%d progress updates within one 48 MiB PUT", len(mids))
 }

@@ -9,10 +9,12 @@ import (
 	"io"
 	"io/fs"
 	"mime"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -322,18 +324,40 @@ func (e *Engine) Upload(ctx context.Context, bucket string, items []UploadItem, 
 	return b.result()
 }
 
-type progressListener struct {
-	b  *batch
-	id int64
+// countingHTTP counts the request body bytes the transport actually sends,
+// so that upload progress moves while a part is on the wire, not only when
+// it completes. An attempt that fails is taken back (the SDK retries it).
+type countingHTTP struct {
+	inner s3.HTTPClient
+	add   func(int64)
 }
 
-func (l progressListener) OnObjectBytesTransferred(_ context.Context, ev *tm.ObjectBytesTransferredEvent) {
-	l.b.update(l.id, func(p *Progress) {
-		p.Done = ev.BytesTransferred
-		if ev.TotalBytes > 0 {
-			p.Total = ev.TotalBytes
-		}
-	})
+type countBody struct {
+	io.ReadCloser
+	n   atomic.Int64
+	add func(int64)
+}
+
+func (c *countBody) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	if n > 0 {
+		c.n.Add(int64(n))
+		c.add(int64(n))
+	}
+	return n, err
+}
+
+func (c countingHTTP) Do(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return c.inner.Do(r)
+	}
+	cb := &countBody{ReadCloser: r.Body, add: c.add}
+	r.Body = cb
+	resp, err := c.inner.Do(r)
+	if err != nil || resp.StatusCode >= 300 {
+		c.add(-cb.n.Load())
+	}
+	return resp, err
 }
 
 // uploadOne uploads one file; it returns the key used and, when the file was
@@ -443,6 +467,14 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 	}
 	partSize := partSizeFor(size, e.opts.PartSize)
 	client := &tmClient{Client: e.s.Client(), e: e, ctx: ctx, extra: e.s.bucketOpts(bucket)}
+	var sent, last atomic.Int64
+	client.sending = func(n int64) {
+		total := min(sent.Add(n), size)
+		now := time.Now().UnixNano()
+		if l := last.Load(); now-l > int64(100*time.Millisecond) && last.CompareAndSwap(l, now) {
+			b.update(it.ID, func(p *Progress) { p.Done = max(total, 0) })
+		}
+	}
 	if multipart {
 		client.rec = &uploadRecord{ID: newRecordID(), Endpoint: e.s.Endpoint(), Bucket: bucket, Key: key, Path: absPath(it.Path),
 			Size: size, ModTime: it.ModTime, PartSize: partSize, IfNoneMatch: in.IfNoneMatch != nil}
@@ -453,7 +485,6 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 	_, err := e.tm.UploadObject(ctx, in, func(o *tm.Options) {
 		o.S3 = client
 		o.PartSizeBytes = partSize
-		o.ObjectProgressListeners.Register(progressListener{b: b, id: it.ID})
 	})
 	if err != nil {
 		if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
