@@ -95,6 +95,9 @@ func (v *IncompleteView) load() {
 			switch len(ups) {
 			case 0:
 				v.status.SetText("No incomplete uploads: nothing takes space here without being an object.")
+			case 1:
+				v.status.SetText(fmt.Sprintf("1 incomplete upload holds %s of parts that are not an object yet. Abort it if nobody is sending it any more.",
+					humanize.IBytes(uint64(total))))
 			default:
 				v.status.SetText(fmt.Sprintf("%d incomplete uploads hold %s of parts that are not objects yet. Abort the ones nobody is sending any more.",
 					len(ups), humanize.IBytes(uint64(total))))
