@@ -81,6 +81,7 @@ type ObjectsView struct {
 	sortDesc      bool
 	filter        string
 	filterLower   string
+	showHidden    bool            // show names starting with "."
 	selected      map[string]bool // by key, so it survives sorting and filtering
 	anchor        int             // row of the last plain click, for Shift-click
 	cursor        int             // keyboard row

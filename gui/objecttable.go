@@ -243,8 +243,26 @@ func (v *ObjectsView) less(i, j int) int {
 }
 
 func (v *ObjectsView) matches(i int) bool {
+	if !v.showHidden && strings.HasPrefix(v.lower[i], ".") {
+		return false
+	}
 	return v.filter == "" || strings.Contains(v.lower[i], v.filterLower)
 }
+
+// SetShowHidden shows or hides keys whose name starts with "." (Settings and
+// View → Show hidden).
+func (v *ObjectsView) SetShowHidden(show bool) {
+	if show == v.showHidden {
+		return
+	}
+	v.showHidden = show
+	v.resort()
+	v.pruneSelection()
+	v.refreshList()
+}
+
+// ShowHidden tells whether names starting with "." are shown.
+func (v *ObjectsView) ShowHidden() bool { return v.showHidden }
 
 // addEntries appends a batch of listed entries and merges the ones that pass
 // the filter into the sorted rows: O(n) per batch, so 100k entries stay quick.
@@ -318,8 +336,14 @@ func (v *ObjectsView) setFilter(s string) {
 	}
 	v.filter = s
 	v.filterLower = strings.ToLower(s)
-	// drop hidden rows from the selection so actions never touch what is not shown
 	v.resort()
+	v.pruneSelection()
+	v.refreshList()
+}
+
+// pruneSelection drops rows that are not shown from the selection, so actions
+// never touch what the user cannot see.
+func (v *ObjectsView) pruneSelection() {
 	if len(v.selected) > 0 {
 		shown := make(map[string]bool, len(v.rows))
 		for _, r := range v.rows {
@@ -331,7 +355,6 @@ func (v *ObjectsView) setFilter(s string) {
 			}
 		}
 	}
-	v.refreshList()
 }
 
 func (v *ObjectsView) refreshList() {
@@ -352,7 +375,7 @@ func (v *ObjectsView) updateCount() {
 	default:
 		s = humanize.Comma(int64(n)) + " items"
 	}
-	if v.complete && v.filter != "" && n > 0 {
+	if v.complete && len(v.rows) != n && n > 0 {
 		s = humanize.Comma(int64(len(v.rows))) + " of " + s + " shown"
 	}
 	if k := len(v.selected); k > 0 {

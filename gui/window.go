@@ -88,6 +88,7 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	mw.profiles = NewProfilesView(mw.win, mw.status, &mw.jobs, store, deps.Discover)
 	mw.buckets = NewBucketsView(mw.win, mw.status, &mw.jobs)
 	mw.objects = NewObjectsView(mw.win, nil, ObjectActions{})
+	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
 	// Its UI callbacks take turns with the shell's (see jobs.do).
 	mw.objects.do = mw.jobs.do
 	mw.objects.actions = mw.objectActions()
@@ -165,6 +166,16 @@ func (mw *MainWindow) menuActions() MenuActions {
 		About:     func() { ShowAboutDialog(mw.win, mw.deps.Version, mw.app.Icon()) },
 		Shortcuts: func() { ShowShortcutsDialog(mw.win) },
 		ShowLinks: func() { mw.sharer().ShowLinks() },
+		ToggleHidden: func(show bool) {
+			mw.objects.SetShowHidden(show)
+			s := LoadSettings(mw.app.Preferences())
+			s.ShowHidden = show
+			if err := s.Save(mw.app.Preferences()); err != nil {
+				mw.status.say("Could not save the setting: " + err.Error())
+			}
+			mw.installMenu() // the Show hidden tick follows
+		},
+		HiddenShown: mw.objects.ShowHidden,
 	}
 }
 
@@ -211,6 +222,8 @@ func (mw *MainWindow) showSettings() {
 	}
 	v := NewSettingsView(mw.app.Preferences(), names, func(s Settings) {
 		ApplyTheme(mw.app, s.Theme)
+		mw.objects.SetShowHidden(s.ShowHidden)
+		mw.installMenu() // the Show hidden tick follows
 		mw.status.say("Settings saved")
 	})
 	w.SetContent(v.CanvasObject())
@@ -236,6 +249,8 @@ func (mw *MainWindow) connect(name string) {
 	mw.status.conn.SetText(name)
 	_, end := mw.status.begin("Connecting to " + name + "…")
 	deps := mw.deps
+	// Settings → Compatibility may override the profile's checksum mode.
+	compatOn, compatSet := LoadSettings(mw.app.Preferences()).CompatibilityFor(name)
 	mw.jobs.goRun(func() {
 		var cfg storage.Config
 		var err error
@@ -251,6 +266,9 @@ func (mw *MainWindow) connect(name string) {
 		}
 		var svc *storage.Service
 		if err == nil {
+			if compatSet {
+				cfg.Compatibility = compatOn
+			}
 			svc, err = deps.Connect(ctx, cfg)
 		}
 		mw.jobs.do(func() {
