@@ -1,0 +1,507 @@
+package gui
+
+// TestScreenshots renders the README screenshots from the real windows: the
+// main window built by NewMainWindow, connected to the real Local sandbox
+// (storage/sandbox, seeded with the guide's sample data), drawn by the Fyne
+// test driver's software renderer. It runs only when S3DESK_SCREENSHOTS
+// names a folder; .ci/screenshots regenerates assets/screenshots/ with it and
+// .ci/checks/50-screenshots.sh runs it in CI.
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"s3desk/storage"
+	"s3desk/storage/ledger"
+	"s3desk/storage/profiles"
+)
+
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("S3DESK_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("renders the README screenshots; run: S3DESK_SCREENSHOTS=$PWD/assets/screenshots go test -tags ci -run TestScreenshots ./gui/ (or .ci/screenshots)")
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	// The real Local sandbox, seeded with the sample data, behind a proxy
+	// that can slow transfers down so that progress bars are caught
+	// part-way.
+	sb := NewLazySandbox(filepath.Join(t.TempDir(), "sandbox"))
+	t.Cleanup(sb.Close)
+	cfg, err := sb.Config(ctx)
+	if err != nil {
+		t.Fatalf("starting the Local sandbox: %v", err)
+	}
+	slow := newShotProxy(t, cfg.Endpoint)
+	cfg.Endpoint = slow.url
+	plantReports(t, cfg)
+
+	kc := &memKeychain{}
+	store, err := profiles.Open(t.TempDir(), kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []struct {
+		p      profiles.Profile
+		secret string
+	}{
+		{profiles.Profile{Name: "Work AWS", Provider: profiles.ProviderAWS, Region: "eu-west-1", AccessKeyID: "AKIAIOSFODNN7EXAMPLE"}, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+		{profiles.Profile{Name: "Backblaze archive", Provider: profiles.ProviderB2, Region: "us-west-004",
+			Endpoint: "https://s3.us-west-004.backblazeb2.com", Compatibility: true, AccessKeyID: "004a1b2c3d4e5f60000000001"}, "K004examplekeyexamplekeyexample"},
+		{profiles.Profile{Name: "MinIO at home", Provider: profiles.ProviderMinIO, Region: "us-east-1", Endpoint: "http://127.0.0.1:9000",
+			PathStyle: true, Compatibility: true, AccessKeyID: "minioadmin"}, "minioadmin"},
+	} {
+		if err := store.Add(ctx, p.p, profiles.Secret{SecretAccessKey: p.secret}); err != nil {
+			t.Fatalf("add profile %s: %v", p.p.Name, err)
+		}
+	}
+
+	a := test.NewTempApp(t)
+	ApplyTheme(a, ThemeLight)
+	mw := NewMainWindow(a, Deps{
+		Profiles: store,
+		Discover: func(context.Context) ([]profiles.ImportCandidate, error) {
+			return []profiles.ImportCandidate{{Name: "sso-dev", Region: "eu-central-1", Kind: "SSO"}}, nil
+		},
+		Sandbox: func(context.Context) (storage.Config, error) { return cfg, nil },
+		Version: "1.0.0",
+	})
+	onUI(mw, func() { mw.win.Resize(fyne.NewSize(1200, 760)) })
+	t.Cleanup(func() { mw.wait(); mw.win.Close() })
+	settle(t, mw)
+	if mw.service() == nil {
+		t.Fatalf("not connected to the Local sandbox: %q", mw.buckets.message.Text)
+	}
+	// Links copied in the Share dialog go to a ledger in a temporary
+	// folder, not the user's.
+	ledgerDir := t.TempDir()
+	onUI(mw, func() {
+		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+			if s := mw.service(); s != nil {
+				return s
+			}
+			return nil
+		}, func() string { return mw.profile }, func() (LinkLedger, error) { return ledger.Open(ledgerDir) })
+	})
+
+	shoot := func(name string, c fyne.Canvas) {
+		t.Helper()
+		var img image.Image
+		onUI(mw, func() {
+			frame(c)
+			img = c.Capture()
+		})
+		saveShot(t, filepath.Join(dir, name), img)
+	}
+
+	// buckets.png: the account's buckets, the sample bucket open, and the
+	// bucket's context menu.
+	openBucket(t, mw, "sampled")
+	onUI(mw, func() { rightClickSideRow(t, mw.buckets.list, "sampled") })
+	shoot("buckets.png", mw.win.Canvas())
+	onUI(mw, func() {
+		top := mw.win.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("no context menu on the bucket")
+		}
+		mw.win.Canvas().Overlays().Remove(top)
+	})
+
+	// objects.png: a folder of the sample bucket, one file selected.
+	onUI(mw, func() { mw.objects.Open("sampled", "22_Sept/") })
+	settle(t, mw)
+	csvKey := "22_Sept/requests_2022-09-14.csv"
+	onUI(mw, func() { selectKey(t, mw, csvKey) })
+	shoot("objects.png", mw.win.Canvas())
+
+	// share.png: a presigned download link for that file, copied.
+	var entry storage.Entry
+	onUI(mw, func() {
+		sel := mw.objects.Selected()
+		if len(sel) != 1 {
+			t.Fatalf("selected %v", sel)
+		}
+		entry = sel[0]
+	})
+	// The same call as the objects view's Share action, keeping the dialog.
+	var sd *ShareDialog
+	onUI(mw, func() { sd = mw.sharer().ShowShare("sampled", []storage.Entry{entry}) })
+	mw.wait()
+	onUI(mw, func() {
+		sd.expiry.SetSelected(shareExpiryPresets[2].label)
+		sd.note.SetText("for Ann, September requests")
+	})
+	mw.wait()
+	onUI(mw, func() { test.Tap(sd.copyBtn) })
+	mw.wait()
+	if got := a.Clipboard().Content(); !strings.HasPrefix(got, slow.url+"/sampled/") {
+		t.Errorf("copied %q, want a link into the sandbox", got)
+	}
+	shoot("share.png", mw.win.Canvas())
+	onUI(mw, sd.dlg.Hide)
+
+	// csv-preview.png: the table preview of the CSV, in its own window.
+	before := len(a.Driver().AllWindows())
+	onUI(mw, func() { mw.objects.actions.Preview("sampled", entry) })
+	mw.wait()
+	wins := a.Driver().AllWindows()
+	if len(wins) != before+1 {
+		t.Fatalf("the preview opened %d windows", len(wins)-before)
+	}
+	pw := wins[len(wins)-1]
+	shoot("csv-preview.png", pw.Canvas())
+	onUI(mw, pw.Close)
+
+	// transfers.png: downloads and an upload part-way, throttled.
+	shootTransfers(t, mw, slow, shoot)
+
+	// profiles.png: the side panel's profiles and the form adding a
+	// Cloudflare R2 profile.
+	onUI(mw, func() {
+		test.Tap(mw.profiles.addBtn)
+		f := mw.profiles.form
+		f.name.SetText("Cloudflare R2")
+		f.provider.SetSelected(presetLabelOf(profiles.ProviderR2))
+		f.endpoint.SetText("https://4f0c2e5a9d1b7386e2c4a8f01b3d5e7c.r2.cloudflarestorage.com")
+		f.accessKey.SetText("e2c4a8f01b3d5e7c4f0c2e5a9d1b7386")
+		f.secret.SetText("not-a-real-secret-just-a-screenshot")
+	})
+	shoot("profiles.png", mw.win.Canvas())
+	onUI(mw, func() { mw.profiles.form.close() })
+}
+
+// frame prepares c for a capture as a driver's frame would: the test
+// canvas has no render loop, so containers whose children changed their
+// minimum size are not laid out again; frame lays every container and
+// widget out again, top down. It also gives rectangles without a fill
+// colour a transparent one: Fyne's software painter (unlike the OpenGL one)
+// crashes on a nil fill, as the transfers panel's spacer has; it draws the
+// same.
+func frame(c fyne.Canvas) {
+	roots := append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...)
+	for _, root := range roots {
+		walkDrawn(root, func(o fyne.CanvasObject) {
+			switch x := o.(type) {
+			case *canvas.Rectangle:
+				if x.FillColor == nil {
+					x.FillColor = color.Transparent
+				}
+			case *fyne.Container:
+				if x.Layout != nil {
+					x.Layout.Layout(x.Objects, x.Size())
+				}
+			case fyne.Widget:
+				test.WidgetRenderer(x).Layout(x.Size())
+			}
+		})
+	}
+}
+
+// walkDrawn calls fn on o and then on everything under it, parents first,
+// through the renderers the canvas draws with. (test.LaidOutObjects makes
+// new renderers, and a Table given a new renderer stops drawing its
+// updates.)
+func walkDrawn(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, k := range x.Objects {
+			walkDrawn(k, fn)
+		}
+	case fyne.Widget:
+		for _, k := range test.WidgetRenderer(x).Objects() {
+			walkDrawn(k, fn)
+		}
+	}
+}
+
+// rightClickSideRow opens the context menu of the side-panel row named
+// name, as a right-click on it does.
+func rightClickSideRow(t *testing.T, list *widget.List, name string) {
+	t.Helper()
+	var row *sideRow
+	walkDrawn(list, func(o fyne.CanvasObject) {
+		if r, ok := o.(*sideRow); ok && r.Visible() && r.name.Text == name {
+			row = r
+		}
+	})
+	if row == nil {
+		t.Fatalf("no row %q in the side panel", name)
+	}
+	at := fyne.NewPos(row.Size().Width*0.6, row.Size().Height*0.6)
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(row).Add(at)
+	row.TappedSecondary(&fyne.PointEvent{Position: at, AbsolutePosition: abs})
+}
+
+// openBucket selects bucket in the side panel, as a click does, and waits
+// for its listing.
+func openBucket(t *testing.T, mw *MainWindow, bucket string) {
+	t.Helper()
+	ok := false
+	onUI(mw, func() { ok = mw.buckets.Select(bucket) })
+	if !ok {
+		t.Fatalf("no bucket %s in the side panel", bucket)
+	}
+	settle(t, mw)
+	if mw.objects.Bucket() != bucket {
+		t.Fatalf("selecting %s opened %q", bucket, mw.objects.Bucket())
+	}
+}
+
+// selectKey selects the row of key in the objects view, as a click would.
+func selectKey(t *testing.T, mw *MainWindow, key string) {
+	t.Helper()
+	r := mw.objects.rowOf(key)
+	if r < 0 {
+		t.Fatalf("no row for %s", key)
+	}
+	mw.objects.clickRow(r, 0)
+}
+
+func presetLabelOf(p profiles.Provider) string {
+	for _, pr := range profiles.Presets() {
+		if pr.Provider == p {
+			return pr.Label
+		}
+	}
+	return ""
+}
+
+// saveShot writes img as a PNG and fails when it is blank (one colour).
+func saveShot(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	if sd := lumaStdDev(img); sd < 4 {
+		t.Errorf("%s looks blank: luminance standard deviation %.2f", filepath.Base(path), sd)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s (%dx%d)", path, img.Bounds().Dx(), img.Bounds().Dy())
+}
+
+// lumaStdDev is the standard deviation of the pixels' luminance (0-255).
+func lumaStdDev(img image.Image) float64 {
+	b := img.Bounds()
+	var sum, sq, n float64
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			l := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / 257
+			sum += l
+			sq += l * l
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	mean := sum / n
+	return math.Sqrt(math.Max(0, sq/n-mean*mean))
+}
+
+// plantReports adds a second bucket, "reports", with a few larger files to
+// download in the transfers screenshot.
+func plantReports(t *testing.T, cfg storage.Config) {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := storage.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.CreateBucket(ctx, "reports", storage.CreateBucketOptions{}); err != nil {
+		t.Fatalf("create bucket reports: %v", err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, f := range []struct {
+		key  string
+		size int
+	}{
+		{"2022/requests-2022-q3.csv", 14 << 20},
+		{"2022/access-logs-september.tar.gz", 24 << 20},
+		{"2022/summary.html", 48 << 10},
+	} {
+		body := make([]byte, f.size)
+		for i := range body {
+			body[i] = byte(rng.Uint32())
+		}
+		if err := svc.Put(ctx, "reports", f.key, bytes.NewReader(body), int64(len(body)), storage.PutOptions{}); err != nil {
+			t.Fatalf("put %s: %v", f.key, err)
+		}
+	}
+}
+
+// shootTransfers downloads the reports and uploads a video while the proxy
+// slows the bytes down, and captures the panel with the bars part-way.
+func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(string, fyne.Canvas)) {
+	t.Helper()
+	src := t.TempDir()
+	video := filepath.Join(src, "product-demo.mp4")
+	if err := os.WriteFile(video, make([]byte, 40<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	small := filepath.Join(src, "notes.txt")
+	if err := os.WriteFile(small, []byte("Notes for the September report.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest := t.TempDir()
+
+	openBucket(t, mw, "reports")
+	onUI(mw, func() { mw.objects.Open("reports", "2022/") })
+	settle(t, mw)
+	var entries []storage.Entry
+	onUI(mw, func() {
+		for _, k := range []string{"2022/requests-2022-q3.csv", "2022/access-logs-september.tar.gz"} {
+			r := mw.objects.rowOf(k)
+			if r < 0 {
+				t.Fatalf("no row for %s", k)
+			}
+			entries = append(entries, mw.objects.entries[mw.objects.rows[r]])
+		}
+	})
+	slow.rate.Store(1 << 20) // bytes per second per request
+	onUI(mw, func() {
+		mw.xfer.StartUpload("reports", "2022/", []string{small})
+	})
+	waitTransfers(t, mw, "the small upload", func(rows []transferRow) bool {
+		return len(rows) == 1 && rows[0].state == storage.StateDone
+	})
+	onUI(mw, func() {
+		mw.xfer.StartDownload("reports", entries, dest)
+		mw.xfer.StartUpload("reports", "2022/", []string{video})
+	})
+	// 1 MiB/s per request: the bars fill at different speeds (the upload
+	// sends three parts at once); wait until each is at least a fifth full.
+	waitTransfers(t, mw, "bars part-way", func(rows []transferRow) bool {
+		partial := 0
+		for _, r := range rows {
+			if r.state == storage.StateRunning && r.total > 0 && r.done*5 >= r.total && r.done*10 < r.total*9 {
+				partial++
+			}
+		}
+		return len(rows) == 4 && partial == 3
+	})
+	onUI(mw, mw.xfer.flush)
+	shoot("transfers.png", mw.win.Canvas())
+
+	slow.rate.Store(0)
+	waitTransfers(t, mw, "the transfers to finish", func(rows []transferRow) bool {
+		for _, r := range rows {
+			if !r.state.Finished() {
+				return false
+			}
+		}
+		return true
+	})
+	onUI(mw, func() {
+		mw.xfer.ClearFinished()
+		mw.objects.Open("sampled", "22_Sept/")
+	})
+	settle(t, mw)
+}
+
+// waitTransfers polls the transfers panel's rows until cond holds.
+func waitTransfers(t *testing.T, mw *MainWindow, what string, cond func([]transferRow) bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		mw.xfer.mu.Lock()
+		rows := make([]transferRow, 0, len(mw.xfer.rows))
+		for _, r := range mw.xfer.rows {
+			rows = append(rows, *r)
+		}
+		mw.xfer.mu.Unlock()
+		if cond(rows) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// shotProxy is a reverse proxy to the sandbox that, while rate > 0, moves
+// request and response bodies at about rate bytes per second each.
+type shotProxy struct {
+	url  string
+	rate atomic.Int64
+}
+
+func newShotProxy(t *testing.T, target string) *shotProxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := &shotProxy{}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.ModifyResponse = func(r *http.Response) error {
+		r.Body = &slowBody{ReadCloser: r.Body, th: th}
+		return nil
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = &slowBody{ReadCloser: r.Body, th: th}
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		th.rate.Store(0)
+		srv.Close()
+	})
+	th.url = srv.URL
+	return th
+}
+
+// slowBody reads at most 32 KiB at a time and sleeps to keep the rate.
+type slowBody struct {
+	io.ReadCloser
+	th *shotProxy
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	rate := b.th.rate.Load()
+	if rate <= 0 {
+		return b.ReadCloser.Read(p)
+	}
+	if len(p) > 32<<10 {
+		p = p[:32<<10]
+	}
+	n, err := b.ReadCloser.Read(p)
+	time.Sleep(time.Duration(float64(n) / float64(rate) * float64(time.Second)))
+	return n, err
+}
