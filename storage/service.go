@@ -196,11 +196,12 @@ func (s *Service) rememberRegion(bucket, region string) {
 }
 
 // staticConfig builds the SDK configuration of a profile with its own keys.
-// Such a profile must not be steered by ~/.aws, AWS_PROFILE, AWS_REGION or
-// AWS_ENDPOINT_URL (the SDK's loader insists that a profile named in
-// AWS_PROFILE exists, which would break every static profile for a user who
-// sets it), so the loader is not used; only AWS_CA_BUNDLE is honoured, the
-// way the loader does it: the bundle's certificates become the trusted roots.
+// Such a profile must not be steered by ~/.aws or AWS_PROFILE (the SDK's
+// loader insists that a profile named in AWS_PROFILE exists, which would break
+// every static profile for a user who sets it), so the loader is not used.
+// AWS_CA_BUNDLE is honoured the way the loader does it (the bundle's
+// certificates become the trusted roots); AWS_REGION and AWS_ENDPOINT_URL(_S3)
+// only fill in what the profile leaves empty.
 func staticConfig(cfg Config, httpClient *awshttp.BuildableClient, logger *slog.Logger) (aws.Config, error) {
 	if path := os.Getenv("AWS_CA_BUNDLE"); path != "" {
 		pem, err := os.ReadFile(path)
@@ -219,6 +220,11 @@ func staticConfig(cfg Config, httpClient *awshttp.BuildableClient, logger *slog.
 		})
 	}
 	region := cfg.Region
+	for _, env := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if region == "" {
+			region = os.Getenv(env)
+		}
+	}
 	if region == "" {
 		region = DefaultRegion
 	}
@@ -229,6 +235,15 @@ func staticConfig(cfg Config, httpClient *awshttp.BuildableClient, logger *slog.
 		HTTPClient:    httpClient,
 		Logger:        slogAdapter{logger},
 		ClientLogMode: 0, // never log requests, headers or bodies
+	}
+	// Without an endpoint of its own, the profile goes where the AWS CLI would.
+	if cfg.Endpoint == "" && !strings.EqualFold(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
+		for _, env := range []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"} {
+			if v := os.Getenv(env); v != "" {
+				c.BaseEndpoint = aws.String(v)
+				break
+			}
+		}
 	}
 	if cfg.Compatibility {
 		c.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
