@@ -105,6 +105,8 @@ type TransfersPanel struct {
 	totalLabel *widget.Label
 	hint       *widget.Label
 	clearBtn   *widget.Button
+	foldBtn    *widget.Button
+	folded     bool // the user hid the rows (View > Show transfers brings them back)
 }
 
 // NewTransfersPanel builds the panel.
@@ -172,7 +174,9 @@ func (p *TransfersPanel) build() {
 	p.listArea = container.NewStack(spacer, p.list)
 	p.listArea.Hide()
 	center := container.NewStack(p.hint, container.NewGridWithColumns(2, p.total, p.totalLabel))
-	header := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Transfers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	p.foldBtn = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), p.Toggle)
+	header := container.NewBorder(nil, nil,
+		container.NewHBox(p.foldBtn, widget.NewLabelWithStyle("Transfers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 		p.clearBtn, center)
 	p.total.Hide()
 	p.root = container.NewVBox(header, p.listArea)
@@ -180,6 +184,25 @@ func (p *TransfersPanel) build() {
 }
 
 func (p *TransfersPanel) length() int { return len(p.view) }
+
+// ShowRows unfolds the transfer rows (View > Show transfers).
+func (p *TransfersPanel) ShowRows() {
+	if p.folded {
+		p.Toggle()
+	}
+}
+
+// Toggle hides or shows the transfer rows; the header with the total stays.
+func (p *TransfersPanel) Toggle() {
+	p.folded = !p.folded
+	if p.folded {
+		p.foldBtn.SetIcon(theme.MenuExpandIcon())
+	} else {
+		p.foldBtn.SetIcon(theme.MenuDropDownIcon())
+	}
+	p.updateHeader()
+	p.root.Refresh()
+}
 
 func (p *TransfersPanel) createRow() fyne.CanvasObject {
 	icon := widget.NewIcon(theme.UploadIcon())
@@ -365,7 +388,7 @@ func (p *TransfersPanel) updateHeader() {
 			active++
 		}
 	}
-	if (len(p.view) == 0) == p.listArea.Visible() {
+	if (len(p.view) == 0 || p.folded) == p.listArea.Visible() {
 		defer p.root.Refresh() // the panel grows or shrinks: lay it out again
 	}
 	if len(p.view) == 0 {
@@ -377,7 +400,11 @@ func (p *TransfersPanel) updateHeader() {
 		return
 	}
 	p.hint.Hide()
-	p.listArea.Show()
+	if p.folded {
+		p.listArea.Hide()
+	} else {
+		p.listArea.Show()
+	}
 	p.total.Show()
 	p.clearBtn.Enable()
 	if total > 0 {

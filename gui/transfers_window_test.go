@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage/repository"
@@ -46,6 +47,8 @@ func TestWindowDropUploadsIntoViewedFolder(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t) // two buckets: none opens by itself
 	mw := newSandboxWindow(t, srv)
+	// Let the panel's last throttled redraw run before the next test.
+	t.Cleanup(func() { mw.wait(); time.Sleep(3 * refreshEvery) })
 	src := t.TempDir()
 	_ = os.MkdirAll(filepath.Join(src, "album", "2024"), 0o755)
 	_ = os.WriteFile(filepath.Join(src, "notes.csv"), []byte("a,b\n"), 0o644)

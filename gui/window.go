@@ -166,6 +166,8 @@ func (mw *MainWindow) menuActions() MenuActions {
 		About:     func() { ShowAboutDialog(mw.win, mw.deps.Version, mw.app.Icon()) },
 		Shortcuts: func() { ShowShortcutsDialog(mw.win) },
 		ShowLinks: func() { mw.sharer().ShowLinks() },
+
+		ShowTransfers: mw.xfer.ShowRows, // gui/transfers.go
 		ToggleHidden: func(show bool) {
 			mw.objects.SetShowHidden(show)
 			s := LoadSettings(mw.app.Preferences())
