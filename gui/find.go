@@ -96,7 +96,7 @@ func (v *ObjectsView) ShowFind() {
 			c.Objects[1].(*widget.Icon).SetResource(entryIcon(e))
 			size := ""
 			if !e.IsFolder {
-				size = humanize.Bytes(uint64(max(e.Size, 0)))
+				size = humanize.IBytes(uint64(max(e.Size, 0)))
 			}
 			c.Objects[2].(*widget.Label).SetText(size)
 		})

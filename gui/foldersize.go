@@ -130,5 +130,5 @@ func (v *ObjectsView) showSize(sel []storage.Entry) {
 func (s *sizeDialog) show(u storage.Usage) {
 	s.total = u
 	s.objects.SetText(humanize.Comma(u.Objects))
-	s.bytes.SetText(humanize.Bytes(uint64(max(u.Bytes, 0))) + " (" + humanize.Comma(u.Bytes) + " bytes)")
+	s.bytes.SetText(humanize.IBytes(uint64(max(u.Bytes, 0))) + " (" + humanize.Comma(u.Bytes) + " bytes)")
 }

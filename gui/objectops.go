@@ -256,11 +256,11 @@ func (v *ObjectsView) DeleteSelected() {
 func (v *ObjectsView) confirmDelete(bucket, prefix string, store ObjectStore, plan deletePlan, n int) {
 	var lines []string
 	if len(plan.files) > 0 {
-		lines = append(lines, fmt.Sprintf("%s (%s)", countOf(len(plan.files), "file", "files"), humanize.Bytes(uint64(plan.fileBytes))))
+		lines = append(lines, fmt.Sprintf("%s (%s)", countOf(len(plan.files), "file", "files"), humanize.IBytes(uint64(plan.fileBytes))))
 	}
 	if len(plan.folders) > 0 {
 		lines = append(lines, fmt.Sprintf("%s holding %s (%s)", countOf(len(plan.folders), "folder", "folders"),
-			countOf64(plan.objects, "object", "objects"), humanize.Bytes(uint64(plan.bytes))))
+			countOf64(plan.objects, "object", "objects"), humanize.IBytes(uint64(plan.bytes))))
 	}
 	title := "Delete " + countOf(n, "item", "items") + "?"
 	msg := "This deletes from “" + bucket + "”:\n" + strings.Join(lines, "\n") + "\n\nThis cannot be undone."

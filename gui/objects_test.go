@@ -115,7 +115,7 @@ func TestObjectsDeleteAsksAndCancelKeepsEverything(t *testing.T) {
 	h.key(fyne.KeyDelete)
 	h.waitFor("the delete confirmation", func() bool { return strings.Contains(h.dialogText(), "Delete 2 items?") })
 	text := h.dialogText()
-	for _, want := range []string{"1 file (100 B)", "1 folder holding 2 objects (3.0 kB)", "cannot be undone"} {
+	for _, want := range []string{"1 file (100 B)", "1 folder holding 2 objects (2.9 KiB)", "cannot be undone"} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("confirmation lacks %q:\n%s", want, text)
 		}

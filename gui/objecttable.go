@@ -28,7 +28,7 @@ const (
 var colTitles = [numCols]string{"Name", "Size", "Last modified", "Storage class"}
 
 // fixed widths of the columns after Name, which takes the rest.
-var colWidths = [numCols]float32{0, 90, 170, 150}
+var colWidths = [numCols]float32{0, 104, 170, 150}
 
 func (v *ObjectsView) buildTable() {
 	t := &objTable{v: v}
@@ -110,7 +110,7 @@ func (v *ObjectsView) updateCell(id widget.TableCellID, c *objCell) {
 		if e.IsFolder {
 			text, imp = "—", widget.LowImportance
 		} else {
-			text = humanize.Bytes(uint64(max(e.Size, 0)))
+			text = humanize.IBytes(uint64(max(e.Size, 0)))
 		}
 	case colModified:
 		if e.IsFolder || e.LastModified.IsZero() {

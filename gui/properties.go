@@ -109,7 +109,7 @@ func (p *propsDialog) fill() {
 	}
 	form := widget.NewForm(
 		widget.NewFormItem("Key", ro(info.Key)),
-		widget.NewFormItem("Size", ro(fmt.Sprintf("%s (%s bytes)", humanize.Bytes(uint64(max(info.Size, 0))), humanize.Comma(info.Size)))),
+		widget.NewFormItem("Size", ro(fmt.Sprintf("%s (%s bytes)", humanize.IBytes(uint64(max(info.Size, 0))), humanize.Comma(info.Size)))),
 		widget.NewFormItem("Last modified", ro(modified)),
 		widget.NewFormItem("ETag", ro(strings.Trim(info.ETag, `"`))),
 		widget.NewFormItem("Storage class", ro(storageClassName(info.StorageClass))),
