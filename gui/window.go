@@ -105,7 +105,7 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	mw.buckets.OnSelect = mw.openBucket
 
 	side := container.NewVSplit(mw.profiles.CanvasObject(), mw.buckets.CanvasObject())
-	side.Offset = 0.3
+	side.Offset = 0.4 // room for the sandbox, a few saved profiles and ~/.aws candidates
 	main := container.NewHSplit(side, mw.objects.CanvasObject())
 	main.Offset = 0.24
 	bottom := container.NewVBox(mw.transfers, widget.NewSeparator(), mw.status.box)
