@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"path/filepath"
 	"sync"
 	"time"
@@ -161,6 +162,13 @@ func (p *TransfersPanel) Close() {
 
 func (p *TransfersPanel) build() {
 	p.list = widget.NewList(p.length, p.createRow, p.updateRow)
+	p.list.OnSelected = func(i widget.ListItemID) { // a long reason is cut in the row
+		p.list.Unselect(i)
+		if i < len(p.view) && p.view[i].reason != "" {
+			r := p.view[i]
+			p.deps.Alert(r.name, sentence(rowInfo(r)))
+		}
+	}
 	p.total = widget.NewProgressBar()
 	p.totalLabel = widget.NewLabel("")
 	p.totalLabel.Truncation = fyne.TextTruncateEllipsis
@@ -169,7 +177,7 @@ func (p *TransfersPanel) build() {
 	p.hint.Truncation = fyne.TextTruncateEllipsis
 	p.clearBtn = widget.NewButtonWithIcon("Clear finished", theme.DeleteIcon(), p.ClearFinished)
 	p.clearBtn.Disable()
-	spacer := canvas.NewRectangle(nil)
+	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(fyne.NewSize(10, 150))
 	p.listArea = container.NewStack(spacer, p.list)
 	p.listArea.Hide()
