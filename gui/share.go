@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -225,13 +226,21 @@ type ShareDialog struct {
 	why        *widget.Label // why it is earlier than asked
 	copyBtn    *widget.Button
 	publicBtn  *widget.Button
-	confirm    *widget.Label // "Copied …"
-	link       *widget.Entry // the link(s) as copied
+	confirm    *widget.Label   // "Copied …"
+	copied     *widget.Icon    // the success mark before confirm, once copied
+	link       *widget.Label   // the link(s) as copied: selectable, wrapped, whole
+	linkBox    *fyne.Container // link on a field-like background
 	form       *widget.Form
 	rows       map[string]*widget.FormItem
 	content    *fyne.Container
+	scroll     *container.Scroll
 	dlg        *dialog.CustomDialog
+	height     float32 // the dialog's height so far (it only grows)
 }
+
+// shareDialogWidth is the Share dialog's width; its height follows its
+// content (up to the window's).
+const shareDialogWidth = 620
 
 // ShowShare opens the Share dialog for entries of bucket.
 func (sh *Sharer) ShowShare(bucket string, entries []storage.Entry) *ShareDialog {
@@ -246,6 +255,7 @@ func (sh *Sharer) ShowShare(bucket string, entries []storage.Entry) *ShareDialog
 	d.build()
 	d.dlg.Show()
 	d.refresh()
+	d.fit()
 	return d
 }
 
@@ -258,13 +268,21 @@ func (d *ShareDialog) build() {
 	d.why = widget.NewLabel("")
 	d.why.Wrapping = fyne.TextWrapWord
 	d.why.Importance = widget.WarningImportance
+	// The confirmation is ordinary text after a success mark: green text
+	// on white is hard to read.
 	d.confirm = widget.NewLabel("")
-	d.confirm.Importance = widget.SuccessImportance
 	d.confirm.Wrapping = fyne.TextWrapWord
-	d.link = widget.NewMultiLineEntry()
-	d.link.Wrapping = fyne.TextWrapOff
-	d.link.SetMinRowsVisible(3)
-	d.link.Disable()
+	d.copied = widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	d.copied.Hide()
+	// The copied link, whole: monospace, broken anywhere to fit, and
+	// selectable (not a disabled, greyed-out entry cut off at its edge).
+	d.link = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	d.link.Wrapping = fyne.TextWrapBreak
+	d.link.Selectable = true
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize()
+	d.linkBox = container.NewStack(bg, d.link)
+	d.linkBox.Hide()
 	d.note = widget.NewEntry()
 	d.note.SetPlaceHolder("Note for your Links list, e.g. \"for Ann, Q3 report\"")
 
@@ -328,8 +346,9 @@ func (d *ShareDialog) build() {
 		"note":     widget.NewFormItem("Note", d.note),
 	}
 	d.form = widget.NewForm(d.rows["kind"], d.rows["expiry"], d.rows["download"], d.rows["note"])
+	confirmRow := container.NewBorder(nil, nil, container.NewCenter(d.copied), nil, d.confirm)
 	content := container.NewVBox(head, d.form, d.problem, d.works, d.why,
-		container.NewHBox(d.copyBtn, d.publicBtn), d.confirm, d.link)
+		container.NewHBox(d.copyBtn, d.publicBtn), confirmRow, d.linkBox)
 	if len(d.folders) > 0 {
 		fl := widget.NewLabel("Folders get no download link; use Publish index page, or Make public, to share a folder.")
 		fl.Wrapping = fyne.TextWrapWord
@@ -337,9 +356,28 @@ func (d *ShareDialog) build() {
 		content.Add(fl)
 	}
 	d.content = content
-	d.dlg = dialog.NewCustom("Share", "Close", container.NewVScroll(content), d.sh.win)
-	d.dlg.Resize(fyne.NewSize(620, 660))
+	d.scroll = container.NewVScroll(content)
+	d.dlg = dialog.NewCustom("Share", "Close", d.scroll, d.sh.win)
 	d.dlg.SetOnClosed(d.load.stop)
+}
+
+// fit sizes the dialog to its content, up to the window's height (the
+// content scrolls beyond that). It only grows, so that the buttons do not
+// jump under the pointer when an option hides a row.
+func (d *ShareDialog) fit() {
+	if d.dlg == nil {
+		return
+	}
+	limit := d.sh.win.Canvas().Size().Height - 4*theme.Padding()
+	for range 2 { // wrapped labels know their height once laid out at the final width
+		chrome := d.dlg.MinSize().Height - d.scroll.MinSize().Height
+		h := max(d.height, chrome+d.content.MinSize().Height)
+		if limit > 0 {
+			h = min(h, limit)
+		}
+		d.height = h
+		d.dlg.Resize(fyne.NewSize(shareDialogWidth, h))
+	}
 }
 
 // options reads the form; it returns a message when something is wrong.
@@ -422,9 +460,10 @@ func (d *ShareDialog) refresh() {
 	}
 	d.form = form
 	// A confirmation belongs to the options it was made with.
-	d.confirm.SetText("")
+	d.setConfirm("", false)
 	d.link.SetText("")
-	d.link.Hide()
+	d.linkBox.Hide()
+	defer d.fit()
 	defer d.content.Refresh()
 	d.copyBtn.SetText(map[string]string{shareDownload: "Copy link", shareUpload: "Copy upload link", sharePublic: "Check and copy public link"}[kind])
 	opts, msg := d.options()
@@ -484,6 +523,18 @@ func (d *ShareDialog) showExpiry(l storage.SharedLink) {
 	} else {
 		d.why.Hide()
 	}
+	d.fit()
+}
+
+// setConfirm shows text under the Copy button, after a success mark when
+// done.
+func (d *ShareDialog) setConfirm(text string, done bool) {
+	d.confirm.SetText(text)
+	if done {
+		d.copied.Show()
+	} else {
+		d.copied.Hide()
+	}
 }
 
 // copyLink makes the link(s), copies them and records them in the ledger.
@@ -504,7 +555,7 @@ func (d *ShareDialog) copyLink() {
 	files := append([]storage.Entry(nil), d.files...)
 	ctx, gen := d.load.renew()
 	d.copyBtn.Disable()
-	d.confirm.SetText("Making the link…")
+	d.setConfirm("Making the link…", false)
 	d.sh.jobs.goRun(func() {
 		var lines []string
 		var last storage.SharedLink
@@ -552,7 +603,7 @@ func (d *ShareDialog) copyLink() {
 			}
 			d.copyBtn.Enable()
 			if err != nil {
-				d.confirm.SetText("")
+				d.setConfirm("", false)
 				d.problem.SetText(errorText(err))
 				if errors.Is(err, storage.ErrNotPublic) {
 					d.problem.SetText(errorText(err) + ". Use \"Make public…\" first, or copy a download link instead.")
@@ -563,18 +614,20 @@ func (d *ShareDialog) copyLink() {
 			text := strings.Join(lines, "\n")
 			d.sh.clip.SetContent(text)
 			d.link.SetText(text)
-			d.link.Show()
+			d.linkBox.Show()
+			defer d.fit()
 			defer d.content.Refresh()
 			n := "the link"
 			if len(lines) > 1 {
 				n = fmt.Sprintf("%d links", len(lines))
 			}
+			// The expiry is said once, in the bold line above the button.
 			switch kind {
 			case sharePublic:
-				d.confirm.SetText(fmt.Sprintf("✓ Copied %s to the clipboard. Checked: anyone can open it without credentials.", n) + recNote)
+				d.setConfirm(fmt.Sprintf("Copied %s to the clipboard. Checked: anyone can open it without credentials.", n)+recNote, true)
 			default:
 				d.showExpiry(last)
-				d.confirm.SetText(fmt.Sprintf("✓ Copied %s to the clipboard. Works until %s.", n, whenText(last.Expires, time.Now())) + recNote)
+				d.setConfirm(fmt.Sprintf("Copied %s to the clipboard.", n)+recNote, true)
 			}
 		})
 	})

@@ -114,8 +114,14 @@ func TestShareDialogCopiesPresignedLinkAndRecordsIt(t *testing.T) {
 	if !strings.HasPrefix(url, f.srv.Endpoint+"/"+f.bucket+"/reports/q3%20%2B%20%C3%BC.csv?") {
 		t.Fatalf("clipboard %q", url)
 	}
-	if !strings.Contains(d.confirm.Text, "Copied the link") || !strings.Contains(d.confirm.Text, "Works until") && !strings.Contains(d.confirm.Text, "works until") {
-		t.Fatalf("confirmation %q", d.confirm.Text)
+	// The expiry is said once (the bold line), not again in the confirmation;
+	// the link is shown whole and readable.
+	if !strings.Contains(d.confirm.Text, "Copied the link") || strings.Contains(strings.ToLower(d.confirm.Text), "works until") ||
+		!strings.Contains(d.works.Text, "Works until") || !d.copied.Visible() {
+		t.Fatalf("confirmation %q (mark shown %v), expiry %q", d.confirm.Text, d.copied.Visible(), d.works.Text)
+	}
+	if d.link.Text != url || !d.linkBox.Visible() || !d.link.Selectable || d.link.Wrapping != fyne.TextWrapBreak {
+		t.Fatalf("link shown as %q (visible %v, selectable %v, wrapping %v)", d.link.Text, d.linkBox.Visible(), d.link.Selectable, d.link.Wrapping)
 	}
 	if st, body := httpGet(t, http.MethodGet, url, ""); st != 200 || body != "a,b\n1,2\n" {
 		t.Fatalf("GET copied link: %d %q", st, body)
