@@ -55,7 +55,7 @@ type Settings struct {
 // DefaultSettings are used for anything the user has not set.
 func DefaultSettings() Settings {
 	return Settings{
-		Concurrency:    8,
+		Concurrency:    4, // measured best on versitygw: 16 MiB x 4 (storage/transfer.go)
 		PartSizeMiB:    16,
 		Conflict:       ConflictAsk,
 		PresignExpiry:  time.Hour,

@@ -151,6 +151,7 @@ func (p *TransfersPanel) resolve(existing []string, fixed bool, pol storage.Conf
 }
 
 func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []storage.UploadItem, opts storage.UploadOptions) {
+	p.SetBandwidth(p.deps.Settings().BandwidthMiBps) // a changed limit applies to every transfer from now on
 	for i := range items {
 		items[i].ID = e.NewID()
 		it := items[i]
@@ -260,6 +261,7 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 }
 
 func (p *TransfersPanel) runDownload(e TransferEngine, dest string, items []storage.DownloadItem, opts storage.DownloadOptions) {
+	p.SetBandwidth(p.deps.Settings().BandwidthMiBps)
 	for i := range items {
 		items[i].ID = e.NewID()
 		it := items[i]

@@ -108,6 +108,8 @@ type TransfersPanel struct {
 	clearBtn   *widget.Button
 	foldBtn    *widget.Button
 	folded     bool // the user hid the rows (View > Show transfers brings them back)
+
+	limiter *storage.RateLimiter // Settings' bandwidth limit, shared by every engine
 }
 
 // NewTransfersPanel builds the panel.
@@ -121,7 +123,8 @@ func NewTransfersPanel(win fyne.Window, deps TransferDeps) *TransfersPanel {
 	if deps.Settings == nil {
 		deps.Settings = DefaultSettings
 	}
-	p := &TransfersPanel{win: win, deps: deps, byID: map[int64]*transferRow{}, owner: map[int64]TransferEngine{}}
+	p := &TransfersPanel{win: win, deps: deps, byID: map[int64]*transferRow{}, owner: map[int64]TransferEngine{},
+		limiter: storage.NewRateLimiter(0)}
 	if p.deps.Alert == nil {
 		p.deps.Alert = p.alert
 	}
@@ -527,7 +530,8 @@ func (p *TransfersPanel) Connect(svc EngineMaker, dataDir string) {
 		return
 	}
 	s := p.deps.Settings()
-	opts := storage.TransferOptions{PartSize: int64(s.PartSizeMiB) << 20, Concurrency: s.Concurrency}
+	p.SetBandwidth(s.BandwidthMiBps)
+	opts := storage.TransferOptions{PartSize: int64(s.PartSizeMiB) << 20, Concurrency: s.Concurrency, Limiter: p.limiter}
 	p.deps.Go(func() {
 		e, err := svc.NewEngine(context.Background(), dataDir, opts)
 		p.deps.Do(func() {
@@ -567,3 +571,7 @@ func (mw *MainWindow) dropped(_ fyne.Position, uris []fyne.URI) {
 func (mw *MainWindow) transferDataDir() string {
 	return mw.app.Storage().RootURI().Path()
 }
+
+// SetBandwidth applies Settings' bandwidth limit (MiB/s, 0 = none) to every
+// transfer, including those already running.
+func (p *TransfersPanel) SetBandwidth(mibps int) { p.limiter.SetRate(int64(mibps) << 20) }

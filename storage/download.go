@@ -232,14 +232,20 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 }
 
 // countingWriterAt reports bytes written, at most every 100 ms.
+// It also paces the download to the bandwidth limit.
 type countingWriterAt struct {
 	w     io.WriterAt
 	n     atomic.Int64
 	last  atomic.Int64
 	flush func(int64)
+	ctx   context.Context
+	limit *RateLimiter
 }
 
 func (c *countingWriterAt) WriteAt(p []byte, off int64) (int, error) {
+	if err := c.limit.WaitN(c.ctx, len(p)); err != nil {
+		return 0, err
+	}
 	n, err := c.w.WriteAt(p, off)
 	total := c.n.Add(int64(n))
 	now := time.Now().UnixNano()
@@ -299,7 +305,8 @@ func (e *Engine) downloadOne(ctx context.Context, root *os.Root, destDir string,
 			_ = root.Remove(temp)
 		}
 	}()
-	cw := &countingWriterAt{w: f, flush: func(n int64) { b.update(it.ID, func(p *Progress) { p.Done = n }) }}
+	cw := &countingWriterAt{w: f, flush: func(n int64) { b.update(it.ID, func(p *Progress) { p.Done = n }) },
+		ctx: ctx, limit: e.opts.Limiter}
 	var sums map[string]string
 	if it.Size == 0 {
 		sums, err = e.getSmall(ctx, it, cw)

@@ -51,6 +51,9 @@ func (l *RateLimiter) Rate() int64 {
 
 // WaitN blocks until n bytes may pass, or ctx ends.
 func (l *RateLimiter) WaitN(ctx context.Context, n int) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if l == nil || n <= 0 {
 		return ctx.Err()
 	}

@@ -30,6 +30,9 @@ type TransferOptions struct {
 	Files int
 	// MultipartThreshold: files of at least this size use multipart.
 	MultipartThreshold int64
+	// Limiter caps the bytes per second of all uploads and downloads that
+	// share it (Settings → bandwidth limit); nil means no limit.
+	Limiter *RateLimiter
 }
 
 // Defaults measured on versitygw (posix backend, loopback, 2 cores shared
@@ -422,7 +425,9 @@ type tmClient struct {
 func (c *tmClient) sendOpts(o []func(*s3.Options)) []func(*s3.Options) {
 	o = c.opts(o)
 	if c.sending != nil {
-		o = append(o, func(so *s3.Options) { so.HTTPClient = countingHTTP{inner: so.HTTPClient, add: c.sending} })
+		o = append(o, func(so *s3.Options) {
+			so.HTTPClient = countingHTTP{inner: so.HTTPClient, add: c.sending, limit: c.e.opts.Limiter}
+		})
 	}
 	return o
 }

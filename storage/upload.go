@@ -327,22 +327,32 @@ func (e *Engine) Upload(ctx context.Context, bucket string, items []UploadItem, 
 // countingHTTP counts the request body bytes the transport actually sends,
 // so that upload progress moves while a part is on the wire, not only when
 // it completes. An attempt that fails is taken back (the SDK retries it).
+// The bandwidth limit is applied here too, as the bytes leave.
 type countingHTTP struct {
 	inner s3.HTTPClient
 	add   func(int64)
+	limit *RateLimiter
 }
 
 type countBody struct {
 	io.ReadCloser
-	n   atomic.Int64
-	add func(int64)
+	n     atomic.Int64
+	add   func(int64)
+	ctx   context.Context
+	limit *RateLimiter
 }
 
 func (c *countBody) Read(p []byte) (int, error) {
+	if c.limit.Rate() > 0 && len(p) > maxChunk {
+		p = p[:maxChunk] // short waits, so a cancel or a new limit acts at once
+	}
 	n, err := c.ReadCloser.Read(p)
 	if n > 0 {
 		c.n.Add(int64(n))
 		c.add(int64(n))
+		if werr := c.limit.WaitN(c.ctx, n); werr != nil {
+			return n, werr
+		}
 	}
 	return n, err
 }
@@ -351,7 +361,7 @@ func (c countingHTTP) Do(r *http.Request) (*http.Response, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return c.inner.Do(r)
 	}
-	cb := &countBody{ReadCloser: r.Body, add: c.add}
+	cb := &countBody{ReadCloser: r.Body, add: c.add, ctx: r.Context(), limit: c.limit}
 	r.Body = cb
 	resp, err := c.inner.Do(r)
 	if err != nil || resp.StatusCode >= 300 {
