@@ -11,13 +11,12 @@ if ! command -v fyne >/dev/null || ! go version -m "$(command -v fyne)" | grep -
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# fyne package bumps Build in FyneApp.toml: package from a copy so the
-# checkout is never modified.
-mkdir -p "$work/src/assets" "$work/pkg"
-cp FyneApp.toml "$work/src/"
-cp assets/icon.png "$work/src/assets/"
-(cd "$work/pkg" && fyne package -os linux --exe "$OUT/s3desk" --src "$work/src")
+# fyne package bumps Build in FyneApp.toml: put the file back afterwards so
+# the checkout is never modified.
+cp FyneApp.toml "$work/FyneApp.toml.orig"
+trap 'cp "$work/FyneApp.toml.orig" "$ROOT/FyneApp.toml"; rm -rf "$work"' EXIT
+mkdir -p "$work/pkg"
+(cd "$work/pkg" && fyne package -os linux --exe "$OUT/s3desk" --src "$ROOT")
 tarball=$(ls "$work"/pkg/*.tar.xz)
 echo "package: $(basename "$tarball") ($(du -h "$tarball" | cut -f1))"
 
