@@ -254,6 +254,10 @@ func (v *ObjectsView) DeleteSelected() {
 }
 
 func (v *ObjectsView) confirmDelete(bucket, prefix string, store ObjectStore, plan deletePlan, n int) {
+	if len(plan.folders) == 0 && v.confirmFiles != nil && !v.confirmFiles() {
+		v.runDelete(bucket, prefix, store, plan) // the user turned confirmation off
+		return
+	}
 	var lines []string
 	if len(plan.files) > 0 {
 		lines = append(lines, fmt.Sprintf("%s (%s)", countOf(len(plan.files), "file", "files"), humanize.IBytes(uint64(plan.fileBytes))))

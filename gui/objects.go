@@ -92,6 +92,9 @@ type ObjectsView struct {
 	typedAt       time.Time   // when the last one was typed
 	sizeDlg       *sizeDialog // the last Properties size count
 	findDlg       *findDialog // the last "Find in bucket…"
+	// confirmFiles tells whether deleting files asks first (Settings →
+	// confirm before delete); nil always asks. Folders always ask.
+	confirmFiles func() bool
 
 	// Widgets.
 	root        *fyne.Container

@@ -91,6 +91,7 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
 	// Its UI callbacks take turns with the shell's (see jobs.do).
 	mw.objects.do = mw.jobs.do
+	mw.objects.confirmFiles = func() bool { return LoadSettings(a.Preferences()).ConfirmDelete }
 	mw.objects.actions = mw.objectActions()
 	mw.objects.OnNavigate(mw.navigated)
 	mw.transfers = container.NewVBox()
@@ -167,6 +168,12 @@ func (mw *MainWindow) menuActions() MenuActions {
 		Shortcuts: func() { ShowShortcutsDialog(mw.win) },
 		ShowLinks: func() { mw.sharer().ShowLinks() },
 
+		// gui/windowmenu.go: the toolbar's upload, download and link actions
+		UploadFiles:  mw.menuUploadFiles(),
+		UploadFolder: mw.menuUploadFolder(),
+		Download:     mw.menuDownload(),
+		CopyLink:     mw.menuCopyLink(),
+
 		ShowTransfers: mw.xfer.ShowRows, // gui/transfers.go
 		ToggleHidden: func(show bool) {
 			mw.objects.SetShowHidden(show)
@@ -225,6 +232,9 @@ func (mw *MainWindow) showSettings() {
 	v := NewSettingsView(mw.app.Preferences(), names, func(s Settings) {
 		ApplyTheme(mw.app, s.Theme)
 		mw.objects.SetShowHidden(s.ShowHidden)
+		if mw.share != nil {
+			mw.share.DefaultExpiry = s.PresignExpiry
+		}
 		mw.installMenu() // the Show hidden tick follows
 		mw.status.say("Settings saved")
 	})

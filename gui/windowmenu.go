@@ -1,0 +1,73 @@
+package gui
+
+import (
+	"strings"
+
+	"s3desk/storage"
+)
+
+// The main menu's File and Edit items that act on the open folder: they do
+// what the objects view's toolbar does, or say in the status bar why not.
+
+// inBucket runs fn with the open bucket and folder, or says what to do
+// first when none is open.
+func (mw *MainWindow) inBucket(what string, fn func(bucket, prefix string)) func() {
+	return func() {
+		b := mw.objects.Bucket()
+		if b == "" {
+			mw.status.say("Open a bucket first to " + what + ".")
+			return
+		}
+		fn(b, mw.objects.Prefix())
+	}
+}
+
+// menuUploadFiles is File → Upload files….
+func (mw *MainWindow) menuUploadFiles() func() {
+	return mw.inBucket("upload files", func(bucket, prefix string) { mw.xfer.UploadFiles(bucket, prefix) })
+}
+
+// menuUploadFolder is File → Upload folder….
+func (mw *MainWindow) menuUploadFolder() func() {
+	return mw.inBucket("upload a folder", func(bucket, prefix string) { mw.xfer.UploadFolder(bucket, prefix) })
+}
+
+// menuDownload is File → Download…: the selection, to a folder the user
+// chooses.
+func (mw *MainWindow) menuDownload() func() {
+	return mw.inBucket("download", func(bucket, _ string) {
+		sel := mw.objects.Selected()
+		if len(sel) == 0 {
+			mw.status.say("Select files or folders to download.")
+			return
+		}
+		mw.xfer.Download(bucket, sel)
+	})
+}
+
+// menuCopyLink is Edit → Copy link: a presigned download link for each
+// selected file, with the default expiry from Settings.
+func (mw *MainWindow) menuCopyLink() func() {
+	return mw.inBucket("copy a link", func(bucket, _ string) {
+		sh := mw.sharer()
+		sh.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
+		sh.CopyLink(bucket, mw.objects.Selected(), mw.status.say)
+	})
+}
+
+// uploaded refreshes the objects view when an upload batch put something
+// into the folder being viewed (directly, or into a subfolder, which may be
+// new), so new files show without pressing F5. Call on the UI goroutine
+// when a batch ends.
+func (mw *MainWindow) uploaded(res storage.BatchResult) {
+	b, p := mw.objects.Bucket(), mw.objects.Prefix()
+	if b == "" {
+		return
+	}
+	for _, it := range res.Items {
+		if it.Upload && it.State == storage.StateDone && it.Bucket == b && strings.HasPrefix(it.Key, p) {
+			mw.objects.Refresh()
+			return
+		}
+	}
+}

@@ -1,0 +1,197 @@
+package gui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"s3desk/storage"
+	"s3desk/storage/ledger"
+	"s3desk/storage/s3test"
+)
+
+func TestAppVersionReadsFyneAppToml(t *testing.T) {
+	raw, err := os.ReadFile("../FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := AppVersion(raw)
+	if got == "dev" || !strings.Contains(string(raw), `Version = "`+got+`"`) {
+		t.Fatalf("AppVersion(FyneApp.toml) = %q", got)
+	}
+	for in, want := range map[string]string{
+		"[Details]\nName = \"x\"\nVersion = \"2.3.4\" # comment\n":       "2.3.4",
+		"[Other]\nVersion = \"9\"\n[Details]\n  Version=\"1.0.0-rc1\"\n": "1.0.0-rc1",
+		"[Other]\nVersion = \"9\"\n":                                     "dev",
+		"":                                                               "dev",
+	} {
+		if got := AppVersion([]byte(in)); got != want {
+			t.Errorf("AppVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// useTempLedger points the main window's Sharer at a ledger in a temporary
+// folder, not the user's.
+func useTempLedger(t *testing.T, mw *MainWindow) *ledger.Store {
+	t.Helper()
+	led, err := ledger.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	onUI(mw, func() {
+		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+			if s := mw.service(); s != nil {
+				return s
+			}
+			return nil
+		}, func() string { return mw.profile }, func() (LinkLedger, error) { return led, nil })
+	})
+	return led
+}
+
+func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b1, _ := srv.Bucket(t), srv.Bucket(t) // two buckets: none opens by itself
+	putObject(t, srv.Client(t), b1, "docs/report.pdf", "%PDF-1.4 hello")
+	mw := newSandboxWindow(t, srv)
+	led := useTempLedger(t, mw)
+	a := mw.menuActions()
+	menu := BuildMainMenu(a)
+	for _, l := range [][2]string{{"File", "Upload files…"}, {"File", "Upload folder…"}, {"File", "Download…"}, {"Edit", "Copy link"}} {
+		if menuItem(t, menu, l[0], l[1]).Disabled {
+			t.Fatalf("%s → %s is disabled", l[0], l[1])
+		}
+	}
+	for name, fn := range map[string]func(){"UploadFiles": a.UploadFiles, "UploadFolder": a.UploadFolder, "Download": a.Download, "CopyLink": a.CopyLink} {
+		// With no bucket open, each says what to do and opens nothing.
+		onUI(mw, func() { mw.status.say("") })
+		onUI(mw, fn)
+		mw.wait()
+		if !strings.Contains(mw.status.idle, "Open a bucket first") || mw.win.Canvas().Overlays().Top() != nil {
+			t.Fatalf("%s with no bucket open: status %q", name, mw.status.idle)
+		}
+	}
+
+	onUI(mw, func() { mw.objects.Open(b1, "docs/") })
+	settle(t, mw)
+
+	// Upload files… and Upload folder… open a chooser.
+	for _, fn := range []func(){a.UploadFiles, a.UploadFolder} {
+		onUI(mw, fn)
+		top := mw.win.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("Upload did not open a file chooser")
+		}
+		onUI(mw, top.Hide)
+	}
+	// Download… with nothing selected says so; with a selection it asks
+	// for a folder.
+	onUI(mw, a.Download)
+	if !strings.Contains(mw.status.idle, "Select files") {
+		t.Fatalf("Download with nothing selected: %q", mw.status.idle)
+	}
+	onUI(mw, func() { selectKey(t, mw, "docs/report.pdf") })
+	onUI(mw, a.Download)
+	if top := mw.win.Canvas().Overlays().Top(); top == nil {
+		t.Fatal("Download did not ask for a folder")
+	} else {
+		onUI(mw, top.Hide)
+	}
+
+	// Copy link uses the expiry from Settings and records the link.
+	s := LoadSettings(mw.app.Preferences())
+	s.PresignExpiry = 2 * time.Hour
+	if err := s.Save(mw.app.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	onUI(mw, a.CopyLink)
+	mw.wait()
+	url := mw.app.Clipboard().Content()
+	if !strings.Contains(url, "report.pdf") || !strings.Contains(url, "X-Amz-Expires=7200") {
+		t.Fatalf("copied %q (status %q)", url, mw.status.idle)
+	}
+	if !strings.Contains(mw.status.idle, "Copied the link to “report.pdf”") {
+		t.Fatalf("status %q", mw.status.idle)
+	}
+	links, err := led.List(context.Background())
+	if err != nil || len(links) != 1 || links[0].URL != url || links[0].Key != "docs/report.pdf" {
+		t.Fatalf("ledger %v %v", links, err)
+	}
+	// Folders have no link.
+	onUI(mw, func() { mw.objects.Open(b1, "") })
+	settle(t, mw)
+	onUI(mw, func() { selectKey(t, mw, "docs/") })
+	onUI(mw, a.CopyLink)
+	mw.wait()
+	if !strings.Contains(mw.status.idle, "Select one or more files") {
+		t.Fatalf("Copy link on a folder: %q", mw.status.idle)
+	}
+}
+
+func TestFinishedUploadShowsInViewedFolder(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b1, _ := srv.Bucket(t), srv.Bucket(t)
+	putObject(t, srv.Client(t), b1, "docs/old.txt", "old")
+	mw := newSandboxWindow(t, srv)
+	onUI(mw, func() { mw.objects.Open(b1, "docs/") })
+	settle(t, mw)
+
+	putObject(t, srv.Client(t), b1, "docs/new.txt", "new")
+	putObject(t, srv.Client(t), b1, "other/x.txt", "x")
+	// A batch elsewhere leaves the view alone; one into this folder
+	// refreshes it.
+	onUI(mw, func() {
+		mw.uploaded(storage.BatchResult{Items: []storage.Progress{{Upload: true, Bucket: b1, Key: "other/x.txt", State: storage.StateDone}}})
+	})
+	settle(t, mw)
+	if mw.objects.rowOfKey("docs/new.txt") {
+		t.Fatal("an upload elsewhere refreshed the view")
+	}
+	onUI(mw, func() {
+		mw.uploaded(storage.BatchResult{Items: []storage.Progress{{Upload: true, Bucket: b1, Key: "docs/new.txt", State: storage.StateDone}}})
+	})
+	settle(t, mw)
+	if !mw.objects.rowOfKey("docs/new.txt") {
+		t.Fatal("the uploaded file does not show in the folder being viewed")
+	}
+}
+
+func TestDeleteWithoutConfirmationWhenTurnedOff(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b1, _ := srv.Bucket(t), srv.Bucket(t)
+	c := srv.Client(t)
+	putObject(t, c, b1, "a.txt", "a")
+	putObject(t, c, b1, "dir/b.txt", "b")
+	mw := newSandboxWindow(t, srv)
+	s := LoadSettings(mw.app.Preferences())
+	s.ConfirmDelete = false
+	if err := s.Save(mw.app.Preferences()); err != nil {
+		t.Fatal(err)
+	}
+	onUI(mw, func() { mw.objects.Open(b1, "") })
+	settle(t, mw)
+
+	// A file goes at once.
+	onUI(mw, func() { selectKey(t, mw, "a.txt"); mw.objects.DeleteSelected() })
+	settle(t, mw)
+	if top := mw.win.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("deleting a file asked although confirmation is off: %q", overlayText(mw))
+	}
+	if mw.objects.rowOfKey("a.txt") {
+		t.Fatal("a.txt was not deleted")
+	}
+	// A folder still asks.
+	onUI(mw, func() { selectKey(t, mw, "dir/"); mw.objects.DeleteSelected() })
+	settle(t, mw)
+	txt := overlayText(mw)
+	if !strings.Contains(txt, "holding 1 object") {
+		t.Fatalf("deleting a folder did not ask: %q", txt)
+	}
+	onUI(mw, func() { mw.win.Canvas().Overlays().Top().Hide() })
+	if !mw.objects.rowOfKey("dir/") {
+		t.Fatal("the folder went without confirmation")
+	}
+}
