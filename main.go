@@ -2,6 +2,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"os"
 
@@ -12,10 +13,13 @@ import (
 	"s3desk/storage/profiles"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0"
+// fyneApp is FyneApp.toml, the one place the version is written.
+//
+//go:embed FyneApp.toml
+var fyneApp []byte
 
 func main() {
+	version := gui.AppVersion(fyneApp)
 	opts, exit, code := gui.ParseFlags(os.Args[1:], version, os.Stdout)
 	if exit {
 		os.Exit(code)

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"s3desk/storage/sandbox"
 )
@@ -51,4 +53,29 @@ func ParseFlags(args []string, version string, out io.Writer) (opts Options, exi
 		opts.Profile = sandbox.ProfileName
 	}
 	return opts, false, 0
+}
+
+// AppVersion reads Version from the [Details] table of FyneApp.toml (given
+// as bytes, embedded by main), so that --version, the About dialog and the
+// package built by `fyne package` all say the same. It returns "dev" when
+// the file has none.
+func AppVersion(fyneAppTOML []byte) string {
+	section := ""
+	for _, line := range strings.Split(string(fyneAppTOML), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			section = strings.Trim(line, "[] ")
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || section != "Details" || strings.TrimSpace(k) != "Version" {
+			continue
+		}
+		if q, err := strconv.QuotedPrefix(strings.TrimSpace(v)); err == nil {
+			if s, err := strconv.Unquote(q); err == nil && s != "" {
+				return s
+			}
+		}
+	}
+	return "dev"
 }
