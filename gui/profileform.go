@@ -3,6 +3,8 @@ package gui
 import (
 	"context"
 	"errors"
+	"net/url"
+	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -28,6 +30,7 @@ type profileForm struct {
 	dlg        *dialog.CustomDialog
 	name       *widget.Entry
 	provider   *widget.Select
+	account    *widget.Entry // the account ID of providers whose endpoint names it (R2)
 	endpoint   *widget.Entry
 	region     *widget.Entry
 	pathStyle  *widget.Check
@@ -38,13 +41,17 @@ type profileForm struct {
 	token      *widget.Entry
 	awsProfile *widget.Entry
 	help       *widget.Label // the provider's one-line help
-	message    *widget.Label // validation result
+	items      map[string]*widget.FormItem
+	formBox    *fyne.Container // holds the form, rebuilt when rows come and go
+	accountRow bool            // the Account ID row is shown
+	message    *widget.Label   // validation result
 	testResult *widget.Label
 	testBtn    *widget.Button
 	saveBtn    *widget.Button
 	cancelBtn  *widget.Button
 
 	autoEndpoint string // the endpoint the form filled in itself
+	syncing      bool   // the form is writing the account ID or endpoint itself
 	testCancel   context.CancelFunc
 	keychainDlg  *dialog.ConfirmDialog // the "use for this session only" offer, for tests
 }
@@ -67,6 +74,8 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	}
 	f.name = widget.NewEntry()
 	f.name.SetPlaceHolder("e.g. Work AWS")
+	f.account = widget.NewEntry()
+	f.account.SetPlaceHolder("32 characters, on the R2 overview page")
 	f.endpoint = widget.NewEntry()
 	f.region = widget.NewEntry()
 	f.pathStyle = widget.NewCheck("Path-style addressing (endpoint/bucket)", nil)
@@ -79,7 +88,10 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	f.token.SetPlaceHolder("only for temporary credentials")
 	f.awsProfile = widget.NewEntry()
 	f.awsProfile.SetPlaceHolder("optional: a profile of ~/.aws/config instead of keys")
-	f.help = lowLabel("")
+	// The provider's help is read before filling in the form: ordinary
+	// text, wrapped, not a caption.
+	f.help = widget.NewLabel("")
+	f.help.Wrapping = fyne.TextWrapWord
 	f.message = widget.NewLabel("")
 	f.message.Wrapping = fyne.TextWrapWord
 	f.testResult = widget.NewLabel("")
@@ -107,6 +119,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 				f.provider.Selected = pr.Label // no callback: keep the saved fields
 				f.endpoint.SetPlaceHolder(pr.EndpointHint)
 				f.help.SetText(pr.Help)
+				f.account.SetText(f.accountOf(p.Endpoint))
 			}
 		}
 	} else {
@@ -115,8 +128,16 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 			f.provider.SetSelected(labels[0])
 		}
 	}
-	for _, e := range []*widget.Entry{f.name, f.endpoint, f.accessKey, f.secret, f.token, f.awsProfile} {
+	for _, e := range []*widget.Entry{f.name, f.accessKey, f.secret, f.token, f.awsProfile} {
 		e.OnChanged = func(string) { f.validate() }
+	}
+	f.account.OnChanged = func(string) {
+		f.accountChanged()
+		f.validate()
+	}
+	f.endpoint.OnChanged = func(string) {
+		f.endpointChanged()
+		f.validate()
 	}
 	f.region.OnChanged = func(string) {
 		f.fillEndpoint()
@@ -126,19 +147,23 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 		c.OnChanged = func(bool) { f.validate() }
 	}
 
-	form := widget.NewForm(
-		widget.NewFormItem("Name", f.name),
-		widget.NewFormItem("Provider", container.NewVBox(f.provider, f.help)),
-		widget.NewFormItem("Endpoint", f.endpoint),
-		widget.NewFormItem("Region", f.region),
-		widget.NewFormItem("", container.NewVBox(f.pathStyle, f.compat, f.insecure)),
-		widget.NewFormItem("Access key ID", f.accessKey),
-		widget.NewFormItem("Secret key", f.secret),
-		widget.NewFormItem("Session token", f.token),
-		widget.NewFormItem("AWS profile", f.awsProfile),
-	)
+	f.items = map[string]*widget.FormItem{
+		"name":     widget.NewFormItem("Name", f.name),
+		"provider": widget.NewFormItem("Provider", container.NewVBox(f.provider, f.help)),
+		"account":  widget.NewFormItem("Account ID", f.account),
+		"endpoint": widget.NewFormItem("Endpoint", f.endpoint),
+		"region":   widget.NewFormItem("Region", f.region),
+		"options":  widget.NewFormItem("", container.NewVBox(f.pathStyle, f.compat, f.insecure)),
+		"key":      widget.NewFormItem("Access key ID", f.accessKey),
+		"secret":   widget.NewFormItem("Secret key", f.secret),
+		"token":    widget.NewFormItem("Session token", f.token),
+		"profile":  widget.NewFormItem("AWS profile", f.awsProfile),
+	}
+	f.formBox = container.NewStack()
+	f.accountRow = !f.needsAccount() // makes layoutForm build the form
+	f.layoutForm()
 	buttons := container.NewHBox(f.testBtn, layout.NewSpacer(), f.cancelBtn, f.saveBtn)
-	content := container.NewVBox(form, f.message, f.testResult, buttons)
+	content := container.NewVBox(f.formBox, f.message, f.testResult, buttons)
 	title := "New profile"
 	if p != nil {
 		title = "Edit profile “" + p.Name + "”"
@@ -146,15 +171,124 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	f.dlg = dialog.NewCustomWithoutButtons(title, content, v.win)
 	f.cancelBtn.OnTapped = f.close
 	f.validate()
-	f.dlg.Resize(fyne.NewSize(560, f.dlg.MinSize().Height))
+	f.dlg.Resize(fyne.NewSize(profileFormWidth, f.dlg.MinSize().Height))
 	f.dlg.Show()
+	f.fit() // again, now that the wrapped help knows its width
 	v.win.Canvas().Focus(f.name)
 }
+
+// profileFormWidth fits a whole R2 endpoint (a 32-character account ID,
+// even with the .eu jurisdiction) in the Endpoint field.
+const profileFormWidth = 720
 
 // fit grows the dialog when a message needs more lines.
 func (f *profileForm) fit() {
 	if f.dlg != nil {
-		fitDialog(f.dlg, 560)
+		fitDialog(f.dlg, profileFormWidth)
+	}
+}
+
+// needsAccount says whether the provider's endpoint names the account
+// (Cloudflare R2), so that the form asks for the account ID.
+func (f *profileForm) needsAccount() bool {
+	return strings.Contains(f.preset.EndpointHint, accountPlaceholder)
+}
+
+const accountPlaceholder = "<account-id>"
+
+// layoutForm shows the Account ID row only for providers that need it.
+// widget.Form keeps a row's old widget when Items change, so the form is
+// made afresh.
+func (f *profileForm) layoutForm() {
+	if f.formBox == nil || f.accountRow == f.needsAccount() {
+		return
+	}
+	f.accountRow = f.needsAccount()
+	keys := []string{"name", "provider", "account", "endpoint", "region", "options", "key", "secret", "token", "profile"}
+	var items []*widget.FormItem
+	for _, k := range keys {
+		if k != "account" || f.accountRow {
+			items = append(items, f.items[k])
+		}
+	}
+	f.formBox.Objects = []fyne.CanvasObject{widget.NewForm(items...)}
+	f.formBox.Refresh()
+}
+
+// accountHost is the host of the preset's endpoint after the account ID,
+// e.g. ".r2.cloudflarestorage.com" ("" for providers without one).
+func (f *profileForm) accountHost() string {
+	hint := f.preset.EndpointHint
+	i := strings.Index(hint, accountPlaceholder)
+	if i < 0 {
+		return ""
+	}
+	rest := hint[i+len(accountPlaceholder):]
+	if j := strings.IndexAny(rest, "/:"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+// accountOf is the account ID in an endpoint of the preset's form
+// (including jurisdictions such as <id>.eu.r2.cloudflarestorage.com), or "".
+func (f *profileForm) accountOf(endpoint string) string {
+	host := f.accountHost()
+	if host == "" {
+		return ""
+	}
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil || !strings.HasSuffix(strings.ToLower(u.Hostname()), host) {
+		return ""
+	}
+	id, _, _ := strings.Cut(u.Hostname(), ".")
+	return id
+}
+
+// accountChanged writes the account ID into the endpoint: the preset's
+// endpoint when the form filled it (or it is empty), else the first part of
+// the host of the user's own R2 endpoint. A pasted endpoint URL is taken
+// as the endpoint.
+func (f *profileForm) accountChanged() {
+	if f.syncing || !f.needsAccount() {
+		return
+	}
+	f.syncing = true
+	defer func() { f.syncing = false }()
+	text := strings.TrimSpace(f.account.Text)
+	if strings.Contains(text, "://") {
+		f.autoEndpoint = text
+		f.endpoint.SetText(text)
+		if id := f.accountOf(text); id != "" {
+			f.account.SetText(id)
+		}
+		return
+	}
+	ep := strings.TrimSpace(f.endpoint.Text)
+	switch {
+	case ep == "" || ep == f.autoEndpoint:
+		f.autoEndpoint = ""
+		if text != "" {
+			f.autoEndpoint = f.preset.ExpandEndpoint(text)
+		}
+		f.endpoint.SetText(f.autoEndpoint)
+	case f.accountOf(ep) != "" && text != "":
+		old := f.accountOf(ep)
+		i := strings.Index(ep, old)
+		f.endpoint.SetText(ep[:i] + text + ep[i+len(old):])
+	}
+}
+
+// endpointChanged shows the account ID of an R2 endpoint typed or pasted
+// into the Endpoint field.
+func (f *profileForm) endpointChanged() {
+	if f.syncing || !f.needsAccount() {
+		return
+	}
+	if id := f.accountOf(f.endpoint.Text); id != "" && id != f.account.Text {
+		f.syncing = true
+		f.account.SetText(id)
+		f.syncing = false
 	}
 }
 
@@ -175,6 +309,7 @@ func (f *profileForm) choosePreset(label string) {
 		f.preset = pr
 		f.endpoint.SetPlaceHolder(pr.EndpointHint)
 		f.help.SetText(pr.Help)
+		f.layoutForm()
 		// Replace what the previous preset filled in, keep what the user typed.
 		if f.endpoint.Text == "" || f.endpoint.Text == f.autoEndpoint {
 			f.autoEndpoint = ""
@@ -194,18 +329,26 @@ func (f *profileForm) choosePreset(label string) {
 }
 
 // fillEndpoint writes the endpoint of providers whose endpoint names the
-// region (B2, Wasabi), unless the user typed one.
+// region (B2, Wasabi) or the account (R2), unless the user typed one.
 func (f *profileForm) fillEndpoint() {
 	hint := f.preset.EndpointHint
-	if !strings.Contains(hint, "<region>") || f.region.Text == "" {
+	value := f.region.Text
+	if f.needsAccount() {
+		value = strings.TrimSpace(f.account.Text)
+	} else if !strings.Contains(hint, "<region>") {
 		return
 	}
-	if f.endpoint.Text != "" && f.endpoint.Text != f.autoEndpoint {
+	if value == "" || f.endpoint.Text != "" && f.endpoint.Text != f.autoEndpoint {
 		return
 	}
-	f.autoEndpoint = f.preset.ExpandEndpoint(f.region.Text)
+	f.autoEndpoint = f.preset.ExpandEndpoint(value)
+	f.syncing = true
 	f.endpoint.SetText(f.autoEndpoint)
+	f.syncing = false
 }
+
+// r2Account is the form of a Cloudflare account ID.
+var r2Account = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
 
 func (f *profileForm) profile() profiles.Profile {
 	return profiles.Profile{
@@ -238,6 +381,13 @@ func (f *profileForm) secretValue() *profiles.Secret {
 func (f *profileForm) validate() bool {
 	p := f.profile()
 	warnings, err := profiles.Validate(p)
+	var perr *profiles.Error
+	if f.needsAccount() && p.Endpoint == "" && errors.As(err, &perr) && perr.Field == "endpoint" {
+		err = errors.New("type your " + f.preset.Label + " account ID (on the R2 overview page), or the endpoint URL")
+	}
+	if id := strings.TrimSpace(f.account.Text); f.needsAccount() && id != "" && !r2Account.MatchString(id) && id == f.accountOf(p.Endpoint) {
+		warnings = append(warnings, "an account ID is 32 characters, 0-9 and a-f; copy it from the R2 overview page")
+	}
 	if err == nil && p.AccessKeyID != "" && p.AWSProfile == "" && f.secret.Text == "" &&
 		(f.editing == nil || f.editing.AccessKeyID != p.AccessKeyID) {
 		err = errors.New("enter the secret access key that goes with this access key ID")
