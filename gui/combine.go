@@ -22,6 +22,7 @@ import (
 type CombineStore interface {
 	CombineCSV(ctx context.Context, bucket string, opts storage.CombineOptions) (*storage.CSVReport, error)
 	PublishReport(ctx context.Context, r *storage.CSVReport, opts storage.ReportPublishOptions) (storage.PublishedReport, error)
+	MakePublic(ctx context.Context, bucket, target string, opts storage.PublicOptions) (storage.PublicResult, error)
 }
 
 // CombineView is the "Combine CSVs" window: it streams the chosen CSV
@@ -415,23 +416,84 @@ func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
 					}, v.win)
 				return
 			}
+			if errors.Is(err, storage.ErrConsentRequired) {
+				v.askPolicyConsent(res, err)
+				return
+			}
 			if err != nil {
-				v.status.SetText("Could not publish: " + errorText(err))
+				msg := "Could not publish: "
+				if res.CSV.Key != "" || res.HTML.Key != "" {
+					msg = "Uploaded, but not as asked: "
+				}
+				v.status.SetText(msg + errorText(err))
 				showError(v.win, "Could not publish", err)
 				return
 			}
-			var done []string
-			if res.CSV.Key != "" {
-				done = append(done, fmt.Sprintf("%s (%s)", res.CSV.Key, humanize.IBytes(uint64(res.CSVSize))))
-			}
-			if res.HTML.Key != "" {
-				done = append(done, fmt.Sprintf("%s (%s)", res.HTML.Key, humanize.IBytes(uint64(res.HTMLSize))))
-			}
-			access := "private"
-			if o.Public {
-				access = "public-read"
-			}
-			v.status.SetText(fmt.Sprintf("Published %s to %s, %s.", strings.Join(done, " and "), v.bucket, access))
+			v.status.SetText(publishedText(v.bucket, res, o.Public))
 		})
 	})
+}
+
+// askPolicyConsent follows a public publish the bucket's ACLs could not
+// serve: the objects are uploaded but private until the user agrees to a
+// bucket-policy statement for each of them.
+func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error) {
+	v.status.SetText("Uploaded, but not public yet: " + errorText(cause))
+	dialog.ShowConfirm("Add a bucket-policy statement?", errorText(cause), func(yes bool) {
+		if !yes {
+			v.status.SetText(publishedText(v.bucket, res, false) + " Not public: you chose not to add a bucket-policy statement; share a presigned link instead.")
+			return
+		}
+		ctx, gen := v.run.renew()
+		v.pubBtn.Disable()
+		v.status.SetText("Making the report public…")
+		v.jobs.goRun(func() {
+			var err error
+			for _, p := range []struct {
+				key string
+				out *storage.PublicResult
+			}{{res.CSV.Key, &res.CSVPublic}, {res.HTML.Key, &res.HTMLPublic}} {
+				if p.key == "" || err != nil {
+					continue
+				}
+				*p.out, err = v.store.MakePublic(ctx, v.bucket, p.key, storage.PublicOptions{AllowPolicy: true})
+			}
+			v.jobs.do(func() {
+				if !v.run.current(gen) || v.closed {
+					return
+				}
+				v.pubBtn.Enable()
+				if err != nil {
+					v.status.SetText("Uploaded, but not public: " + errorText(err))
+					showError(v.win, "Could not make the report public", err)
+					return
+				}
+				v.status.SetText(publishedText(v.bucket, res, true))
+			})
+		})
+	}, v.win)
+}
+
+// publishedText says what was uploaded and, for public objects, the
+// addresses that were checked to open without credentials.
+func publishedText(bucket string, res storage.PublishedReport, public bool) string {
+	var done, urls []string
+	for _, p := range []struct {
+		ref  storage.ObjectRef
+		size int64
+		pub  storage.PublicResult
+	}{{res.CSV, res.CSVSize, res.CSVPublic}, {res.HTML, res.HTMLSize, res.HTMLPublic}} {
+		if p.ref.Key == "" {
+			continue
+		}
+		done = append(done, fmt.Sprintf("%s (%s)", p.ref.Key, humanize.IBytes(uint64(p.size))))
+		if p.pub.URL != "" {
+			urls = append(urls, p.pub.URL)
+		}
+	}
+	text := fmt.Sprintf("Published %s to %s", strings.Join(done, " and "), bucket)
+	if public && len(urls) > 0 {
+		return text + ", public (checked: they open without credentials):\n" + strings.Join(urls, "\n")
+	}
+	return text + ", private."
 }

@@ -113,6 +113,38 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	if !strings.Contains(v.status.Text, "already exists") {
 		t.Errorf("republish status %q, want a question about replacing", v.status.Text)
 	}
+	if top := v.win.Canvas().Overlays().Top(); top != nil {
+		tapButton(t, top, "No")
+	}
+
+	// Public, on a bucket that refuses ACLs: uploaded, then the user is asked
+	// for a bucket-policy statement; once added, both addresses open without
+	// credentials and the status shows them.
+	v.publish(storage.ReportPublishOptions{CSVKey: "pub/sept.csv", HTMLKey: "pub/sept.html", Public: true}, false)
+	j.wait()
+	if !strings.Contains(v.status.Text, "not public yet") {
+		t.Fatalf("status after a public publish without consent %q", v.status.Text)
+	}
+	csvURL, _ := svc.PublicURL(b, "pub/sept.csv")
+	htmlURL, _ := svc.PublicURL(b, "pub/sept.html")
+	if st, _ := httpGet(t, "GET", csvURL, ""); st != 403 {
+		t.Fatalf("public before consent: %d", st)
+	}
+	top := v.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no consent dialog")
+	}
+	tapButton(t, top, "Yes")
+	j.wait()
+	if !strings.Contains(v.status.Text, "public (checked") || !strings.Contains(v.status.Text, htmlURL) {
+		t.Errorf("status after consent %q", v.status.Text)
+	}
+	if st, body := httpGet(t, "GET", csvURL, ""); st != 200 || body != string(local) {
+		t.Errorf("anonymous CSV: %d %q", st, body)
+	}
+	if st, body := httpGet(t, "GET", htmlURL, ""); st != 200 || !strings.Contains(body, "&lt;script&gt;") {
+		t.Errorf("anonymous HTML: %d", st)
+	}
 	v.win.Close()
 
 	// Stop at the mismatch: nothing to save.

@@ -16,7 +16,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // MismatchAction is the caller's answer to a file whose header differs.
@@ -386,10 +385,18 @@ type ReportPublishOptions struct {
 	CSVKey  string // "" skips the CSV
 	HTMLKey string // "" skips the HTML
 	Title   string // the HTML page's title
-	// Public uploads with the public-read ACL; otherwise the objects are
-	// private (the bucket's default). Public needs a bucket that accepts
-	// ACLs: otherwise the error wraps ErrACLNotSupported.
-	Public bool
+	// Public makes the uploaded objects readable by anyone the way
+	// MakePublic does: a public-read ACL where the bucket honours ACLs,
+	// otherwise (only with AllowPolicy) a bucket-policy statement for each
+	// key, and each checked with an anonymous request. The upload itself
+	// never carries an ACL, so buckets that refuse ACLs still get the
+	// report. When the objects cannot be made public they stay uploaded and
+	// private, and the error wraps MakePublic's *PublicError
+	// (ErrConsentRequired: ask the user, then call MakePublic with
+	// AllowPolicy for the keys in the result). Without Public the objects
+	// get the bucket's default access.
+	Public      bool
+	AllowPolicy bool
 	// Overwrite replaces existing objects. Without it an existing key gives
 	// ErrPreconditionFailed and nothing is written (ask the user, then retry).
 	Overwrite bool
@@ -399,6 +406,9 @@ type ReportPublishOptions struct {
 type PublishedReport struct {
 	CSV, HTML         ObjectRef
 	CSVSize, HTMLSize int64
+	// CSVPublic and HTMLPublic say how each object was made public (with
+	// Public; zero otherwise): method, URL and the anonymous check.
+	CSVPublic, HTMLPublic PublicResult
 }
 
 // PublishReport uploads the combined CSV (text/csv) and its HTML table
@@ -455,6 +465,22 @@ func (s *Service) PublishReport(ctx context.Context, r *CSVReport, opts ReportPu
 		}
 		res.HTML, res.HTMLSize = ObjectRef{Bucket: bucket, Key: opts.HTMLKey}, n
 	}
+	if !opts.Public {
+		return res, nil
+	}
+	for _, p := range []struct {
+		key string
+		out *PublicResult
+	}{{res.CSV.Key, &res.CSVPublic}, {res.HTML.Key, &res.HTMLPublic}} {
+		if p.key == "" {
+			continue
+		}
+		pr, err := s.MakePublic(ctx, bucket, p.key, PublicOptions{AllowPolicy: opts.AllowPolicy})
+		if err != nil {
+			return res, fmt.Errorf("the report was uploaded, but %q is not public yet: %w", p.key, err)
+		}
+		*p.out = pr
+	}
 	return res, nil
 }
 
@@ -476,9 +502,6 @@ func (s *Service) putFile(ctx context.Context, bucket, key, name, contentType st
 	}
 	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: f,
 		ContentLength: aws.Int64(st.Size()), ContentType: aws.String(contentType)}
-	if opts.Public {
-		in.ACL = types.ObjectCannedACLPublicRead
-	}
 	if !opts.Overwrite {
 		in.IfNoneMatch = aws.String("*")
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"runtime"
@@ -14,10 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
@@ -120,57 +115,63 @@ func TestCombineHeaderMismatch(t *testing.T) {
 	}
 }
 
-// aclBucket creates a bucket that accepts ACLs.
-func aclBucket(t *testing.T, srv *s3test.Server) string {
-	t.Helper()
-	name := srv.Bucket(t) + "-acl"
-	_, err := srv.Client(t).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name),
-		ObjectOwnership: types.ObjectOwnershipBucketOwnerPreferred})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
-
 func TestPublishReport(t *testing.T) {
 	srv := s3test.StartVersity(t)
-	b := aclBucket(t, srv)
+	b := srv.Bucket(t) // bucket-owner enforced: refuses ACLs, as new AWS buckets do
 	c := srv.Client(t)
 	putObject(t, c, b, "in/1.csv", "", []byte("name,link,note\nsvc,https://example.com/a?b=1&c=2,<script>alert(1)</script>\n"))
 	putObject(t, c, b, "in/2.csv", "", []byte("name,link,note\nother,ftp://x.example/y,\"a & b\"\n"))
-	// versitygw accepts but does not implement object ACLs, so the ACL is
-	// checked on the wire: public sends x-amz-acl: public-read, private none.
+	// The uploads themselves never carry an ACL (a bucket that refuses ACLs
+	// would refuse the report); public access comes afterwards.
 	var mu sync.Mutex
-	acls := map[string]string{}
+	uploadACLs := map[string]string{}
 	svc, _ := countingProxy(t, srv, func(r *http.Request) {
-		if r.Method == http.MethodPut {
+		if _, isACL := r.URL.Query()["acl"]; r.Method == http.MethodPut && !isACL && strings.HasPrefix(r.URL.Path, "/"+b+"/") {
 			mu.Lock()
-			acls[strings.TrimPrefix(r.URL.Path, "/"+b+"/")] = r.Header.Get("X-Amz-Acl")
+			uploadACLs[strings.TrimPrefix(r.URL.Path, "/"+b+"/")] = r.Header.Get("X-Amz-Acl")
 			mu.Unlock()
 		}
 	})
-	rep, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"in/"}, TempDir: t.TempDir()})
+	ctx := context.Background()
+	rep, err := svc.CombineCSV(ctx, b, storage.CombineOptions{Prefixes: []string{"in/"}, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rep.Close()
-	res, err := svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{
-		CSVKey: "22/sept/final_report.csv", HTMLKey: "22/sept/final_report.html", Title: "Sept <report>", Public: true})
+	const csvKey, htmlKey = "22/sept/final_report.csv", "22/sept/final_report.html"
+	csvURL, _ := svc.PublicURL(b, csvKey)
+	htmlURL, _ := svc.PublicURL(b, htmlKey)
+
+	// Public without consent to a policy: uploaded, not public, and the
+	// error asks for consent instead of claiming success.
+	opts := storage.ReportPublishOptions{CSVKey: csvKey, HTMLKey: htmlKey, Title: "Sept <report>", Public: true}
+	res, err := svc.PublishReport(ctx, rep, opts)
+	if !errors.Is(err, storage.ErrConsentRequired) || res.CSV.Key != csvKey || res.CSVPublic.URL != "" {
+		t.Fatalf("public publish on a bucket without ACLs: %+v, %v", res, err)
+	}
+	if !strings.Contains(err.Error(), "uploaded") || !strings.Contains(err.Error(), "bucket-policy statement") {
+		t.Errorf("message %q", err)
+	}
+	shareExpect(t, csvURL, 403, "")
+
+	// With consent: both objects public through the policy, checked.
+	opts.AllowPolicy, opts.Overwrite = true, true
+	res, err = svc.PublishReport(ctx, rep, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func(key string) (string, string) {
-		out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(b), Key: aws.String(key)})
-		if err != nil {
-			t.Fatal(err)
+	for _, pr := range []storage.PublicResult{res.CSVPublic, res.HTMLPublic} {
+		if pr.Method != storage.PublicByPolicy || !pr.Verified {
+			t.Errorf("public result %+v", pr)
 		}
-		defer out.Body.Close()
-		body, _ := io.ReadAll(out.Body)
-		return aws.ToString(out.ContentType), string(body)
 	}
-	ct, html := get("22/sept/final_report.html")
-	if !strings.HasPrefix(ct, "text/html") || res.HTMLSize != int64(len(html)) {
-		t.Errorf("HTML content type %q size %d/%d", ct, res.HTMLSize, len(html))
+	if res.CSVPublic.URL != csvURL || res.HTMLPublic.URL != htmlURL {
+		t.Errorf("URLs %q %q, want %q %q", res.CSVPublic.URL, res.HTMLPublic.URL, csvURL, htmlURL)
+	}
+	st, body, hdr := shareAnon(t, http.MethodGet, htmlURL, nil, nil)
+	html := string(body)
+	if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") || res.HTMLSize != int64(len(html)) {
+		t.Errorf("anonymous HTML: %d %q size %d/%d", st, hdr.Get("Content-Type"), res.HTMLSize, len(html))
 	}
 	for _, want := range []string{
 		`<table border="0" class="dataframe">`,
@@ -188,33 +189,46 @@ func TestPublishReport(t *testing.T) {
 	if strings.Contains(html, "<script>") {
 		t.Error("HTML contains an unescaped <script>")
 	}
-	ct, csvBody := get("22/sept/final_report.csv")
+	st, body, hdr = shareAnon(t, http.MethodGet, csvURL, nil, nil)
 	var local bytes.Buffer
 	rep.WriteCSV(&local)
-	if !strings.HasPrefix(ct, "text/csv") || csvBody != local.String() {
-		t.Errorf("published CSV (%q, %d bytes) differs from the local export (%d bytes)", ct, len(csvBody), local.Len())
+	if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || string(body) != local.String() {
+		t.Errorf("published CSV (%d, %q, %d bytes) differs from the local export (%d bytes)", st, hdr.Get("Content-Type"), len(body), local.Len())
 	}
 	mu.Lock()
-	if acls["22/sept/final_report.html"] != "public-read" || acls["22/sept/final_report.csv"] != "public-read" {
-		t.Errorf("public publish sent ACLs %q", acls)
+	if len(uploadACLs) != 2 || uploadACLs[csvKey] != "" || uploadACLs[htmlKey] != "" {
+		t.Errorf("uploads carried ACLs: %q", uploadACLs)
 	}
 	mu.Unlock()
 
+	// Where ACLs work, the ACL path is used and checked.
+	cfg := srv.Config()
+	cfg.Endpoint = shareACLProxy(t, srv, true)
+	aclSvc, err := storage.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = aclSvc.PublishReport(ctx, rep, storage.ReportPublishOptions{Bucket: b, CSVKey: "acl/r.csv", Public: true})
+	if err != nil || res.CSVPublic.Method != storage.PublicByACL || !res.CSVPublic.Verified || res.HTMLPublic.Method != "" {
+		t.Fatalf("ACL publish: %+v, %v", res, err)
+	}
+	shareExpect(t, res.CSVPublic.URL, 200, local.String())
+
 	// Publishing again without Overwrite refuses; with it, replaces.
-	_, err = svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{CSVKey: "22/sept/final_report.csv"})
+	_, err = svc.PublishReport(ctx, rep, storage.ReportPublishOptions{CSVKey: csvKey})
 	if !errors.Is(err, storage.ErrPreconditionFailed) {
 		t.Errorf("existing key: err = %v, want ErrPreconditionFailed", err)
 	}
-	if _, err := svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{
-		CSVKey: "22/sept/final_report.csv", HTMLKey: "private.html", Overwrite: true}); err != nil {
+	res, err = svc.PublishReport(ctx, rep, storage.ReportPublishOptions{CSVKey: csvKey, HTMLKey: "private.html", Overwrite: true})
+	if err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	if acl, ok := acls["private.html"]; !ok || acl != "" {
-		t.Errorf("private publish sent ACL %q (uploaded: %v)", acl, ok)
+	if res.HTMLPublic != (storage.PublicResult{}) {
+		t.Errorf("private publish made something public: %+v", res.HTMLPublic)
 	}
-	mu.Unlock()
-	if _, err := svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{}); !errors.Is(err, storage.ErrInvalidArgument) {
+	privURL, _ := svc.PublicURL(b, "private.html")
+	shareExpect(t, privURL, 403, "")
+	if _, err := svc.PublishReport(ctx, rep, storage.ReportPublishOptions{}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Errorf("no keys: err = %v", err)
 	}
 }
