@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -171,7 +173,8 @@ func (v *PreviewView) show(p *storage.Preview, err error) {
 		content = v.image
 	case storage.PreviewCSV:
 		v.table = newPreviewTable(p.Header, p.Rows)
-		content = v.table
+		// The table ends with its last row: column lines stop there.
+		content = container.New(&fitRowsLayout{t: v.table}, v.table)
 		if p.Truncated {
 			notes = append(notes, fmt.Sprintf("Showing the header and the first %s rows.", humanize.Comma(int64(len(p.Rows)))))
 		}
@@ -208,7 +211,8 @@ func infoLine(p *storage.Preview) string {
 		parts = append(parts, p.Info.ContentType)
 	}
 	if !p.Info.LastModified.IsZero() {
-		parts = append(parts, "modified "+p.Info.LastModified.Local().Format("2006-01-02 15:04"))
+		// As the objects list writes it ("Today 19:04").
+		parts = append(parts, "modified "+formatTime(p.Info.LastModified, time.Now()))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -345,6 +349,75 @@ func cellText(s string) string {
 	return s
 }
 
+// numberCell matches a cell that reads as a number: 2136, -3.5, 1,234,567,
+// 1e-9, 12%, $4.99.
+var numberCell = regexp.MustCompile(`^[-+]?[$€£¥]?(\d{1,3}(,\d{3})+|\d+|)(\.\d+)?([eE][-+]?\d+)?%?$`)
+
+// isNumber says whether a table cell reads as a number (right-aligned, as
+// spreadsheets do).
+func isNumber(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.ContainsAny(s, "0123456789") && numberCell.MatchString(s)
+}
+
+// numericColumns marks the columns whose non-empty cells (among the first
+// rows) are all numbers: their headers are right-aligned over the numbers.
+func numericColumns(rows [][]string, cols int) []bool {
+	out := make([]bool, cols)
+	seen := make([]bool, cols)
+	for c := range out {
+		out[c] = true
+	}
+	for i, r := range rows {
+		if i == 200 {
+			break
+		}
+		for c := 0; c < cols && c < len(r); c++ {
+			if strings.TrimSpace(r[c]) == "" {
+				continue
+			}
+			seen[c] = true
+			if !isNumber(r[c]) {
+				out[c] = false
+			}
+		}
+	}
+	for c := range out {
+		out[c] = out[c] && seen[c]
+	}
+	return out
+}
+
+// setCell shows text in a table label, right-aligned when right.
+func setCell(l *widget.Label, text string, right bool) {
+	align := fyne.TextAlignLeading
+	if right {
+		align = fyne.TextAlignTrailing
+	}
+	if l.Text == text && l.Alignment == align {
+		return
+	}
+	l.Alignment = align
+	l.SetText(text)
+}
+
+// fitRowsLayout gives a table no more height than its header and rows
+// take, so that its column lines end at the last row; it scrolls when the
+// rows need more room than there is.
+type fitRowsLayout struct{ t *widget.Table }
+
+func (l *fitRowsLayout) MinSize([]fyne.CanvasObject) fyne.Size { return l.t.MinSize() }
+
+func (l *fitRowsLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	rows, _ := l.t.Length()
+	head := l.t.CreateHeader().MinSize()
+	cell := l.t.CreateCell().MinSize().Max(head)
+	pad := l.t.Theme().Size(theme.SizeNamePadding)
+	h := head.Height + float32(rows)*cell.Height + float32(max(rows-1, 0))*pad
+	l.t.Move(fyne.NewPos(0, 0))
+	l.t.Resize(fyne.NewSize(size.Width, min(size.Height, h)))
+}
+
 // newPreviewTable is a read-only table with a sticky header row and columns
 // sized to their content (header and the first rows).
 func newPreviewTable(header []string, rows [][]string) *widget.Table {
@@ -358,6 +431,7 @@ func newPreviewTable(header []string, rows [][]string) *widget.Table {
 		}
 		return ""
 	}
+	numeric := numericColumns(rows, cols)
 	t := widget.NewTable(
 		func() (int, int) { return len(rows), cols },
 		func() fyne.CanvasObject {
@@ -367,7 +441,8 @@ func newPreviewTable(header []string, rows [][]string) *widget.Table {
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			if id.Row < len(rows) {
-				o.(*widget.Label).SetText(cell(rows[id.Row], id.Col))
+				text := cell(rows[id.Row], id.Col)
+				setCell(o.(*widget.Label), text, isNumber(text))
 			}
 		})
 	t.ShowHeaderRow = true
@@ -377,8 +452,8 @@ func newPreviewTable(header []string, rows [][]string) *widget.Table {
 		return l
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(cell(header, id.Col))
+		if id.Col >= 0 && id.Col < cols {
+			setCell(o.(*widget.Label), cell(header, id.Col), numeric[id.Col])
 		}
 	}
 	pad := theme.Padding()*4 + 2

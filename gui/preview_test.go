@@ -11,8 +11,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -165,4 +167,75 @@ func previewContains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Numbers are right-aligned (and their column's header with them); the
+// table is no taller than its rows, so its column lines end at the last row.
+func TestPreviewTableAlignsNumbersAndEndsAtLastRow(t *testing.T) {
+	test.NewTempApp(t)
+	header := []string{"service", "requests", "share", "note"}
+	rows := [][]string{
+		{"s3", "2136", "12.5%", "1,234"},
+		{"sns", "481", "-0.5", "n/a"},
+		{"lambda", "", "1e3", "$4.99"},
+	}
+	tbl := newPreviewTable(header, rows)
+	box := container.New(&fitRowsLayout{t: tbl}, tbl)
+	w := test.NewTempWindow(t, box)
+	w.Resize(fyne.NewSize(600, 500))
+
+	align := func(r, c int) fyne.TextAlign {
+		o := tbl.CreateCell()
+		tbl.UpdateCell(widget.TableCellID{Row: r, Col: c}, o)
+		return o.(*widget.Label).Alignment
+	}
+	for _, c := range []struct {
+		r, c  int
+		right bool
+	}{{0, 0, false}, {0, 1, true}, {0, 2, true}, {1, 2, true}, {2, 2, true}, {0, 3, true}, {1, 3, false}, {2, 3, true}} {
+		if got := align(c.r, c.c) == fyne.TextAlignTrailing; got != c.right {
+			t.Errorf("cell %q right-aligned %v, want %v", rows[c.r][c.c], got, c.right)
+		}
+	}
+	headAlign := func(c int) fyne.TextAlign {
+		o := tbl.CreateHeader()
+		tbl.UpdateHeader(widget.TableCellID{Row: -1, Col: c}, o)
+		return o.(*widget.Label).Alignment
+	}
+	if headAlign(1) != fyne.TextAlignTrailing || headAlign(2) != fyne.TextAlignTrailing || headAlign(0) != fyne.TextAlignLeading || headAlign(3) != fyne.TextAlignLeading {
+		t.Errorf("header alignment: %v %v %v %v", headAlign(0), headAlign(1), headAlign(2), headAlign(3))
+	}
+	for _, s := range []string{"NaN", "inf", "0x1F", "-", "1.2.3", "12 apples", "2026-11-25"} {
+		if isNumber(s) {
+			t.Errorf("%q taken for a number", s)
+		}
+	}
+
+	cell := tbl.CreateCell().MinSize().Height
+	if h := tbl.Size().Height; h > 5*cell || h < 4*cell {
+		t.Errorf("table %.0f px high for a header and 3 rows of %.0f px; the window gives %.0f", h, cell, box.Size().Height)
+	}
+	// Many rows: the table takes the height there is and scrolls.
+	many := make([][]string, 500)
+	for i := range many {
+		many[i] = []string{"x", "1"}
+	}
+	big := newPreviewTable([]string{"a", "b"}, many)
+	bigBox := container.New(&fitRowsLayout{t: big}, big)
+	w.SetContent(bigBox)
+	w.Resize(fyne.NewSize(600, 400))
+	if big.Size().Height != bigBox.Size().Height {
+		t.Errorf("500 rows: table %.0f px in %.0f px", big.Size().Height, bigBox.Size().Height)
+	}
+}
+
+// The modified date reads as in the objects list.
+func TestPreviewInfoLineDateAsInObjectsList(t *testing.T) {
+	now := time.Now()
+	p := &storage.Preview{Kind: storage.PreviewCSV, Header: []string{"a"},
+		Info: storage.ObjectInfo{Size: 347, ContentType: "text/csv", LastModified: now}}
+	got := infoLine(p)
+	if want := "modified " + formatTime(p.Info.LastModified, now); !strings.HasSuffix(got, want) || !strings.Contains(got, "Today") {
+		t.Errorf("info line %q, want it to end with %q", got, want)
+	}
 }
