@@ -229,6 +229,7 @@ func (mw *MainWindow) showSettings() {
 			names = append(names, n)
 		}
 	}
+	before := LoadSettings(mw.app.Preferences())
 	v := NewSettingsView(mw.app.Preferences(), names, func(s Settings) {
 		ApplyTheme(mw.app, s.Theme)
 		mw.objects.SetShowHidden(s.ShowHidden)
@@ -236,7 +237,8 @@ func (mw *MainWindow) showSettings() {
 			mw.share.DefaultExpiry = s.PresignExpiry
 		}
 		mw.installMenu() // the Show hidden tick follows
-		mw.status.say("Settings saved")
+		mw.status.say(settingsSavedText(before, s, mw.svc != nil))
+		before = s
 	})
 	w.SetContent(v.CanvasObject())
 	w.SetOnClosed(func() { mw.settings = nil })

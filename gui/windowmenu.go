@@ -71,3 +71,13 @@ func (mw *MainWindow) uploaded(res storage.BatchResult) {
 		}
 	}
 }
+
+// settingsSavedText is the status after Settings → Save. The transfer
+// engine takes its part size and concurrency when an account connects, so
+// a change says when it applies.
+func settingsSavedText(before, after Settings, connected bool) string {
+	if connected && (before.PartSizeMiB != after.PartSizeMiB || before.Concurrency != after.Concurrency) {
+		return "Settings saved. The new part size and concurrency apply to transfers from the next start of S3 Desk or account switch."
+	}
+	return "Settings saved"
+}

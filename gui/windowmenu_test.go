@@ -195,3 +195,20 @@ func TestDeleteWithoutConfirmationWhenTurnedOff(t *testing.T) {
 		t.Fatal("the folder went without confirmation")
 	}
 }
+
+func TestSettingsSavedSaysWhenTransferSettingsApply(t *testing.T) {
+	a := DefaultSettings()
+	b := a
+	b.PartSizeMiB = 32
+	if got := settingsSavedText(a, b, true); !strings.Contains(got, "next start") {
+		t.Fatalf("a part size change while connected says %q", got)
+	}
+	if got := settingsSavedText(a, b, false); got != "Settings saved" {
+		t.Fatalf("not connected: %q", got)
+	}
+	b = a
+	b.ShowHidden = true
+	if got := settingsSavedText(a, b, true); got != "Settings saved" {
+		t.Fatalf("an unrelated change: %q", got)
+	}
+}
