@@ -226,8 +226,9 @@ type ShareDialog struct {
 	why        *widget.Label // why it is earlier than asked
 	copyBtn    *widget.Button
 	publicBtn  *widget.Button
-	confirm    *widget.Label   // "Copied …"
-	copied     *widget.Icon    // the success mark before confirm, once copied
+	confirm    *widget.Label // "Copied …"
+	copied     *widget.Icon  // the success mark before confirm, once copied
+	confirmRow *fyne.Container
 	link       *widget.Label   // the link(s) as copied: selectable, wrapped, whole
 	linkBox    *fyne.Container // link on a field-like background
 	form       *widget.Form
@@ -346,9 +347,10 @@ func (d *ShareDialog) build() {
 		"note":     widget.NewFormItem("Note", d.note),
 	}
 	d.form = widget.NewForm(d.rows["kind"], d.rows["expiry"], d.rows["download"], d.rows["note"])
-	confirmRow := container.NewBorder(nil, nil, container.NewCenter(d.copied), nil, d.confirm)
+	d.confirmRow = container.NewBorder(nil, nil, container.NewCenter(d.copied), nil, d.confirm)
+	d.confirmRow.Hide()
 	content := container.NewVBox(head, d.form, d.problem, d.works, d.why,
-		container.NewHBox(d.copyBtn, d.publicBtn), confirmRow, d.linkBox)
+		container.NewHBox(d.copyBtn, d.publicBtn), d.confirmRow, d.linkBox)
 	if len(d.folders) > 0 {
 		fl := widget.NewLabel("Folders get no download link; use Publish index page, or Make public, to share a folder.")
 		fl.Wrapping = fyne.TextWrapWord
@@ -526,10 +528,23 @@ func (d *ShareDialog) showExpiry(l storage.SharedLink) {
 	d.fit()
 }
 
+// showProblem shows msg above the expiry and makes room for it.
+func (d *ShareDialog) showProblem(msg string) {
+	d.problem.SetText(msg)
+	d.problem.Show()
+	d.content.Refresh()
+	d.fit()
+}
+
 // setConfirm shows text under the Copy button, after a success mark when
 // done.
 func (d *ShareDialog) setConfirm(text string, done bool) {
 	d.confirm.SetText(text)
+	if text == "" {
+		d.confirmRow.Hide()
+	} else {
+		d.confirmRow.Show()
+	}
 	if done {
 		d.copied.Show()
 	} else {
@@ -541,14 +556,12 @@ func (d *ShareDialog) setConfirm(text string, done bool) {
 func (d *ShareDialog) copyLink() {
 	opts, msg := d.options()
 	if msg != "" {
-		d.problem.SetText(msg)
-		d.problem.Show()
+		d.showProblem(msg)
 		return
 	}
 	store := d.store
 	if store == nil {
-		d.problem.SetText("Not connected.")
-		d.problem.Show()
+		d.showProblem("Not connected.")
 		return
 	}
 	kind, note, bucket, uploadKey, prof := d.kind.Selected, d.note.Text, d.bucket, d.uploadKey.Text, d.profile
@@ -604,16 +617,17 @@ func (d *ShareDialog) copyLink() {
 			d.copyBtn.Enable()
 			if err != nil {
 				d.setConfirm("", false)
-				d.problem.SetText(errorText(err))
+				msg := shareSentence(errorText(err))
 				if errors.Is(err, storage.ErrNotPublic) {
-					d.problem.SetText(errorText(err) + ". Use \"Make public…\" first, or copy a download link instead.")
+					msg += " Use \"Make public…\" first, or copy a download link instead."
 				}
-				d.problem.Show()
+				d.showProblem(msg)
 				return
 			}
 			text := strings.Join(lines, "\n")
 			d.sh.clip.SetContent(text)
-			d.link.SetText(text)
+			// On screen a blank line parts links that wrap over several lines.
+			d.link.SetText(strings.Join(lines, "\n\n"))
 			d.linkBox.Show()
 			defer d.fit()
 			defer d.content.Refresh()

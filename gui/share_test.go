@@ -201,7 +201,7 @@ func TestShareDialogUploadLinkAndPublicCheck(t *testing.T) {
 	f.j.wait()
 	f.act(func() { test.Tap(d2.copyBtn) })
 	f.j.wait()
-	if f.app.Clipboard().Content() != url || !strings.Contains(d2.problem.Text, "nobody without credentials") {
+	if f.app.Clipboard().Content() != url || !strings.Contains(d2.problem.Text, "Nobody without credentials") {
 		t.Fatalf("private file: clipboard changed or message %q", d2.problem.Text)
 	}
 	if !d2.publicBtn.Visible() {
