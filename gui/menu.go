@@ -120,6 +120,11 @@ func RegisterShortcuts(c fyne.Canvas, a MenuActions) {
 		}
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: s.Key, Modifier: s.Mod}, func(fyne.Shortcut) { fn() })
 	}
+	// Fyne delivers Ctrl+A (Cmd+A) as its own SelectAll shortcut, not as a
+	// custom one.
+	if a.SelectAll != nil {
+		c.AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { a.SelectAll() })
+	}
 }
 
 // HandleKey runs the action of a plain key and tells whether it had one.

@@ -192,8 +192,9 @@ func (mw *MainWindow) menuActions() MenuActions {
 func (mw *MainWindow) installMenu() {
 	a := mw.menuActions()
 	mw.win.SetMainMenu(BuildMainMenu(a))
-	RegisterShortcuts(mw.win.Canvas(), a)
-	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { HandleKey(a, ev) })
+	keys := mw.whenNoDialog(a) // gui/windowmenu.go
+	RegisterShortcuts(mw.win.Canvas(), keys)
+	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { HandleKey(keys, ev) })
 }
 
 // refresh reloads what the user is looking at: the open folder, else the

@@ -81,3 +81,33 @@ func settingsSavedText(before, after Settings, connected bool) string {
 	}
 	return "Settings saved"
 }
+
+// whenNoDialog makes the keyboard bindings of a wait while a dialog (or a
+// pop-up menu) is open over the window: Delete or F2 pressed in a dialog
+// must not act on the list behind it. Quit and Settings still work. The
+// menu bar itself keeps the plain actions: a click there is deliberate.
+func (mw *MainWindow) whenNoDialog(a MenuActions) MenuActions {
+	free := func() bool { return mw.win.Canvas().Overlays().Top() == nil }
+	g := func(fn func()) func() {
+		if fn == nil {
+			return nil
+		}
+		return func() {
+			if free() {
+				fn()
+			}
+		}
+	}
+	a.NewFolder, a.UploadFiles, a.UploadFolder, a.Download = g(a.NewFolder), g(a.UploadFiles), g(a.UploadFolder), g(a.Download)
+	a.CopyKey, a.CopyLink, a.SelectAll, a.Delete, a.Rename = g(a.CopyKey), g(a.CopyLink), g(a.SelectAll), g(a.Delete), g(a.Rename)
+	a.Refresh, a.ShowTransfers, a.ShowLinks = g(a.Refresh), g(a.ShowTransfers), g(a.ShowLinks)
+	a.Back, a.Up, a.About, a.Shortcuts = g(a.Back), g(a.Up), g(a.About), g(a.Shortcuts)
+	if t := a.ToggleHidden; t != nil {
+		a.ToggleHidden = func(show bool) {
+			if free() {
+				t(show)
+			}
+		}
+	}
+	return a
+}

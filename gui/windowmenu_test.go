@@ -7,6 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/s3test"
@@ -210,5 +216,44 @@ func TestSettingsSavedSaysWhenTransferSettingsApply(t *testing.T) {
 	b.ShowHidden = true
 	if got := settingsSavedText(a, b, true); got != "Settings saved" {
 		t.Fatalf("an unrelated change: %q", got)
+	}
+}
+
+func TestCtrlASelectsAllWhenNothingHasFocus(t *testing.T) {
+	n := 0
+	w := test.NewTempWindow(t, widget.NewLabel("x"))
+	RegisterShortcuts(w.Canvas(), MenuActions{SelectAll: func() { n++ }})
+	w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&fyne.ShortcutSelectAll{})
+	if n != 1 {
+		t.Fatalf("Ctrl+A ran Select all %d times", n)
+	}
+}
+
+func TestKeysWaitWhileADialogIsOpen(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b1, _ := srv.Bucket(t), srv.Bucket(t)
+	putObject(t, srv.Client(t), b1, "a.txt", "a")
+	mw := newSandboxWindow(t, srv)
+	onUI(mw, func() { mw.objects.Open(b1, "") })
+	settle(t, mw)
+	onUI(mw, func() { selectKey(t, mw, "a.txt") })
+	c := mw.win.Canvas()
+	onUI(mw, func() { dialog.ShowInformation("Hello", "A dialog is open", mw.win) })
+	info := c.Overlays().Top()
+	onUI(mw, func() {
+		c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyDelete})
+		c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF2})
+		c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift})
+	})
+	mw.wait()
+	if c.Overlays().Top() != info || len(c.Overlays().List()) != 1 {
+		t.Fatalf("keys pressed in a dialog acted on the list behind it: %q", overlayText(mw))
+	}
+	// With the dialog closed, Delete asks about the selected file again.
+	onUI(mw, info.Hide)
+	onUI(mw, func() { c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyDelete}) })
+	mw.wait()
+	if txt := overlayText(mw); !strings.Contains(txt, "1 file") {
+		t.Fatalf("Delete with no dialog open: %q", txt)
 	}
 }
