@@ -148,7 +148,24 @@ func TestBucketExistsOtherOwner(t *testing.T) {
 func TestForceDeleteBucket(t *testing.T) {
 	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
 		ctx := context.Background()
-		svc := srv.Service(t)
+		// The test servers delete a bucket with an incomplete upload in it,
+		// so the abort is checked on the wire: it must come before the
+		// bucket's own DELETE.
+		var mu sync.Mutex
+		var deletes []string // "upload <id>" or "bucket"
+		svc, _ := countingProxy(t, srv, func(r *http.Request) {
+			if r.Method != http.MethodDelete {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch id := r.URL.Query().Get("uploadId"); {
+			case id != "":
+				deletes = append(deletes, "upload "+id)
+			case strings.Count(strings.Trim(r.URL.Path, "/"), "/") == 0 && r.URL.RawQuery == "":
+				deletes = append(deletes, "bucket")
+			}
+		})
 		c := srv.Client(t)
 		b := srv.Bucket(t)
 		var keys []string
@@ -185,6 +202,11 @@ func TestForceDeleteBucket(t *testing.T) {
 		if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b)}); err == nil {
 			t.Fatal("bucket still there")
 		}
+		mu.Lock()
+		if want := []string{"upload " + aws.ToString(up.UploadId), "bucket"}; strings.Join(deletes, ",") != strings.Join(want, ",") {
+			t.Errorf("DELETE requests %q, want the upload aborted, then the bucket: %q", deletes, want)
+		}
+		mu.Unlock()
 		// The upload is gone with the bucket; ask the raw client to be sure.
 		if out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(b)}); err == nil && len(out.Uploads) > 0 {
 			t.Fatalf("incomplete uploads survive: %d", len(out.Uploads))
