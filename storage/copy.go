@@ -61,23 +61,7 @@ func (s *Service) copyLimits() (threshold, part int64) {
 // outside the unreserved set percent-encoded ("/" kept), so that spaces,
 // "+", "%", "?", "#" and unicode reach the service intact.
 func copySource(bucket, key string) string {
-	const hexdig = "0123456789ABCDEF"
-	var b strings.Builder
-	b.WriteString(bucket)
-	b.WriteByte('/')
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		switch {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9',
-			c == '-', c == '_', c == '.', c == '~', c == '/':
-			b.WriteByte(c)
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hexdig[c>>4])
-			b.WriteByte(hexdig[c&15])
-		}
-	}
-	return b.String()
+	return bucket + "/" + EscapeKey(key)
 }
 
 // Copy copies an object, within or across buckets, keeping its

@@ -24,6 +24,11 @@ func (s *Service) Stat(ctx context.Context, bucket, key string) (ObjectInfo, err
 	if err != nil {
 		return ObjectInfo{}, s.notFoundErr(ctx, "stat", bucket, key, err)
 	}
+	return headInfo(bucket, key, out), nil
+}
+
+// headInfo is a HeadObject answer as an ObjectInfo.
+func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
 	return ObjectInfo{
 		Bucket:             bucket,
 		Key:                key,
@@ -37,7 +42,7 @@ func (s *Service) Stat(ctx context.Context, bucket, key string) (ObjectInfo, err
 		LastModified:       aws.ToTime(out.LastModified),
 		VersionID:          aws.ToString(out.VersionId),
 		Metadata:           out.Metadata,
-	}, nil
+	}
 }
 
 // notFoundErr maps err; a bodiless 404 (HEAD) is told apart into a missing

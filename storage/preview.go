@@ -443,19 +443,7 @@ func (s *Service) previewHead(ctx context.Context, bucket, key string) (ObjectIn
 	if err != nil {
 		return ObjectInfo{}, mapErr("preview", bucket, key, err)
 	}
-	return ObjectInfo{
-		Bucket: bucket, Key: key,
-		Size:               aws.ToInt64(out.ContentLength),
-		ETag:               aws.ToString(out.ETag),
-		ContentType:        aws.ToString(out.ContentType),
-		CacheControl:       aws.ToString(out.CacheControl),
-		ContentDisposition: aws.ToString(out.ContentDisposition),
-		ContentEncoding:    aws.ToString(out.ContentEncoding),
-		StorageClass:       string(out.StorageClass),
-		LastModified:       aws.ToTime(out.LastModified),
-		VersionID:          aws.ToString(out.VersionId),
-		Metadata:           out.Metadata,
-	}, nil
+	return headInfo(bucket, key, out), nil
 }
 
 // previewRange GETs the first limit bytes of the object described by info

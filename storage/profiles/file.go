@@ -12,6 +12,24 @@ import (
 )
 
 // load reads the file; a missing file is an empty store.
+// locked runs fn on the loaded profiles file while holding the store's
+// mutex and the file lock, so that two windows do not lose each other's
+// changes. fn saves what it changes.
+func (s *Store) locked(fn func(ff fileFormat) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	unlock, err := lockFile(s.path+".lock", 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	ff, err := s.load()
+	if err != nil {
+		return err
+	}
+	return fn(ff)
+}
+
 func (s *Store) load() (fileFormat, error) {
 	var ff fileFormat
 	b, err := os.ReadFile(s.path)

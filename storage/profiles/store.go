@@ -184,38 +184,29 @@ func (s *Store) add(ctx context.Context, p Profile, sec Secret, sessionOnly bool
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := lockFile(s.path+".lock", 10*time.Second)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	ff, err := s.load()
-	if err != nil {
-		return err
-	}
-	if isSandbox(p.Name) || find(ff, p.Name) >= 0 {
-		return duplicate(p.Name)
-	}
-	p.HasSessionToken = p.UsesKeychain() && sec.SessionToken != ""
-	st := stored{ID: newID(), Profile: p}
-	if p.UsesKeychain() && !sessionOnly {
-		if err := s.setSecret(ctx, st.ID, sec); err != nil {
+	return s.locked(func(ff fileFormat) error {
+		if isSandbox(p.Name) || find(ff, p.Name) >= 0 {
+			return duplicate(p.Name)
+		}
+		p.HasSessionToken = p.UsesKeychain() && sec.SessionToken != ""
+		st := stored{ID: newID(), Profile: p}
+		if p.UsesKeychain() && !sessionOnly {
+			if err := s.setSecret(ctx, st.ID, sec); err != nil {
+				return err
+			}
+		}
+		ff.Profiles = append(ff.Profiles, st)
+		if err := s.save(ff); err != nil {
+			if p.UsesKeychain() && !sessionOnly {
+				_ = s.deleteSecret(ctx, st.ID) // best effort: do not leave an orphan
+			}
 			return err
 		}
-	}
-	ff.Profiles = append(ff.Profiles, st)
-	if err := s.save(ff); err != nil {
-		if p.UsesKeychain() && !sessionOnly {
-			_ = s.deleteSecret(ctx, st.ID) // best effort: do not leave an orphan
+		if p.UsesKeychain() && sessionOnly {
+			s.session[sessionKey(p.Name)] = sec
 		}
-		return err
-	}
-	if p.UsesKeychain() && sessionOnly {
-		s.session[sessionKey(p.Name)] = sec
-	}
-	return nil
+		return nil
+	})
 }
 
 // Update replaces the profile oldName with p (which may carry a new name).
@@ -236,67 +227,58 @@ func (s *Store) Update(ctx context.Context, oldName string, p Profile, sec *Secr
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := lockFile(s.path+".lock", 10*time.Second)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	ff, err := s.load()
-	if err != nil {
-		return err
-	}
-	i := find(ff, oldName)
-	if i < 0 {
-		return notFound(oldName)
-	}
-	old := ff.Profiles[i]
-	if isSandbox(p.Name) || (!strings.EqualFold(p.Name, old.Name) && find(ff, p.Name) >= 0) {
-		return duplicate(p.Name)
-	}
-	sessionSec, inSession := s.session[sessionKey(old.Name)]
-	id, newSecretID := old.ID, ""
-	switch {
-	case !p.UsesKeychain():
-		p.HasSessionToken = false
-		if old.UsesKeychain() {
-			if err := s.deleteSecret(ctx, old.ID); err != nil && !errors.Is(err, ErrSecretNotFound) {
+	return s.locked(func(ff fileFormat) error {
+		i := find(ff, oldName)
+		if i < 0 {
+			return notFound(oldName)
+		}
+		old := ff.Profiles[i]
+		if isSandbox(p.Name) || (!strings.EqualFold(p.Name, old.Name) && find(ff, p.Name) >= 0) {
+			return duplicate(p.Name)
+		}
+		sessionSec, inSession := s.session[sessionKey(old.Name)]
+		id, newSecretID := old.ID, ""
+		switch {
+		case !p.UsesKeychain():
+			p.HasSessionToken = false
+			if old.UsesKeychain() {
+				if err := s.deleteSecret(ctx, old.ID); err != nil && !errors.Is(err, ErrSecretNotFound) {
+					return err
+				}
+			}
+		case sec != nil:
+			// The new secret goes to a new item; the old one is removed only
+			// once the file names the new one, so a failure changes nothing.
+			p.HasSessionToken = sec.SessionToken != ""
+			newSecretID = newID()
+			if err := s.setSecret(ctx, newSecretID, *sec); err != nil {
 				return err
 			}
+			inSession = false
+		case !old.UsesKeychain() || old.AccessKeyID != p.AccessKeyID:
+			return &Error{Kind: ErrInvalid, Field: "secret_access_key", Msg: "enter the secret access key that belongs to access key " + p.AccessKeyID}
+		default:
+			p.HasSessionToken = old.HasSessionToken
 		}
-	case sec != nil:
-		// The new secret goes to a new item; the old one is removed only
-		// once the file names the new one, so a failure changes nothing.
-		p.HasSessionToken = sec.SessionToken != ""
-		newSecretID = newID()
-		if err := s.setSecret(ctx, newSecretID, *sec); err != nil {
+		if newSecretID != "" {
+			id = newSecretID
+		}
+		ff.Profiles[i] = stored{ID: id, Profile: p}
+		if err := s.save(ff); err != nil {
+			if newSecretID != "" {
+				_ = s.deleteSecret(ctx, newSecretID)
+			}
 			return err
 		}
-		inSession = false
-	case !old.UsesKeychain() || old.AccessKeyID != p.AccessKeyID:
-		return &Error{Kind: ErrInvalid, Field: "secret_access_key", Msg: "enter the secret access key that belongs to access key " + p.AccessKeyID}
-	default:
-		p.HasSessionToken = old.HasSessionToken
-	}
-	if newSecretID != "" {
-		id = newSecretID
-	}
-	ff.Profiles[i] = stored{ID: id, Profile: p}
-	if err := s.save(ff); err != nil {
-		if newSecretID != "" {
-			_ = s.deleteSecret(ctx, newSecretID)
+		if newSecretID != "" && old.UsesKeychain() {
+			_ = s.deleteSecret(ctx, old.ID) // best effort: the file no longer names it
 		}
-		return err
-	}
-	if newSecretID != "" && old.UsesKeychain() {
-		_ = s.deleteSecret(ctx, old.ID) // best effort: the file no longer names it
-	}
-	delete(s.session, sessionKey(old.Name))
-	if inSession && p.UsesKeychain() {
-		s.session[sessionKey(p.Name)] = sessionSec
-	}
-	return nil
+		delete(s.session, sessionKey(old.Name))
+		if inSession && p.UsesKeychain() {
+			s.session[sessionKey(p.Name)] = sessionSec
+		}
+		return nil
+	})
 }
 
 // Delete removes a profile and its keychain item. When the keychain is
@@ -316,33 +298,24 @@ func (s *Store) delete(ctx context.Context, name string, withSecret bool) error 
 	if isSandbox(name) {
 		return &Error{Kind: ErrBuiltIn, Msg: "the Local sandbox profile is built in and cannot be deleted; use Reset to empty it"}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := lockFile(s.path+".lock", 10*time.Second)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	ff, err := s.load()
-	if err != nil {
-		return err
-	}
-	i := find(ff, name)
-	if i < 0 {
-		return notFound(name)
-	}
-	old := ff.Profiles[i]
-	if withSecret && old.UsesKeychain() {
-		if err := s.deleteSecret(ctx, old.ID); err != nil && !errors.Is(err, ErrSecretNotFound) {
+	return s.locked(func(ff fileFormat) error {
+		i := find(ff, name)
+		if i < 0 {
+			return notFound(name)
+		}
+		old := ff.Profiles[i]
+		if withSecret && old.UsesKeychain() {
+			if err := s.deleteSecret(ctx, old.ID); err != nil && !errors.Is(err, ErrSecretNotFound) {
+				return err
+			}
+		}
+		ff.Profiles = slices.Delete(ff.Profiles, i, i+1)
+		if err := s.save(ff); err != nil {
 			return err
 		}
-	}
-	ff.Profiles = slices.Delete(ff.Profiles, i, i+1)
-	if err := s.save(ff); err != nil {
-		return err
-	}
-	delete(s.session, sessionKey(old.Name))
-	return nil
+		delete(s.session, sessionKey(old.Name))
+		return nil
+	})
 }
 
 // UseForSession keeps sec in memory for the profile name until the app
