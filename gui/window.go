@@ -194,7 +194,11 @@ func (mw *MainWindow) installMenu() {
 	mw.win.SetMainMenu(BuildMainMenu(a))
 	keys := mw.whenNoDialog(a) // gui/windowmenu.go
 	RegisterShortcuts(mw.win.Canvas(), keys)
-	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { HandleKey(keys, ev) })
+	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if !mw.escape(ev) { // Escape closes the dialog on top
+			HandleKey(keys, ev)
+		}
+	})
 }
 
 // refresh reloads what the user is looking at: the open folder, else the

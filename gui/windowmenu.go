@@ -3,6 +3,10 @@ package gui
 import (
 	"strings"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
 	"s3desk/storage"
 )
 
@@ -110,4 +114,60 @@ func (mw *MainWindow) whenNoDialog(a MenuActions) MenuActions {
 		}
 	}
 	return a
+}
+
+// escape closes the dialog on top of the window as its Cancel, Close or No
+// button would (so its callbacks run), or an OK-only message. It tells
+// whether it closed one. Fyne dialogs do not close on Escape themselves;
+// this covers those where no text field has the focus.
+func (mw *MainWindow) escape(ev *fyne.KeyEvent) bool {
+	if ev.Name != fyne.KeyEscape {
+		return false
+	}
+	pop, ok := mw.win.Canvas().Overlays().Top().(*widget.PopUp)
+	if !ok {
+		return false
+	}
+	if b := dismissButton(pop.Content); b != nil {
+		b.Tapped(&fyne.PointEvent{})
+		return true
+	}
+	return false
+}
+
+// dismissButton finds the button that closes a dialog without doing
+// anything: Cancel, Close or No; else the only button, when there is one.
+func dismissButton(root fyne.CanvasObject) *widget.Button {
+	var all []*widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Button:
+			all = append(all, x)
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(x.Content)
+		case *container.Split:
+			walk(x.Leading)
+			walk(x.Trailing)
+		}
+	}
+	walk(root)
+	for _, want := range []string{"cancel", "close", "no"} {
+		for _, b := range all {
+			if strings.EqualFold(strings.TrimSpace(b.Text), want) && !b.Disabled() {
+				return b
+			}
+		}
+	}
+	if len(all) == 1 && !all[0].Disabled() {
+		return all[0]
+	}
+	return nil
 }

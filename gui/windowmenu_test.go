@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
 	"s3desk/storage/ledger"
@@ -256,4 +258,46 @@ func TestKeysWaitWhileADialogIsOpen(t *testing.T) {
 	if txt := overlayText(mw); !strings.Contains(txt, "1 file") {
 		t.Fatalf("Delete with no dialog open: %q", txt)
 	}
+}
+
+func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b1, _ := srv.Bucket(t), srv.Bucket(t)
+	putObject(t, srv.Client(t), b1, "a.txt", "a")
+	mw := newSandboxWindow(t, srv)
+	onUI(mw, func() { mw.objects.Open(b1, "") })
+	settle(t, mw)
+	c := mw.win.Canvas()
+	esc := func() { onUI(mw, func() { c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) }); mw.wait() }
+
+	onUI(mw, func() { dialog.ShowInformation("Hello", "Press Escape", mw.win) })
+	esc()
+	if c.Overlays().Top() != nil {
+		t.Fatal("Escape left the message open")
+	}
+	// The delete confirmation closes as Cancel: nothing is deleted.
+	onUI(mw, func() { selectKey(t, mw, "a.txt"); mw.objects.DeleteSelected() })
+	if !strings.Contains(overlayText(mw), "1 file") {
+		t.Fatalf("no confirmation: %q", overlayText(mw))
+	}
+	esc()
+	settle(t, mw)
+	if c.Overlays().Top() != nil || !mw.objects.rowOfKey("a.txt") {
+		t.Fatal("Escape did not cancel the delete")
+	}
+	if _, err := srv.Client(t).HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: &b1, Key: aws.String("a.txt")}); err != nil {
+		t.Fatalf("a.txt is gone: %v", err)
+	}
+	// Properties closes too.
+	onUI(mw, func() { mw.objects.ShowProperties() })
+	settle(t, mw)
+	if c.Overlays().Top() == nil {
+		t.Fatal("no Properties dialog")
+	}
+	esc()
+	if c.Overlays().Top() != nil {
+		t.Fatalf("Escape left Properties open: %q", overlayText(mw))
+	}
+	// With no dialog, Escape is the list's (clears the selection) and harmless here.
+	esc()
 }
