@@ -219,6 +219,9 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 		items = append(items, fyne.NewMenuItemSeparator())
 	}
 	add("Copy key", v.CopyKeys).Shortcut = &fyne.ShortcutCopy{}
+	if a.CopyLink != nil && anyFile(sel) {
+		add("Copy link", func() { a.CopyLink(v.bucket, sel) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	}
 	if single {
 		add("Rename…", v.RenameSelected).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF2}
 	}
@@ -381,4 +384,14 @@ func (v *ObjectsView) CopyKeys() {
 	} else {
 		v.setStatus("Copied " + countOf(len(keys), "key", "keys"))
 	}
+}
+
+// anyFile reports whether entries hold a file (not only folders).
+func anyFile(entries []storage.Entry) bool {
+	for _, e := range entries {
+		if !e.IsFolder {
+			return true
+		}
+	}
+	return false
 }

@@ -46,6 +46,8 @@ type ObjectActions struct {
 	Preview      func(bucket string, entry storage.Entry)
 	CombineCSV   func(bucket, prefix string, entries []storage.Entry)
 	Incomplete   func(bucket string)
+	// CopyLink copies a download link of each selected file (Ctrl+L).
+	CopyLink func(bucket string, entries []storage.Entry)
 }
 
 // navLocation is one place in the history.

@@ -369,5 +369,6 @@ func (mw *MainWindow) objectActions() ObjectActions {
 		PublishIndex: func(bucket, prefix string) { mw.sharer().ShowPublish(bucket, prefix) },
 		Preview:      mw.preview,    // gui/preview.go
 		CombineCSV:   mw.combineCSV, // gui/combine.go
+		CopyLink:     mw.copyLink,   // gui/windowmenu.go
 	}
 }

@@ -52,11 +52,15 @@ func (mw *MainWindow) menuDownload() func() {
 // menuCopyLink is Edit → Copy link: a presigned download link for each
 // selected file, with the default expiry from Settings.
 func (mw *MainWindow) menuCopyLink() func() {
-	return mw.inBucket("copy a link", func(bucket, _ string) {
-		sh := mw.sharer()
-		sh.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
-		sh.CopyLink(bucket, mw.objects.Selected(), mw.status.say)
-	})
+	return mw.inBucket("copy a link", func(bucket, _ string) { mw.copyLink(bucket, mw.objects.Selected()) })
+}
+
+// copyLink copies a presigned download link of each file in entries, with
+// the default expiry from Settings (gui/copylink.go).
+func (mw *MainWindow) copyLink(bucket string, entries []storage.Entry) {
+	sh := mw.sharer()
+	sh.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
+	sh.CopyLink(bucket, entries, mw.status.say)
 }
 
 // uploaded refreshes the objects view when an upload batch put something

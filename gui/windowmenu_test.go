@@ -128,10 +128,25 @@ func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
 	if err != nil || len(links) != 1 || links[0].URL != url || links[0].Key != "docs/report.pdf" {
 		t.Fatalf("ledger %v %v", links, err)
 	}
+	// The right-click menu offers it for files, not for folders.
+	hasCopyLink := func() bool {
+		for _, it := range mw.objects.contextMenu().Items {
+			if it.Label == "Copy link" {
+				return true
+			}
+		}
+		return false
+	}
+	if !hasCopyLink() {
+		t.Fatal("the right-click menu of a file has no Copy link")
+	}
 	// Folders have no link.
 	onUI(mw, func() { mw.objects.Open(b1, "") })
 	settle(t, mw)
 	onUI(mw, func() { selectKey(t, mw, "docs/") })
+	if hasCopyLink() {
+		t.Fatal("the right-click menu of a folder offers Copy link")
+	}
 	onUI(mw, a.CopyLink)
 	mw.wait()
 	if !strings.Contains(mw.status.idle, "Select one or more files") {
