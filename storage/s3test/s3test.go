@@ -138,6 +138,18 @@ func VersityBinary() string {
 // under CI=true and skips it otherwise.
 func StartVersity(t testing.TB) *Server {
 	t.Helper()
+	return startVersity(t, false)
+}
+
+// StartVersityVersioned is StartVersity with bucket versioning enabled
+// (--versioning-dir), for tests of versions and delete markers.
+func StartVersityVersioned(t testing.TB) *Server {
+	t.Helper()
+	return startVersity(t, true)
+}
+
+func startVersity(t testing.TB, versioned bool) *Server {
+	t.Helper()
 	bin := VersityBinary()
 	if bin == "" {
 		msg := "versitygw not found; install it with: go install github.com/versity/versitygw/cmd/versitygw@v1.8.0"
@@ -146,7 +158,10 @@ func StartVersity(t testing.TB) *Server {
 		}
 		t.Skip(msg)
 	}
-	dir := t.TempDir()
+	dir, versionsDir := t.TempDir(), ""
+	if versioned {
+		versionsDir = t.TempDir()
+	}
 	s := &Server{
 		Kind:      Versity,
 		AccessKey: "AK" + strings.ToUpper(randHex(9)),
@@ -162,7 +177,11 @@ func StartVersity(t testing.TB) *Server {
 	var logf *os.File
 	start := func(t testing.TB) {
 		t.Helper()
-		cmd = exec.Command(bin, "--quiet", "--port", addr, "posix", dir)
+		args := []string{"--quiet", "--port", addr, "posix"}
+		if versioned {
+			args = append(args, "--versioning-dir", versionsDir)
+		}
+		cmd = exec.Command(bin, append(args, dir)...)
 		cmd.Env = append(os.Environ(),
 			"ROOT_ACCESS_KEY="+s.AccessKey,
 			"ROOT_SECRET_KEY="+s.SecretKey,
