@@ -246,6 +246,7 @@ func (mw *MainWindow) showSettings() {
 		before = s
 	})
 	w.SetContent(v.CanvasObject())
+	w.Resize(fyne.NewSize(640, 720)) // its sections scroll: without a size it opens as a sliver
 	w.SetOnClosed(func() { mw.settings = nil })
 	mw.settings = w
 	w.Show()

@@ -316,3 +316,17 @@ func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 	// With no dialog, Escape is the list's (clears the selection) and harmless here.
 	esc()
 }
+
+func TestSettingsWindowOpensAtAUsableSize(t *testing.T) {
+	a := test.NewTempApp(t)
+	mw := NewMainWindow(a, Deps{})
+	t.Cleanup(func() { mw.wait(); mw.win.Close() })
+	onUI(mw, mw.showSettings)
+	if mw.settings == nil {
+		t.Fatal("no Settings window")
+	}
+	t.Cleanup(mw.settings.Close)
+	if s := mw.settings.Canvas().Size(); s.Width < 600 || s.Height < 600 {
+		t.Fatalf("Settings opens at %v: its sections would be cut off", s)
+	}
+}
