@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"runtime"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -79,7 +81,10 @@ func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 		if s := findShortcut(label); s != nil {
 			fn = s.action(a)
 			it := fyne.NewMenuItem(label, fn)
-			if s.Mod != 0 {
+			// Plain keys (Delete, F2, F5) are shown too, except in macOS's
+			// native menu, where a plain key equivalent would take the key
+			// from text fields.
+			if s.Mod != 0 || runtime.GOOS != "darwin" {
 				it.Shortcut = &desktop.CustomShortcut{KeyName: s.Key, Modifier: s.Mod}
 			}
 			it.Disabled = fn == nil

@@ -190,9 +190,10 @@ func (mw *MainWindow) menuActions() MenuActions {
 
 // installMenu sets the main menu and binds its shortcuts.
 func (mw *MainWindow) installMenu() {
-	a := mw.menuActions()
-	mw.win.SetMainMenu(BuildMainMenu(a))
-	keys := mw.whenNoDialog(a) // gui/windowmenu.go
+	// The window runs a menu item's shortcut before any widget sees it, so
+	// the menu waits for open dialogs too (gui/windowmenu.go).
+	keys := mw.whenNoDialog(mw.menuActions())
+	mw.win.SetMainMenu(BuildMainMenu(keys))
 	RegisterShortcuts(mw.win.Canvas(), keys)
 	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if !mw.escape(ev) { // Escape closes the dialog on top

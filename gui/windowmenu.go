@@ -90,10 +90,11 @@ func settingsSavedText(before, after Settings, connected bool) string {
 	return "Settings saved"
 }
 
-// whenNoDialog makes the keyboard bindings of a wait while a dialog (or a
-// pop-up menu) is open over the window: Delete or F2 pressed in a dialog
-// must not act on the list behind it. Quit and Settings still work. The
-// menu bar itself keeps the plain actions: a click there is deliberate.
+// whenNoDialog makes the actions of a wait while a dialog (or a pop-up
+// menu) is open over the window: Delete, F2 or Ctrl+Shift+N pressed in a
+// dialog must not act on the list behind it. It wraps the menu too,
+// because the window runs a menu item's shortcut before any widget sees
+// it. Quit and Settings still work.
 func (mw *MainWindow) whenNoDialog(a MenuActions) MenuActions {
 	free := func() bool { return mw.win.Canvas().Overlays().Top() == nil }
 	g := func(fn func()) func() {

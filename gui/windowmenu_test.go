@@ -262,6 +262,9 @@ func TestKeysWaitWhileADialogIsOpen(t *testing.T) {
 		c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF2})
 		c.(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift})
 	})
+	// The real driver runs a menu item's shortcut straight from the menu.
+	onUI(mw, menuItem(t, mw.win.MainMenu(), "File", "New folder").Action)
+	onUI(mw, menuItem(t, mw.win.MainMenu(), "Edit", "Delete").Action)
 	mw.wait()
 	if c.Overlays().Top() != info || len(c.Overlays().List()) != 1 {
 		t.Fatalf("keys pressed in a dialog acted on the list behind it: %q", overlayText(mw))
