@@ -84,7 +84,7 @@ type CSVReport struct {
 func (r *CSVReport) WriteCSV(w io.Writer) (int64, error) {
 	f, err := os.Open(r.csvPath)
 	if err != nil {
-		return 0, fmt.Errorf("read the combined CSV: %w", err)
+		return 0, reportIOErr("read the combined table", err)
 	}
 	defer f.Close()
 	return io.Copy(w, f)
@@ -340,7 +340,7 @@ func isLink(s string) bool {
 func (r *CSVReport) WriteHTML(w io.Writer, title string) error {
 	f, err := os.Open(r.csvPath)
 	if err != nil {
-		return fmt.Errorf("read the combined CSV: %w", err)
+		return reportIOErr("read the combined table", err)
 	}
 	defer f.Close()
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -352,14 +352,14 @@ func (r *CSVReport) WriteHTML(w io.Writer, title string) error {
 	}
 	summary := fmt.Sprintf("%d %s from %d %s", r.Rows, reportPlural(r.Rows, "row", "rows"), len(r.Files), reportPlural(int64(len(r.Files)), "file", "files"))
 	if _, err := rd.Read(); err != nil && err != io.EOF { // the header, already in r.Header
-		return fmt.Errorf("read the combined CSV: %w", err)
+		return reportIOErr("read the combined table", err)
 	}
 	head := struct {
 		Title, Summary string
 		Header         []string
 	}{title, summary, r.Header}
 	if err := reportTmpl.ExecuteTemplate(bw, "head", head); err != nil {
-		return fmt.Errorf("write the HTML report: %w", err)
+		return reportIOErr("write the HTML report", err)
 	}
 	for {
 		rec, err := rd.Read()
@@ -367,14 +367,14 @@ func (r *CSVReport) WriteHTML(w io.Writer, title string) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("read the combined CSV: %w", err)
+			return reportIOErr("read the combined table", err)
 		}
 		if err := reportTmpl.ExecuteTemplate(bw, "row", rec); err != nil {
-			return fmt.Errorf("write the HTML report: %w", err)
+			return reportIOErr("write the HTML report", err)
 		}
 	}
 	if err := reportTmpl.ExecuteTemplate(bw, "foot", nil); err != nil {
-		return fmt.Errorf("write the HTML report: %w", err)
+		return reportIOErr("write the HTML report", err)
 	}
 	return bw.Flush()
 }
@@ -509,6 +509,13 @@ func (s *Service) putFile(ctx context.Context, bucket, key, name, contentType st
 		return 0, mapErr("publish report", bucket, key, err)
 	}
 	return st.Size(), nil
+}
+
+// reportIOErr says what went wrong with the report's local files and what
+// to do about it.
+func reportIOErr(what string, err error) error {
+	return &Error{Op: what, Err: err,
+		Msg: fmt.Sprintf("could not %s (%v); the disk may be full or the combined table's temporary file gone: free some space, then combine again", what, err)}
 }
 
 func reportPlural(n int64, one, many string) string {

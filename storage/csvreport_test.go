@@ -231,6 +231,14 @@ func TestPublishReport(t *testing.T) {
 	if _, err := svc.PublishReport(ctx, rep, storage.ReportPublishOptions{}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Errorf("no keys: err = %v", err)
 	}
+	// Once the report's temporary files are gone, saving says what to do.
+	rep.Close()
+	if _, err := rep.WriteCSV(&local); err == nil || !strings.Contains(err.Error(), "combine again") {
+		t.Errorf("save after Close: %v", err)
+	}
+	if err := rep.WriteHTML(&local, ""); err == nil || !strings.Contains(err.Error(), "combine again") {
+		t.Errorf("HTML after Close: %v", err)
+	}
 }
 
 // TestCombineManyFilesBoundedMemory combines 50 files and samples the heap:
