@@ -130,6 +130,12 @@ func RegisterShortcuts(c fyne.Canvas, a MenuActions) {
 	if a.SelectAll != nil {
 		c.AddShortcut(&fyne.ShortcutSelectAll{}, func(fyne.Shortcut) { a.SelectAll() })
 	}
+	// Ctrl+C copies the selected keys when no text field has the focus
+	// (the list handles it itself when focused). The menu shows
+	// Ctrl+Shift+C, which works everywhere.
+	if a.CopyKey != nil {
+		c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { a.CopyKey() })
+	}
 }
 
 // HandleKey runs the action of a plain key and tells whether it had one.

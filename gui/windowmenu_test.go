@@ -236,13 +236,14 @@ func TestSettingsSavedSaysWhenTransferSettingsApply(t *testing.T) {
 	}
 }
 
-func TestCtrlASelectsAllWhenNothingHasFocus(t *testing.T) {
-	n := 0
+func TestCtrlAAndCtrlCWorkWhenNothingHasFocus(t *testing.T) {
+	n, copied := 0, 0
 	w := test.NewTempWindow(t, widget.NewLabel("x"))
-	RegisterShortcuts(w.Canvas(), MenuActions{SelectAll: func() { n++ }})
+	RegisterShortcuts(w.Canvas(), MenuActions{SelectAll: func() { n++ }, CopyKey: func() { copied++ }})
 	w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&fyne.ShortcutSelectAll{})
-	if n != 1 {
-		t.Fatalf("Ctrl+A ran Select all %d times", n)
+	w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&fyne.ShortcutCopy{})
+	if n != 1 || copied != 1 {
+		t.Fatalf("Ctrl+A ran Select all %d times, Ctrl+C Copy key %d times", n, copied)
 	}
 }
 
