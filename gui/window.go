@@ -242,6 +242,8 @@ func (mw *MainWindow) showSettings() {
 		if mw.share != nil {
 			mw.share.DefaultExpiry = s.PresignExpiry
 		}
+		// Running transfers follow a new bandwidth limit at once.
+		mw.xfer.SetBandwidth(s.BandwidthMiBps)
 		mw.installMenu() // the Show hidden tick follows
 		mw.status.say(settingsSavedText(before, s, mw.svc != nil))
 		before = s

@@ -330,7 +330,51 @@ func TestSettingsWindowOpensAtAUsableSize(t *testing.T) {
 		t.Fatal("no Settings window")
 	}
 	t.Cleanup(mw.settings.Close)
+	mw.wait()
 	if s := mw.settings.Canvas().Size(); s.Width < 600 || s.Height < 600 {
 		t.Fatalf("Settings opens at %v: its sections would be cut off", s)
+	}
+}
+
+func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
+	a := test.NewTempApp(t)
+	mw := NewMainWindow(a, Deps{})
+	t.Cleanup(func() { mw.wait(); mw.win.Close() })
+	onUI(mw, func() { mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore { return nil }, nil, nil) })
+	onUI(mw, mw.showSettings)
+	t.Cleanup(mw.settings.Close)
+	var entries []*widget.Entry
+	var save *widget.Button
+	var expiry *widget.Select
+	mw.wait()
+	onUI(mw, func() {
+		for _, o := range test.LaidOutObjects(mw.settings.Content()) {
+			switch x := o.(type) {
+			case *widget.Entry:
+				entries = append(entries, x)
+			case *widget.Button:
+				if x.Text == "Save" {
+					save = x
+				}
+			case *widget.Select:
+				if x.Selected == "1 hour" {
+					expiry = x
+				}
+			}
+		}
+	})
+	if len(entries) < 3 || save == nil || expiry == nil {
+		t.Fatalf("Settings form: %d entries, save %v, expiry %v", len(entries), save != nil, expiry != nil)
+	}
+	onUI(mw, func() {
+		entries[2].SetText("3") // bandwidth limit, MiB/s
+		expiry.SetSelected("1 day")
+		test.Tap(save)
+	})
+	if got := mw.xfer.limiter.Rate(); got != 3<<20 {
+		t.Fatalf("bandwidth limit %d B/s after saving 3 MiB/s", got)
+	}
+	if mw.share.DefaultExpiry != 24*time.Hour {
+		t.Fatalf("the open Sharer still uses %v", mw.share.DefaultExpiry)
 	}
 }
