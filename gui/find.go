@@ -31,7 +31,7 @@ type findDialog struct {
 	prefix  string
 	store   ObjectStore
 	d       *dialog.CustomDialog
-	query   *widget.Entry
+	query   *escEntry
 	scope   *widget.RadioGroup
 	goBtn   *widget.Button
 	status  *widget.Label
@@ -51,7 +51,7 @@ func (v *ObjectsView) ShowFind() {
 		return
 	}
 	f := &findDialog{v: v, bucket: v.bucket, prefix: v.prefix, store: v.store}
-	f.query = widget.NewEntry()
+	f.query = newEscEntry() // Escape closes the dialog
 	f.query.SetPlaceHolder("Part of a name or path, any case")
 	f.query.OnSubmitted = func(string) { f.Search() }
 	opts := []string{scopeBucket}
@@ -114,6 +114,7 @@ func (v *ObjectsView) ShowFind() {
 		widget.NewSeparator())
 	f.d = dialog.NewCustom("Find in bucket", "Close", container.NewBorder(top, nil, nil, nil, f.list), v.win)
 	f.d.SetOnClosed(f.Stop)
+	f.query.onEscape = f.d.Hide
 	f.d.Resize(fyne.NewSize(720, 520))
 	f.d.Show()
 	v.win.Canvas().Focus(f.query)

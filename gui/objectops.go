@@ -60,7 +60,7 @@ func (v *ObjectsView) NewFolder() {
 	if v.bucket == "" || v.store == nil {
 		return
 	}
-	entry := widget.NewEntry()
+	entry := newEscEntry() // Escape cancels
 	entry.SetPlaceHolder("Folder name")
 	entry.Validator = checkObjectName
 	bucket, prefix, store := v.bucket, v.prefix, v.store
@@ -89,6 +89,7 @@ func (v *ObjectsView) NewFolder() {
 				v.refreshIfAt(bucket, prefix, key)
 			})
 		}, v.win)
+	entry.onEscape = d.Hide
 	d.Resize(fyne.NewSize(380, d.MinSize().Height))
 	d.Show()
 	v.win.Canvas().Focus(entry)
@@ -123,7 +124,7 @@ func (v *ObjectsView) RenameSelected() {
 	e := sel[0]
 	bucket, prefix, store := v.bucket, v.prefix, v.store
 	old := displayName(&e)
-	entry := widget.NewEntry()
+	entry := newEscEntry() // Escape cancels
 	entry.SetText(old)
 	entry.Validator = func(s string) error {
 		if err := checkObjectName(s); err != nil {
@@ -187,6 +188,7 @@ func (v *ObjectsView) RenameSelected() {
 				v.refreshIfAt(bucket, prefix, newKey)
 			})
 		}, v.win)
+	entry.onEscape = d.Hide
 	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
 	v.win.Canvas().Focus(entry)

@@ -200,8 +200,11 @@ func (h *ovHarness) dialogEntry() *widget.Entry {
 		h.t.Fatal("no dialog is open")
 	}
 	for _, o := range ovWalk(top) {
-		if e, ok := o.(*widget.Entry); ok {
+		switch e := o.(type) {
+		case *widget.Entry:
 			return e
+		case *escEntry:
+			return &e.Entry
 		}
 	}
 	h.t.Fatal("the dialog has no entry")

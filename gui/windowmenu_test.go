@@ -319,6 +319,31 @@ func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 	}
 	// With no dialog, Escape is the list's (clears the selection) and harmless here.
 	esc()
+
+	// Dialogs whose text field has the focus close too, as Cancel.
+	for name, open := range map[string]func(){
+		"New folder": mw.objects.NewFolder,
+		"Rename":     func() { selectKey(t, mw, "a.txt"); mw.objects.RenameSelected() },
+		"Find":       mw.objects.ShowFind,
+	} {
+		onUI(mw, open)
+		var f fyne.Focusable
+		onUI(mw, func() { f = c.Focused() })
+		if c.Overlays().Top() == nil || f == nil {
+			t.Fatalf("%s: no dialog with a focused field", name)
+		}
+		onUI(mw, func() {
+			test.Type(f.(fyne.Focusable), "zz")
+			f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		})
+		settle(t, mw)
+		if c.Overlays().Top() != nil {
+			t.Fatalf("%s: Escape in its field left the dialog open", name)
+		}
+	}
+	if mw.objects.rowOfKey("zz/") || !mw.objects.rowOfKey("a.txt") {
+		t.Fatal("a cancelled dialog changed the bucket")
+	}
 }
 
 func TestSettingsWindowOpensAtAUsableSize(t *testing.T) {
