@@ -495,5 +495,8 @@ func publishedText(bucket string, res storage.PublishedReport, public bool) stri
 	if public && len(urls) > 0 {
 		return text + ", public (checked: they open without credentials):\n" + strings.Join(urls, "\n")
 	}
+	if len(res.StillPublic) > 0 {
+		return text + " as private, but anyone can still open these (the bucket's policy or settings allow it; change them there to hide them):\n" + strings.Join(res.StillPublic, "\n")
+	}
 	return text + ", private."
 }

@@ -156,3 +156,19 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	}
 	v.win.Close()
 }
+
+func TestPublishedTextTellsTheTruth(t *testing.T) {
+	res := storage.PublishedReport{CSV: storage.ObjectRef{Key: "r.csv"}, CSVSize: 10,
+		StillPublic: []string{"http://h/b/r.csv"}}
+	if s := publishedText("b", res, false); !strings.Contains(s, "anyone can still open") || !strings.Contains(s, "http://h/b/r.csv") {
+		t.Errorf("private but readable: %q", s)
+	}
+	res.StillPublic = nil
+	if s := publishedText("b", res, false); !strings.HasSuffix(s, ", private.") {
+		t.Errorf("private: %q", s)
+	}
+	res.CSVPublic = storage.PublicResult{URL: "http://h/b/r.csv", Verified: true}
+	if s := publishedText("b", res, true); !strings.Contains(s, "public (checked") {
+		t.Errorf("public: %q", s)
+	}
+}

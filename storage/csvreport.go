@@ -394,7 +394,9 @@ type ReportPublishOptions struct {
 	// private, and the error wraps MakePublic's *PublicError
 	// (ErrConsentRequired: ask the user, then call MakePublic with
 	// AllowPolicy for the keys in the result). Without Public the objects
-	// get the bucket's default access.
+	// get the bucket's default access; a statement this app added earlier
+	// for exactly that key is removed, and whatever an anonymous request
+	// can still read is listed in PublishedReport.StillPublic.
 	Public      bool
 	AllowPolicy bool
 	// Overwrite replaces existing objects. Without it an existing key gives
@@ -409,6 +411,10 @@ type PublishedReport struct {
 	// CSVPublic and HTMLPublic say how each object was made public (with
 	// Public; zero otherwise): method, URL and the anonymous check.
 	CSVPublic, HTMLPublic PublicResult
+	// StillPublic lists the public URLs of objects published as private
+	// that anyone can read all the same (a bucket policy or a public
+	// bucket grants it); the caller should say so.
+	StillPublic []string
 }
 
 // PublishReport uploads the combined CSV (text/csv) and its HTML table
@@ -466,7 +472,7 @@ func (s *Service) PublishReport(ctx context.Context, r *CSVReport, opts ReportPu
 		res.HTML, res.HTMLSize = ObjectRef{Bucket: bucket, Key: opts.HTMLKey}, n
 	}
 	if !opts.Public {
-		return res, nil
+		return s.reportCheckPrivate(ctx, bucket, res)
 	}
 	for _, p := range []struct {
 		key string
@@ -509,6 +515,32 @@ func (s *Service) putFile(ctx context.Context, bucket, key, name, contentType st
 		return 0, mapErr("publish report", bucket, key, err)
 	}
 	return st.Size(), nil
+}
+
+// reportCheckPrivate removes this app's own public statement for each
+// uploaded key (a replaced object keeps no ACL, but a policy outlives it)
+// and asks for each anonymously; what is still readable goes to
+// res.StillPublic. Services without policies or anonymous access just
+// answer no.
+func (s *Service) reportCheckPrivate(ctx context.Context, bucket string, res PublishedReport) (PublishedReport, error) {
+	for _, key := range []string{res.CSV.Key, res.HTML.Key} {
+		if key == "" {
+			continue
+		}
+		if _, err := s.publicRemoveStatement(ctx, bucket, PublicSid(bucket, key)); errors.Is(err, context.Canceled) {
+			return res, err
+		}
+		url, err := s.PublicURL(bucket, key)
+		if err != nil {
+			return res, err
+		}
+		if _, err := s.VerifyPublic(ctx, url); err == nil {
+			res.StillPublic = append(res.StillPublic, url)
+		} else if errors.Is(err, context.Canceled) {
+			return res, err
+		}
+	}
+	return res, nil
 }
 
 // reportIOErr says what went wrong with the report's local files and what

@@ -202,12 +202,7 @@ func TestPublishReport(t *testing.T) {
 	mu.Unlock()
 
 	// Where ACLs work, the ACL path is used and checked.
-	cfg := srv.Config()
-	cfg.Endpoint = shareACLProxy(t, srv, true)
-	aclSvc, err := storage.New(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	aclSvc := serviceVia(t, srv, shareACLProxy(t, srv, true))
 	res, err = aclSvc.PublishReport(ctx, rep, storage.ReportPublishOptions{Bucket: b, CSVKey: "acl/r.csv", Public: true})
 	if err != nil || res.CSVPublic.Method != storage.PublicByACL || !res.CSVPublic.Verified || res.HTMLPublic.Method != "" {
 		t.Fatalf("ACL publish: %+v, %v", res, err)
@@ -223,11 +218,24 @@ func TestPublishReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.HTMLPublic != (storage.PublicResult{}) {
-		t.Errorf("private publish made something public: %+v", res.HTMLPublic)
+	if res.HTMLPublic != (storage.PublicResult{}) || len(res.StillPublic) != 0 {
+		t.Errorf("private publish made something public: %+v, still public %q", res.HTMLPublic, res.StillPublic)
 	}
 	privURL, _ := svc.PublicURL(b, "private.html")
 	shareExpect(t, privURL, 403, "")
+	// The CSV was public through this app's statement; published as
+	// private, the statement goes.
+	shareExpect(t, csvURL, 403, "")
+	// A statement of the user's own still grants other/*: said, not hidden.
+	shareKeepPolicy(t, c, b)
+	res, err = svc.PublishReport(ctx, rep, storage.ReportPublishOptions{CSVKey: "other/r.csv"})
+	otherURL, _ := svc.PublicURL(b, "other/r.csv")
+	if err != nil || len(res.StillPublic) != 1 || res.StillPublic[0] != otherURL {
+		t.Errorf("private publish under a public policy: still public %q, %v", res.StillPublic, err)
+	}
+	if sids := sharePolicySids(t, c, b); len(sids) != 1 || sids[0] != "UsersOwn" {
+		t.Errorf("policy after private publishes: %v", sids)
+	}
 	if _, err := svc.PublishReport(ctx, rep, storage.ReportPublishOptions{}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Errorf("no keys: err = %v", err)
 	}
