@@ -18,6 +18,19 @@ func apiErr(code string) error {
 	return &smithy.GenericAPIError{Code: code, Message: "server says " + code}
 }
 
+// serviceVia is a storage.Service for srv's account reached through
+// endpoint (a proxy in front of srv).
+func serviceVia(t testing.TB, srv *s3test.Server, endpoint string) *storage.Service {
+	t.Helper()
+	cfg := srv.Config()
+	cfg.Endpoint = endpoint
+	svc, err := storage.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
 func put(t testing.TB, svc *storage.Service, bucket, key, body string) {
 	t.Helper()
 	if strings.HasSuffix(key, "/") {

@@ -87,13 +87,7 @@ func countingProxy(t *testing.T, srv *s3test.Server, onRequest func(*http.Reques
 	}
 	ps := httptest.NewServer(rp)
 	t.Cleanup(ps.Close)
-	cfg := srv.Config()
-	cfg.Endpoint = ps.URL
-	svc, err := storage.New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc, &n
+	return serviceVia(t, srv, ps.URL), &n
 }
 
 type countBody struct {

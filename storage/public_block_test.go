@@ -40,13 +40,7 @@ func blockProxy(t *testing.T, srv *s3test.Server, pabXML string, ignorePolicy bo
 		rp.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	cfg := srv.Config()
-	cfg.Endpoint = ts.URL
-	svc, err := storage.New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return serviceVia(t, srv, ts.URL)
 }
 
 const pabAllOn = `<?xml version="1.0" encoding="UTF-8"?>

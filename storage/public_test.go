@@ -123,12 +123,7 @@ func TestMakePublicThroughACL(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	c, b := srv.Client(t), srv.Bucket(t)
 	ctx := context.Background()
-	cfg := srv.Config()
-	cfg.Endpoint = shareACLProxy(t, srv, true)
-	svc, err := storage.New(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := serviceVia(t, srv, shareACLProxy(t, srv, true))
 	shareKeepPolicy(t, c, b)
 	sharePut(t, c, b, shareHostileKey, []byte("public soon"))
 	sharePut(t, c, b, "other/kept.txt", []byte("theirs"))
@@ -179,14 +174,9 @@ func TestMakePublicThroughACL(t *testing.T) {
 func TestMakePublicIgnoredACLIsNotSuccess(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	c, b := srv.Client(t), srv.Bucket(t)
-	cfg := srv.Config()
-	cfg.Endpoint = shareACLProxy(t, srv, false)
-	svc, err := storage.New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := serviceVia(t, srv, shareACLProxy(t, srv, false))
 	sharePut(t, c, b, "k.txt", []byte("x"))
-	_, err = svc.MakePublic(context.Background(), b, "k.txt", storage.PublicOptions{})
+	_, err := svc.MakePublic(context.Background(), b, "k.txt", storage.PublicOptions{})
 	var pe *storage.PublicError
 	if !errors.Is(err, storage.ErrConsentRequired) || !errors.As(err, &pe) || pe.ACLReason != storage.BlockACLIgnored {
 		t.Fatalf("got %v", err)
