@@ -269,7 +269,7 @@ func plural(n int, one, many string) string {
 // createBucketDialog asks for a name (checked as it is typed) and a region.
 type createBucketDialog struct {
 	dlg    *dialog.CustomDialog
-	name   *widget.Entry
+	name   *escEntry
 	region *widget.SelectEntry
 	acls   *widget.Check // ObjectOwnership BucketOwnerPreferred
 	hint   *widget.Label
@@ -284,7 +284,7 @@ func (v *BucketsView) ShowCreate() {
 	}
 	d := &createBucketDialog{}
 	v.create = d
-	d.name = widget.NewEntry()
+	d.name = newEscEntry() // Escape cancels
 	d.name.SetPlaceHolder("my-bucket-name")
 	regions := bucketRegions
 	if r := store.Region(); r != "" {
@@ -376,6 +376,7 @@ func (v *BucketsView) ShowCreate() {
 		container.NewHBox(layout.NewSpacer(), cancel, d.create))
 	d.dlg = dialog.NewCustomWithoutButtons("New bucket", content, v.win)
 	cancel.OnTapped = d.dlg.Hide
+	d.name.onEscape = d.dlg.Hide
 	fitDialog(d.dlg, 460)
 	d.dlg.Show()
 	v.win.Canvas().Focus(d.name)
@@ -402,7 +403,7 @@ func without(list []string, s string) []string {
 type deleteBucketDialog struct {
 	dlg     *dialog.CustomDialog
 	summary *widget.Label
-	confirm *widget.Entry // nil for an empty bucket
+	confirm *escEntry // nil for an empty bucket
 	del     *widget.Button
 	cancel  *widget.Button
 	result  *widget.Label
@@ -466,7 +467,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 			"“%s” holds %s %s (%s). Deleting it deletes all of them, with their old versions and unfinished uploads. This cannot be undone.",
 			bucket, humanize.Comma(usage.Objects), plural(int(usage.Objects), "object", "objects"), humanize.IBytes(uint64(usage.Bytes))))
 		d.summary.Wrapping = fyne.TextWrapWord
-		d.confirm = widget.NewEntry()
+		d.confirm = newEscEntry() // Escape cancels
 		d.confirm.SetPlaceHolder(bucket)
 		d.del.SetText("Delete everything")
 		d.del.Disable()
@@ -485,6 +486,9 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 	d.cancel.OnTapped = func() {
 		cancel()
 		d.dlg.Hide()
+	}
+	if d.confirm != nil {
+		d.confirm.onEscape = d.cancel.OnTapped
 	}
 	d.del.OnTapped = func() {
 		d.del.Disable()

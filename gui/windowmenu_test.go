@@ -403,3 +403,27 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 		t.Fatalf("the open Sharer still uses %v", mw.share.DefaultExpiry)
 	}
 }
+
+func TestEscapeInBucketDialogsCancels(t *testing.T) {
+	v, j, w := newBucketsOnly(t)
+	v.SetStore(&usageBuckets{fakeBuckets: fakeBuckets{list: fixedBuckets()}, usage: storage.Usage{Objects: 3, Bytes: 10}})
+	j.wait()
+	test.Tap(v.addBtn)
+	test.Type(v.create.name, "new-bucket")
+	v.create.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape left New bucket open")
+	}
+	v.ConfirmDelete("backups")
+	j.wait()
+	d := v.del
+	if d == nil || d.confirm == nil {
+		t.Fatal("no delete dialog asking for the name")
+	}
+	test.Type(d.confirm, "back")
+	d.confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	j.wait()
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape left Delete bucket open")
+	}
+}
