@@ -208,17 +208,19 @@ func TestUploadFolder1000(t *testing.T) {
 func TestCancelMidMultipart(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
+	g := newPartGate(t, srv, 1) // part 2 waits: the upload is mid-way when cancelled
+	e := g.engine(t, t.TempDir(), storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
 	p := randFile(t, t.TempDir(), "big.bin", 64<<20)
 	ctx := context.Background()
 	plan, _ := e.PlanUpload(ctx, "", []string{p})
 	plan.Items[0].ID = e.NewID()
-	var once sync.Once
-	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, func(pr storage.Progress) {
-		if pr.Done > 0 && pr.State == storage.StateRunning {
-			once.Do(func() { e.Cancel(pr.ID) })
-		}
-	})
+	done := make(chan storage.BatchResult, 1)
+	go func() {
+		done <- e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, nil)
+	}()
+	g.waitHeld(t, e, 5<<20)
+	e.Cancel(plan.Items[0].ID)
+	res := <-done
 	if res.Cancelled != 1 || res.Items[0].State != storage.StateCancelled {
 		t.Fatalf("want cancelled, got %+v", res.Items[0])
 	}
@@ -262,85 +264,6 @@ func TestServerStoppedMidUpload(t *testing.T) {
 	newEngine(t, srv, data, storage.TransferOptions{})
 	if n := incomplete(t, srv, bucket); n != 0 {
 		t.Fatalf("%d incomplete uploads left after the abort ran", n)
-	}
-}
-
-func startPausedUpload(t *testing.T, srv *s3test.Server, bucket, data, path string) {
-	t.Helper()
-	e := newEngine(t, srv, data, storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
-	plan, _ := e.PlanUpload(context.Background(), "", []string{path})
-	res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, func(pr storage.Progress) {
-		// Beyond 15 MiB, part 4 is on the wire, so parts 1-3 are complete
-		// and journaled (one part at a time).
-		if pr.Done > 16<<20 && pr.State == storage.StateRunning {
-			e.Close() // the app closes (or is killed) after 3 parts
-		}
-	})
-	if res.Items[0].State != storage.StatePaused {
-		t.Fatalf("want paused, got %v: %v", res.Items[0].State, res.Items[0].Err)
-	}
-	if n := incomplete(t, srv, bucket); n != 1 {
-		t.Fatalf("want the incomplete upload kept on the server, got %d", n)
-	}
-}
-
-func TestResumeAfterRestart(t *testing.T) {
-	srv := s3test.StartVersity(t)
-	bucket := srv.Bucket(t)
-	data := t.TempDir()
-	p := randFile(t, t.TempDir(), "big.bin", 33<<20+123)
-	startPausedUpload(t, srv, bucket, data, p)
-
-	e := newEngine(t, srv, data, storage.TransferOptions{})
-	rs := e.Resumable()
-	if len(rs) != 1 || rs[0].Uploaded < 15<<20 || rs[0].Key != "big.bin" {
-		t.Fatalf("resumable: %+v", rs)
-	}
-	var first int64 = -1
-	err := e.Resume(context.Background(), rs[0].ID, func(pr storage.Progress) {
-		if first < 0 {
-			first = pr.Done
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first < 15<<20 {
-		t.Fatalf("resume started from %d bytes, not from the parts already sent", first)
-	}
-	got, err := getBytes(t, srv, bucket, "big.bin")
-	want, _ := os.ReadFile(p)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Fatalf("not byte-identical after resume: %v", err)
-	}
-	if n := incomplete(t, srv, bucket); n != 0 || len(e.Resumable()) != 0 {
-		t.Fatalf("left: %d incomplete, %d journaled", n, len(e.Resumable()))
-	}
-}
-
-func TestResumeRefusesChangedFile(t *testing.T) {
-	srv := s3test.StartVersity(t)
-	bucket := srv.Bucket(t)
-	data := t.TempDir()
-	p := randFile(t, t.TempDir(), "big.bin", 30<<20)
-	startPausedUpload(t, srv, bucket, data, p)
-	later := time.Now().Add(time.Minute)
-	_ = os.Chtimes(p, later, later)
-
-	e := newEngine(t, srv, data, storage.TransferOptions{})
-	rs := e.Resumable()
-	if len(rs) != 1 {
-		t.Fatalf("resumable: %+v", rs)
-	}
-	err := e.Resume(context.Background(), rs[0].ID, nil)
-	if !errors.Is(err, storage.ErrConflict) {
-		t.Fatalf("want ErrConflict for a changed file, got %v", err)
-	}
-	if err := e.Discard(context.Background(), rs[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	if n := incomplete(t, srv, bucket); n != 0 || len(e.Resumable()) != 0 {
-		t.Fatalf("after discard: %d incomplete", n)
 	}
 }
 
