@@ -160,7 +160,9 @@ func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []stor
 			nid := p.reassign(r, e)
 			one := it
 			one.ID = nid
-			p.deps.Go(func() { e.Upload(context.Background(), bucket, []storage.UploadItem{one}, opts, p.onProgress) })
+			p.deps.Go(func() {
+				p.uploaded(e.Upload(context.Background(), bucket, []storage.UploadItem{one}, opts, p.onProgress))
+			})
 		}
 		p.mu.Lock()
 		p.owner[it.ID] = e
@@ -170,8 +172,16 @@ func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []stor
 	start := time.Now()
 	p.deps.Go(func() {
 		res := e.Upload(context.Background(), bucket, items, opts, p.onProgress)
+		p.uploaded(res)
 		p.finished("Upload", "to "+bucket, res, time.Since(start))
 	})
+}
+
+// uploaded hands a finished upload batch to deps.Uploaded (any goroutine).
+func (p *TransfersPanel) uploaded(res storage.BatchResult) {
+	if p.deps.Uploaded != nil {
+		p.deps.Do(func() { p.deps.Uploaded(res) })
+	}
 }
 
 // reassign gives a row a new transfer ID for a retry.

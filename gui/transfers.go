@@ -51,6 +51,7 @@ type TransferDeps struct {
 	Settings func() Settings                                                       // the user's settings; nil = defaults
 	Alert    func(title, message string)                                           // nil = an information dialog
 	Choose   func(existing []string, done func(map[string]storage.ConflictPolicy)) // nil = the conflicts dialog
+	Uploaded func(res storage.BatchResult)                                         // on the UI goroutine when an upload batch ends; nil = none
 }
 
 // longBatch is how long a batch must take to earn a desktop notification.
@@ -559,6 +560,7 @@ func (mw *MainWindow) transferDeps() TransferDeps {
 			mw.app.SendNotification(fyne.NewNotification(title, body))
 		},
 		Settings: func() Settings { return LoadSettings(mw.app.Preferences()) },
+		Uploaded: mw.uploaded, // gui/windowmenu.go: refreshes the folder being viewed
 	}
 }
 
