@@ -61,3 +61,20 @@ func TestEngineHonoursBandwidthLimit(t *testing.T) {
 		t.Fatal("SetRate(0) did not lift the limit")
 	}
 }
+
+// Two engines (an account switch while old transfers are still listed) never
+// hand out the same transfer ID.
+func TestTransferIDsUniqueAcrossEngines(t *testing.T) {
+	srv := s3test.StartFake(t)
+	a := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	b := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	seen := map[int64]bool{}
+	for range 100 {
+		for _, id := range []int64{a.NewID(), b.NewID()} {
+			if seen[id] {
+				t.Fatalf("transfer ID %d handed out twice", id)
+			}
+			seen[id] = true
+		}
+	}
+}

@@ -165,7 +165,6 @@ type Engine struct {
 	tm      *tm.Client
 	journal *journal
 
-	nextID  atomic.Int64
 	mu      sync.Mutex
 	running map[int64]context.CancelCauseFunc
 	closed  bool
@@ -204,7 +203,12 @@ func (e *Engine) Options() TransferOptions { return e.opts }
 
 // NewID returns a fresh transfer ID, for callers that want to know the ID
 // before a batch starts (to cancel a row).
-func (e *Engine) NewID() int64 { return e.nextID.Add(1) }
+func (e *Engine) NewID() int64 { return transferIDs.Add(1) }
+
+// transferIDs numbers transfers across every engine of the process, so that
+// after switching accounts the rows of the old engine and the new one (shown
+// side by side in one panel) never share an ID.
+var transferIDs atomic.Int64
 
 // Cancel stops one transfer (queued or running). A multipart upload is
 // aborted on the server.
