@@ -137,7 +137,7 @@ func TestKeychainHangTimesOut(t *testing.T) {
 	if !errors.Is(err, profiles.ErrKeychainUnavailable) || !strings.Contains(err.Error(), "did not answer") {
 		t.Fatalf("Add: %v", err)
 	}
-	if took > 2*time.Second {
+	if took > 10*time.Second { // a bound against hanging, with room for a loaded machine
 		t.Fatalf("Add took %s with a 300ms keychain timeout", took)
 	}
 	if _, statErr := os.Stat(s.Path()); !os.IsNotExist(statErr) {
@@ -190,8 +190,8 @@ func keychainMissingChild(t *testing.T) {
 	if !errors.Is(err, profiles.ErrKeychainUnavailable) {
 		t.Fatalf("Add: %v, want ErrKeychainUnavailable", err)
 	}
-	if took > 4*time.Second {
-		t.Fatalf("took %s, more than the 3s timeout", took)
+	if took > 10*time.Second { // the 3s timeout plus room for a loaded machine
+		t.Fatalf("took %s, far more than the 3s timeout", took)
 	}
 	if _, statErr := os.Stat(s.Path()); !os.IsNotExist(statErr) {
 		t.Fatal("a profile file was written although there is no keychain")
