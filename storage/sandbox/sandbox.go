@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -210,6 +211,11 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.admitSize(r) {
+		// Take (and drop) the body before answering: the SDK's client,
+		// refused while it sends the body, often saw only "connection reset
+		// by peer" instead of this answer. Parts are small enough; a larger
+		// body is cut off after 64 MiB.
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 64<<20))
 		writeError(w, http.StatusBadRequest, "EntityTooLarge",
 			fmt.Sprintf("The local sandbox keeps objects up to %d MiB; use a real S3 service for bigger files.", s.maxSize>>20))
 		return
