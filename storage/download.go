@@ -199,6 +199,13 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 		rootErr = &Error{Op: "download", Kind: ErrNotFound, Err: rootErr,
 			Msg: fmt.Sprintf("download: cannot open the folder %s: %s", destDir, pathErrText(rootErr))}
 	}
+	if rootErr == nil {
+		// One journal record per batch, not per file (a record per file cost
+		// a quarter of a 1,000-file download in .ci/bench): after a crash the
+		// next start removes this engine's temp files under destDir.
+		jid := e.journal.addTemp(destDir, "")
+		defer e.journal.removeTemp(jid)
+	}
 	var mkdirMu sync.Mutex
 	runPool(len(items), e.opts.Files, func(i int) {
 		defer dones[i]()
@@ -292,8 +299,6 @@ func (e *Engine) downloadOne(ctx context.Context, root *os.Root, destDir string,
 	}
 
 	temp := tempNameFor(local)
-	jid := e.journal.addTemp(destDir, temp)
-	defer e.journal.removeTemp(jid)
 	f, err := root.OpenFile(temp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fail(err)
@@ -320,9 +325,10 @@ func (e *Engine) downloadOne(ctx context.Context, root *os.Root, destDir string,
 		}
 		return rel, "", mapErr("download", it.Bucket, it.Key, err)
 	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
+	// No fsync before the rename: a killed app never leaves a partial file
+	// under the final name either way (the rename is atomic), and syncing each
+	// file cost 27% of a 1 GiB download (.ci/bench); like rsync and rclone,
+	// durability against power loss is left to the filesystem.
 	st, err := f.Stat()
 	if err != nil {
 		return fail(err)

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -58,7 +59,7 @@ type uploadRecord struct {
 
 type tempRecord struct {
 	Dir  string // the chosen download folder
-	Name string // the temp file, relative to Dir
+	Name string // the temp file, relative to Dir; "" = every engine temp file under Dir
 }
 
 // journal keeps one small JSON file per multipart upload and per download in
@@ -153,10 +154,16 @@ func (j *journal) cleanStaleTemps(log *slog.Logger) {
 	for _, n := range names {
 		data, err := os.ReadFile(n)
 		var r tempRecord
-		if err == nil && json.Unmarshal(data, &r) == nil && isTempName(r.Name) {
+		if err == nil && json.Unmarshal(data, &r) == nil && (r.Name == "" || isTempName(r.Name)) {
 			if root, err := os.OpenRoot(r.Dir); err == nil {
-				if err := root.Remove(r.Name); err == nil {
-					log.Info("removed a temp file left by an interrupted download", "dir", r.Dir, "name", r.Name)
+				names := []string{r.Name}
+				if r.Name == "" {
+					names = tempsUnder(root)
+				}
+				for _, name := range names {
+					if err := root.Remove(name); err == nil {
+						log.Info("removed a temp file left by an interrupted download", "dir", r.Dir, "name", name)
+					}
 				}
 				root.Close()
 			}
@@ -387,4 +394,20 @@ func firstNonEmpty(p *string, s string) *string {
 		return aws.String(s)
 	}
 	return nil
+}
+
+// tempsUnder lists the engine's download temp files under root, without
+// following symbolic links (fs.WalkDir does not).
+func tempsUnder(root *os.Root) []string {
+	var out []string
+	_ = fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable folder: skip it
+		}
+		if d.Type().IsRegular() && isTempName(p) {
+			out = append(out, filepath.FromSlash(p))
+		}
+		return nil
+	})
+	return out
 }
