@@ -48,7 +48,8 @@ func onUI(mw *MainWindow, fn func()) {
 // listing are done.
 func settle(t *testing.T, mw *MainWindow) {
 	t.Helper()
-	for i := 0; ; i++ {
+	deadline := time.Now().Add(time.Minute)
+	for {
 		mw.wait()
 		idle := false
 		onUI(mw, func() { idle = mw.objects.complete && mw.objects.ops == 0 })
@@ -56,7 +57,7 @@ func settle(t *testing.T, mw *MainWindow) {
 			mw.wait()
 			return
 		}
-		if i > 1000 {
+		if time.Now().After(deadline) {
 			t.Fatal("the objects view never finished loading")
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -401,7 +402,7 @@ func TestStaleBucketListIsDropped(t *testing.T) {
 
 func waitCalls(t *testing.T, f *fakeBuckets) {
 	t.Helper()
-	for i := 0; i < 500; i++ {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
 		f.mu.Lock()
 		n := f.calls
 		f.mu.Unlock()

@@ -289,8 +289,8 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 		_, ok := mw.profiles.row("Chosen")
 		return ok
 	}
-	for i := 0; !listed(); i++ {
-		if i > 500 {
+	for deadline := time.Now().Add(time.Minute); !listed(); {
+		if time.Now().After(deadline) {
 			t.Fatal("saved profile never listed")
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -175,7 +175,12 @@ func (f *fakeEngine) Upload(_ context.Context, bucket string, items []storage.Up
 		f.cancels[it.ID] = make(chan struct{})
 	}
 	f.mu.Unlock()
-	var wg sync.WaitGroup
+	var wg, others sync.WaitGroup
+	for _, it := range items {
+		if !strings.HasPrefix(it.Key, "slow") {
+			others.Add(1)
+		}
+	}
 	for _, it := range items {
 		wg.Add(1)
 		go func() {
@@ -189,6 +194,9 @@ func (f *fakeEngine) Upload(_ context.Context, bucket string, items []storage.Up
 				f.mu.Lock()
 				c := f.cancels[it.ID]
 				f.mu.Unlock()
+				// Signal "running" only once the other items reported their
+				// end, so a test that reads the rows then sees a fixed state.
+				others.Wait()
 				f.running <- it.ID
 				<-c
 				p.State, p.Err = storage.StateCancelled, context.Canceled
@@ -196,6 +204,9 @@ func (f *fakeEngine) Upload(_ context.Context, bucket string, items []storage.Up
 				p.State, p.Done = storage.StateDone, it.Size
 			}
 			fn(p)
+			if !strings.HasPrefix(it.Key, "slow") {
+				others.Done()
+			}
 		}()
 	}
 	wg.Wait()

@@ -22,14 +22,14 @@ func TestUploadShowsInTheViewedFolderWhenDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	onUI(mw, func() { mw.xfer.StartUpload(b1, "docs/", []string{src}) })
-	for i := 0; ; i++ {
+	for deadline := time.Now().Add(time.Minute); ; {
 		settle(t, mw)
 		found := false
 		onUI(mw, func() { found = mw.objects.rowOfKey("docs/new.txt") })
 		if found {
 			return
 		}
-		if i > 200 {
+		if time.Now().After(deadline) {
 			t.Fatal("the uploaded file never showed in the folder being viewed")
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -37,7 +37,9 @@ func golden(t *testing.T, name string, c fyne.Canvas) {
 
 // fixedBuckets are the buckets the golden screens show.
 func fixedBuckets() []storage.Bucket {
-	day := func(m time.Month, d int) time.Time { return time.Date(2024, m, d, 12, 0, 0, 0, time.UTC) }
+	// Noon local time: the panel shows local dates, and TZ differs between
+	// machines (at UTC+14 noon UTC is already the next day).
+	day := func(m time.Month, d int) time.Time { return time.Date(2024, m, d, 12, 0, 0, 0, time.Local) }
 	return []storage.Bucket{
 		{Name: "photos-2024", Region: "eu-west-1", Created: day(3, 1)},
 		{Name: "backups", Region: "us-east-1", Created: day(1, 15)},
