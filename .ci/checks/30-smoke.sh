@@ -25,12 +25,29 @@ cat >"$work/run.sh" <<EOF
 set -u
 "$bin" 2>"$err" &
 pid=\$!
-sleep 8
+# Wait for the main window and the sandbox instead of a fixed sleep: a loaded
+# CI machine may take longer than a few seconds to start (up to 60 s each).
+for i in \$(seq 1 600); do
+  kill -0 \$pid 2>/dev/null || break
+  xdotool search --onlyvisible --name '^S3 Desk\$' >/dev/null 2>&1 && break
+  sleep 0.1
+done
+for i in \$(seq 1 600); do
+  kill -0 \$pid 2>/dev/null || break
+  [ -d "$home/.local/share/s3desk/sandbox" ] && break
+  sleep 0.1
+done
+sleep 2 # the first listing and layout
 alive=0
 kill -0 \$pid 2>/dev/null && alive=1
-import -window root "$shot"
+# Retake the screenshot until the window is drawn (more than 50 colours), up to 30 s.
+for i in \$(seq 1 30); do
+  import -window root "$shot"
+  [ "\$(convert "$shot" -format '%k' info: 2>/dev/null || echo 0)" -gt 50 ] && break
+  sleep 1
+done
 kill -TERM \$pid 2>/dev/null
-for i in \$(seq 1 50); do kill -0 \$pid 2>/dev/null || break; sleep 0.1; done
+for i in \$(seq 1 150); do kill -0 \$pid 2>/dev/null || break; sleep 0.1; done
 if kill -0 \$pid 2>/dev/null; then echo "not-ended"; kill -KILL \$pid; fi
 wait \$pid; rc=\$?
 echo "alive=\$alive rc=\$rc"
@@ -38,12 +55,12 @@ EOF
 result=$(env -i PATH="$PATH" HOME="$home" LANG=en_US.UTF-8 \
   XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
   XDG_CACHE_HOME="$home/.cache" XDG_RUNTIME_DIR="$work" \
-  timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/run.sh")
+  timeout 240 xvfb-run -a -s "-screen 0 1280x800x24" bash "$work/run.sh")
 echo "30-smoke: $result"
 
 fail=0
-case "$result" in *alive=1*) ;; *) echo "30-smoke: the app was not running after 8 s"; fail=1 ;; esac
-case "$result" in *not-ended*) echo "30-smoke: the app did not end on SIGTERM within 5 s"; fail=1 ;; esac
+case "$result" in *alive=1*) ;; *) echo "30-smoke: the app was not running once its window showed"; fail=1 ;; esac
+case "$result" in *not-ended*) echo "30-smoke: the app did not end on SIGTERM within 15 s"; fail=1 ;; esac
 rc=$(sed -n 's/.*rc=\([0-9]*\).*/\1/p' <<<"$result")
 # 0 = clean exit; 143 = killed by the SIGTERM before Fyne's handler ran.
 case "$rc" in 0|143) ;; *) echo "30-smoke: exit status $rc"; fail=1 ;; esac
