@@ -14,7 +14,7 @@ import (
 // action shows its menu item disabled.
 type MenuActions struct {
 	// File
-	NewFolder, UploadFiles, UploadFolder, Download, Settings, Quit func()
+	NewFolder, UploadFiles, UploadFolder, UploadWithOptions, Download, Settings, Quit func()
 	// Edit
 	CopyKey, CopyLink, SelectAll, Delete, Rename func()
 	// View
@@ -102,7 +102,8 @@ func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 	}
 	return fyne.NewMainMenu(
 		fyne.NewMenu("File",
-			item("New folder", nil), item("Upload files…", nil), item("Upload folder…", nil), item("Download…", nil),
+			item("New folder", nil), item("Upload files…", nil), item("Upload folder…", nil),
+			item("Upload with options…", a.UploadWithOptions), item("Download…", nil),
 			fyne.NewMenuItemSeparator(), item("Settings…", nil), fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Edit",
 			item("Copy key", nil), item("Copy link", nil), item("Select all", nil),

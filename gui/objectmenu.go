@@ -165,6 +165,9 @@ func (v *ObjectsView) moreMenu() *fyne.Menu {
 		it.Disabled = !enabled
 		items = append(items, it)
 	}
+	if a.UploadWithOptions != nil {
+		add("Upload with options…", true, func() { a.UploadWithOptions(v.bucket, v.prefix) })
+	}
 	add("Copy key", len(sel) > 0, v.CopyKeys)
 	add("Select all", len(v.rows) > 0, v.SelectAll)
 	add("Find in bucket…", true, v.ShowFind)
@@ -215,6 +218,9 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 	if a.CombineCSV != nil && allCSV(sel) && len(sel) > 1 {
 		add("Combine CSVs…", func() { a.CombineCSV(v.bucket, v.prefix, sel) })
 	}
+	if a.CombineCSV != nil && single && sel[0].IsFolder {
+		add("Combine CSVs…", func() { a.CombineCSV(v.bucket, sel[0].Key, sel) }) // every .csv under the folder
+	}
 	if len(items) > 0 {
 		items = append(items, fyne.NewMenuItemSeparator())
 	}
@@ -243,6 +249,9 @@ func (v *ObjectsView) folderMenu() *fyne.Menu {
 	}
 	if a.UploadFolder != nil {
 		items = append(items, fyne.NewMenuItem("Upload folder…", func() { a.UploadFolder(v.bucket, v.prefix) }))
+	}
+	if a.UploadWithOptions != nil {
+		items = append(items, fyne.NewMenuItem("Upload with options…", func() { a.UploadWithOptions(v.bucket, v.prefix) }))
 	}
 	items = append(items, fyne.NewMenuItemSeparator())
 	refresh := fyne.NewMenuItem("Refresh", v.Refresh)

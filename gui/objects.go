@@ -48,6 +48,9 @@ type ObjectActions struct {
 	Incomplete   func(bucket string)
 	// CopyLink copies a download link of each selected file (Ctrl+L).
 	CopyLink func(bucket string, entries []storage.Entry)
+	// UploadWithOptions asks for files, Content-Type, Cache-Control,
+	// metadata and "public", then uploads (gui/uploadopts.go).
+	UploadWithOptions func(bucket, prefix string)
 }
 
 // navLocation is one place in the history.

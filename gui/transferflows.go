@@ -40,17 +40,17 @@ func (p *TransfersPanel) UploadFiles(bucket, prefix string) {
 		_ = r.Close()
 		p.StartUpload(bucket, prefix, []string{path})
 	}, p.win)
-	d.Show()
+	showChooser(d, p.win)
 }
 
 // UploadFolder asks for a folder and uploads it into bucket/prefix.
 func (p *TransfersPanel) UploadFolder(bucket, prefix string) {
-	dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+	showChooser(dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 		if err != nil || l == nil {
 			return
 		}
 		p.StartUpload(bucket, prefix, []string{l.Path()})
-	}, p.win).Show()
+	}, p.win), p.win)
 }
 
 // Dropped uploads files and folders dropped on the window into the folder
@@ -80,6 +80,15 @@ func (p *TransfersPanel) Dropped(bucket, prefix string, uris []fyne.URI) {
 // StartUpload plans an upload of paths (files and folders) into
 // bucket/prefix, asks about existing keys, and queues it.
 func (p *TransfersPanel) StartUpload(bucket, prefix string, paths []string) {
+	p.StartUploadWith(bucket, prefix, paths, storage.UploadOptions{}, nil)
+}
+
+// StartUploadWith is StartUpload with the Content-Type, Cache-Control and
+// metadata of base (its Conflict and Prechecked are set here). after, when
+// not nil, runs once on the UI goroutine when every file of this batch has
+// ended (after deps.Uploaded), with the results of all of them; it does not
+// run when the user cancels the batch at the conflicts question.
+func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, base storage.UploadOptions, after func(storage.BatchResult)) {
 	e := p.engine
 	if e == nil {
 		p.deps.Alert("Not connected", "Choose an account on the left first.")
@@ -112,6 +121,9 @@ func (p *TransfersPanel) StartUpload(bucket, prefix string, paths []string) {
 				if len(plan.Skipped) == 0 {
 					p.deps.Alert("Nothing to upload", "The folder is empty.")
 				}
+				if after != nil {
+					after(storage.BatchResult{})
+				}
 				return
 			}
 			p.resolve(existing, fixed, pol, func(choice map[string]storage.ConflictPolicy) {
@@ -128,8 +140,11 @@ func (p *TransfersPanel) StartUpload(bucket, prefix string, paths []string) {
 					}
 					groups[c] = append(groups[c], it)
 				}
+				done := joinBatches(len(groups), after)
 				for c, items := range groups {
-					p.runUpload(e, bucket, items, storage.UploadOptions{Conflict: c, Prechecked: !fixed})
+					opts := base
+					opts.Conflict, opts.Prechecked = c, !fixed
+					p.runUpload(e, bucket, items, opts, done)
 				}
 			})
 		})
@@ -150,7 +165,34 @@ func (p *TransfersPanel) resolve(existing []string, fixed bool, pol storage.Conf
 	})
 }
 
-func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []storage.UploadItem, opts storage.UploadOptions) {
+// joinBatches calls after once, with the sum of n batch results, when the
+// n-th has come in; with n == 0 at once. The returned func runs on the UI
+// goroutine. A nil after gives nil.
+func joinBatches(n int, after func(storage.BatchResult)) func(storage.BatchResult) {
+	if after == nil {
+		return nil
+	}
+	if n == 0 {
+		after(storage.BatchResult{})
+		return nil
+	}
+	var sum storage.BatchResult
+	return func(r storage.BatchResult) {
+		sum.Done += r.Done
+		sum.Failed += r.Failed
+		sum.SkippedN += r.SkippedN
+		sum.Cancelled += r.Cancelled
+		sum.Bytes += r.Bytes
+		sum.Items = append(sum.Items, r.Items...)
+		if n--; n == 0 {
+			after(sum)
+		}
+	}
+}
+
+// runUpload queues items; done (optional) gets the batch result on the UI
+// goroutine after deps.Uploaded.
+func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []storage.UploadItem, opts storage.UploadOptions, done func(storage.BatchResult)) {
 	p.SetBandwidth(p.deps.Settings().BandwidthMiBps) // a changed limit applies to every transfer from now on
 	for i := range items {
 		items[i].ID = e.NewID()
@@ -173,6 +215,9 @@ func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []stor
 	p.deps.Go(func() {
 		res := e.Upload(context.Background(), bucket, items, opts, p.onProgress)
 		p.uploaded(res)
+		if done != nil {
+			p.deps.Do(func() { done(res) })
+		}
 		p.finished("Upload", "to "+bucket, res, time.Since(start))
 	})
 }
@@ -204,7 +249,7 @@ func (p *TransfersPanel) finished(kind, where string, res storage.BatchResult, t
 		return
 	}
 	n := res.Done + res.Failed + res.SkippedN + res.Cancelled
-	body := fmt.Sprintf("%d of %d files %s, %s", res.Done, n, where, humanize.IBytes(uint64(res.Bytes)))
+	body := fmt.Sprintf("%d of %s %s, %s", res.Done, countOf(n, "file", "files"), where, humanize.IBytes(uint64(res.Bytes)))
 	if res.Failed > 0 {
 		body += fmt.Sprintf("; %d failed", res.Failed)
 	}
@@ -217,12 +262,12 @@ func (p *TransfersPanel) Download(bucket string, entries []storage.Entry) {
 		p.deps.Alert("Nothing selected", "Select files or folders to download.")
 		return
 	}
-	dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+	showChooser(dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 		if err != nil || l == nil {
 			return
 		}
 		p.StartDownload(bucket, entries, l.Path())
-	}, p.win).Show()
+	}, p.win), p.win)
 }
 
 // StartDownload plans and queues a download of entries into dest.
@@ -309,7 +354,8 @@ func (p *TransfersPanel) addResumable(e TransferEngine, rs []storage.ResumableUp
 		p.mu.Unlock()
 		p.addRow(r)
 	}
-	p.deps.Alert("Interrupted uploads", fmt.Sprintf("%d upload(s) were interrupted when S3 Desk closed. Resume them from the transfers panel (↻), or discard them (the bin).", len(rs)))
+	p.deps.Alert("Interrupted uploads", fmt.Sprintf("%s %s interrupted when S3 Desk closed. Resume %s from the transfers panel (↻), or discard %s (the bin).",
+		countOf(len(rs), "upload", "uploads"), plural(len(rs), "was", "were"), plural(len(rs), "it", "them"), plural(len(rs), "it", "them")))
 }
 
 func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string) {

@@ -424,7 +424,7 @@ func (p *TransfersPanel) updateHeader() {
 	} else {
 		p.total.SetValue(0)
 	}
-	s := fmt.Sprintf("%d of %d files · %s of %s", finished, files, humanize.IBytes(uint64(done)), humanize.IBytes(uint64(total)))
+	s := fmt.Sprintf("%d of %s · %s of %s", finished, countOf(files, "file", "files"), humanize.IBytes(uint64(done)), humanize.IBytes(uint64(total)))
 	if failed > 0 {
 		s += fmt.Sprintf(" · %d failed", failed)
 	}

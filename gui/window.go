@@ -174,6 +174,8 @@ func (mw *MainWindow) menuActions() MenuActions {
 		Download:     mw.menuDownload(),
 		CopyLink:     mw.menuCopyLink(),
 
+		UploadWithOptions: mw.inBucket("upload files", mw.uploadWithOptions), // gui/uploadopts.go
+
 		ShowTransfers: mw.xfer.ShowRows, // gui/transfers.go
 		ToggleHidden: func(show bool) {
 			mw.objects.SetShowHidden(show)
@@ -374,5 +376,7 @@ func (mw *MainWindow) objectActions() ObjectActions {
 		Preview:      mw.preview,    // gui/preview.go
 		CombineCSV:   mw.combineCSV, // gui/combine.go
 		CopyLink:     mw.copyLink,   // gui/windowmenu.go
+
+		UploadWithOptions: mw.uploadWithOptions, // gui/uploadopts.go
 	}
 }

@@ -108,6 +108,7 @@ func (mw *MainWindow) whenNoDialog(a MenuActions) MenuActions {
 		}
 	}
 	a.NewFolder, a.UploadFiles, a.UploadFolder, a.Download = g(a.NewFolder), g(a.UploadFiles), g(a.UploadFolder), g(a.Download)
+	a.UploadWithOptions = g(a.UploadWithOptions)
 	a.CopyKey, a.CopyLink, a.SelectAll, a.Delete, a.Rename = g(a.CopyKey), g(a.CopyLink), g(a.SelectAll), g(a.Delete), g(a.Rename)
 	a.Refresh, a.ShowTransfers, a.ShowLinks = g(a.Refresh), g(a.ShowTransfers), g(a.ShowLinks)
 	a.Back, a.Up, a.About, a.Shortcuts = g(a.Back), g(a.Up), g(a.About), g(a.Shortcuts)
