@@ -43,6 +43,10 @@ func newPartGate(t *testing.T, srv *s3test.Server, after int32) *partGate {
 	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.SetURL(target)
 		r.Out.Host = r.In.Host // SigV4 signed the gate's host
+	}, ErrorHandler: func(http.ResponseWriter, *http.Request, error) {
+		// The server is down: drop the connection as it would, rather than
+		// answer 502 Bad Gateway.
+		panic(http.ErrAbortHandler)
 	}}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()

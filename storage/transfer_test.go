@@ -239,18 +239,23 @@ func TestServerStoppedMidUpload(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
 	data := t.TempDir()
-	e := newEngine(t, srv, data, storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
+	// Part 2 waits at the gate while the server stops, so the upload is
+	// always mid-way when the server goes away. Requests the gate forwards
+	// to the stopped server have their connection dropped, as a dead
+	// server's would be.
+	g := newPartGate(t, srv, 1)
+	e := g.engine(t, data, storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
 	p := randFile(t, t.TempDir(), "big.bin", 40<<20)
 	ctx := context.Background()
 	plan, _ := e.PlanUpload(ctx, "", []string{p})
-	var once sync.Once
-	stopped := make(chan struct{})
-	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, func(pr storage.Progress) {
-		if pr.Done > 0 && pr.State == storage.StateRunning {
-			once.Do(func() { go func() { srv.Stop(); close(stopped) }() })
-		}
-	})
-	<-stopped
+	done := make(chan storage.BatchResult, 1)
+	go func() {
+		done <- e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, nil)
+	}()
+	g.waitHeld(t, e, 5<<20)
+	srv.Stop()
+	g.Release()
+	res := <-done
 	it := res.Items[0]
 	if it.State != storage.StateFailed || !errors.Is(it.Err, storage.ErrEndpoint) {
 		t.Fatalf("want failed with ErrEndpoint, got %v: %v", it.State, it.Err)
@@ -261,7 +266,7 @@ func TestServerStoppedMidUpload(t *testing.T) {
 		t.Fatalf("expected the orphan upload before the abort runs, got %d", n)
 	}
 	// The next start (a new engine) runs the pending abort.
-	newEngine(t, srv, data, storage.TransferOptions{})
+	g.engine(t, data, storage.TransferOptions{})
 	if n := incomplete(t, srv, bucket); n != 0 {
 		t.Fatalf("%d incomplete uploads left after the abort ran", n)
 	}
