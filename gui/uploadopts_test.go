@@ -310,3 +310,29 @@ func TestFolderRightClickOffersCombine(t *testing.T) {
 		t.Fatalf("Combine got prefix %q entries %+v", gotPrefix, gotEntries)
 	}
 }
+
+func TestChoosersOpenLarge(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b, _ := srv.Bucket(t), srv.Bucket(t)
+	mw := newSandboxWindow(t, srv)
+	onUI(mw, func() { mw.objects.Open(b, "") })
+	settle(t, mw)
+	for name, open := range map[string]func(){
+		"files":  func() { mw.xfer.UploadFiles(b, "") },
+		"folder": func() { mw.xfer.UploadFolder(b, "") },
+	} {
+		var got fyne.Size
+		onUI(mw, func() {
+			open()
+			top, ok := mw.win.Canvas().Overlays().Top().(*widget.PopUp)
+			if !ok {
+				t.Fatalf("%s: no chooser", name)
+			}
+			got = top.Content.Size()
+			top.Hide()
+		})
+		if got.Width < 880 || got.Height < 580 { // 900×600 less the pop-up's inner padding
+			t.Fatalf("%s chooser is %v, want about 900×600", name, got)
+		}
+	}
+}
