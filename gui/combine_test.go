@@ -21,7 +21,7 @@ import (
 // waitPrompt waits until the combine window asks about a header mismatch.
 func waitPrompt(t *testing.T, j *jobs, v *CombineView) *mismatchPrompt {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		j.mu.Lock()
 		p := v.ask

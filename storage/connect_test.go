@@ -261,7 +261,7 @@ func TestListRepeatedContinuationToken(t *testing.T) {
 			}))
 			defer ts.Close()
 			svc := fakeService(t, ts.URL)
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			var last error
 			keys := 0

@@ -26,7 +26,7 @@ import (
 
 func start(t *testing.T, dir string) *sandbox.Sandbox {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	sb, err := sandbox.Start(ctx, dir)
 	if err != nil {
