@@ -566,6 +566,10 @@ func (mw *MainWindow) transferDeps() TransferDeps {
 
 // dropped uploads what was dropped on the window into the open folder.
 func (mw *MainWindow) dropped(_ fyne.Position, uris []fyne.URI) {
+	if u := mw.uploadOpts; u != nil { // gui/uploadopts.go: added to its list instead
+		u.dropped(uris)
+		return
+	}
 	mw.xfer.Dropped(mw.objects.Bucket(), mw.objects.Prefix(), uris)
 }
 

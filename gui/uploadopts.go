@@ -58,6 +58,7 @@ type uploadOptionsDialog struct {
 	win            fyne.Window
 	bucket, prefix string
 	submit         func(chosenUpload)
+	onClosed       func() // optional: the dialog was closed (Upload or Cancel)
 
 	paths     []string
 	list      *fyne.Container // one row per chosen path
@@ -80,7 +81,7 @@ func newUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 	where := widget.NewLabel("Into " + bucket + "/" + prefix)
 	where.Truncation = fyne.TextTruncateEllipsis
 
-	u.empty = widget.NewLabel("No files chosen yet. Add files or a folder.")
+	u.empty = widget.NewLabel("No files chosen yet. Add files or a folder, or drop them on the window.")
 	u.empty.Importance = widget.LowImportance
 	u.list = container.NewVBox(u.empty)
 	scroll := container.NewVScroll(u.list)
@@ -129,6 +130,11 @@ func newUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 		widget.NewSeparator(), u.public, hint, u.problem, buttons)
 	body := container.NewBorder(top, bottom, nil, nil, files)
 	u.d = dialog.NewCustomWithoutButtons("Upload with options", body, win)
+	u.d.SetOnClosed(func() {
+		if u.onClosed != nil {
+			u.onClosed()
+		}
+	})
 	u.addMeta("", "")                                                                       // shows the key = value pattern; blank rows are ignored
 	u.metaWin.SetMinSize(fyne.NewSize(0, 2*u.meta[0].box.MinSize().Height+theme.Padding())) // two rows
 	u.d.Resize(fyne.NewSize(640, 680))
@@ -167,6 +173,15 @@ func (u *uploadOptionsDialog) addPaths(paths ...string) {
 		}
 	}
 	u.showPaths()
+}
+
+// dropped adds the local files and folders dropped on the window.
+func (u *uploadOptionsDialog) dropped(uris []fyne.URI) {
+	for _, x := range uris {
+		if x.Scheme() == "file" {
+			u.addPaths(x.Path())
+		}
+	}
 }
 
 func (u *uploadOptionsDialog) removePath(p string) {
@@ -333,13 +348,20 @@ func (u *uploadOptionsDialog) done() {
 // files in the transfers panel and, when asked, makes the uploaded files
 // public through the Sharer once the batch has ended.
 func (mw *MainWindow) openUploadOptions(bucket, prefix string) *uploadOptionsDialog {
-	return newUploadOptionsDialog(mw.win, bucket, prefix, func(c chosenUpload) {
+	u := newUploadOptionsDialog(mw.win, bucket, prefix, func(c chosenUpload) {
 		var after func(storage.BatchResult)
 		if c.Public {
 			after = func(res storage.BatchResult) { mw.publishUploaded(bucket, res) }
 		}
 		mw.xfer.StartUploadWith(bucket, prefix, c.Paths, c.Opts, after)
 	})
+	mw.uploadOpts = u
+	u.onClosed = func() {
+		if mw.uploadOpts == u {
+			mw.uploadOpts = nil
+		}
+	}
+	return u
 }
 
 // uploadWithOptions is "Upload with options…" of the toolbar and File menu.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -182,7 +183,11 @@ func TestUploadWithOptionsStoresHeadersAndMetadata(t *testing.T) {
 	var u *uploadOptionsDialog
 	onUI(mw, func() {
 		u = mw.openUploadOptions(b, "site/")
-		u.addPaths(src)
+		// Dropping on the window while the dialog is open adds to its list.
+		mw.dropped(fyne.NewPos(10, 10), []fyne.URI{fstorage.NewFileURI(src)})
+		if len(u.paths) != 1 || u.paths[0] != src {
+			t.Errorf("drop while the dialog is open: list %v", u.paths)
+		}
 		u.ctype.SetText("text/html; charset=utf-8")
 		u.cache.SetText("max-age=60")
 		u.addMeta("Owner", "ann")
@@ -190,6 +195,11 @@ func TestUploadWithOptionsStoresHeadersAndMetadata(t *testing.T) {
 	})
 	onUI(mw, func() { shot(t, mw.win.Canvas(), "upload_options_window.png") })
 	onUI(mw, func() { test.Tap(u.uploadBtn) })
+	onUI(mw, func() {
+		if mw.uploadOpts != nil {
+			t.Error("the closed dialog still takes drops")
+		}
+	})
 	c := srv.Client(t)
 	var head *s3.HeadObjectOutput
 	waitFor(t, mw, "the upload", func() bool {

@@ -62,7 +62,8 @@ type MainWindow struct {
 	xfer      *TransfersPanel // the transfers panel, inside transfers
 	share     *Sharer         // sharing dialogs and the Links view (gui/share.go)
 
-	settings fyne.Window // the open Settings window, or nil
+	settings   fyne.Window          // the open Settings window, or nil
+	uploadOpts *uploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
 
 	conn    viewContext // the connection being made or in use
 	svc     *storage.Service
