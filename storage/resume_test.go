@@ -34,6 +34,7 @@ type partGate struct {
 	mu                sync.Mutex
 	passed            []int32 // part numbers forwarded after Release
 	released          bool
+	holding           int // requests waiting at the gate now
 }
 
 func newPartGate(t *testing.T, srv *s3test.Server, after int32) *partGate {
@@ -68,10 +69,20 @@ func newPartGate(t *testing.T, srv *s3test.Server, after int32) *partGate {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
+			g.mu.Lock()
+			g.holding++
+			g.mu.Unlock()
 			g.heldOnce.Do(func() { close(g.held) })
+			var gone bool
 			select {
 			case <-g.release:
 			case <-r.Context().Done():
+				gone = true
+			}
+			g.mu.Lock()
+			g.holding--
+			g.mu.Unlock()
+			if gone {
 				return // the client gave up (Close, Cancel): the part never reaches the server
 			}
 		}
@@ -91,6 +102,25 @@ func (g *partGate) Release() {
 		g.mu.Unlock()
 		close(g.release)
 	})
+}
+
+// waitGone waits until no request waits at the gate: after the client
+// hung up, a later Release must not send its part to the server.
+func (g *partGate) waitGone(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		g.mu.Lock()
+		n := g.holding
+		g.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests still held after the client hung up", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // Passed lists the part numbers that went through after Release.
@@ -159,6 +189,7 @@ func startPausedUpload(t *testing.T, srv *s3test.Server, bucket, data, path stri
 	if res.Items[0].State != storage.StatePaused {
 		t.Fatalf("want paused, got %v: %v", res.Items[0].State, res.Items[0].Err)
 	}
+	g.waitGone(t) // part 4 was dropped, not delayed
 	if n := incomplete(t, srv, bucket); n != 1 {
 		t.Fatalf("want the incomplete upload kept on the server, got %d", n)
 	}
