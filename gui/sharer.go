@@ -1,0 +1,212 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"s3desk/storage"
+	"s3desk/storage/ledger"
+)
+
+// This file holds the Sharer, which opens the sharing windows, and the
+// small text helpers they share; the Share dialog itself is in share.go.
+
+// ShareStore is what sharing needs from the storage service.
+// *storage.Service satisfies it.
+type ShareStore interface {
+	PresignGet(ctx context.Context, bucket, key string, opts storage.ShareOptions) (storage.SharedLink, error)
+	PresignPut(ctx context.Context, bucket, key string, opts storage.ShareOptions) (storage.SharedLink, error)
+	PublicURL(bucket, key string) (string, error)
+	VerifyPublic(ctx context.Context, url string) (storage.PublicCheck, error)
+	MakePublic(ctx context.Context, bucket, target string, opts storage.PublicOptions) (storage.PublicResult, error)
+	MakePrivate(ctx context.Context, bucket, target string) (storage.PrivateResult, error)
+	WebsiteURL(ctx context.Context, bucket, key string) (string, error)
+	BuildIndex(ctx context.Context, bucket string, opts storage.IndexOptions) (storage.IndexPage, error)
+	PublishIndex(ctx context.Context, page storage.IndexPage, opts storage.PublishOptions) (storage.PublishedIndex, error)
+}
+
+// LinkLedger records the links the user copies. *ledger.Store satisfies it.
+type LinkLedger interface {
+	Add(ctx context.Context, l ledger.Link) (ledger.Link, error)
+	List(ctx context.Context) ([]ledger.Link, error)
+	Remove(ctx context.Context, id string) error
+	RemoveExpired(ctx context.Context, now time.Time) (int, error)
+}
+
+// Sharer opens the sharing windows: the Share dialog, Make public / Make
+// private, the Links view and Publish index page. It holds no widgets of
+// its own; each dialog owns its widgets.
+type Sharer struct {
+	win     fyne.Window
+	jobs    *jobs
+	clip    fyne.Clipboard
+	store   func() ShareStore // nil when not connected
+	profile func() string
+	ledger  func() (LinkLedger, error)
+	// DefaultExpiry preselects the expiry (the user's setting).
+	DefaultExpiry time.Duration
+}
+
+// NewSharer builds a Sharer. store returns the connected service (nil when
+// none); openLedger opens the link ledger (nil means ledger.DefaultDir).
+func NewSharer(win fyne.Window, j *jobs, store func() ShareStore, profile func() string, openLedger func() (LinkLedger, error)) *Sharer {
+	if openLedger == nil {
+		openLedger = DefaultLedger()
+	}
+	if profile == nil {
+		profile = func() string { return "" }
+	}
+	return &Sharer{win: win, jobs: j, clip: fyne.CurrentApp().Clipboard(), store: store, profile: profile,
+		ledger: openLedger, DefaultExpiry: time.Hour}
+}
+
+// DefaultLedger opens the ledger in the app's data directory, once.
+func DefaultLedger() func() (LinkLedger, error) {
+	var st *ledger.Store
+	var err error
+	return func() (LinkLedger, error) {
+		if st == nil && err == nil {
+			var dir string
+			if dir, err = ledger.DefaultDir(); err == nil {
+				st, err = ledger.Open(dir)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+}
+
+// record writes l to the ledger; it returns a note for the user when that
+// failed (the copy itself still happened). Call off the UI goroutine, with
+// l.Profile read on the UI goroutine.
+func (sh *Sharer) record(ctx context.Context, l ledger.Link) string {
+	led, err := sh.ledger()
+	if err == nil {
+		_, err = led.Add(ctx, l)
+	}
+	if err != nil {
+		return " (not recorded in Links: " + errorText(err) + ")"
+	}
+	return ""
+}
+
+// shareExpiryPresets are the expiry choices of the Share dialog.
+var shareExpiryPresets = []struct {
+	label string
+	d     time.Duration
+}{
+	{"1 hour", time.Hour},
+	{"1 day", 24 * time.Hour},
+	{"7 days (the longest allowed)", storage.MaxShareExpiry},
+	{"Custom…", 0},
+}
+
+var shareDurPart = regexp.MustCompile(`(\d+)\s*([a-zA-Z]+)`)
+
+// parseShareExpiry reads "90m", "36h", "2d", "1d 12h", "3600s" or a bare
+// number of hours.
+func parseShareExpiry(text string) (time.Duration, error) {
+	t := strings.TrimSpace(strings.ToLower(text))
+	if t == "" {
+		return 0, errors.New("type how long the link should work, e.g. 36h, 3d or 90m")
+	}
+	if n, err := strconv.ParseFloat(t, 64); err == nil {
+		return time.Duration(n * float64(time.Hour)), nil
+	}
+	rest := shareDurPart.ReplaceAllString(t, "")
+	if strings.Trim(rest, " ,") != "" {
+		return 0, fmt.Errorf("%q is not a duration; write it like 36h, 3d, 90m or 1d 12h", text)
+	}
+	var d time.Duration
+	for _, m := range shareDurPart.FindAllStringSubmatch(t, -1) {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		if n > 1e6 {
+			return 0, fmt.Errorf("%q is far too long", text)
+		}
+		var unit time.Duration
+		switch m[2] {
+		case "s", "sec", "secs", "second", "seconds":
+			unit = time.Second
+		case "m", "min", "mins", "minute", "minutes":
+			unit = time.Minute
+		case "h", "hr", "hrs", "hour", "hours":
+			unit = time.Hour
+		case "d", "day", "days":
+			unit = 24 * time.Hour
+		case "w", "week", "weeks":
+			unit = 7 * 24 * time.Hour
+		default:
+			return 0, fmt.Errorf("unknown unit %q; use s, m, h or d", m[2])
+		}
+		d += time.Duration(n) * unit
+	}
+	return d, nil
+}
+
+// whenText writes an expiry for people: "Tue 3 Mar 14:05 (in 2 hours)".
+func whenText(t, now time.Time) string {
+	if t.IsZero() {
+		return "never (until made private)"
+	}
+	return t.Local().Format("Mon 2 Jan 2006 15:04 MST") + " (" + untilText(t.Sub(now)) + ")"
+}
+
+// untilText is a rough countdown: "in 3 h 12 min", "2 days ago".
+func untilText(d time.Duration) string {
+	past := d < 0
+	if past {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		s = strconv.Itoa(int(d/time.Second)) + " s"
+	case d < time.Hour:
+		s = strconv.Itoa(int(d/time.Minute)) + " min"
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	default:
+		s = fmt.Sprintf("%d days %d h", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	}
+	if past {
+		return s + " ago"
+	}
+	return "in " + s
+}
+
+// shareSentence starts text with a capital letter and ends it with a stop.
+func shareSentence(text string) string {
+	if text == "" {
+		return ""
+	}
+	r := []rune(text)
+	text = strings.ToUpper(string(r[0])) + string(r[1:])
+	if !strings.HasSuffix(text, ".") {
+		text += "."
+	}
+	return text
+}
+
+// sharer is the main window's Sharer, made on first use. Call on the UI
+// goroutine.
+func (mw *MainWindow) sharer() *Sharer {
+	if mw.share == nil {
+		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+			if s := mw.service(); s != nil {
+				return s
+			}
+			return nil
+		}, func() string { return mw.profile }, nil)
+		mw.share.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
+	}
+	return mw.share
+}
