@@ -225,14 +225,7 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 			if rel != it.Rel {
 				p.Note = "saved as " + rel
 			}
-			switch {
-			case skipped != "":
-				p.State, p.Err = StateSkipped, errors.New(skipped)
-			case err != nil:
-				p.State, p.Err = stateFor(c, err), err
-			default:
-				p.State, p.Done = StateDone, p.Total
-			}
+			settle(p, c, skipped, err)
 		})
 	})
 	return b.result()

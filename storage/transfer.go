@@ -539,3 +539,16 @@ func (c *tmClient) GetObject(ctx context.Context, in *s3.GetObjectInput, o ...fu
 func (c *tmClient) HeadObject(ctx context.Context, in *s3.HeadObjectInput, o ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
 	return c.Client.HeadObject(ctx, in, c.opts(o)...)
 }
+
+// settle records how one transfer of a batch ended: skipped (with the
+// reason), failed or cancelled, or done.
+func settle(p *Progress, c context.Context, skipped string, err error) {
+	switch {
+	case skipped != "":
+		p.State, p.Err = StateSkipped, errors.New(skipped)
+	case err != nil:
+		p.State, p.Err = stateFor(c, err), err
+	default:
+		p.State, p.Done = StateDone, p.Total
+	}
+}

@@ -311,14 +311,7 @@ func (e *Engine) Upload(ctx context.Context, bucket string, items []UploadItem, 
 			if key != it.Key {
 				p.Note = "stored as " + key
 			}
-			switch {
-			case skipped != "":
-				p.State, p.Err = StateSkipped, errors.New(skipped)
-			case err != nil:
-				p.State, p.Err = stateFor(c, err), err
-			default:
-				p.State, p.Done = StateDone, p.Total
-			}
+			settle(p, c, skipped, err)
 		})
 	})
 	return b.result()
