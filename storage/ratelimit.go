@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"io"
 	"sync"
 	"time"
 )
@@ -88,32 +87,5 @@ func (l *RateLimiter) WaitN(ctx context.Context, n int) error {
 	}
 }
 
-// Reader wraps r so that reading it is paced by the limiter.
-func (l *RateLimiter) Reader(ctx context.Context, r io.Reader) io.Reader {
-	if l == nil {
-		return r
-	}
-	return &limitedReader{ctx: ctx, r: r, l: l}
-}
-
-type limitedReader struct {
-	ctx context.Context
-	r   io.Reader
-	l   *RateLimiter
-}
-
 // maxChunk keeps each wait short so a lowered limit or a cancel acts quickly.
 const maxChunk = 32 << 10
-
-func (lr *limitedReader) Read(p []byte) (int, error) {
-	if len(p) > maxChunk && lr.l.Rate() > 0 {
-		p = p[:maxChunk]
-	}
-	n, err := lr.r.Read(p)
-	if n > 0 {
-		if werr := lr.l.WaitN(lr.ctx, n); werr != nil {
-			return n, werr
-		}
-	}
-	return n, err
-}
