@@ -14,7 +14,13 @@ work=$(mktemp -d)
 # fyne package bumps Build in FyneApp.toml: put the file back afterwards so
 # the checkout is never modified.
 cp FyneApp.toml "$work/FyneApp.toml.orig"
-trap 'cp "$work/FyneApp.toml.orig" "$ROOT/FyneApp.toml"; rm -rf "$work"' EXIT
+# The app may still be flushing its files as it exits: retry the removal.
+cleanup() {
+  cp "$work/FyneApp.toml.orig" "$ROOT/FyneApp.toml"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do rm -rf "$work" 2>/dev/null && return 0; sleep 0.5; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 mkdir -p "$work/pkg"
 (cd "$work/pkg" && fyne package -os linux --exe "$OUT/s3desk" --src "$ROOT")
 tarball=$(ls "$work"/pkg/*.tar.xz)
@@ -39,6 +45,8 @@ for f in usr/bin/s3desk usr/share/applications/io.s3desk.app.desktop usr/share/p
 done
 
 bin="$work/root/usr/bin/s3desk"
+# A C locale makes Fyne print "Error parsing user locale C": use a real one.
+export LANG=en_US.UTF-8
 ver=$("$bin" --version)
 want=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 echo "--version: $ver"
@@ -54,9 +62,17 @@ sleep 6
 if ! kill -0 "$pid" 2>/dev/null; then
   echo "the packaged app exited early"; cat "$work/stderr"; exit 1
 fi
-pkill -TERM -P "$pid" 2>/dev/null || true
+# xvfb-run's children (the app and Xvfb) outlive xvfb-run itself: stop them
+# and wait until the app is really gone before its home is removed.
+kids=$(pgrep -P "$pid" || true)
+app=$(pgrep -f "^$bin --sandbox" || true)
+kill -TERM $app $kids 2>/dev/null || true
 kill -TERM "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
+for p in $app $kids; do
+  for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$p" 2>/dev/null || true
+done
 if grep -E "Error in Fyne call thread|panic:" "$work/stderr"; then
   echo "the packaged app reported errors"; exit 1
 fi
