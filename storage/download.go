@@ -12,9 +12,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -161,6 +161,9 @@ func LocalExisting(destDir string, items []DownloadItem) []string {
 
 const tempMarker = ".s3desk-"
 
+// smallDownloadFactor: small files download Files × this many at once.
+const smallDownloadFactor = 4
+
 func isTempName(name string) bool {
 	b := filepath.Base(name)
 	return strings.HasPrefix(b, ".") && strings.Contains(b, tempMarker) && strings.HasSuffix(b, ".part")
@@ -207,10 +210,28 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 		jid := e.journal.addTemp(destDir, "")
 		defer e.journal.removeTemp(jid)
 	}
-	var mkdirMu sync.Mutex
-	runPool(len(items), e.opts.Files, func(i int) {
+	var dirs *localDirs
+	if rootErr == nil {
+		dirs = newLocalDirs(root)
+		defer dirs.Close()
+	}
+	// Small files stream straight into their file and hold no buffer, so
+	// more of them run at once than Files; files of a part or more (each
+	// with Concurrency ranged GETs) stay at Files. 1,000 x 16 KiB from
+	// versitygw on loopback, fresh folders, four runs each: 8 workers
+	// 0.33-0.37 s, 16: 0.28-0.37 s, 32: 0.28-0.34 s (rclone --transfers 32:
+	// 0.29-0.33 s).
+	large := make(chan struct{}, e.opts.Files)
+	runPool(len(items), e.opts.Files*smallDownloadFactor, func(i int) {
 		defer dones[i]()
 		it, c := items[i], ctxs[i]
+		if it.Size >= e.opts.PartSize {
+			select {
+			case large <- struct{}{}:
+				defer func() { <-large }()
+			case <-c.Done():
+			}
+		}
 		if c.Err() != nil || rootErr != nil {
 			err := rootErr
 			if err == nil {
@@ -220,7 +241,7 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 			return
 		}
 		b.update(it.ID, func(p *Progress) { p.State = StateRunning })
-		rel, skipped, err := e.downloadOne(c, root, destDir, it, opts, b, &mkdirMu)
+		rel, skipped, err := e.downloadOne(c, dirs, destDir, it, opts, b)
 		b.update(it.ID, func(p *Progress) {
 			p.Path = filepath.Join(destDir, filepath.FromSlash(rel))
 			if rel != it.Rel {
@@ -256,44 +277,46 @@ func (c *countingWriterAt) WriteAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-func (e *Engine) downloadOne(ctx context.Context, root *os.Root, destDir string, it DownloadItem, opts DownloadOptions,
-	b *batch, mkdirMu *sync.Mutex) (string, string, error) {
+func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir string, it DownloadItem, opts DownloadOptions,
+	b *batch) (string, string, error) {
 	rel, err := SafeLocalPath(it.Rel)
 	if err != nil {
 		return it.Rel, "", err
 	}
-	local := filepath.FromSlash(rel)
 	fail := func(err error) (string, string, error) {
 		var se *Error
 		if errors.As(err, &se) {
 			return rel, "", err
 		}
 		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrInvalidArgument, Err: err,
-			Msg: fmt.Sprintf("download of %q: cannot write %s in %s: %s", it.Key, local, destDir, pathErrText(err))}
+			Msg: fmt.Sprintf("download of %q: cannot write %s in %s: %s", it.Key, filepath.FromSlash(rel), destDir, pathErrText(err))}
 	}
-	if d := filepath.Dir(local); d != "." {
-		mkdirMu.Lock()
-		err := root.MkdirAll(d, 0o755)
-		mkdirMu.Unlock()
-		if err != nil {
-			return fail(err)
-		}
+	// Every operation below names one entry of the file's own folder.
+	dir, name := path.Split(rel)
+	dir = strings.TrimSuffix(dir, "/")
+	folder, release, err := dirs.acquire(dir)
+	if err != nil {
+		return fail(err)
 	}
-	if st, err := root.Lstat(local); err == nil {
+	defer release()
+	setName := func(n string) {
+		name = n
+		rel = path.Join(dir, n)
+	}
+	if st, err := folder.Lstat(name); err == nil {
 		if st.IsDir() {
-			return fail(fmt.Errorf("a folder named %s exists there", local))
+			return fail(fmt.Errorf("a folder named %s exists there", filepath.FromSlash(rel)))
 		}
 		switch opts.Conflict {
 		case ConflictSkip:
 			return rel, "a local file with that name exists; kept it", nil
 		case ConflictKeepBoth:
-			rel = localFreeName(root, rel)
-			local = filepath.FromSlash(rel)
+			setName(localFreeName(folder, name))
 		}
 	}
 
-	temp := tempNameFor(local)
-	f, err := root.OpenFile(temp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	temp := tempNameFor(name)
+	f, err := folder.OpenFile(temp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fail(err)
 	}
@@ -301,7 +324,7 @@ func (e *Engine) downloadOne(ctx context.Context, root *os.Root, destDir string,
 	defer func() {
 		if !placed {
 			f.Close()
-			_ = root.Remove(temp)
+			_ = folder.Remove(temp)
 		}
 	}()
 	cw := &countingWriterAt{w: f, flush: func(n int64) { b.update(it.ID, func(p *Progress) { p.Done = n }) },
@@ -310,9 +333,14 @@ func (e *Engine) downloadOne(ctx context.Context, root *os.Root, destDir string,
 	// Files smaller than a part take one plain GET: the transfer manager's
 	// ranged machinery only adds work for them (.ci/bench, 1,000 small files).
 	if it.Size < e.opts.PartSize {
-		sums, err = e.getSmall(ctx, it, cw)
+		err = e.getSmall(ctx, it, cw)
 	} else {
 		sums, err = e.getLarge(ctx, it, cw)
+	}
+	var mismatch *checksumMismatch
+	if errors.As(err, &mismatch) {
+		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol, Err: err,
+			Msg: fmt.Sprintf("download of %q: %v; the file was not saved, try again", it.Key, err)}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -341,82 +369,95 @@ func (e *Engine) downloadOne(ctx context.Context, root *os.Root, destDir string,
 		return fail(err)
 	}
 	placed = true
-	if err := e.place(root, temp, &rel, opts.Conflict); err != nil {
-		_ = root.Remove(temp)
+	if !it.LastModified.IsZero() {
+		// Set on the temp file: the name it is placed under shares it.
+		_ = folder.Chtimes(temp, time.Now(), it.LastModified)
+	}
+	if err := e.place(folder, temp, &name, opts.Conflict); err != nil {
+		_ = folder.Remove(temp)
+		setName(name)
 		if errors.Is(err, fs.ErrExist) {
 			return rel, "a local file with that name appeared meanwhile; kept it", nil
 		}
 		return fail(err)
 	}
-	if !it.LastModified.IsZero() {
-		_ = root.Chtimes(filepath.FromSlash(rel), time.Now(), it.LastModified)
-	}
+	setName(name)
 	return rel, "", nil
 }
 
-// place moves the verified temp file to rel. Without overwrite it uses a hard
-// link, which fails if the name exists, so a file created meanwhile is kept.
-func (e *Engine) place(root *os.Root, temp string, rel *string, policy ConflictPolicy) error {
+// place moves the verified temp file to name, both in folder. Without
+// overwrite it uses a hard link, which fails if the name exists, so a file
+// created meanwhile is kept.
+func (e *Engine) place(folder *os.Root, temp string, name *string, policy ConflictPolicy) error {
 	if policy == ConflictOverwrite {
-		return root.Rename(temp, filepath.FromSlash(*rel))
+		return folder.Rename(temp, *name)
 	}
 	for attempt := 0; attempt < 100; attempt++ {
-		err := root.Link(temp, filepath.FromSlash(*rel))
+		err := folder.Link(temp, *name)
 		if err == nil {
-			return root.Remove(temp)
+			return folder.Remove(temp)
 		}
 		if errors.Is(err, fs.ErrExist) {
 			if policy == ConflictKeepBoth {
-				*rel = localFreeName(root, *rel)
+				*name = localFreeName(folder, *name)
 				continue
 			}
 			return err
 		}
 		// No hard links here (some filesystems): check, then rename.
-		if _, serr := root.Lstat(filepath.FromSlash(*rel)); serr == nil {
+		if _, serr := folder.Lstat(*name); serr == nil {
 			if policy == ConflictKeepBoth {
-				*rel = localFreeName(root, *rel)
+				*name = localFreeName(folder, *name)
 				continue
 			}
 			return fs.ErrExist
 		}
-		return root.Rename(temp, filepath.FromSlash(*rel))
+		return folder.Rename(temp, *name)
 	}
 	return fs.ErrExist
 }
 
-func localFreeName(root *os.Root, rel string) string {
+// localFreeName is the first "name (n).ext" that does not exist in folder.
+func localFreeName(folder *os.Root, name string) string {
 	for n := 1; n < 10000; n++ {
-		cand := KeepBothName(rel, n)
-		if _, err := root.Lstat(filepath.FromSlash(cand)); errors.Is(err, fs.ErrNotExist) {
+		cand := KeepBothName(name, n)
+		if _, err := folder.Lstat(cand); errors.Is(err, fs.ErrNotExist) {
 			return cand
 		}
 	}
-	return KeepBothName(rel, 10000)
+	return KeepBothName(name, 10000)
 }
 
-func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWriterAt) (map[string]string, error) {
+// getSmall reads the object with one GET, checking a full-object checksum
+// as the bytes arrive (no second read of the file).
+func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWriterAt) error {
 	in := &s3.GetObjectInput{Bucket: &it.Bucket, Key: &it.Key}
 	if it.ETag != "" {
 		in.IfMatch = aws.String(it.ETag)
 	}
 	out, err := e.s.Client().GetObject(ctx, in, e.s.bucketOpts(it.Bucket)...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer out.Body.Close()
-	if _, err = io.Copy(io.NewOffsetWriter(w, 0), out.Body); err != nil {
-		return nil, err
-	}
-	sums := map[string]string{}
+	var body io.Reader = out.Body
+	var alg, want string
+	var h hash.Hash
 	if out.ChecksumType != s3types.ChecksumTypeComposite {
-		for k, v := range map[string]*string{"CRC32": out.ChecksumCRC32, "SHA1": out.ChecksumSHA1, "SHA256": out.ChecksumSHA256} {
-			if aws.ToString(v) != "" {
-				sums[k] = aws.ToString(v)
-			}
+		alg, want, h = checksumFor(map[string]*string{"CRC32": out.ChecksumCRC32, "SHA1": out.ChecksumSHA1, "SHA256": out.ChecksumSHA256})
+	}
+	if h != nil {
+		body = io.TeeReader(body, h)
+	}
+	if _, err = io.Copy(io.NewOffsetWriter(w, 0), body); err != nil {
+		return err
+	}
+	if h != nil {
+		if got := base64.StdEncoding.EncodeToString(h.Sum(nil)); got != want {
+			return &checksumMismatch{alg: alg, got: got, want: want}
 		}
 	}
-	return sums, nil
+	return nil
 }
 
 func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWriterAt) (map[string]string, error) {
@@ -440,27 +481,49 @@ func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWrite
 	return sums, nil
 }
 
-// verifyChecksum checks the written file against a full-object checksum.
-func verifyChecksum(f *os.File, sums map[string]string) error {
-	for alg, want := range sums {
-		var h hash.Hash
-		switch alg {
-		case "CRC32":
-			h = crc32.NewIEEE()
-		case "SHA1":
-			h = sha1.New()
-		case "SHA256":
-			h = sha256.New()
-		default:
+// checksumMismatch is a download whose bytes do not match the checksum the
+// server sent with them.
+type checksumMismatch struct{ alg, got, want string }
+
+func (m *checksumMismatch) Error() string {
+	return fmt.Sprintf("the %s checksum does not match (got %s, the server says %s)", m.alg, m.got, m.want)
+}
+
+// checksumFor picks one full-object checksum the server sent (one is
+// enough), with a hash to compute it: the algorithm, the expected value.
+func checksumFor(sums map[string]*string) (string, string, hash.Hash) {
+	for _, alg := range []string{"CRC32", "SHA256", "SHA1"} {
+		want := aws.ToString(sums[alg])
+		if want == "" {
 			continue
 		}
-		if _, err := io.Copy(h, io.NewSectionReader(f, 0, 1<<62)); err != nil {
-			return err
+		switch alg {
+		case "CRC32":
+			return alg, want, crc32.NewIEEE()
+		case "SHA256":
+			return alg, want, sha256.New()
+		default:
+			return alg, want, sha1.New()
 		}
-		if got := base64.StdEncoding.EncodeToString(h.Sum(nil)); got != want {
-			return fmt.Errorf("the %s checksum does not match (got %s, the server says %s)", alg, got, want)
-		}
-		return nil // one algorithm is enough
+	}
+	return "", "", nil
+}
+
+// verifyChecksum checks the written file against a full-object checksum.
+func verifyChecksum(f *os.File, sums map[string]string) error {
+	ptrs := map[string]*string{}
+	for k, v := range sums {
+		ptrs[k] = aws.String(v)
+	}
+	alg, want, h := checksumFor(ptrs)
+	if h == nil {
+		return nil
+	}
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, 1<<62)); err != nil {
+		return err
+	}
+	if got := base64.StdEncoding.EncodeToString(h.Sum(nil)); got != want {
+		return &checksumMismatch{alg: alg, got: got, want: want}
 	}
 	return nil
 }

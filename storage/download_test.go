@@ -3,11 +3,13 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -217,4 +219,88 @@ func TestStaleTempsCleanedOnStart(t *testing.T) {
 	}
 	close(block)
 	<-finished
+}
+
+// A download across more folders than the engine keeps open at once, with
+// conflicts inside subfolders: keep both names the copy beside the local
+// file, skip keeps it, timestamps are set, and no temp file is left.
+func TestDownloadManyFoldersConflicts(t *testing.T) {
+	srv := s3test.StartFake(t)
+	bucket := srv.Bucket(t)
+	ctx := context.Background()
+	c := srv.Client(t)
+	const folders = 70 // more than the engine keeps open at once
+	for i := 0; i < folders; i++ {
+		for _, name := range []string{"f.txt", "g.txt"} {
+			key := fmt.Sprintf("tree/d%03d/%s", i, name)
+			if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: strings.NewReader("remote " + key)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	dest := t.TempDir()
+	for _, d := range []string{"d005", "d006"} {
+		if err := os.MkdirAll(filepath.Join(dest, "tree", d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dest, "tree", d, "f.txt"), []byte("local"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{Files: 3})
+	plan, err := e.PlanDownload(ctx, bucket, "", []storage.Entry{{Key: "tree/", IsFolder: true}})
+	if err != nil || len(plan.Items) != 2*folders {
+		t.Fatalf("plan: %d items, %v", len(plan.Items), err)
+	}
+	stamp := time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC)
+	var skipD006 []storage.DownloadItem
+	for i := range plan.Items {
+		plan.Items[i].LastModified = stamp
+		if strings.HasPrefix(plan.Items[i].Key, "tree/d006/") {
+			skipD006 = append(skipD006, plan.Items[i])
+		}
+	}
+	res := e.Download(ctx, dest, plan.Items, storage.DownloadOptions{Conflict: storage.ConflictKeepBoth}, nil)
+	if res.Done != 2*folders || res.Failed != 0 {
+		t.Fatalf("keep both: %d done, %d failed: %+v", res.Done, res.Failed, res)
+	}
+	for _, d := range []string{"d005", "d006"} {
+		if b, _ := os.ReadFile(filepath.Join(dest, "tree", d, "f.txt")); string(b) != "local" {
+			t.Errorf("%s/f.txt: the local file was changed to %q", d, b)
+		}
+		got, _ := os.ReadFile(filepath.Join(dest, "tree", d, "f (1).txt"))
+		if want := "remote tree/" + d + "/f.txt"; string(got) != want {
+			t.Errorf("%s/f (1).txt = %q, want %q", d, got, want)
+		}
+	}
+	var noted bool
+	for _, it := range res.Items {
+		if it.Key == "tree/d005/f.txt" {
+			noted = it.Note == "saved as tree/d005/f (1).txt" && it.Path == filepath.Join(dest, "tree", "d005", "f (1).txt")
+		}
+	}
+	if !noted {
+		t.Error("the progress of tree/d005/f.txt does not say where the copy went")
+	}
+	st, err := os.Stat(filepath.Join(dest, "tree", "d069", "g.txt"))
+	if err != nil || !st.ModTime().Equal(stamp) {
+		t.Errorf("tree/d069/g.txt: %v, modified %v, want %v", err, st.ModTime(), stamp)
+	}
+	// Again with skip: nothing in d006 changes, and no third copy appears.
+	for i := range skipD006 {
+		skipD006[i].ID = 0
+	}
+	res = e.Download(ctx, dest, skipD006, storage.DownloadOptions{Conflict: storage.ConflictSkip}, nil)
+	if res.SkippedN != 2 {
+		t.Fatalf("skip: %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "tree", "d006", "f (2).txt")); err == nil {
+		t.Error("skip made another copy")
+	}
+	_ = filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+		if strings.Contains(p, ".s3desk-") {
+			t.Errorf("temp file left: %s", p)
+		}
+		return nil
+	})
 }
