@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -259,7 +260,12 @@ func rawGetBig(ctx context.Context, c *s3.Client, p benchParams) (benchResult, e
 			if err != nil {
 				return err
 			}
-			n, err := io.Copy(io.Discard, out.Body)
+			var n int64
+			if p.dst == "" {
+				n, err = io.Copy(io.Discard, out.Body)
+			} else {
+				n, err = rawSave(p.dst, i, out.Body)
+			}
 			out.Body.Close()
 			if err != nil {
 				return err
@@ -270,7 +276,8 @@ func rawGetBig(ctx context.Context, c *s3.Client, p benchParams) (benchResult, e
 	return benchResult{Bytes: total.Load(), Objects: 1}, err
 }
 
-// rawSmall puts (or gets) n objects of size bytes named key%06d from memory.
+// rawSmall puts (or gets) n objects of size bytes named key%06d from memory;
+// gets are saved to files when dst is set (rawSave).
 func rawSmall(ctx context.Context, c *s3.Client, p benchParams, put bool) (benchResult, error) {
 	body := make([]byte, p.size)
 	_, _ = rand.Read(body)
@@ -295,7 +302,12 @@ func rawSmall(ctx context.Context, c *s3.Client, p benchParams, put bool) (bench
 			if err != nil {
 				return err
 			}
-			n, err := io.Copy(io.Discard, out.Body)
+			var n int64
+			if p.dst == "" {
+				n, err = io.Copy(io.Discard, out.Body)
+			} else {
+				n, err = rawSave(p.dst, i, out.Body)
+			}
 			out.Body.Close()
 			if err != nil {
 				return err
@@ -304,6 +316,25 @@ func rawSmall(ctx context.Context, c *s3.Client, p benchParams, put bool) (bench
 		}
 	})
 	return benchResult{Bytes: total.Load(), Objects: p.n}, err
+}
+
+// rawSave writes body to dst/dNN/fNNNNNN (ten folders, as the bench's small
+// files): the least a tool that saves files must do, with no temp file,
+// check or timestamp.
+func rawSave(dst string, i int64, body io.Reader) (int64, error) {
+	dir := filepath.Join(dst, fmt.Sprintf("d%02d", i%10))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("f%06d", i)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(f, body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 // rawList counts the keys under key with a bare ListObjectsV2 loop (raw_list)
