@@ -213,6 +213,7 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 	var dirs *localDirs
 	if rootErr == nil {
 		dirs = newLocalDirs(root)
+		dirs.noUnnamed.Store(e.namedTemps)
 		defer dirs.Close()
 	}
 	// Small files stream straight into their file and hold no buffer, so
@@ -293,19 +294,24 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 	}
 	// Every operation below names one entry of the file's own folder.
 	dir, name := path.Split(rel)
-	dir = strings.TrimSuffix(dir, "/")
-	folder, release, err := dirs.acquire(dir)
+	ld, release, err := dirs.acquire(strings.TrimSuffix(dir, "/"))
 	if err != nil {
 		return fail(err)
 	}
 	defer release()
+	folder := ld.r
 	setName := func(n string) {
 		name = n
-		rel = path.Join(dir, n)
+		rel = dir + n
 	}
-	if st, err := folder.Lstat(name); err == nil {
+	folderInTheWay := func() (string, string, error) {
+		return fail(fmt.Errorf("a folder named %s exists there", filepath.FromSlash(rel)))
+	}
+	// Overwrite checks after the download (the placing fails on a folder),
+	// which saves a system call per file.
+	if st, err := lstatUnless(folder, name, opts.Conflict == ConflictOverwrite); err == nil {
 		if st.IsDir() {
-			return fail(fmt.Errorf("a folder named %s exists there", filepath.FromSlash(rel)))
+			return folderInTheWay()
 		}
 		switch opts.Conflict {
 		case ConflictSkip:
@@ -315,8 +321,8 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 		}
 	}
 
-	temp := tempNameFor(name)
-	f, err := folder.OpenFile(temp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	// An unnamed file (temp == "") or a temp file beside the target.
+	f, temp, err := dirs.create(ld, name)
 	if err != nil {
 		return fail(err)
 	}
@@ -324,7 +330,9 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 	defer func() {
 		if !placed {
 			f.Close()
-			_ = folder.Remove(temp)
+			if temp != "" {
+				_ = folder.Remove(temp)
+			}
 		}
 	}()
 	cw := &countingWriterAt{w: f, flush: func(n int64) { b.update(it.ID, func(p *Progress) { p.Done = n }) },
@@ -353,36 +361,63 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 	// under the final name either way (the rename is atomic), and syncing each
 	// file cost 27% of a 1 GiB download (.ci/bench); like rsync and rclone,
 	// durability against power loss is left to the filesystem.
-	st, err := f.Stat()
-	if err != nil {
-		return fail(err)
+	// Small files are written in order from offset 0, so the bytes counted
+	// are the file's size; ranged parts are checked on the file itself.
+	size := cw.n.Load()
+	if it.Size >= e.opts.PartSize && size == it.Size {
+		st, err := f.Stat()
+		if err != nil {
+			return fail(err)
+		}
+		size = st.Size()
 	}
-	if st.Size() != it.Size || cw.n.Load() != it.Size {
+	if size != it.Size {
 		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol,
-			Msg: fmt.Sprintf("download of %q: got %d bytes, expected %d; the object may have changed, try again", it.Key, st.Size(), it.Size)}
+			Msg: fmt.Sprintf("download of %q: got %d bytes, expected %d; the object may have changed, try again", it.Key, size, it.Size)}
 	}
 	if err := verifyChecksum(f, sums); err != nil {
 		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol, Err: err,
 			Msg: fmt.Sprintf("download of %q: %v; the file was not saved, try again", it.Key, err)}
 	}
-	if err := f.Close(); err != nil {
-		return fail(err)
+	if temp == "" {
+		err = dirs.placeUnnamed(e, ld, f, it.Size, &name, opts.Conflict)
+		placed = true
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	} else {
+		if err := f.Close(); err != nil {
+			return fail(err)
+		}
+		placed = true
+		err = e.place(folder, temp, &name, opts.Conflict)
+		if err != nil {
+			_ = folder.Remove(temp)
+		}
 	}
-	placed = true
-	if !it.LastModified.IsZero() {
-		// Set on the temp file: the name it is placed under shares it.
-		_ = folder.Chtimes(temp, time.Now(), it.LastModified)
-	}
-	if err := e.place(folder, temp, &name, opts.Conflict); err != nil {
-		_ = folder.Remove(temp)
-		setName(name)
+	setName(name)
+	if err != nil {
+		if st, serr := folder.Lstat(name); serr == nil && st.IsDir() {
+			return folderInTheWay()
+		}
 		if errors.Is(err, fs.ErrExist) {
 			return rel, "a local file with that name appeared meanwhile; kept it", nil
 		}
 		return fail(err)
 	}
-	setName(name)
+	if !it.LastModified.IsZero() {
+		_ = folder.Chtimes(name, time.Now(), it.LastModified)
+	}
 	return rel, "", nil
+}
+
+// lstatUnless is folder.Lstat(name), or fs.ErrNotExist without asking when
+// skip is set.
+func lstatUnless(folder *os.Root, name string, skip bool) (fs.FileInfo, error) {
+	if skip {
+		return nil, fs.ErrNotExist
+	}
+	return folder.Lstat(name)
 }
 
 // place moves the verified temp file to name, both in folder. Without

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -186,45 +187,72 @@ func TestStaleTempsCleanedOnStart(t *testing.T) {
 	bucket := srv.Bucket(t)
 	ctx := context.Background()
 	_, _ = srv.Client(t).PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("f.bin"), Body: strings.NewReader(strings.Repeat("x", 9<<20))})
-	data, dest := t.TempDir(), t.TempDir()
-	// A download that is "killed": the engine's goroutine is stopped while
-	// the temp file exists. Simulate with a progress callback that blocks.
-	e := newEngine(t, srv, data, storage.TransferOptions{})
-	block := make(chan struct{})
-	var once sync.Once
-	started := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		e.Download(ctx, dest, []storage.DownloadItem{{Bucket: bucket, Key: "f.bin", Size: 9 << 20, Rel: "f.bin"}},
-			storage.DownloadOptions{}, func(p storage.Progress) {
-				if p.Done > 0 {
-					once.Do(func() { close(started) })
-					<-block
+	for _, named := range []bool{false, true} {
+		mode := "unnamed file"
+		if named {
+			mode = "temp name"
+		}
+		t.Run(mode, func(t *testing.T) {
+			if !named && runtime.GOOS != "linux" {
+				t.Skip("unnamed files are Linux-only")
+			}
+			data, dest := t.TempDir(), t.TempDir()
+			// A download that is "killed": the engine's goroutine is stopped
+			// mid-way. Simulate with a progress callback that blocks.
+			e := newEngine(t, srv, data, storage.TransferOptions{})
+			if named {
+				storage.UseNamedTemps(e)
+			}
+			block := make(chan struct{})
+			var once, unblock sync.Once
+			started := make(chan struct{})
+			finished := make(chan struct{})
+			t.Cleanup(func() { unblock.Do(func() { close(block) }); <-finished })
+			go func() {
+				defer close(finished)
+				e.Download(ctx, dest, []storage.DownloadItem{{Bucket: bucket, Key: "f.bin", Size: 9 << 20, Rel: "f.bin"}},
+					storage.DownloadOptions{}, func(p storage.Progress) {
+						if p.Done > 0 {
+							once.Do(func() { close(started) })
+							<-block
+						}
+					})
+			}()
+			<-started
+			if _, err := os.Stat(filepath.Join(dest, "f.bin")); err == nil {
+				t.Fatal("final file exists before the download finished")
+			}
+			temps, _ := filepath.Glob(filepath.Join(dest, ".f.bin.s3desk-*.part"))
+			if !named {
+				// Nothing half-written is visible at all, so nothing can be left.
+				if ents, _ := os.ReadDir(dest); len(ents) != 0 {
+					t.Fatalf("entries during an unnamed download: %v", ents)
 				}
-			})
-	}()
-	<-started
-	temps, _ := filepath.Glob(filepath.Join(dest, ".f.bin.s3desk-*.part"))
-	if len(temps) != 1 {
-		t.Fatalf("temp files during download: %v", temps)
+			} else {
+				if len(temps) != 1 {
+					t.Fatalf("temp files during download: %v", temps)
+				}
+				// "Restart": a new engine on the same data directory cleans the temp.
+				newEngine(t, srv, data, storage.TransferOptions{})
+				if _, err := os.Stat(temps[0]); !os.IsNotExist(err) {
+					t.Fatalf("stale temp file not removed: %v", err)
+				}
+			}
+			unblock.Do(func() { close(block) })
+			<-finished
+		})
 	}
-	if _, err := os.Stat(filepath.Join(dest, "f.bin")); err == nil {
-		t.Fatal("final file exists before the download finished")
-	}
-	// "Restart": a new engine on the same data directory cleans the temp.
-	newEngine(t, srv, data, storage.TransferOptions{})
-	if _, err := os.Stat(temps[0]); !os.IsNotExist(err) {
-		t.Fatalf("stale temp file not removed: %v", err)
-	}
-	close(block)
-	<-finished
 }
 
 // A download across more folders than the engine keeps open at once, with
 // conflicts inside subfolders: keep both names the copy beside the local
 // file, skip keeps it, timestamps are set, and no temp file is left.
 func TestDownloadManyFoldersConflicts(t *testing.T) {
+	t.Run("unnamed files", func(t *testing.T) { downloadManyFolders(t, false) })
+	t.Run("temp names", func(t *testing.T) { downloadManyFolders(t, true) })
+}
+
+func downloadManyFolders(t *testing.T, named bool) {
 	srv := s3test.StartFake(t)
 	bucket := srv.Bucket(t)
 	ctx := context.Background()
@@ -248,6 +276,9 @@ func TestDownloadManyFoldersConflicts(t *testing.T) {
 		}
 	}
 	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{Files: 3})
+	if named {
+		storage.UseNamedTemps(e)
+	}
 	plan, err := e.PlanDownload(ctx, bucket, "", []storage.Entry{{Key: "tree/", IsFolder: true}})
 	if err != nil || len(plan.Items) != 2*folders {
 		t.Fatalf("plan: %d items, %v", len(plan.Items), err)
@@ -297,10 +328,78 @@ func TestDownloadManyFoldersConflicts(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dest, "tree", "d006", "f (2).txt")); err == nil {
 		t.Error("skip made another copy")
 	}
+	// Overwrite replaces the local file; a folder in the way is an error
+	// that names it, and the folder is untouched.
+	if err := os.Remove(filepath.Join(dest, "tree", "d006", "g.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dest, "tree", "d006", "g.txt", "inner"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range skipD006 {
+		skipD006[i].ID = 0
+	}
+	res = e.Download(ctx, dest, skipD006, storage.DownloadOptions{Conflict: storage.ConflictOverwrite}, nil)
+	if res.Done != 1 || res.Failed != 1 {
+		t.Fatalf("overwrite: %+v", res)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dest, "tree", "d006", "f.txt")); string(b) != "remote tree/d006/f.txt" {
+		t.Errorf("overwrite left %q", b)
+	}
+	for _, it := range res.Items {
+		if it.Key == "tree/d006/g.txt" && (it.Err == nil || !strings.Contains(it.Err.Error(), "a folder named")) {
+			t.Errorf("g.txt over a folder: %v", it.Err)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dest, "tree", "d006", "g.txt", "inner")); err != nil || !st.IsDir() {
+		t.Errorf("the folder in the way was changed: %v", err)
+	}
 	_ = filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
 		if strings.Contains(p, ".s3desk-") {
 			t.Errorf("temp file left: %s", p)
 		}
 		return nil
 	})
+}
+
+// A local file that appears while its download runs is kept: the download
+// is placed under the name only if the name is still free.
+func TestDownloadKeepsFileMadeMeanwhile(t *testing.T) {
+	srv := s3test.StartFake(t)
+	bucket := srv.Bucket(t)
+	ctx := context.Background()
+	body := strings.Repeat("r", 256<<10)
+	if _, err := srv.Client(t).PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("a/r.txt"), Body: strings.NewReader(body)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, named := range []bool{false, true} {
+		dest := t.TempDir()
+		// Paced, so that progress is reported while the bytes arrive.
+		e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{Limiter: storage.NewRateLimiter(1 << 20)})
+		if named {
+			storage.UseNamedTemps(e)
+		}
+		local := filepath.Join(dest, "a", "r.txt")
+		var once sync.Once
+		res := e.Download(ctx, dest, []storage.DownloadItem{{Bucket: bucket, Key: "a/r.txt", Size: int64(len(body)), Rel: "a/r.txt"}},
+			storage.DownloadOptions{}, func(p storage.Progress) {
+				if p.State == storage.StateRunning && p.Done > 0 {
+					once.Do(func() {
+						if err := os.WriteFile(local, []byte("mine"), 0o644); err != nil {
+							t.Error(err)
+						}
+					})
+				}
+			})
+		it := res.Items[0]
+		if b, _ := os.ReadFile(local); string(b) != "mine" {
+			t.Errorf("named=%v: the file made meanwhile now holds %d bytes", named, len(b))
+		}
+		if it.State != storage.StateSkipped || it.Err == nil || !strings.Contains(it.Err.Error(), "appeared meanwhile") {
+			t.Errorf("named=%v: state %v, reason %v", named, it.State, it.Err)
+		}
+		if ents, _ := os.ReadDir(filepath.Join(dest, "a")); len(ents) != 1 {
+			t.Errorf("named=%v: left %v", named, ents)
+		}
+	}
 }

@@ -11,3 +11,7 @@ var MapErrForTest = mapErr
 
 // CopySourceForTest exposes the x-amz-copy-source encoder.
 var CopySourceForTest = copySource
+
+// UseNamedTemps makes e's downloads take the path used where the system has
+// no unnamed files: a temp file beside the target, renamed when complete.
+func UseNamedTemps(e *Engine) { e.namedTemps = true }

@@ -169,6 +169,8 @@ type Engine struct {
 	running map[int64]context.CancelCauseFunc
 	closed  bool
 	bigSem  chan struct{} // one multipart upload at a time bounds memory
+
+	namedTemps bool // downloads use temp names even where unnamed files work (tests)
 }
 
 // NewEngine builds a transfer engine. dataDir keeps the resume journal
