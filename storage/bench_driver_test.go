@@ -281,6 +281,24 @@ func rawGetBig(ctx context.Context, c *s3.Client, p benchParams) (benchResult, e
 func rawSmall(ctx context.Context, c *s3.Client, p benchParams, put bool) (benchResult, error) {
 	body := make([]byte, p.size)
 	_, _ = rand.Read(body)
+	// Saving files is a folder download: like every tool copying a folder,
+	// list it first.
+	var keys []string
+	if !put && p.dst != "" {
+		pager := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: &p.bucket, Prefix: &p.key})
+		for pager.HasMorePages() {
+			page, err := pager.NextPage(ctx)
+			if err != nil {
+				return benchResult{}, err
+			}
+			for _, o := range page.Contents {
+				keys = append(keys, aws.ToString(o.Key))
+			}
+		}
+		if int64(len(keys)) != p.n {
+			return benchResult{}, fmt.Errorf("listed %d keys under %s, want %d", len(keys), p.key, p.n)
+		}
+	}
 	var next, total atomic.Int64
 	err := parallel(ctx, int(p.workers), func(ctx context.Context) error {
 		for {
@@ -289,6 +307,9 @@ func rawSmall(ctx context.Context, c *s3.Client, p benchParams, put bool) (bench
 				return nil
 			}
 			key := aws.String(fmt.Sprintf("%s%06d", p.key, i))
+			if keys != nil {
+				key = &keys[i]
+			}
 			if put {
 				_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &p.bucket, Key: key,
 					Body: bytes.NewReader(body), ContentLength: aws.Int64(p.size)})
@@ -319,8 +340,8 @@ func rawSmall(ctx context.Context, c *s3.Client, p benchParams, put bool) (bench
 }
 
 // rawSave writes body to dst/dNN/fNNNNNN (ten folders, as the bench's small
-// files): the least a tool that saves files must do, with no temp file,
-// check or timestamp.
+// files): with the listing in rawSmall, the least a tool that downloads a
+// folder must do, with no temp file, check or timestamp.
 func rawSave(dst string, i int64, body io.Reader) (int64, error) {
 	dir := filepath.Join(dst, fmt.Sprintf("d%02d", i%10))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
