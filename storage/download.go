@@ -179,8 +179,9 @@ func tempNameFor(rel string) string {
 
 // Download writes items into destDir, only through os.Root so that nothing
 // lands outside it, not even through a symbolic link planted there. Each file
-// is written to a temp file beside the target, checked (size, and checksum
-// when the server gives a full-object one) and renamed into place.
+// is written to an unnamed file (or, where there are none, a temp file beside
+// the target), checked (size, and checksum when the server gives a
+// full-object one) and only then given its name.
 func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadItem, opts DownloadOptions, fn ProgressFunc) BatchResult {
 	b := newBatch(fn)
 	for i := range items {
@@ -307,17 +308,17 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 	folderInTheWay := func() (string, string, error) {
 		return fail(fmt.Errorf("a folder named %s exists there", filepath.FromSlash(rel)))
 	}
-	// Overwrite checks after the download (the placing fails on a folder),
+	// Overwrite looks only after the download (placing fails on a folder),
 	// which saves a system call per file.
-	if st, err := lstatUnless(folder, name, opts.Conflict == ConflictOverwrite); err == nil {
-		if st.IsDir() {
-			return folderInTheWay()
-		}
-		switch opts.Conflict {
-		case ConflictSkip:
-			return rel, "a local file with that name exists; kept it", nil
-		case ConflictKeepBoth:
-			setName(localFreeName(folder, name))
+	if opts.Conflict != ConflictOverwrite {
+		if st, err := folder.Lstat(name); err == nil {
+			if st.IsDir() {
+				return folderInTheWay()
+			}
+			if opts.Conflict == ConflictSkip {
+				return rel, "a local file with that name exists; kept it", nil
+			}
+			setName(localFreeName(folder, name)) // keep both
 		}
 	}
 
@@ -409,15 +410,6 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 		_ = folder.Chtimes(name, time.Now(), it.LastModified)
 	}
 	return rel, "", nil
-}
-
-// lstatUnless is folder.Lstat(name), or fs.ErrNotExist without asking when
-// skip is set.
-func lstatUnless(folder *os.Root, name string, skip bool) (fs.FileInfo, error) {
-	if skip {
-		return nil, fs.ErrNotExist
-	}
-	return folder.Lstat(name)
 }
 
 // place moves the verified temp file to name, both in folder. Without
