@@ -260,12 +260,7 @@ func rawGetBig(ctx context.Context, c *s3.Client, p benchParams) (benchResult, e
 			if err != nil {
 				return err
 			}
-			var n int64
-			if p.dst == "" {
-				n, err = io.Copy(io.Discard, out.Body)
-			} else {
-				n, err = rawSave(p.dst, i, out.Body)
-			}
+			n, err := io.Copy(io.Discard, out.Body)
 			out.Body.Close()
 			if err != nil {
 				return err

@@ -338,7 +338,7 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 	}()
 	cw := &countingWriterAt{w: f, flush: func(n int64) { b.update(it.ID, func(p *Progress) { p.Done = n }) },
 		ctx: ctx, limit: e.opts.Limiter}
-	var sums map[string]string
+	var sums map[string]*string
 	// Files smaller than a part take one plain GET: the transfer manager's
 	// ranged machinery only adds work for them (.ci/bench, 1,000 small files).
 	if it.Size < e.opts.PartSize {
@@ -487,7 +487,7 @@ func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWrite
 	return nil
 }
 
-func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWriterAt) (map[string]string, error) {
+func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWriterAt) (map[string]*string, error) {
 	client := &tmClient{Client: e.s.Client(), e: e, ctx: ctx, extra: e.s.bucketOpts(it.Bucket)}
 	in := &tm.DownloadObjectInput{Bucket: &it.Bucket, Key: &it.Key, WriterAt: w}
 	if it.ETag != "" {
@@ -497,15 +497,10 @@ func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWrite
 	if err != nil {
 		return nil, err
 	}
-	sums := map[string]string{}
-	if out.ChecksumType != tmtypes.ChecksumTypeComposite {
-		for k, v := range map[string]*string{"CRC32": out.ChecksumCRC32, "SHA1": out.ChecksumSHA1, "SHA256": out.ChecksumSHA256} {
-			if aws.ToString(v) != "" {
-				sums[k] = aws.ToString(v)
-			}
-		}
+	if out.ChecksumType == tmtypes.ChecksumTypeComposite {
+		return nil, nil // a checksum of part checksums, not of the bytes
 	}
-	return sums, nil
+	return map[string]*string{"CRC32": out.ChecksumCRC32, "SHA1": out.ChecksumSHA1, "SHA256": out.ChecksumSHA256}, nil
 }
 
 // checksumMismatch is a download whose bytes do not match the checksum the
@@ -537,12 +532,8 @@ func checksumFor(sums map[string]*string) (string, string, hash.Hash) {
 }
 
 // verifyChecksum checks the written file against a full-object checksum.
-func verifyChecksum(f *os.File, sums map[string]string) error {
-	ptrs := map[string]*string{}
-	for k, v := range sums {
-		ptrs[k] = aws.String(v)
-	}
-	alg, want, h := checksumFor(ptrs)
+func verifyChecksum(f *os.File, sums map[string]*string) error {
+	alg, want, h := checksumFor(sums)
 	if h == nil {
 		return nil
 	}
