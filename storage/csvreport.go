@@ -182,14 +182,18 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 // file is left out.
 func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVReport, w *csv.Writer, limit int,
 	prog *CombineProgress, report func()) (*HeaderMismatch, error) {
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, s.bucketOpts(bucket)...)
+	body, info, err := s.Open(ctx, bucket, key, ReadOptions{})
 	if err != nil {
-		return nil, mapErr("combine CSVs", bucket, key, err)
+		var se *Error
+		if errors.As(err, &se) {
+			se.Op = "combine CSVs"
+		}
+		return nil, err
 	}
-	defer out.Body.Close()
-	cr := &countingReader{r: out.Body}
+	defer body.Close()
+	cr := &countingReader{r: body}
 	before := prog.Bytes
-	rd, guard := newCSVReader(cr, csvComma(key, aws.ToString(out.ContentType)))
+	rd, guard := newCSVReader(cr, csvComma(key, info.ContentType))
 	problems := 0
 	first := true
 	for {

@@ -2,13 +2,8 @@ package storage
 
 import (
 	"context"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -255,11 +250,12 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 	return b.result()
 }
 
-// countingWriterAt reports bytes written, at most every 100 ms.
-// It also paces the download to the bandwidth limit.
+// countingWriterAt reports the bytes of the file written so far, at most
+// every 100 ms, counting a range written again (a retried GET) once. It
+// also paces the download to the bandwidth limit.
 type countingWriterAt struct {
 	w     io.WriterAt
-	n     atomic.Int64
+	ext   extents
 	last  atomic.Int64
 	flush func(int64)
 	ctx   context.Context
@@ -271,7 +267,7 @@ func (c *countingWriterAt) WriteAt(p []byte, off int64) (int, error) {
 		return 0, err
 	}
 	n, err := c.w.WriteAt(p, off)
-	total := c.n.Add(int64(n))
+	total := c.ext.add(off, int64(n))
 	now := time.Now().UnixNano()
 	if last := c.last.Load(); now-last > int64(100*time.Millisecond) && c.last.CompareAndSwap(last, now) {
 		c.flush(total)
@@ -336,25 +332,30 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 			}
 		}
 	}()
-	cw := &countingWriterAt{w: f, flush: func(n int64) { b.update(it.ID, func(p *Progress) { p.Done = n }) },
-		ctx: ctx, limit: e.opts.Limiter}
-	var sums map[string]*string
+	cw := &countingWriterAt{w: f, ctx: ctx, limit: e.opts.Limiter, flush: func(n int64) {
+		b.update(it.ID, func(p *Progress) { p.Done, p.Retries = min(n, p.Total), retriesIn(ctx) })
+	}}
 	// Files smaller than a part take one plain GET: the transfer manager's
 	// ranged machinery only adds work for them (.ci/bench, 1,000 small files).
+	var verified string
 	if it.Size < e.opts.PartSize {
-		err = e.getSmall(ctx, it, cw)
+		verified, err = e.getSmall(ctx, it, cw)
 	} else {
-		sums, err = e.getLarge(ctx, it, cw)
+		verified, err = e.getLarge(ctx, it, cw, f)
 	}
 	var mismatch *checksumMismatch
 	if errors.As(err, &mismatch) {
 		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol, Err: err,
-			Msg: fmt.Sprintf("download of %q: %v; the file was not saved, try again", it.Key, err)}
+			Msg: fmt.Sprintf("download of %q: %v; the file was not saved (the network or the server changed the data)", it.Key, mismatch)}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Err: context.Canceled,
 				Msg: fmt.Sprintf("download of %q cancelled; no file was written", it.Key)}
+		}
+		var be *bodyError
+		if errors.As(err, &be) {
+			err = be.err
 		}
 		return rel, "", mapErr("download", it.Bucket, it.Key, err)
 	}
@@ -362,24 +363,13 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 	// under the final name either way (the rename is atomic), and syncing each
 	// file cost 27% of a 1 GiB download (.ci/bench); like rsync and rclone,
 	// durability against power loss is left to the filesystem.
-	// Small files are written in order from offset 0, so the bytes counted
-	// are the file's size; ranged parts are checked on the file itself.
-	size := cw.n.Load()
-	if it.Size >= e.opts.PartSize && size == it.Size {
-		st, err := f.Stat()
-		if err != nil {
-			return fail(err)
-		}
-		size = st.Size()
-	}
-	if size != it.Size {
+	// Only the bytes that are in the file count: a range written twice (a
+	// retried GET) once, and every byte of [0, Size) must have been written.
+	if !cw.ext.covers(it.Size) {
 		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol,
-			Msg: fmt.Sprintf("download of %q: got %d bytes, expected %d; the object may have changed, try again", it.Key, size, it.Size)}
+			Msg: fmt.Sprintf("download of %q: got %d bytes, expected %d; the object may have changed, try again; the file was not saved", it.Key, cw.ext.written(), it.Size)}
 	}
-	if err := verifyChecksum(f, sums); err != nil {
-		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol, Err: err,
-			Msg: fmt.Sprintf("download of %q: %v; the file was not saved, try again", it.Key, err)}
-	}
+	b.update(it.ID, func(p *Progress) { p.Verified = verified })
 	if temp == "" {
 		err = dirs.placeUnnamed(e, ld, f, it.Size, &name, opts.Conflict)
 		placed = true
@@ -455,93 +445,71 @@ func localFreeName(folder *os.Root, name string) string {
 	return KeepBothName(name, 10000)
 }
 
-// getSmall reads the object with one GET, checking a full-object checksum
-// as the bytes arrive (no second read of the file).
-func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWriterAt) error {
-	in := &s3.GetObjectInput{Bucket: &it.Bucket, Key: &it.Key}
-	if it.ETag != "" {
-		in.IfMatch = aws.String(it.ETag)
+// smallGetAttempts bounds the GETs of one small file whose body was cut
+// off or failed its checksum (the SDK's retryer covers the request, not
+// the body read after it).
+const smallGetAttempts = 3
+
+// getSmall reads the object with one GET, checking a checksum as the bytes
+// arrive (no second read of the file), and GETs again when the body breaks
+// off or fails its check. It returns what was verified.
+func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWriterAt) (string, error) {
+	for attempt := 1; ; attempt++ {
+		verified, err := e.getSmallOnce(ctx, it, w)
+		var be *bodyError
+		var m *checksumMismatch
+		if err == nil || ctx.Err() != nil || attempt >= smallGetAttempts || !(errors.As(err, &be) || errors.As(err, &m)) {
+			return verified, err
+		}
+		addRetryCount(ctx)
+		e.s.Logger().Warn("download: GET again", "attempt", attempt+1, "err", scrub(err.Error()))
 	}
-	out, err := e.s.Client().GetObject(ctx, in, e.s.bucketOpts(it.Bucket)...)
+}
+
+func (e *Engine) getSmallOnce(ctx context.Context, it DownloadItem, w *countingWriterAt) (string, error) {
+	rc, _, err := e.s.Open(ctx, it.Bucket, it.Key, ReadOptions{IfMatch: it.ETag, op: "download"})
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer out.Body.Close()
-	var body io.Reader = out.Body
-	var alg, want string
-	var h hash.Hash
-	if out.ChecksumType != s3types.ChecksumTypeComposite {
-		alg, want, h = checksumFor(map[string]*string{"CRC32": out.ChecksumCRC32, "SHA1": out.ChecksumSHA1, "SHA256": out.ChecksumSHA256})
-	}
-	if h != nil {
-		body = io.TeeReader(body, h)
-	}
-	if _, err = io.Copy(io.NewOffsetWriter(w, 0), body); err != nil {
-		return err
-	}
-	if h != nil {
-		if got := base64.StdEncoding.EncodeToString(h.Sum(nil)); got != want {
-			return &checksumMismatch{alg: alg, got: got, want: want}
+	defer rc.Close()
+	r := rc.(*readCloser)
+	if _, err = io.Copy(io.NewOffsetWriter(w, 0), r); err != nil {
+		if ctx.Err() != nil || errors.As(err, new(*checksumMismatch)) {
+			return "", err
 		}
+		return "", &bodyError{err}
 	}
-	return nil
+	return r.verified(), nil
 }
 
-func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWriterAt) (map[string]*string, error) {
-	client := &tmClient{Client: e.s.Client(), e: e, ctx: ctx, extra: e.s.bucketOpts(it.Bucket)}
-	in := &tm.DownloadObjectInput{Bucket: &it.Bucket, Key: &it.Key, WriterAt: w}
+// getLarge downloads by part number through the transfer manager (which
+// retries a part whose body breaks off or fails the SDK's check), hashing
+// each part, then checks the whole as planLargeCheck decided.
+func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWriterAt, f *os.File) (string, error) {
+	hin := &s3.HeadObjectInput{Bucket: &it.Bucket, Key: &it.Key, ChecksumMode: s3types.ChecksumModeEnabled}
 	if it.ETag != "" {
-		in.IfMatch = aws.String(it.ETag)
+		hin.IfMatch = aws.String(it.ETag)
 	}
-	out, err := e.tm.DownloadObject(ctx, in, func(o *tm.Options) { o.S3 = client })
+	head, err := e.s.Client().HeadObject(ctx, hin, e.s.bucketOpts(it.Bucket)...)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	if out.ChecksumType == tmtypes.ChecksumTypeComposite {
-		return nil, nil // a checksum of part checksums, not of the bytes
+	check := planLargeCheck(head)
+	client := &dlClient{tmClient: &tmClient{Client: e.s.Client(), e: e, ctx: ctx, extra: e.s.bucketOpts(it.Bucket)}}
+	var ps *partSums
+	if check.alg != "" {
+		ps = &partSums{alg: check.alg, parts: map[int32][]byte{}}
+		client.ps = ps
 	}
-	return map[string]*string{"CRC32": out.ChecksumCRC32, "SHA1": out.ChecksumSHA1, "SHA256": out.ChecksumSHA256}, nil
-}
-
-// checksumMismatch is a download whose bytes do not match the checksum the
-// server sent with them.
-type checksumMismatch struct{ alg, got, want string }
-
-func (m *checksumMismatch) Error() string {
-	return fmt.Sprintf("the %s checksum does not match (got %s, the server says %s)", m.alg, m.got, m.want)
-}
-
-// checksumFor picks one full-object checksum the server sent (one is
-// enough), with a hash to compute it: the algorithm, the expected value.
-func checksumFor(sums map[string]*string) (string, string, hash.Hash) {
-	for _, alg := range []string{"CRC32", "SHA256", "SHA1"} {
-		want := aws.ToString(sums[alg])
-		if want == "" {
-			continue
-		}
-		switch alg {
-		case "CRC32":
-			return alg, want, crc32.NewIEEE()
-		case "SHA256":
-			return alg, want, sha256.New()
-		default:
-			return alg, want, sha1.New()
-		}
+	// The HEAD's ETag pins the object: every part comes from the version
+	// that the checksum describes.
+	in := &tm.DownloadObjectInput{Bucket: &it.Bucket, Key: &it.Key, WriterAt: w, IfMatch: head.ETag,
+		ChecksumMode: tmtypes.ChecksumModeEnabled}
+	if _, err := e.tm.DownloadObject(ctx, in, func(o *tm.Options) { o.S3 = client }); err != nil {
+		return "", asMismatch(err, "part")
 	}
-	return "", "", nil
-}
-
-// verifyChecksum checks the written file against a full-object checksum.
-func verifyChecksum(f *os.File, sums map[string]*string) error {
-	alg, want, h := checksumFor(sums)
-	if h == nil {
-		return nil
+	if ps == nil {
+		return verifiedSizeOnly, nil
 	}
-	if _, err := io.Copy(h, io.NewSectionReader(f, 0, 1<<62)); err != nil {
-		return err
-	}
-	if got := base64.StdEncoding.EncodeToString(h.Sum(nil)); got != want {
-		return &checksumMismatch{alg: alg, got: got, want: want}
-	}
-	return nil
+	return check.finish(ps, f)
 }

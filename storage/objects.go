@@ -3,8 +3,11 @@ package storage
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"strings"
 
@@ -27,7 +30,9 @@ func (s *Service) Stat(ctx context.Context, bucket, key string) (ObjectInfo, err
 	return headInfo(bucket, key, out), nil
 }
 
-// headInfo is a HeadObject answer as an ObjectInfo.
+// headInfo is a HeadObject answer as an ObjectInfo. It is the one place
+// an ObjectInfo is made from a server's answer: Open turns its GetObject
+// answer into the same headers first (getHead).
 func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
 	return ObjectInfo{
 		Bucket:             bucket,
@@ -41,6 +46,23 @@ func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
 		StorageClass:       string(out.StorageClass),
 		LastModified:       aws.ToTime(out.LastModified),
 		VersionID:          aws.ToString(out.VersionId),
+		Metadata:           out.Metadata,
+	}
+}
+
+// getHead is the object headers of a GetObject answer as HeadObject gives
+// them, for headInfo.
+func getHead(out *s3.GetObjectOutput) *s3.HeadObjectOutput {
+	return &s3.HeadObjectOutput{
+		ContentLength:      out.ContentLength,
+		ETag:               out.ETag,
+		ContentType:        out.ContentType,
+		CacheControl:       out.CacheControl,
+		ContentDisposition: out.ContentDisposition,
+		ContentEncoding:    out.ContentEncoding,
+		StorageClass:       out.StorageClass,
+		LastModified:       out.LastModified,
+		VersionId:          out.VersionId,
 		Metadata:           out.Metadata,
 	}
 }
@@ -62,17 +84,31 @@ func (s *Service) notFoundErr(ctx context.Context, op, bucket, key string, err e
 type ReadOptions struct {
 	Offset int64 // first byte
 	Length int64 // 0 = to the end
+	// IfMatch, when set, fails the read (ErrPreconditionFailed) if the
+	// object's ETag is no longer this one.
+	IfMatch string
+
+	op string // the operation errors name; "" is "read"
 }
 
 // Open starts a streaming read of an object, or of a byte range of it. The
 // caller must close the reader. The returned ObjectInfo describes the whole
 // object (Size is the object's size, not the range's).
+//
+// Every object read of the storage package goes through Open. A whole-object
+// read is verified as it streams (verify.go): against the full-object
+// checksum the server sends, else against the MD5 ETag of a single-part,
+// non-SSE-KMS/SSE-C object; bytes that do not match end the read with
+// ErrProtocol instead of io.EOF. A range cannot be checked against either.
 func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions) (io.ReadCloser, ObjectInfo, error) {
 	if opts.Offset < 0 || opts.Length < 0 {
 		return nil, ObjectInfo{}, &Error{Op: "read", Bucket: bucket, Key: key, Kind: ErrInvalidArgument,
 			Msg: fmt.Sprintf("read: offset and length must not be negative (got %d, %d)", opts.Offset, opts.Length)}
 	}
 	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	if opts.IfMatch != "" {
+		in.IfMatch = aws.String(opts.IfMatch)
+	}
 	switch {
 	case opts.Length > 0:
 		in.Range = aws.String(fmt.Sprintf("bytes=%d-%d", opts.Offset, opts.Offset+opts.Length-1))
@@ -86,25 +122,20 @@ func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions
 		optFns = append(optFns, func(o *s3.Options) {
 			o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 		})
+	} else {
+		// Asked for in compatibility mode too: such servers ignore it or
+		// honour it.
+		in.ChecksumMode = types.ChecksumModeEnabled
+	}
+	op := opts.op
+	if op == "" {
+		op = "read"
 	}
 	out, err := s.client.GetObject(ctx, in, optFns...)
 	if err != nil {
-		return nil, ObjectInfo{}, s.notFoundErr(ctx, "read", bucket, key, err)
+		return nil, ObjectInfo{}, s.notFoundErr(ctx, op, bucket, key, err)
 	}
-	info := ObjectInfo{
-		Bucket:             bucket,
-		Key:                key,
-		Size:               aws.ToInt64(out.ContentLength),
-		ETag:               aws.ToString(out.ETag),
-		ContentType:        aws.ToString(out.ContentType),
-		CacheControl:       aws.ToString(out.CacheControl),
-		ContentDisposition: aws.ToString(out.ContentDisposition),
-		ContentEncoding:    aws.ToString(out.ContentEncoding),
-		StorageClass:       string(out.StorageClass),
-		LastModified:       aws.ToTime(out.LastModified),
-		VersionID:          aws.ToString(out.VersionId),
-		Metadata:           out.Metadata,
-	}
+	info := headInfo(bucket, key, getHead(out))
 	if cr := aws.ToString(out.ContentRange); cr != "" {
 		// "bytes 0-9/1234": the total is after the slash.
 		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
@@ -114,25 +145,60 @@ func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions
 			}
 		}
 	}
-	return &readCloser{body: out.Body, op: "read", bucket: bucket, key: key}, info, nil
+	r := &readCloser{body: out.Body, op: op, bucket: bucket, key: key}
+	if in.Range == nil {
+		r.alg = getSums(out).sdkChecked() // checked by the SDK as it streams
+		if m, ok := md5ETag(info.ETag, out.ServerSideEncryption, out.SSECustomerAlgorithm); ok && r.alg == "" {
+			r.md5, r.wantMD5 = md5.New(), m
+		}
+	}
+	return r, info, nil
 }
 
-// readCloser maps errors met while streaming the body.
+// readCloser maps errors met while streaming the body, and checks the
+// MD5 ETag of a whole-object read at its end.
 type readCloser struct {
 	body        io.ReadCloser
 	op          string
 	bucket, key string
+	alg         string    // checksum the SDK checks, "" none
+	md5         hash.Hash // nil: no MD5 check
+	wantMD5     string
 }
 
 func (r *readCloser) Read(p []byte) (int, error) {
 	n, err := r.body.Read(p)
+	if r.md5 != nil {
+		r.md5.Write(p[:n])
+	}
+	if err == io.EOF && r.md5 != nil {
+		if got := hex.EncodeToString(r.md5.Sum(nil)); got != r.wantMD5 {
+			err = &checksumMismatch{alg: "MD5", got: got, want: r.wantMD5 + " (its ETag)"}
+		}
+		r.md5 = nil
+	}
 	if err != nil && err != io.EOF {
+		if err = asMismatch(err, r.alg); errors.As(err, new(*checksumMismatch)) {
+			return n, &Error{Op: r.op, Bucket: r.bucket, Key: r.key, Kind: ErrProtocol, Err: err,
+				Msg: fmt.Sprintf("%s %s: %v; the data is not what the server stored, do not use what was read", r.op, what(r.bucket, r.key), err)}
+		}
 		err = mapErr(r.op, r.bucket, r.key, err)
 	}
 	return n, err
 }
 
 func (r *readCloser) Close() error { return r.body.Close() }
+
+// verified says what a whole read is checked against (for Progress.Verified).
+func (r *readCloser) verified() string {
+	switch {
+	case r.alg != "":
+		return verifiedBy(r.alg)
+	case r.wantMD5 != "":
+		return verifiedBy("MD5")
+	}
+	return verifiedSizeOnly
+}
 
 // PutOptions are the properties of a new object.
 type PutOptions struct {

@@ -15,7 +15,6 @@ import (
 	"mime"
 	"os"
 	"path"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -453,16 +452,15 @@ func (s *Service) previewRange(ctx context.Context, info ObjectInfo, limit int64
 	if info.Size == 0 {
 		return io.NopCloser(strings.NewReader("")), 0, nil
 	}
-	in := &s3.GetObjectInput{Bucket: aws.String(info.Bucket), Key: aws.String(info.Key),
-		Range: aws.String("bytes=0-" + strconv.FormatInt(limit-1, 10))}
-	if info.ETag != "" {
-		in.IfMatch = aws.String(info.ETag)
-	}
-	out, err := s.client.GetObject(ctx, in, s.bucketOpts(info.Bucket)...)
+	body, got, err := s.Open(ctx, info.Bucket, info.Key, ReadOptions{Length: limit, IfMatch: info.ETag})
 	if err != nil {
-		return nil, 0, mapErr("preview", info.Bucket, info.Key, err)
+		var se *Error
+		if errors.As(err, &se) {
+			se.Op = "preview"
+		}
+		return nil, 0, err
 	}
-	return out.Body, aws.ToInt64(out.ContentLength), nil
+	return body, min(limit, got.Size), nil
 }
 
 type countingReader struct {
@@ -480,11 +478,11 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // empty), named after the key's last segment so a system app recognises
 // its type, and returns the file's path. It is for "Open with system app".
 func (s *Service) DownloadToTemp(ctx context.Context, bucket, key, dir string) (string, error) {
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, s.bucketOpts(bucket)...)
+	body, _, err := s.Open(ctx, bucket, key, ReadOptions{})
 	if err != nil {
-		return "", mapErr("download", bucket, key, err)
+		return "", err
 	}
-	defer out.Body.Close()
+	defer body.Close()
 	sub, err := os.MkdirTemp(dir, "s3desk-open-")
 	if err != nil {
 		return "", &Error{Op: "download", Bucket: bucket, Key: key, Err: err, Msg: "could not create a temporary folder: " + err.Error()}
@@ -495,7 +493,7 @@ func (s *Service) DownloadToTemp(ctx context.Context, bucket, key, dir string) (
 	if err != nil {
 		return "", &Error{Op: "download", Bucket: bucket, Key: key, Err: err, Msg: "could not create a temporary file: " + err.Error()}
 	}
-	_, err = io.Copy(f, out.Body)
+	_, err = io.Copy(f, body)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

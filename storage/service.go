@@ -135,12 +135,18 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if awsCfg.Region == "" {
 		awsCfg.Region = DefaultRegion
 	}
+	// One retry policy for static and linked profiles alike (retry.go); it
+	// replaces any retry_mode or max_attempts of ~/.aws/config.
+	awsCfg.Retryer = newRetryer
+	awsCfg.RetryMaxAttempts = 0
+	awsCfg.RetryMode = ""
 	s := &Service{cfg: cfg, awsCfg: awsCfg, log: logger, regions: map[string]string{}}
 	s.client = s3.NewFromConfig(awsCfg, func(o *s3.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(strings.TrimRight(cfg.Endpoint, "/"))
 		}
 		o.UsePathStyle = cfg.PathStyle
+		o.APIOptions = append(o.APIOptions, addRetryCounting)
 	})
 	return s, nil
 }
@@ -245,6 +251,11 @@ func staticConfig(cfg Config, httpClient *awshttp.BuildableClient, logger *slog.
 			}
 		}
 	}
+	// Ask for and check response checksums as the loader does for linked
+	// profiles (left unset, the SDK never sends x-amz-checksum-mode). In
+	// compatibility mode the download and read paths still ask for them per
+	// request (verify.go), which such servers ignore or honour.
+	c.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported
 	if cfg.Compatibility {
 		c.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		c.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired

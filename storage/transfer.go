@@ -123,7 +123,14 @@ type Progress struct {
 	Total  int64
 	Speed  float64       // bytes per second
 	ETA    time.Duration // -1 when unknown
-	Batch  BatchProgress
+	// Retries is how many requests of this transfer the retry policy sent
+	// again (throttling, server errors, broken connections, bad bodies).
+	Retries int
+	// Verified says what a finished download was checked against, e.g.
+	// "CRC64NVME verified", "MD5 verified" or "size only: the server gave
+	// no checksum".
+	Verified string
+	Batch    BatchProgress
 }
 
 // BatchProgress sums a batch.
@@ -240,6 +247,7 @@ func (e *Engine) Close() {
 
 func (e *Engine) register(ctx context.Context, id int64) (context.Context, func(), error) {
 	c, cancel := context.WithCancelCause(ctx)
+	c = withRetryCounter(c, new(atomic.Int64)) // Progress.Retries (retry.go)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -545,6 +553,7 @@ func (c *tmClient) HeadObject(ctx context.Context, in *s3.HeadObjectInput, o ...
 // settle records how one transfer of a batch ended: skipped (with the
 // reason), failed or cancelled, or done.
 func settle(p *Progress, c context.Context, skipped string, err error) {
+	p.Retries = retriesIn(c)
 	switch {
 	case skipped != "":
 		p.State, p.Err = StateSkipped, errors.New(skipped)
