@@ -445,11 +445,6 @@ func localFreeName(folder *os.Root, name string) string {
 	return KeepBothName(name, 10000)
 }
 
-// smallGetAttempts bounds the GETs of one small file whose body was cut
-// off or failed its checksum (the SDK's retryer covers the request, not
-// the body read after it).
-const smallGetAttempts = 3
-
 // getSmall reads the object with one GET, checking a checksum as the bytes
 // arrive (no second read of the file), and GETs again when the body breaks
 // off or fails its check. It returns what was verified.
@@ -458,7 +453,7 @@ func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWrite
 		verified, err := e.getSmallOnce(ctx, it, w)
 		var be *bodyError
 		var m *checksumMismatch
-		if err == nil || ctx.Err() != nil || attempt >= smallGetAttempts || !(errors.As(err, &be) || errors.As(err, &m)) {
+		if err == nil || ctx.Err() != nil || attempt >= bodyAttempts || !(errors.As(err, &be) || errors.As(err, &m)) {
 			return verified, err
 		}
 		addRetryCount(ctx)

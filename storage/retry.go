@@ -31,6 +31,11 @@ const (
 	retryMaxBackoff = 8 * time.Second
 )
 
+// bodyAttempts bounds the GETs of one object body (small files) or one
+// part (the transfer manager's PartBodyMaxRetries) that break off or fail
+// their checksum after the SDK handed the response over.
+const bodyAttempts = 5
+
 var extraRetryableCodes = map[string]struct{}{
 	"InternalError":      {},
 	"ServiceUnavailable": {},

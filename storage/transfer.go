@@ -198,6 +198,9 @@ func (s *Service) NewEngine(ctx context.Context, dataDir string, opts TransferOp
 		// A fresh context for the abort after a cancel or failure, so no
 		// orphan parts stay on the server.
 		o.FailTimeout = 30 * time.Second
+		// A part whose body breaks off or fails its checksum is fetched
+		// again (retry.go); requests follow the client's retryer.
+		o.PartBodyMaxRetries = bodyAttempts
 		if s.Compatibility() {
 			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		}

@@ -190,17 +190,30 @@ type partSums struct {
 // body is hashed per part number.
 type dlClient struct {
 	*tmClient
-	ps *partSums
+	ps *partSums // nil: nothing to hash
+
+	mu      sync.Mutex
+	started map[int32]bool // parts asked for: a second GET is a retry
 }
 
 func (c *dlClient) GetObject(ctx context.Context, in *s3.GetObjectInput, o ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
-	out, err := c.tmClient.GetObject(ctx, in, o...)
-	if err != nil || c.ps == nil {
-		return out, err
-	}
 	part := aws.ToInt32(in.PartNumber)
 	if in.PartNumber == nil {
 		part = 1
+	}
+	c.mu.Lock()
+	if c.started == nil {
+		c.started = map[int32]bool{}
+	}
+	again := c.started[part]
+	c.started[part] = true
+	c.mu.Unlock()
+	if again {
+		addRetryCount(ctx) // the transfer manager GETs a broken part again
+	}
+	out, err := c.tmClient.GetObject(ctx, in, o...)
+	if err != nil || c.ps == nil {
+		return out, err
 	}
 	ps := c.ps
 	out.Body = &hashingBody{ReadCloser: out.Body, h: newHash(ps.alg), done: func(sum []byte, _ int64) {

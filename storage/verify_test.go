@@ -3,9 +3,15 @@ package storage_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -257,6 +263,9 @@ func TestDownloadCutBodyRetried(t *testing.T) {
 	if f.Hit("GetObject") != 2 {
 		t.Errorf("%d bodies were cut, want 2", f.Hit("GetObject"))
 	}
+	if r := res.Items[0].Retries; r != 2 {
+		t.Errorf("Retries = %d, want the 2 parts fetched again", r)
+	}
 	t.Logf("verified: %q; %d GETs", res.Items[0].Verified, f.Seen("GetObject"))
 }
 
@@ -372,4 +381,122 @@ func TestOpenFlippedByte(t *testing.T) {
 // isVerified tells whether a Verified note names a checksum that was checked.
 func isVerified(v string) bool {
 	return strings.Contains(v, " verified") && !strings.HasPrefix(v, "size only")
+}
+
+// minioLike is a proxy in front of srv that answers a part GET as MinIO
+// does: with that part's own CRC32 and no x-amz-checksum-type.
+func minioLike(t *testing.T, srv *s3test.Server) *s3test.Server {
+	t.Helper()
+	u, _ := url.Parse(srv.Endpoint)
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(u); r.Out.Host = r.In.Host },
+		ModifyResponse: func(resp *http.Response) error {
+			if resp.Request.Method != http.MethodGet || resp.Request.URL.Query().Get("partNumber") == "" || resp.StatusCode >= 300 {
+				return nil
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				return err
+			}
+			for _, h := range []string{"X-Amz-Checksum-Crc32", "X-Amz-Checksum-Crc32c", "X-Amz-Checksum-Crc64nvme",
+				"X-Amz-Checksum-Sha1", "X-Amz-Checksum-Sha256", "X-Amz-Checksum-Type"} {
+				resp.Header.Del(h)
+			}
+			sum := crc32.ChecksumIEEE(body)
+			resp.Header.Set("X-Amz-Checksum-Crc32", base64.StdEncoding.EncodeToString([]byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)}))
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+			return nil
+		},
+	}
+	ts := httptest.NewServer(rp)
+	t.Cleanup(ts.Close)
+	s := *srv
+	s.Endpoint = ts.URL
+	return &s
+}
+
+// Finding 12: a server that answers part GETs with the part's own checksum
+// (MinIO) downloads multipart objects, verified part by part, instead of
+// failing on "the CRC32 checksum does not match".
+func TestDownloadPartChecksumsMinIOStyle(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	bucket := srv.Bucket(t)
+	f := s3test.NewFaults(t, minioLike(t, srv))
+	e := faultEngine(t, f)
+	big := uploadFile(t, e, bucket, "big.bin", 13<<20)
+	dest := t.TempDir()
+	res := e.Download(context.Background(), dest, []storage.DownloadItem{
+		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, storage.DownloadOptions{}, nil)
+	if res.Done != 1 {
+		t.Fatalf("multipart download with part checksums: %v", res.Items[0].Err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dest, "big.bin"))
+	if !bytes.Equal(got, big) {
+		t.Fatal("saved bytes differ")
+	}
+	if v := res.Items[0].Verified; !isVerified(v) {
+		t.Errorf("Verified = %q", v)
+	}
+	// A byte flipped in one part GET (once) fails that part's own check;
+	// the transfer manager GETs the part again.
+	f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Skip: 1, Times: 1, Fault: s3test.FlipByte(100)})
+	dest = t.TempDir()
+	cp := &checkedProgress{t: t}
+	res = e.Download(context.Background(), dest, []storage.DownloadItem{
+		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, storage.DownloadOptions{}, cp.fn)
+	if res.Done != 1 {
+		t.Fatalf("after one flipped part: %v", res.Items[0].Err)
+	}
+	cp.check()
+	got, _ = os.ReadFile(filepath.Join(dest, "big.bin"))
+	if !bytes.Equal(got, big) || f.Hit("GetObject") != 1 {
+		t.Fatalf("saved bytes differ or no byte was flipped (%d)", f.Hit("GetObject"))
+	}
+	t.Logf("MinIO-style part checksums: %s; %d part GETs, 1 flipped and fetched again", res.Items[0].Verified, f.Seen("GetObject"))
+}
+
+// Compatibility mode and linked (~/.aws) profiles ask for and check
+// checksums too, and share the retry policy.
+func TestCompatAndLinkedProfilesVerify(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	bucket := srv.Bucket(t)
+	f := s3test.NewFaults(t, srv)
+	e := faultEngine(t, f)
+	small := uploadFile(t, e, bucket, "small.bin", 300<<10)
+
+	dir := t.TempDir()
+	cfgFile, credFile := dir+"/config", dir+"/credentials"
+	_ = os.WriteFile(cfgFile, []byte("[profile lab]\nregion = "+srv.Region+"\n"), 0o600)
+	_ = os.WriteFile(credFile, []byte("[lab]\naws_access_key_id = "+srv.AccessKey+"\naws_secret_access_key = "+srv.SecretKey+"\n"), 0o600)
+	t.Setenv("AWS_CONFIG_FILE", cfgFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credFile)
+	compat := f.Server().Config()
+	compat.Compatibility = true
+	linked := f.Server().Config()
+	linked.AccessKeyID, linked.SecretAccessKey, linked.AWSProfile = "", "", "lab"
+	for name, cfg := range map[string]storage.Config{"compatibility": compat, "linked": linked} {
+		svc, err := storage.New(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		en, err := svc.NewEngine(context.Background(), t.TempDir(), storage.TransferOptions{PartSize: 5 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Clear()
+		f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Times: 3, Fault: s3test.SlowDown()})
+		item := storage.DownloadItem{Bucket: bucket, Key: "small.bin", Size: int64(len(small)), Rel: "small.bin"}
+		res := en.Download(context.Background(), t.TempDir(), []storage.DownloadItem{item}, storage.DownloadOptions{}, nil)
+		if res.Done != 1 || res.Items[0].Retries != 3 || !isVerified(res.Items[0].Verified) {
+			t.Errorf("%s: after 3 SlowDown: %v, retries %d, verified %q", name, res.Items[0].Err, res.Items[0].Retries, res.Items[0].Verified)
+		}
+		f.Clear()
+		f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Fault: s3test.FlipByte(3)})
+		dest := t.TempDir()
+		res = en.Download(context.Background(), dest, []storage.DownloadItem{item}, storage.DownloadOptions{}, nil)
+		if !errors.Is(res.Items[0].Err, storage.ErrProtocol) || len(dirNames(t, dest)) != 0 {
+			t.Errorf("%s: flipped byte: %v, folder %v", name, res.Items[0].Err, dirNames(t, dest))
+		}
+	}
 }
