@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -27,7 +28,7 @@ import (
 // What a read is checked against, in one place for downloads and Open:
 //
 //   - A full-object checksum the server sends with a GET (any of CRC32,
-//     CRC32C, CRC64NVME, SHA1, SHA256) is checked by the SDK as the body
+//     CRC32C, CRC64NVME, SHA1, SHA256, SHA512) is checked by the SDK as the body
 //     arrives; every GET asks for it (x-amz-checksum-mode: ENABLED), in
 //     compatibility mode too. A part GET's checksum is that part's own
 //     (MinIO sends one without x-amz-checksum-type): the SDK checks it
@@ -47,18 +48,19 @@ func verifiedBy(alg string) string { return alg + " verified" }
 
 // sdkAlgorithms is the order in which the SDK looks for a response
 // checksum (service/s3 GetObject): the last one present is the one checked.
-var sdkAlgorithms = []string{"CRC64NVME", "CRC32", "CRC32C", "SHA256", "SHA1"}
+var sdkAlgorithms = []string{"CRC64NVME", "CRC32", "CRC32C", "SHA256", "SHA1", "SHA512"}
 
 // sums are the checksum headers of a response, by algorithm.
 type sums map[string]string
 
 func getSums(out *s3.GetObjectOutput) sums {
-	return sumsOf(out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumCRC64NVME, out.ChecksumSHA1, out.ChecksumSHA256)
+	return sumsOf(out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumCRC64NVME, out.ChecksumSHA1, out.ChecksumSHA256, out.ChecksumSHA512)
 }
 
-func sumsOf(crc32v, crc32c, crc64, sha1v, sha256v *string) sums {
+func sumsOf(crc32v, crc32c, crc64, sha1v, sha256v, sha512v *string) sums {
 	s := sums{}
-	for alg, v := range map[string]*string{"CRC32": crc32v, "CRC32C": crc32c, "CRC64NVME": crc64, "SHA1": sha1v, "SHA256": sha256v} {
+	for alg, v := range map[string]*string{"CRC32": crc32v, "CRC32C": crc32c, "CRC64NVME": crc64,
+		"SHA1": sha1v, "SHA256": sha256v, "SHA512": sha512v} {
 		if x := aws.ToString(v); x != "" {
 			s[alg] = x
 		}
@@ -84,7 +86,7 @@ func (s sums) sdkChecked() string {
 // best is the checksum to verify a whole download with, preferring the
 // cheapest to compute.
 func (s sums) best() (string, string) {
-	for _, a := range []string{"CRC64NVME", "CRC32C", "CRC32", "SHA1", "SHA256"} {
+	for _, a := range []string{"CRC64NVME", "CRC32C", "CRC32", "SHA1", "SHA256", "SHA512"} {
 		if s[a] != "" {
 			return a, s[a]
 		}
@@ -106,6 +108,8 @@ func newHash(alg string) hash.Hash {
 		return sha1.New()
 	case "SHA256":
 		return sha256.New()
+	case "SHA512":
+		return sha512.New()
 	case "MD5":
 		return md5.New()
 	}
@@ -235,7 +239,7 @@ type largeCheck struct {
 }
 
 func planLargeCheck(h *s3.HeadObjectOutput) largeCheck {
-	s := sumsOf(h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumCRC64NVME, h.ChecksumSHA1, h.ChecksumSHA256)
+	s := sumsOf(h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumCRC64NVME, h.ChecksumSHA1, h.ChecksumSHA256, h.ChecksumSHA512)
 	if alg, v := s.best(); alg != "" {
 		c := largeCheck{alg: alg, want: v}
 		if i := strings.LastIndexByte(v, '-'); i > 0 {
