@@ -70,12 +70,10 @@ func ValidateBucketName(name string) error {
 // service reports it. Regions learned here are used for later calls.
 func (s *Service) ListBuckets(ctx context.Context) ([]Bucket, error) {
 	var out []Bucket
-	p := s3.NewListBucketsPaginator(s.client, &s3.ListBucketsInput{})
 	seen := map[string]bool{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	for page, err := range s.bucketPages(ctx, "list buckets") {
 		if err != nil {
-			return out, mapErr("list buckets", "", "", err)
+			return out, err
 		}
 		for _, b := range page.Buckets {
 			name := aws.ToString(b.Name)
@@ -86,12 +84,6 @@ func (s *Service) ListBuckets(ctx context.Context) ([]Bucket, error) {
 			region := aws.ToString(b.BucketRegion)
 			s.rememberRegion(name, region)
 			out = append(out, Bucket{Name: name, Region: region, Created: aws.ToTime(b.CreationDate)})
-		}
-		if tok := aws.ToString(page.ContinuationToken); tok != "" && seen["\x00"+tok] {
-			return out, &Error{Op: "list buckets", Kind: ErrProtocol,
-				Msg: "list buckets: the service repeated a page token; its bucket list cannot be read to the end"}
-		} else if tok != "" {
-			seen["\x00"+tok] = true
 		}
 	}
 	return out, nil
@@ -185,11 +177,16 @@ func (s *Service) emptyBucket(ctx context.Context, bucket string, progress func(
 	if err := s.deleteAllVersions(ctx, bucket, report); err != nil {
 		switch {
 		case errors.Is(err, ErrNotImplemented):
+		case errors.Is(err, ErrProtocol) && s.neverVersioned(ctx, bucket):
+			// The version listing is broken (gofakes3 pages it without
+			// markers), but a bucket that never had versioning holds no
+			// version that the current objects below do not cover.
+			s.log.Warn("could not list object versions of an unversioned bucket; deleting its current objects", "bucket", bucket, "error", err)
 		case errors.Is(err, ErrProtocol):
-			// A service that cannot page its versions still has its
-			// current objects deleted below; DeleteBucket then says
-			// whether anything is left.
-			s.log.Warn("could not list object versions; deleting current objects only", "bucket", bucket, "error", err)
+			// Old versions may be left that nothing else lists: stop and
+			// say so rather than delete what can be seen and fail later.
+			return incomplete(err, "delete bucket", bucket, "", emptiedSoFar(total, "object version")+
+				"; the bucket was not deleted and the rest of it is still there")
 		default:
 			return err
 		}
@@ -211,7 +208,8 @@ func (s *Service) emptyBucket(ctx context.Context, bucket string, progress func(
 		// gofakes3 answers NoSuchUpload for a versioned bucket without
 		// uploads.
 	default:
-		return err
+		return incomplete(err, "delete bucket", bucket, "", emptiedSoFar(total, "object")+
+			", but its incomplete uploads could not all be listed; the bucket was not deleted")
 	}
 	for _, u := range ups {
 		if err := s.AbortMultipartUpload(ctx, bucket, u.Key, u.UploadID); err != nil && !errors.Is(err, ErrNotFound) {
@@ -223,7 +221,6 @@ func (s *Service) emptyBucket(ctx context.Context, bucket string, progress func(
 }
 
 func (s *Service) deleteAllVersions(ctx context.Context, bucket string, report func(int64)) error {
-	p := s3.NewListObjectVersionsPaginator(s.client, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
 	type kv struct{ key, version string }
 	var batch []kv
 	flush := func() error {
@@ -251,19 +248,9 @@ func (s *Service) deleteAllVersions(ctx context.Context, bucket string, report f
 		report(int64(len(ids) - len(out.Errors)))
 		return nil
 	}
-	markers := map[string]bool{}
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+	for page, err := range s.versionPages(ctx, "list object versions", &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)}) {
 		if err != nil {
-			return mapErr("list object versions", bucket, "", err)
-		}
-		if aws.ToBool(page.IsTruncated) {
-			mark := aws.ToString(page.NextKeyMarker) + "\x00" + aws.ToString(page.NextVersionIdMarker)
-			if markers[mark] {
-				return &Error{Op: "list object versions", Bucket: bucket, Kind: ErrProtocol,
-					Msg: "list object versions: the service repeated a page marker; stopped to avoid an endless loop"}
-			}
-			markers[mark] = true
+			return err
 		}
 		for _, v := range page.Versions {
 			batch = append(batch, kv{aws.ToString(v.Key), aws.ToString(v.VersionId)})
@@ -344,4 +331,22 @@ func (s *Service) Usage(ctx context.Context, bucket, prefix string, progress fun
 		}
 	}
 	return u, nil
+}
+
+// neverVersioned tells whether the service says versioning was never
+// turned on for bucket (no status at all, neither Enabled nor Suspended).
+func (s *Service) neverVersioned(ctx context.Context, bucket string) bool {
+	out, err := s.client.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
+	return err == nil && out.Status == "" && out.MFADelete == ""
+}
+
+// emptiedSoFar says what a forced delete had removed when it stopped.
+func emptiedSoFar(n int64, what string) string {
+	switch n {
+	case 0:
+		return "nothing was deleted"
+	case 1:
+		return "1 " + what + " was deleted"
+	}
+	return fmt.Sprintf("%d %ss were deleted", n, what)
 }

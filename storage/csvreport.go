@@ -280,15 +280,17 @@ func (s *Service) combineKeys(ctx context.Context, bucket string, opts CombineOp
 		}
 	}
 	for _, prefix := range opts.Prefixes {
-		p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)},
-			func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+		for page, err := range s.List(ctx, bucket, ListOptions{Prefix: prefix, Recursive: true}) {
 			if err != nil {
-				return nil, mapErr("list CSVs", bucket, prefix, err)
+				var le *Error
+				if errors.As(err, &le) && le.Op == "list" {
+					le.Op = "list CSVs"
+				}
+				return nil, incomplete(err, "combine CSVs", bucket, prefix,
+					"nothing was combined or uploaded, since some files would be missing: try again later")
 			}
-			for _, o := range page.Contents {
-				k := aws.ToString(o.Key)
+			for _, o := range page.Objects {
+				k := o.Key
 				if strings.HasSuffix(strings.ToLower(k), ".csv") && !seen[k] {
 					seen[k] = true
 					keys = append(keys, k)
@@ -510,13 +512,8 @@ func (s *Service) putFile(ctx context.Context, bucket, key, name, contentType st
 		return 0, &Error{Op: "publish report", Bucket: bucket, Key: key, Kind: ErrTooLarge,
 			Msg: "the report is larger than 5 GB; save it locally and upload it as a file instead"}
 	}
-	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: f,
-		ContentLength: aws.Int64(st.Size()), ContentType: aws.String(contentType)}
-	if !opts.Overwrite {
-		in.IfNoneMatch = aws.String("*")
-	}
-	if _, err := s.client.PutObject(ctx, in, s.bucketOpts(bucket)...); err != nil {
-		return 0, mapErr("publish report", bucket, key, err)
+	if err := s.Put(ctx, bucket, key, f, st.Size(), PutOptions{ContentType: contentType, IfNoneMatch: !opts.Overwrite, Op: "publish report"}); err != nil {
+		return 0, err
 	}
 	return st.Size(), nil
 }

@@ -123,14 +123,17 @@ func (e *Engine) PlanDownload(ctx context.Context, bucket, base string, entries 
 			add(en.Key, en.Size, en.ETag, en.LastModified)
 			continue
 		}
-		pager := s3.NewListObjectsV2Paginator(e.s.Client(), &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: aws.String(en.Key)})
-		for pager.HasMorePages() {
-			page, err := pager.NextPage(ctx, e.s.bucketOpts(bucket)...)
+		for page, err := range e.s.List(ctx, bucket, ListOptions{Prefix: en.Key, Recursive: true}) {
 			if err != nil {
-				return plan, mapErr("list folder", bucket, en.Key, err)
+				var le *Error
+				if errors.As(err, &le) && le.Op == "list" {
+					le.Op = "list folder"
+				}
+				return DownloadPlan{}, incomplete(err, "plan download", bucket, en.Key,
+					"nothing was downloaded: try again, or download the folder's sub-folders one by one")
 			}
-			for _, o := range page.Contents {
-				add(aws.ToString(o.Key), aws.ToInt64(o.Size), aws.ToString(o.ETag), aws.ToTime(o.LastModified))
+			for _, o := range page.Objects {
+				add(o.Key, o.Size, o.ETag, o.LastModified)
 			}
 		}
 	}

@@ -1,5 +1,7 @@
 package storage
 
+import "context"
+
 // SetCopyLimitsForTest lowers the multipart-copy threshold and part size so
 // tests can exercise UploadPartCopy with small objects.
 func SetCopyLimitsForTest(s *Service, threshold, part int64) {
@@ -15,3 +17,9 @@ var CopySourceForTest = copySource
 // UseNamedTemps makes e's downloads take the path used where the system has
 // no unnamed files: a temp file beside the target, renamed when complete.
 func UseNamedTemps(e *Engine) { e.namedTemps = true }
+
+// WithPageSizeForTest makes the listings run with the returned context ask
+// for n entries a page (objects, versions, uploads, parts, buckets).
+func WithPageSizeForTest(ctx context.Context, n int32) context.Context {
+	return context.WithValue(ctx, pageSizeKey{}, n)
+}

@@ -10,10 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // MaxIndexItems bounds the objects one index page lists.
@@ -98,14 +94,17 @@ func (s *Service) BuildIndex(ctx context.Context, bucket string, opts IndexOptio
 	if page.Title == "" {
 		page.Title = "Files in " + bucket + "/" + prefix
 	}
-	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+	for lp, err := range s.List(ctx, bucket, ListOptions{Prefix: prefix, Recursive: true}) {
 		if err != nil {
-			return IndexPage{}, mapErr("list for the index page", bucket, prefix, err)
+			var le *Error
+			if errors.As(err, &le) && le.Op == "list" {
+				le.Op = "list for the index page"
+			}
+			return IndexPage{}, incomplete(err, "build index page", bucket, prefix,
+				"no index page was built or published: try again later")
 		}
-		for _, o := range out.Contents {
-			k := aws.ToString(o.Key)
+		for _, o := range lp.Objects {
+			k := o.Key
 			if k == page.Key || strings.HasSuffix(k, "/") {
 				continue
 			}
@@ -114,7 +113,7 @@ func (s *Service) BuildIndex(ctx context.Context, bucket string, opts IndexOptio
 					Msg: fmt.Sprintf("the folder holds more than %d files; publish index pages for its sub-folders instead", MaxIndexItems)}
 			}
 			page.Items = append(page.Items, IndexItem{Name: strings.TrimPrefix(k, prefix), Key: k,
-				Size: aws.ToInt64(o.Size), LastModified: aws.ToTime(o.LastModified).UTC()})
+				Size: o.Size, LastModified: o.LastModified.UTC()})
 		}
 	}
 	slices.SortFunc(page.Items, func(a, b IndexItem) int { return strings.Compare(a.Key, b.Key) })
@@ -184,25 +183,15 @@ func (s *Service) PublishIndex(ctx context.Context, page IndexPage, opts Publish
 	if len(page.HTML) == 0 || page.Bucket == "" || page.Key == "" {
 		return PublishedIndex{}, &Error{Op: "publish index page", Kind: ErrInvalidArgument, Msg: "publish index page: build the page first"}
 	}
-	in := &s3.PutObjectInput{
-		Bucket:       aws.String(page.Bucket),
-		Key:          aws.String(page.Key),
-		Body:         bytes.NewReader(page.HTML),
-		ContentType:  aws.String("text/html; charset=utf-8"),
-		CacheControl: aws.String("no-cache"),
-	}
+	put := PutOptions{ContentType: "text/html; charset=utf-8", CacheControl: "no-cache", Op: "publish index page"}
 	switch opts.ACL {
-	case "", "private":
-		if opts.ACL != "" {
-			in.ACL = types.ObjectCannedACLPrivate
-		}
-	case "public-read":
-		in.ACL = types.ObjectCannedACLPublicRead
+	case "", "private", "public-read":
+		put.ACL = opts.ACL
 	default:
 		return PublishedIndex{}, &Error{Op: "publish index page", Kind: ErrInvalidArgument, Msg: "publish index page: the ACL must be private or public-read"}
 	}
-	if _, err := s.client.PutObject(ctx, in, s.bucketOpts(page.Bucket)...); err != nil {
-		return PublishedIndex{}, mapErr("publish index page", page.Bucket, page.Key, err)
+	if err := s.Put(ctx, page.Bucket, page.Key, bytes.NewReader(page.HTML), int64(len(page.HTML)), put); err != nil {
+		return PublishedIndex{}, err
 	}
 	res := PublishedIndex{Key: page.Key}
 	var err error

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"strings"
 
@@ -35,9 +34,10 @@ type Page struct {
 }
 
 // List lists bucket under opts.Prefix page by page with the ListObjectsV2
-// paginator. The caller ranges over the pages and may break early. Nothing
-// per object is fetched. A service that repeats a continuation token, or
-// says it has more but gives no token, ends the listing with ErrProtocol.
+// listing (objectPages, the guarded paginator). The caller ranges over the
+// pages and may break early. Nothing per object is fetched. A service that
+// repeats a continuation token, or says it has more but gives no token, ends
+// the listing with ErrProtocol.
 //
 // In a one-level listing the folder's own marker object (key == Prefix,
 // ending in "/") is left out; a recursive listing includes it.
@@ -57,16 +57,10 @@ func (s *Service) List(ctx context.Context, bucket string, opts ListOptions) ite
 		if size <= 0 {
 			size = 1000
 		}
-		p := s3.NewListObjectsV2Paginator(s.client, in, func(o *s3.ListObjectsV2PaginatorOptions) {
-			o.Limit = size
-			o.StopOnDuplicateToken = false // we detect it ourselves and say so
-		})
-		seen := map[string]bool{}    // continuation tokens
 		folders := map[string]bool{} // folders already yielded
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+		for out, err := range s.objectPages(ctx, "list", in, size) {
 			if err != nil {
-				yield(Page{Last: true}, mapErr("list", bucket, opts.Prefix, err))
+				yield(Page{Last: true}, err)
 				return
 			}
 			page := Page{Last: !aws.ToBool(out.IsTruncated)}
@@ -102,27 +96,6 @@ func (s *Service) List(ctx context.Context, bucket string, opts ListOptions) ite
 					ETag:         aws.ToString(o.ETag),
 					StorageClass: string(o.StorageClass),
 				})
-			}
-			var perr error
-			if !page.Last {
-				tok := aws.ToString(out.NextContinuationToken)
-				switch {
-				case tok == "":
-					perr = &Error{Op: "list", Bucket: bucket, Key: opts.Prefix, Kind: ErrProtocol,
-						Msg: fmt.Sprintf("list: the service said bucket %q has more entries but gave no continuation token; the listing is incomplete", bucket)}
-				case seen[tok]:
-					perr = &Error{Op: "list", Bucket: bucket, Key: opts.Prefix, Kind: ErrProtocol,
-						Msg: fmt.Sprintf("list: the service repeated a continuation token while listing bucket %q; stopped to avoid an endless loop (the listing is incomplete)", bucket)}
-				}
-				seen[tok] = true
-			}
-			if perr != nil {
-				page.Last = true
-				if (len(page.Folders) > 0 || len(page.Objects) > 0) && !yield(Page{Folders: page.Folders, Objects: page.Objects}, nil) {
-					return
-				}
-				yield(Page{Last: true}, perr)
-				return
 			}
 			if !yield(page, nil) {
 				return

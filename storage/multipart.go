@@ -29,25 +29,17 @@ func (s *Service) ListMultipartUploads(ctx context.Context, bucket, prefix strin
 	}
 	for i := range ups {
 		u := &ups[i]
-		p := s3.NewListPartsPaginator(s.client, &s3.ListPartsInput{
-			Bucket: aws.String(bucket), Key: aws.String(u.Key), UploadId: aws.String(u.UploadID),
-		})
-		pages := 0
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+		for out, err := range s.partPages(ctx, "list upload parts", bucket, u.Key, u.UploadID) {
 			if err != nil {
-				me := mapErr("list upload parts", bucket, u.Key, err)
-				if errors.Is(me, ErrNotFound) { // completed or aborted meanwhile
+				if errors.Is(err, ErrNotFound) { // completed or aborted meanwhile
 					break
 				}
-				return nil, me
+				return nil, incomplete(err, "list incomplete uploads", bucket, u.Key,
+					"the uploads' sizes cannot be shown; nothing was aborted")
 			}
 			for _, part := range out.Parts {
 				u.Parts++
 				u.Size += aws.ToInt64(part.Size)
-			}
-			if pages++; pages > maxParts {
-				break
 			}
 		}
 	}
@@ -60,13 +52,10 @@ func (s *Service) listUploads(ctx context.Context, bucket, prefix string) ([]Mul
 	if prefix != "" {
 		in.Prefix = aws.String(prefix)
 	}
-	p := s3.NewListMultipartUploadsPaginator(s.client, in)
 	var out []MultipartUpload
-	pages := 0
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+	for page, err := range s.uploadPages(ctx, "list incomplete uploads", in) {
 		if err != nil {
-			return out, mapErr("list incomplete uploads", bucket, "", err)
+			return out, err
 		}
 		for _, u := range page.Uploads {
 			out = append(out, MultipartUpload{
@@ -75,10 +64,6 @@ func (s *Service) listUploads(ctx context.Context, bucket, prefix string) ([]Mul
 				UploadID:  aws.ToString(u.UploadId),
 				Initiated: aws.ToTime(u.Initiated),
 			})
-		}
-		if pages++; pages > 100000 {
-			return out, &Error{Op: "list incomplete uploads", Bucket: bucket, Kind: ErrProtocol,
-				Msg: "list incomplete uploads: the service keeps returning pages; stopped"}
 		}
 	}
 	return out, nil

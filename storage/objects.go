@@ -209,6 +209,9 @@ type PutOptions struct {
 	Metadata           map[string]string
 	// IfNoneMatch refuses to overwrite an existing key (ErrPreconditionFailed).
 	IfNoneMatch bool
+	// Op names the write in the server's errors ("publish report"); ""
+	// means "put".
+	Op string
 }
 
 // Put writes an object with one PutObject. It is meant for small generated
@@ -274,6 +277,9 @@ func (s *Service) Put(ctx context.Context, bucket, key string, body io.Reader, s
 		in.IfNoneMatch = aws.String("*")
 	}
 	if _, err := s.client.PutObject(ctx, in, s.bucketOpts(bucket)...); err != nil {
+		if opts.Op != "" {
+			return mapErr(opts.Op, bucket, key, err)
+		}
 		return mapErr("put", bucket, key, err)
 	}
 	return nil

@@ -167,7 +167,7 @@ func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts Pu
 				return PublicResult{}, verr
 			}
 			pe.ACLReason, pe.Err = BlockACLIgnored, verr
-		case errors.Is(aerr, context.Canceled), errors.Is(aerr, ErrNotFound) && !errors.Is(aerr, ErrBucketNotFound):
+		case errors.Is(aerr, context.Canceled), errors.Is(aerr, ErrProtocol), errors.Is(aerr, ErrNotFound) && !errors.Is(aerr, ErrBucketNotFound):
 			return PublicResult{}, aerr
 		default:
 			if n > 0 { // some objects of a folder changed before a failure: undo
@@ -399,14 +399,13 @@ func (s *Service) publicVerifyKey(ctx context.Context, bucket, key string) (Publ
 // shareListKeys lists the keys under prefix, at most limit of them (0: all).
 func (s *Service) shareListKeys(ctx context.Context, bucket, prefix string, limit int) ([]string, error) {
 	var keys []string
-	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx, s.bucketOpts(bucket)...)
+	for page, err := range s.List(ctx, bucket, ListOptions{Prefix: prefix, Recursive: true}) {
 		if err != nil {
-			return nil, mapErr("list", bucket, prefix, err)
+			return nil, incomplete(err, "list the folder", bucket, prefix,
+				"no file's access was changed by this listing: try again later")
 		}
-		for _, o := range out.Contents {
-			keys = append(keys, aws.ToString(o.Key))
+		for _, o := range page.Objects {
+			keys = append(keys, o.Key)
 			if limit > 0 && len(keys) >= limit {
 				return keys, nil
 			}

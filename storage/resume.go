@@ -276,11 +276,10 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batch) error {
 	opts := e.s.bucketOpts(r.Bucket)
 	have := map[int32]s3types.Part{}
-	pager := s3.NewListPartsPaginator(e.s.Client(), &s3.ListPartsInput{Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID})
-	for pager.HasMorePages() {
-		page, err := pager.NextPage(ctx, opts...)
+	for page, err := range e.s.partPages(ctx, "resume upload", r.Bucket, r.Key, r.UploadID) {
 		if err != nil {
-			return mapErr("resume upload", r.Bucket, r.Key, err)
+			return incomplete(err, "resume upload", r.Bucket, r.Key,
+				"nothing more was uploaded and the upload is kept: try resuming again later")
 		}
 		for _, p := range page.Parts {
 			have[aws.ToInt32(p.PartNumber)] = p
