@@ -60,7 +60,7 @@ func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool
 				continue
 			}
 			o := publicOutcome{target: t}
-			o.priv, o.err = store.MakePrivate(ctx, bucket, t)
+			o.priv, o.err = store.MakePrivate(ctx, bucket, t, storage.PrivateOptions{})
 			if o.err == nil && !strings.HasSuffix(t, "/") {
 				o.url, _ = store.PublicURL(bucket, t)
 				if _, verr := store.VerifyPublic(ctx, o.url); verr == nil {

@@ -26,7 +26,7 @@ type ShareStore interface {
 	PublicURL(bucket, key string) (string, error)
 	VerifyPublic(ctx context.Context, url string) (storage.PublicCheck, error)
 	MakePublic(ctx context.Context, bucket, target string, opts storage.PublicOptions) (storage.PublicResult, error)
-	MakePrivate(ctx context.Context, bucket, target string) (storage.PrivateResult, error)
+	MakePrivate(ctx context.Context, bucket, target string, opts storage.PrivateOptions) (storage.PrivateResult, error)
 	WebsiteURL(ctx context.Context, bucket, key string) (string, error)
 	BuildIndex(ctx context.Context, bucket string, opts storage.IndexOptions) (storage.IndexPage, error)
 	PublishIndex(ctx context.Context, page storage.IndexPage, opts storage.PublishOptions) (storage.PublishedIndex, error)
