@@ -50,6 +50,9 @@ type Sharer struct {
 	store   func() ShareStore // nil when not connected
 	profile func() string
 	ledger  func() (LinkLedger, error)
+	// conn is the connection's context, the parent of Make public's work
+	// (nil or returning nil: not connected).
+	conn func() context.Context
 	// DefaultExpiry preselects the expiry (the user's setting).
 	DefaultExpiry time.Duration
 }
@@ -206,6 +209,7 @@ func (mw *MainWindow) sharer() *Sharer {
 			}
 			return nil
 		}, func() string { return mw.profile }, nil)
+		mw.share.conn = func() context.Context { return mw.connCtx }
 		mw.share.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
 	}
 	return mw.share

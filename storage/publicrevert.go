@@ -17,19 +17,19 @@ type StillPublicError struct {
 	// Sid and Resource name the policy statement still in place ("" if none).
 	Sid, Resource string
 	Msg           string
-	// Cause is why the change was undone; Err is the undo's own failure.
+	// Cause is why the change was undone (it may be a cancel); Err is the
+	// undo's own failure.
 	Cause, Err error
 }
 
 func (e *StillPublicError) Error() string { return e.Msg }
 
-// Unwrap exposes ErrStillPublic, the undo's failure and the cause.
+// Unwrap exposes ErrStillPublic and the undo's failure. The cause is not
+// unwrapped: a make-public cancelled by the user whose undo failed must
+// not read as a quiet context.Canceled.
 func (e *StillPublicError) Unwrap() []error {
-	out := []error{ErrStillPublic}
-	for _, x := range []error{e.Err, e.Cause} {
-		if x != nil {
-			out = append(out, x)
-		}
+	if e.Err == nil {
+		return []error{ErrStillPublic}
 	}
-	return out
+	return []error{ErrStillPublic, e.Err}
 }
