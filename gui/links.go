@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -165,6 +167,9 @@ func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	if l.Why != "" && l.State(now) == ledger.Valid {
 		d += " · early because of temporary credentials"
 	}
+	if l.NeedsSession() {
+		d += " · needs the session that made it"
+	}
 	detail.SetText(d)
 	if l.State(now) == ledger.Expired {
 		detail.Importance = widget.DangerImportance
@@ -179,10 +184,47 @@ func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 			v.status.SetText("This link has expired; make a new one with Share.")
 			return
 		}
+		if l.NeedsSession() {
+			v.copyWithSession(l)
+			return
+		}
 		v.sh.clip.SetContent(l.URL)
 		v.status.SetText(fmt.Sprintf("✓ Copied the %s link to %s/%s again.", l.Kind, l.Bucket, l.Key))
 	}
 	forget.OnTapped = func() { v.forget(l) }
+}
+
+// sessionCreds is what copying a session-bound link again needs from the
+// connected service (*storage.Service has it).
+type sessionCreds interface {
+	Credentials(ctx context.Context) (aws.Credentials, error)
+}
+
+// copyWithSession copies a link signed with temporary credentials: the
+// ledger keeps it without its session token, so it can be completed only
+// while the app still holds that session; otherwise it says so plainly.
+func (v *LinksView) copyWithSession(l ledger.Link) {
+	ctx := v.sh.connCtx()
+	creds, ok := v.sh.store().(sessionCreds)
+	if ctx == nil || !ok {
+		v.status.SetText("This link was signed with temporary credentials; connect to the profile that made it (" + l.Profile + ") to copy it again, or share the file again.")
+		return
+	}
+	v.sh.jobs.goRun(func() {
+		var u string
+		c, err := creds.Credentials(ctx)
+		if err == nil {
+			u, err = l.WithSession(c.SessionToken)
+		}
+		v.sh.jobs.do(func() {
+			if err != nil {
+				v.status.SetText(shareSentence(errorText(err)))
+				return
+			}
+			v.sh.clip.SetContent(u)
+			v.status.SetText(fmt.Sprintf("✓ Copied the %s link to %s/%s again (completed with the current session's token, which is not kept on disk).", l.Kind, l.Bucket, l.Key))
+		})
+	})
 }
 
 func (v *LinksView) forget(l ledger.Link) {

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,21 +21,27 @@ import (
 
 // publicOutcome is what happened to one file or folder.
 type publicOutcome struct {
-	target string
-	res    storage.PublicResult
-	priv   storage.PrivateResult
-	url    string
-	err    error
-	still  bool // Make private: the URL still opens anonymously
+	target     string
+	res        storage.PublicResult
+	priv       storage.PrivateResult
+	url        string
+	err        error
+	still      bool // Make private: the URL still opens anonymously
+	notStarted bool // cancelled before its turn
 }
 
 // MakePublic makes entries public (public true) or private again. Where
 // only a bucket-policy statement would work it asks first; where nothing
 // works it says why and offers a presigned link. Each public URL is checked
-// with an anonymous request before it is copied.
+// with an anonymous request before it is copied. The work runs in a child
+// of the connection's context, behind a dialog with a progress bar (files
+// done of the folder's files) and Cancel: a cancelled Make public puts back
+// what it had changed; a cancelled Make private stops where it is (undoing
+// it would make files public again) and says how far it got.
 func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool) {
 	store, prof := sh.store(), sh.profile()
-	if store == nil {
+	parent := sh.connCtx()
+	if store == nil || parent == nil {
 		showError(sh.win, "Make public", errors.New("not connected"))
 		return
 	}
@@ -48,50 +56,173 @@ func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool
 	if !public {
 		title = "Make private"
 	}
-	prog := dialog.NewCustomWithoutButtons(title, widget.NewProgressBarInfinite(), sh.win)
-	prog.Show()
+	sh.runPublic(parent, title, targets, func(ctx context.Context, t string, progress func(done, total int64)) publicOutcome {
+		if public {
+			res, err := store.MakePublic(ctx, bucket, t, storage.PublicOptions{Progress: progress})
+			return publicOutcome{target: t, res: res, err: err}
+		}
+		o := publicOutcome{target: t}
+		o.priv, o.err = store.MakePrivate(ctx, bucket, t, storage.PrivateOptions{Progress: progress})
+		if o.err == nil && !strings.HasSuffix(t, "/") {
+			o.url, _ = store.PublicURL(bucket, t)
+			if _, verr := store.VerifyPublic(ctx, o.url); verr == nil {
+				o.still = true
+			}
+		}
+		return o
+	}, func(out []publicOutcome) {
+		if !public {
+			sh.showPrivateOutcome(bucket, out)
+			return
+		}
+		var ask []int
+		for i, o := range out {
+			if errors.Is(o.err, storage.ErrConsentRequired) {
+				ask = append(ask, i)
+			}
+		}
+		if len(ask) == 0 {
+			sh.finishPublic(parent, bucket, out, store, prof)
+			return
+		}
+		sh.askPolicyConsent(parent, bucket, out, ask, store, prof)
+	})
+}
+
+// connCtx is the connection's context (nil when not connected). Call on
+// the UI goroutine.
+func (sh *Sharer) connCtx() context.Context {
+	if sh.conn == nil {
+		return nil
+	}
+	return sh.conn()
+}
+
+// runPublic runs fn for each target in a goroutine, in a child of parent,
+// behind a progress dialog with Cancel, then calls done on the UI
+// goroutine. Progress reaches the dialog at most ten times a second; the
+// final value always does.
+func (sh *Sharer) runPublic(parent context.Context, title string, targets []string,
+	fn func(ctx context.Context, target string, progress func(done, total int64)) publicOutcome, done func([]publicOutcome)) {
+	ctx, cancel := context.WithCancel(parent)
+	p := newPublicProgress(sh, title, len(targets), cancel)
 	sh.jobs.goRun(func() {
-		ctx := context.Background()
+		defer cancel()
+		p.start()
 		var out []publicOutcome
-		for _, t := range targets {
-			if public {
-				res, err := store.MakePublic(ctx, bucket, t, storage.PublicOptions{})
-				out = append(out, publicOutcome{target: t, res: res, err: err})
+		for i, t := range targets {
+			if ctx.Err() != nil {
+				out = append(out, publicOutcome{target: t, err: ctx.Err(), notStarted: true})
 				continue
 			}
-			o := publicOutcome{target: t}
-			o.priv, o.err = store.MakePrivate(ctx, bucket, t)
-			if o.err == nil && !strings.HasSuffix(t, "/") {
-				o.url, _ = store.PublicURL(bucket, t)
-				if _, verr := store.VerifyPublic(ctx, o.url); verr == nil {
-					o.still = true
-				}
-			}
-			out = append(out, o)
+			p.set(i, t, 0, 0)
+			out = append(out, fn(ctx, t, func(d, of int64) { p.set(i, t, d, of) }))
 		}
+		p.stop()
 		sh.jobs.do(func() {
-			prog.Hide()
-			if !public {
-				sh.showPrivateOutcome(bucket, out)
-				return
-			}
-			var ask []int
-			for i, o := range out {
-				if errors.Is(o.err, storage.ErrConsentRequired) {
-					ask = append(ask, i)
-				}
-			}
-			if len(ask) == 0 {
-				sh.finishPublic(bucket, out, store, prof)
-				return
-			}
-			sh.askPolicyConsent(bucket, out, ask, store, prof)
+			p.render()
+			p.d.Hide()
+			done(out)
 		})
 	})
 }
 
+// publicProgress is the Make public / private progress dialog.
+type publicProgress struct {
+	sh      *Sharer
+	d       dialog.Dialog
+	label   *widget.Label
+	bar     *widget.ProgressBar
+	cancel  *widget.Button
+	targets int
+
+	mu          sync.Mutex
+	idx         int
+	name        string
+	done, total int64
+	dirty       bool
+	quit        chan struct{}
+	stopped     chan struct{}
+}
+
+// newPublicProgress shows the dialog. Call on the UI goroutine.
+func newPublicProgress(sh *Sharer, title string, targets int, cancel context.CancelFunc) *publicProgress {
+	p := &publicProgress{sh: sh, targets: targets, label: widget.NewLabel("Starting…"), bar: widget.NewProgressBar(),
+		quit: make(chan struct{}), stopped: make(chan struct{})}
+	p.label.Wrapping = fyne.TextWrapWord
+	p.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
+	p.cancel.OnTapped = func() {
+		cancel()
+		p.cancel.Disable()
+		p.label.SetText("Stopping… (Make public puts back what it had already changed)")
+	}
+	box := container.NewVBox(p.label, p.bar, container.NewHBox(layout.NewSpacer(), p.cancel))
+	p.d = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(480, box.MinSize().Height), box), sh.win)
+	p.d.Show()
+	return p
+}
+
+// set records progress; any goroutine may call it.
+func (p *publicProgress) set(i int, name string, done, total int64) {
+	p.mu.Lock()
+	p.idx, p.name, p.done, p.total, p.dirty = i, name, done, total, true
+	p.mu.Unlock()
+}
+
+// start runs the pump that shows progress every 100 ms while it changes.
+func (p *publicProgress) start() {
+	go func() {
+		defer close(p.stopped)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-p.quit:
+				return
+			case <-tick.C:
+				p.mu.Lock()
+				dirty := p.dirty
+				p.dirty = false
+				p.mu.Unlock()
+				if dirty {
+					p.sh.jobs.do(p.render)
+				}
+			}
+		}
+	}()
+}
+
+// stop ends the pump (the caller renders the final value).
+func (p *publicProgress) stop() {
+	close(p.quit)
+	<-p.stopped
+}
+
+// text and value are what the dialog shows for the current progress.
+func (p *publicProgress) text() (string, float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	what := p.name
+	if p.targets > 1 {
+		what = fmt.Sprintf("%s (%d of %d)", p.name, p.idx+1, p.targets)
+	}
+	if p.total > 0 {
+		return fmt.Sprintf("%s: %d of %d %s", what, p.done, p.total, plural(int(p.total), "file", "files")), float64(p.done) / float64(p.total)
+	}
+	return what + "…", float64(p.idx) / float64(max(p.targets, 1))
+}
+
+// render shows the current progress. Call on the UI goroutine.
+func (p *publicProgress) render() {
+	t, v := p.text()
+	if !p.cancel.Disabled() {
+		p.label.SetText(t)
+	}
+	p.bar.SetValue(v)
+}
+
 // askPolicyConsent explains the bucket-policy way and runs it if the user agrees.
-func (sh *Sharer) askPolicyConsent(bucket string, out []publicOutcome, ask []int, store ShareStore, prof string) {
+func (sh *Sharer) askPolicyConsent(parent context.Context, bucket string, out []publicOutcome, ask []int, store ShareStore, prof string) {
 	var pe *storage.PublicError
 	errors.As(out[ask[0]].err, &pe)
 	var list []string
@@ -112,14 +243,21 @@ func (sh *Sharer) askPolicyConsent(bucket string, out []publicOutcome, ask []int
 					out[i].err = &storage.PublicError{Bucket: bucket, Target: out[i].target,
 						Msg: "Not made public: you chose not to add a bucket-policy statement. A presigned link shares the file without it."}
 				}
-				sh.finishPublic(bucket, out, store, prof)
+				sh.finishPublic(parent, bucket, out, store, prof)
 				return
 			}
-			sh.jobs.goRun(func() {
-				for _, i := range ask {
-					out[i].res, out[i].err = store.MakePublic(context.Background(), bucket, out[i].target, storage.PublicOptions{AllowPolicy: true})
+			var again []string
+			for _, i := range ask {
+				again = append(again, out[i].target)
+			}
+			sh.runPublic(parent, "Make public", again, func(ctx context.Context, t string, progress func(done, total int64)) publicOutcome {
+				res, err := store.MakePublic(ctx, bucket, t, storage.PublicOptions{AllowPolicy: true, Progress: progress})
+				return publicOutcome{target: t, res: res, err: err}
+			}, func(got []publicOutcome) {
+				for j, i := range ask {
+					out[i] = got[j]
 				}
-				sh.jobs.do(func() { sh.finishPublic(bucket, out, store, prof) })
+				sh.finishPublic(parent, bucket, out, store, prof)
 			})
 		}, sh.win)
 	c.Show()
@@ -127,12 +265,19 @@ func (sh *Sharer) askPolicyConsent(bucket string, out []publicOutcome, ask []int
 
 // finishPublic copies the verified public URLs, records them, and reports
 // every failure in plain words with a presigned alternative.
-func (sh *Sharer) finishPublic(bucket string, out []publicOutcome, store ShareStore, prof string) {
+func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicOutcome, store ShareStore, prof string) {
 	var urls, lines []string
 	var failed []storage.Entry
 	var rec []ledger.Link
 	for _, o := range out {
+		var still *storage.StillPublicError
 		switch {
+		case errors.As(o.err, &still):
+			lines = append(lines, "⚠ "+o.target+": STILL PUBLIC. "+still.Error())
+		case o.notStarted:
+			lines = append(lines, "✗ "+o.target+": not started (cancelled).")
+		case errors.Is(o.err, context.Canceled):
+			lines = append(lines, "✗ "+o.target+": stopped (cancelled); what had already been changed was put back as it was.")
 		case o.err != nil:
 			lines = append(lines, "✗ "+o.target+": "+errorText(o.err))
 			if !strings.HasSuffix(o.target, "/") {
@@ -167,7 +312,6 @@ func (sh *Sharer) finishPublic(bucket string, out []publicOutcome, store ShareSt
 		box.Add(widget.NewLabel(fmt.Sprintf("Copied %d public %s to the clipboard.", len(urls), plural(len(urls), "link", "links"))))
 		box.Add(e)
 		sh.jobs.goRun(func() {
-			ctx := context.Background()
 			for _, l := range rec {
 				if n := sh.record(ctx, l); n != "" {
 					sh.jobs.do(func() { box.Add(widget.NewLabel(strings.TrimSpace(n))) })
@@ -198,6 +342,11 @@ func (sh *Sharer) showPrivateOutcome(bucket string, out []publicOutcome) {
 	var lines []string
 	for _, o := range out {
 		switch {
+		case o.notStarted:
+			lines = append(lines, "✗ "+o.target+": not started (cancelled).")
+		case errors.Is(o.err, context.Canceled):
+			lines = append(lines, fmt.Sprintf("✗ %s: stopped (cancelled) after setting %d %s back to private; the rest are as they were. Make it private again to finish.",
+				o.target, o.priv.ACLReset, plural(int(o.priv.ACLReset), "ACL", "ACLs")))
 		case o.err != nil:
 			lines = append(lines, "✗ "+o.target+": "+errorText(o.err))
 		case o.still:

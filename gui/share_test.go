@@ -43,6 +43,7 @@ func newShareFixture(t *testing.T) *shareFixture {
 	}
 	f.sh = NewSharer(f.win, f.j, func() ShareStore { return f.svc }, func() string { return "test" },
 		func() (LinkLedger, error) { return f.led, nil })
+	f.sh.conn = func() context.Context { return t.Context() }
 	return f
 }
 

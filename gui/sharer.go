@@ -26,7 +26,7 @@ type ShareStore interface {
 	PublicURL(bucket, key string) (string, error)
 	VerifyPublic(ctx context.Context, url string) (storage.PublicCheck, error)
 	MakePublic(ctx context.Context, bucket, target string, opts storage.PublicOptions) (storage.PublicResult, error)
-	MakePrivate(ctx context.Context, bucket, target string) (storage.PrivateResult, error)
+	MakePrivate(ctx context.Context, bucket, target string, opts storage.PrivateOptions) (storage.PrivateResult, error)
 	WebsiteURL(ctx context.Context, bucket, key string) (string, error)
 	BuildIndex(ctx context.Context, bucket string, opts storage.IndexOptions) (storage.IndexPage, error)
 	PublishIndex(ctx context.Context, page storage.IndexPage, opts storage.PublishOptions) (storage.PublishedIndex, error)
@@ -50,6 +50,9 @@ type Sharer struct {
 	store   func() ShareStore // nil when not connected
 	profile func() string
 	ledger  func() (LinkLedger, error)
+	// conn is the connection's context, the parent of Make public's work
+	// (nil or returning nil: not connected).
+	conn func() context.Context
 	// DefaultExpiry preselects the expiry (the user's setting).
 	DefaultExpiry time.Duration
 }
@@ -206,6 +209,7 @@ func (mw *MainWindow) sharer() *Sharer {
 			}
 			return nil
 		}, func() string { return mw.profile }, nil)
+		mw.share.conn = func() context.Context { return mw.connCtx }
 		mw.share.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
 	}
 	return mw.share

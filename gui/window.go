@@ -65,7 +65,8 @@ type MainWindow struct {
 	settings   fyne.Window          // the open Settings window, or nil
 	uploadOpts *uploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
 
-	conn    viewContext // the connection being made or in use
+	conn    viewContext     // the connection being made or in use
+	connCtx context.Context // conn's context: the parent of the connection's dialogs (Make public)
 	svc     *storage.Service
 	profile string // the connected (or connecting) profile
 }
@@ -265,6 +266,7 @@ func (mw *MainWindow) connect(name string) {
 		return
 	}
 	ctx, gen := mw.conn.renew()
+	mw.connCtx = ctx
 	mw.profile = name
 	mw.svc = nil
 	mw.buckets.SetStore(nil)

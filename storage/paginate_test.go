@@ -121,7 +121,7 @@ func TestObjectListingsEndInErrProtocol(t *testing.T) {
 			return len(rep.Files), nil
 		}},
 		{"MakePrivate folder", "access was changed", func(ctx context.Context, svc *storage.Service) (int, error) {
-			res, err := svc.MakePrivate(ctx, b, "big/")
+			res, err := svc.MakePrivate(ctx, b, "big/", storage.PrivateOptions{})
 			return int(res.ACLReset), err
 		}},
 		{"MakePublic folder", "access was changed", func(ctx context.Context, svc *storage.Service) (int, error) {

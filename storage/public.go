@@ -58,8 +58,16 @@ type PublicOptions struct {
 	// AllowPolicy is the user's consent to add a bucket-policy statement
 	// when object ACLs do not work.
 	AllowPolicy bool
-	// Progress, for folders made public through ACLs, reports objects done.
-	Progress func(done int64)
+	// Progress, for folders made public through ACLs, reports objects done
+	// of total. It is called from worker goroutines, never two at once.
+	Progress func(done, total int64)
+}
+
+// PrivateOptions control MakePrivate.
+type PrivateOptions struct {
+	// Progress, for folders whose ACLs are set back, reports objects done of
+	// total, as PublicOptions.Progress.
+	Progress func(done, total int64)
 }
 
 // PublicResult says what MakePublic did.
@@ -146,32 +154,44 @@ func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts Pu
 	pe := &PublicError{Bucket: bucket, Target: target}
 
 	// 1. Object ACLs, verified: some services accept an ACL and ignore it.
+	// Each object's ACL is read first, so an undo puts back exactly what it
+	// had; a folder changes publicACLParallel objects at once.
 	if pab.BlockPublicAcls != nil && *pab.BlockPublicAcls || pab.IgnorePublicAcls != nil && *pab.IgnorePublicAcls {
 		pe.ACLReason = BlockPublicAccessBlock
 	} else {
-		n, first, aerr := s.publicSetACL(ctx, bucket, target, types.ObjectCannedACLPublicRead, opts.Progress)
+		keys, lerr := s.publicListKeys(ctx, bucket, target, 0)
+		if lerr != nil {
+			return PublicResult{}, lerr
+		}
+		txn, aerr := s.publicGrantACL(ctx, bucket, keys, types.ObjectCannedACLPublicRead, opts.Progress)
 		switch {
-		case aerr == nil && n == 0:
+		case aerr == nil && txn.done == 0:
 			pe.ACLReason = BlockEmptyFolder
 		case aerr == nil:
-			chk, verr := s.publicVerifyKey(ctx, bucket, first)
+			chk, verr := s.publicVerifyKey(ctx, bucket, txn.first)
 			if verr == nil {
-				res.Method, res.Objects, res.Verified, res.Check = PublicByACL, n, true, chk
+				res.Method, res.Objects, res.Verified, res.Check = PublicByACL, txn.done, true, chk
 				if folder {
 					res.Note = "each file now in the folder got a public-read ACL; files added later are not public until you make them public too"
 				}
 				return res, nil
 			}
-			_, _, _ = s.publicSetACL(ctx, bucket, target, types.ObjectCannedACLPrivate, nil)
+			if uerr := txn.undo(ctx, target, verr); uerr != nil {
+				return PublicResult{}, uerr
+			}
 			if !errors.Is(verr, ErrNotPublic) {
 				return PublicResult{}, verr
 			}
 			pe.ACLReason, pe.Err = BlockACLIgnored, verr
-		case errors.Is(aerr, context.Canceled), errors.Is(aerr, ErrProtocol), errors.Is(aerr, ErrNotFound) && !errors.Is(aerr, ErrBucketNotFound):
-			return PublicResult{}, aerr
 		default:
-			if n > 0 { // some objects of a folder changed before a failure: undo
-				_, _, _ = s.publicSetACL(ctx, bucket, target, types.ObjectCannedACLPrivate, nil)
+			// Undo whatever changed (a Cancel too: the user asked for
+			// nothing to become public, not for a part of the folder).
+			if uerr := txn.undo(ctx, target, aerr); uerr != nil {
+				return PublicResult{}, uerr
+			}
+			if errors.Is(aerr, context.Canceled) || errors.Is(aerr, context.DeadlineExceeded) || errors.Is(aerr, ErrProtocol) ||
+				errors.Is(aerr, ErrNotFound) && !errors.Is(aerr, ErrBucketNotFound) {
+				return PublicResult{}, aerr
 			}
 			pe.ACLReason = s.publicACLReason(ctx, bucket, aerr)
 			pe.Err = aerr
@@ -190,12 +210,12 @@ func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts Pu
 			publicACLWords(bucket, pe.ACLReason), publicWhat(target))
 		return PublicResult{}, pe
 	default:
-		sid, perr := s.publicAddStatement(ctx, bucket, target)
+		sid, prev, perr := s.publicAddStatement(ctx, bucket, target)
 		if perr == nil {
 			res.Method, res.Sid = PublicByPolicy, sid
 			probe := target
 			if folder {
-				keys, lerr := s.shareListKeys(ctx, bucket, target, 1)
+				keys, lerr := s.publicListKeys(ctx, bucket, target, 1)
 				if lerr != nil || len(keys) == 0 {
 					res.Note = "the folder has no files yet; files put there later are public"
 					return res, nil
@@ -207,7 +227,9 @@ func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts Pu
 				res.Verified, res.Check = true, chk
 				return res, nil
 			}
-			_, _ = s.publicRemoveStatement(ctx, bucket, sid)
+			if uerr := s.publicUndoStatement(ctx, bucket, sid, prev); uerr != nil {
+				return PublicResult{}, s.publicStatementStill(bucket, target, sid, verr, uerr)
+			}
 			if !errors.Is(verr, ErrNotPublic) {
 				return PublicResult{}, verr
 			}
@@ -230,7 +252,9 @@ func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts Pu
 // MakePrivate undoes MakePublic for target: it removes this app's policy
 // statement for exactly that target (leaving every other statement) and sets
 // object ACLs back to private where the bucket uses ACLs.
-func (s *Service) MakePrivate(ctx context.Context, bucket, target string) (PrivateResult, error) {
+// A folder's ACLs are set back publicACLParallel at a time, stopping when
+// ctx ends.
+func (s *Service) MakePrivate(ctx context.Context, bucket, target string, opts PrivateOptions) (PrivateResult, error) {
 	var res PrivateResult
 	if bucket == "" || target == "" {
 		return res, &Error{Op: "make private", Bucket: bucket, Kind: ErrInvalidArgument, Msg: "make private: choose a file or a folder"}
@@ -271,7 +295,7 @@ func (s *Service) MakePrivate(ctx context.Context, bucket, target string) (Priva
 	default:
 		return res, err
 	}
-	n, _, err := s.publicSetACL(ctx, bucket, target, types.ObjectCannedACLPrivate, nil)
+	n, err := s.publicSetACL(ctx, bucket, target, types.ObjectCannedACLPrivate, opts.Progress)
 	res.ACLReset = n
 	if err != nil && !errors.Is(err, ErrACLNotSupported) && !errors.Is(err, ErrNotImplemented) &&
 		!(res.RemovedStatement && errors.Is(err, ErrAccessDenied)) {
@@ -359,34 +383,6 @@ func (s *Service) publicAccessBlock(ctx context.Context, bucket string) types.Pu
 	return *out.PublicAccessBlockConfiguration
 }
 
-// publicSetACL sets acl on target, or on every object under a folder target.
-// It returns how many objects changed and the first key.
-func (s *Service) publicSetACL(ctx context.Context, bucket, target string, acl types.ObjectCannedACL, progress func(int64)) (int64, string, error) {
-	keys := []string{target}
-	if strings.HasSuffix(target, "/") {
-		var err error
-		if keys, err = s.shareListKeys(ctx, bucket, target, 0); err != nil {
-			return 0, "", err
-		}
-	}
-	var n int64
-	first := ""
-	for _, k := range keys {
-		_, err := s.client.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String(bucket), Key: aws.String(k), ACL: acl}, s.bucketOpts(bucket)...)
-		if err != nil {
-			return n, first, mapErr("set the object's access", bucket, k, err)
-		}
-		if n == 0 {
-			first = k
-		}
-		n++
-		if progress != nil {
-			progress(n)
-		}
-	}
-	return n, first, nil
-}
-
 // publicVerifyKey does VerifyPublic on the public URL of key.
 func (s *Service) publicVerifyKey(ctx context.Context, bucket, key string) (PublicCheck, error) {
 	u, err := s.PublicURL(bucket, key)
@@ -394,24 +390,6 @@ func (s *Service) publicVerifyKey(ctx context.Context, bucket, key string) (Publ
 		return PublicCheck{}, err
 	}
 	return s.VerifyPublic(ctx, u)
-}
-
-// shareListKeys lists the keys under prefix, at most limit of them (0: all).
-func (s *Service) shareListKeys(ctx context.Context, bucket, prefix string, limit int) ([]string, error) {
-	var keys []string
-	for page, err := range s.List(ctx, bucket, ListOptions{Prefix: prefix, Recursive: true}) {
-		if err != nil {
-			return nil, incomplete(err, "list the folder", bucket, prefix,
-				"no file's access was changed by this listing: try again later")
-		}
-		for _, o := range page.Objects {
-			keys = append(keys, o.Key)
-			if limit > 0 && len(keys) >= limit {
-				return keys, nil
-			}
-		}
-	}
-	return keys, nil
 }
 
 func (s *Service) publicACLReason(ctx context.Context, bucket string, err error) BlockReason {

@@ -4,13 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	neturl "net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,63 +55,12 @@ func shareExpect(t *testing.T, url string, want int, body string) {
 	}
 }
 
-// shareACLProxy stands in front of versitygw, whose backends implement no
-// object ACLs (PutObjectAcl answers NotImplemented), and emulates them: it
-// answers PUT ?acl itself and serves anonymous GET/HEAD of keys whose ACL is
-// public-read by fetching them with a presigned URL. With honour false it
-// accepts ACLs and ignores them, as some services do. Everything else goes
-// to versitygw untouched (Host kept, so signatures still match).
+// shareACLProxy stands in front of versitygw with an ACL emulator (see
+// aclEmu); with honour false the emulated service accepts ACLs and ignores
+// them for anonymous reads, as some services do.
 func shareACLProxy(t *testing.T, srv *s3test.Server, honour bool) string {
 	t.Helper()
-	target, _ := neturl.Parse(srv.Endpoint)
-	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
-		r.SetURL(target)
-		r.Out.Host = r.In.Host
-	}}
-	pc := s3.NewPresignClient(srv.Client(t))
-	var mu sync.Mutex
-	public := map[string]bool{}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		bucket, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-		_, isACL := r.URL.Query()["acl"]
-		anonymous := r.Header.Get("Authorization") == "" && r.URL.Query().Get("X-Amz-Signature") == ""
-		switch {
-		case isACL && key != "" && r.Method == http.MethodPut:
-			if honour {
-				mu.Lock()
-				public[bucket+"/"+key] = r.Header.Get("X-Amz-Acl") == "public-read"
-				mu.Unlock()
-			}
-			w.WriteHeader(http.StatusOK)
-			return
-		case anonymous && key != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-			mu.Lock()
-			ok := public[bucket+"/"+key]
-			mu.Unlock()
-			if ok {
-				req, err := pc.PresignGetObject(r.Context(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-				if err != nil {
-					http.Error(w, err.Error(), 500)
-					return
-				}
-				out, err := http.Get(req.URL)
-				if err != nil {
-					http.Error(w, err.Error(), 502)
-					return
-				}
-				defer out.Body.Close()
-				w.Header().Set("Content-Length", out.Header.Get("Content-Length"))
-				w.WriteHeader(out.StatusCode)
-				if r.Method == http.MethodGet {
-					_, _ = io.Copy(w, out.Body)
-				}
-				return
-			}
-		}
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	return ts.URL
+	return newACLEmu(t, srv, honour).URL
 }
 
 func TestMakePublicThroughACL(t *testing.T) {
@@ -151,7 +95,7 @@ func TestMakePublicThroughACL(t *testing.T) {
 		t.Fatalf("policy touched by the ACL path: %v", sids)
 	}
 
-	pr, err := svc.MakePrivate(ctx, b, shareHostileKey)
+	pr, err := svc.MakePrivate(ctx, b, shareHostileKey, storage.PrivateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +154,7 @@ func TestMakePublicOwnerPreferredBucketOnVersity(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 	shareExpect(t, url, 200, "owner preferred")
-	if _, err := svc.MakePrivate(ctx, b, shareHostileKey); err != nil {
+	if _, err := svc.MakePrivate(ctx, b, shareHostileKey, storage.PrivateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	shareExpect(t, url, 403, "")
@@ -267,7 +211,7 @@ func TestMakePublicThroughPolicyNeedsConsent(t *testing.T) {
 		t.Fatalf("policy after second public: %v", sids)
 	}
 
-	pr, err := svc.MakePrivate(ctx, b, shareHostileKey)
+	pr, err := svc.MakePrivate(ctx, b, shareHostileKey, storage.PrivateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,11 +245,11 @@ func TestMakePublicFolderThroughPolicy(t *testing.T) {
 
 	// Making a file inside private does not undo the folder's statement,
 	// and says so.
-	pr, err := svc.MakePrivate(ctx, b, "pub/one.txt")
+	pr, err := svc.MakePrivate(ctx, b, "pub/one.txt", storage.PrivateOptions{})
 	if err != nil || pr.RemovedStatement || len(pr.StillGrantedBy) != 1 {
 		t.Fatalf("inner private: %+v %v", pr, err)
 	}
-	pr, err = svc.MakePrivate(ctx, b, "pub/")
+	pr, err = svc.MakePrivate(ctx, b, "pub/", storage.PrivateOptions{})
 	if err != nil || !pr.RemovedStatement {
 		t.Fatalf("folder private: %+v %v", pr, err)
 	}

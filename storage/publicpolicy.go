@@ -133,18 +133,47 @@ func (s *Service) publicPutPolicy(ctx context.Context, bucket string, doc shareP
 }
 
 // publicAddStatement merges the public statement for target into the bucket
-// policy, replacing an earlier copy of the same statement only.
-func (s *Service) publicAddStatement(ctx context.Context, bucket, target string) (string, error) {
+// policy, replacing an earlier copy of the same statement only. prev is that
+// earlier copy (nil when there was none), for publicUndoStatement.
+func (s *Service) publicAddStatement(ctx context.Context, bucket, target string) (sid string, prev json.RawMessage, err error) {
 	doc, err := s.publicGetPolicy(ctx, bucket)
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return "", err
+		return "", nil, err
 	}
 	if err != nil {
 		doc = sharePolicyDoc{Top: map[string]json.RawMessage{}}
 	}
 	st, sid, err := s.publicStatement(bucket, target)
 	if err != nil {
-		return "", err
+		return "", nil, err
+	}
+	kept := doc.Statement[:0:0]
+	for _, x := range doc.Statement {
+		if shareStatementSid(x) != sid {
+			kept = append(kept, x)
+		} else if prev == nil {
+			prev = x
+		}
+	}
+	doc.Statement = append(kept, st)
+	return sid, prev, s.publicPutPolicy(ctx, bucket, doc)
+}
+
+// publicUndoStatement undoes publicAddStatement exactly: the statement sid
+// goes, and prev (the copy that was there before, if any) comes back. Every
+// other statement stays as it is now. It runs even when ctx has ended.
+func (s *Service) publicUndoStatement(ctx context.Context, bucket, sid string, prev json.RawMessage) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publicUndoTimeout)
+	defer cancel()
+	doc, err := s.publicGetPolicy(ctx, bucket)
+	if errors.Is(err, ErrNotFound) && prev == nil {
+		return nil // no policy left: nothing of ours is in place
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if err != nil {
+		doc = sharePolicyDoc{Top: map[string]json.RawMessage{}}
 	}
 	kept := doc.Statement[:0:0]
 	for _, x := range doc.Statement {
@@ -152,8 +181,28 @@ func (s *Service) publicAddStatement(ctx context.Context, bucket, target string)
 			kept = append(kept, x)
 		}
 	}
-	doc.Statement = append(kept, st)
-	return sid, s.publicPutPolicy(ctx, bucket, doc)
+	if prev != nil {
+		kept = append(kept, prev)
+	} else if len(kept) == len(doc.Statement) {
+		return nil // not there (any more)
+	}
+	doc.Statement = kept
+	return s.publicPutPolicy(ctx, bucket, doc)
+}
+
+// publicStatementStill is the error for a statement an undo could not remove.
+func (s *Service) publicStatementStill(bucket, target, sid string, cause, err error) error {
+	res := "arn:" + shareS3Partition(s.awsCfg.Region) + ":s3:::" + bucket + "/" + target
+	if strings.HasSuffix(target, "/") {
+		res += "*"
+	}
+	why := "it was stopped"
+	if cause != nil && !errors.Is(cause, context.Canceled) {
+		why = strings.TrimSuffix(cause.Error(), ".")
+	}
+	return &StillPublicError{Bucket: bucket, Target: target, Sid: sid, Resource: res, Cause: cause, Err: err,
+		Msg: fmt.Sprintf("%s was not made public (%s), but removing the bucket-policy statement %s again failed, so it is still in place and anyone can read %s (%s). Use \"Make private\" on %q, or remove that statement in your S3 console. The undo failed with: %v",
+			publicWhatCap(target), why, sid, publicWhat(target), res, target, err)}
 }
 
 // publicRemoveStatement removes the statement sid from the bucket policy,

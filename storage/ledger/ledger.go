@@ -2,7 +2,13 @@
 // upload, index page) in a local JSON file, so the Links view can list them
 // with their expiry. The file holds the URLs as copied, which can grant
 // access, so it is written with mode 0600 inside a 0700 directory, and
-// replaced atomically (write a temp file, fsync, rename).
+// replaced atomically (write a temp file, fsync, rename) under a lock that
+// other S3 Desk processes respect.
+//
+// A URL signed with temporary credentials carries their session token
+// (X-Amz-Security-Token). No token is kept on disk: the ledger stores the
+// URL without it, with a fingerprint of the token (Link.Session), and
+// Link.WithSession puts it back while that session is still the app's.
 package ledger
 
 import (
@@ -49,6 +55,10 @@ type Link struct {
 	// Why explains an expiry earlier than asked (temporary credentials).
 	Why  string `json:"why,omitempty"`
 	Note string `json:"note,omitempty"`
+	// Session, for a link signed with temporary credentials, is a
+	// fingerprint of their session token (never the token itself): URL is
+	// stored without the token, and only that session can complete it.
+	Session string `json:"session,omitempty"`
 }
 
 // State is whether a link still works, as far as the app knows.
@@ -117,7 +127,37 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("could not create the data directory %s: %w", dir, err)
 	}
-	return &Store{path: filepath.Join(dir, FileName)}, nil
+	st := &Store{path: filepath.Join(dir, FileName)}
+	if err := st.scrub(); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// scrub rewrites a ledger left by an older version that still holds
+// session tokens, keeping everything else.
+func (s *Store) scrub() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	unlock, err := lockFile(s.path+".lock", lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	all, err := s.read()
+	if err != nil {
+		return nil // a damaged ledger is reported (and left alone) when used
+	}
+	changed := false
+	for i, l := range all {
+		if c := l.stripped(); c.URL != l.URL {
+			all[i], changed = c, true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return s.write(all)
 }
 
 // Path is the ledger file's path.
@@ -140,8 +180,14 @@ func (s *Store) Add(ctx context.Context, l Link) (Link, error) {
 		l.Created = time.Now()
 	}
 	l.Created, l.Expires = l.Created.UTC(), l.Expires.UTC()
+	l = l.stripped()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := lockFile(s.path+".lock", lockTimeout)
+	if err != nil {
+		return l, err
+	}
+	defer unlock()
 	all, err := s.read()
 	if err != nil {
 		return l, err
@@ -220,6 +266,11 @@ func (s *Store) update(ctx context.Context, fn func([]Link) ([]Link, bool), id s
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := lockFile(s.path+".lock", lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	all, err := s.read()
 	if err != nil {
 		return err

@@ -132,3 +132,28 @@ func TestLedgerConcurrentAddsAndDamagedFile(t *testing.T) {
 		t.Fatal("damaged ledger was changed")
 	}
 }
+
+// Two Stores on one file (as two S3 Desk processes would have) lose no
+// link: changes take the file lock, not only the Store's mutex.
+func TestLedgerTwoStoresLoseNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a, _ := ledger.Open(dir)
+	b, _ := ledger.Open(dir)
+	var wg sync.WaitGroup
+	for i := 0; i < 15; i++ {
+		for _, st := range []*ledger.Store{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := st.Add(ctx, ledger.Link{Kind: ledger.Public, URL: "http://x"}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if all, _ := a.List(ctx); len(all) != 30 {
+		t.Fatalf("%d of 30 links kept", len(all))
+	}
+}
