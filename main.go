@@ -2,6 +2,7 @@
 package main
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"s3desk/assets"
 	"s3desk/gui"
+	"s3desk/storage/logfile"
 	"s3desk/storage/profiles"
 )
 
@@ -30,6 +32,17 @@ func main() {
 	sb := gui.NewLazySandbox("")
 	defer sb.Close()
 	deps := gui.Deps{Discover: profiles.DiscoverAWS, StartProfile: opts.Profile, Version: version}
+	if cache, err := gui.DefaultCacheDir(); err == nil {
+		deps.CacheDir = cache
+		// The log: rotated at 5 MiB, 3 kept, scrubbed of credentials.
+		if lf, err := logfile.Open(gui.LogDir(cache), 0, 0); err == nil {
+			defer lf.Close()
+			deps.Logger, deps.Secrets = lf.Logger()
+			deps.Logger.Info("start", "version", version)
+		} else {
+			fmt.Fprintln(os.Stderr, "s3desk: no log file:", err)
+		}
+	}
 	if dir, err := profiles.DefaultDir(); err == nil {
 		if store, err := profiles.Open(dir, profiles.SystemKeychain{}); err == nil {
 			store.SetSandbox(sb.Config)
@@ -39,5 +52,5 @@ func main() {
 		}
 	}
 	deps.Sandbox, deps.ResetSandbox = sb.Config, sb.Reset
-	gui.NewMainWindow(a, deps).ShowAndRun()
+	gui.NewMainWindow(context.Background(), a, deps).ShowAndRun()
 }

@@ -176,7 +176,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 	if store == nil {
 		return
 	}
-	ctx, gen := v.load.renew()
+	ctx, gen := v.load.renew(v.jobs.ctx())
 	if len(v.buckets) == 0 {
 		v.showMessage("Loading buckets…")
 	}
@@ -340,12 +340,13 @@ func (v *BucketsView) ShowCreate() {
 		d.hint.Refresh()
 		d.fit()
 		_, end := v.status.begin("Creating bucket " + name + "…")
+		ctx := v.jobs.ctx() // a switch of account ends it
 		v.jobs.goRun(func() {
 			opts := storage.CreateBucketOptions{Region: region}
 			if acls {
 				opts.ObjectOwnership = "BucketOwnerPreferred"
 			}
-			err := store.CreateBucket(context.Background(), name, opts)
+			err := store.CreateBucket(ctx, name, opts)
 			v.jobs.do(func() {
 				end()
 				if err != nil {
@@ -415,7 +416,7 @@ func (v *BucketsView) ConfirmDelete(bucket string) {
 	if store == nil || bucket == "" {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(v.jobs.ctx())
 	update, end := v.status.begin("Counting what “" + bucket + "” holds…")
 	counting := dialog.NewCustomWithoutButtons("Delete bucket",
 		container.NewVBox(widget.NewLabel("Counting what “"+bucket+"” holds…"), widget.NewProgressBarInfinite()), v.win)
@@ -482,7 +483,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 	}
 	items = append(items, d.result, container.NewHBox(layout.NewSpacer(), d.cancel, d.del))
 	d.dlg = dialog.NewCustomWithoutButtons("Delete bucket “"+bucket+"”", container.NewVBox(items...), v.win)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(v.jobs.ctx())
 	d.cancel.OnTapped = func() {
 		cancel()
 		d.dlg.Hide()

@@ -24,7 +24,7 @@ import (
 func newSandboxWindow(t *testing.T, srv *s3test.Server) *MainWindow {
 	t.Helper()
 	a := test.NewTempApp(t)
-	mw := NewMainWindow(a, Deps{
+	mw := NewMainWindow(t.Context(), a, Deps{
 		Sandbox: func(context.Context) (storage.Config, error) { return srv.Config(), nil },
 	})
 	mw.win.Resize(fyne.NewSize(1120, 720))
@@ -349,7 +349,7 @@ func (f *fakeBuckets) Region() string { return "eu-west-1" }
 func newBucketsOnly(t *testing.T) (*BucketsView, *jobs, fyne.Window) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	j := &jobs{}
+	j := newJobs(t.Context())
 	v := NewBucketsView(w, newStatusBar(), j)
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(320, 400))

@@ -133,7 +133,7 @@ func displayPrefix(p string) string {
 }
 
 func (v *CombineView) start() {
-	ctx, gen := v.run.renew()
+	ctx, gen := v.run.renew(v.jobs.ctx())
 	opts := v.opts
 	thr := newThrottle()
 	opts.OnProgress = func(p storage.CombineProgress) {
@@ -396,7 +396,7 @@ func (f *publishForm) options() storage.ReportPublishOptions {
 func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
 	o.Overwrite = overwrite
 	rep := v.report
-	ctx, gen := v.run.renew()
+	ctx, gen := v.run.renew(v.jobs.ctx())
 	v.pubBtn.Disable()
 	v.status.SetText("Publishing…")
 	v.jobs.goRun(func() {
@@ -444,7 +444,7 @@ func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error)
 			v.status.SetText(publishedText(v.bucket, res, false) + " Not public: you chose not to add a bucket-policy statement; share a presigned link instead.")
 			return
 		}
-		ctx, gen := v.run.renew()
+		ctx, gen := v.run.renew(v.jobs.ctx())
 		v.pubBtn.Disable()
 		v.status.SetText("Making the report public…")
 		v.jobs.goRun(func() {

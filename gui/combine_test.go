@@ -43,7 +43,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	previewPlant(t, srv, b, "22_Sept/03.csv", "", []byte("service,count,link\ngamma,3,\"<script>x</script>\"\n"))
 	svc := srv.Service(t)
 	a := test.NewTempApp(t)
-	var j jobs
+	j := jobs{life: t.Context()}
 
 	v := NewCombineWindow(a, svc, &j, b, "22_Sept/", nil)
 	p := waitPrompt(t, &j, v)

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -35,8 +34,8 @@ func (sh *Sharer) CopyLink(bucket string, entries []storage.Entry, done func(msg
 	if err := storage.ValidateExpiry(expiry); err != nil {
 		expiry = time.Hour
 	}
+	ctx := sh.jobs.ctx()
 	sh.jobs.goRun(func() {
-		ctx := context.Background()
 		var urls []string
 		var last storage.SharedLink
 		var err error

@@ -21,6 +21,8 @@ type IncompleteView struct {
 	deps   TransferDeps
 	store  IncompleteStore
 	bucket string
+	ctx    context.Context // a child of the connection's, ended when the dialog closes
+	end    context.CancelFunc
 
 	uploads []storage.MultipartUpload
 	list    *widget.List
@@ -35,13 +37,15 @@ func (p *TransfersPanel) ShowIncomplete(bucket string) {
 		p.deps.Alert("Not connected", "Choose an account on the left first.")
 		return
 	}
-	v := NewIncompleteView(p.win, p.deps, p.incomplete, bucket)
+	v := NewIncompleteView(p.connCtx(), p.win, p.deps, p.incomplete, bucket)
 	v.Show()
 }
 
 // NewIncompleteView builds the view; Show opens it.
-func NewIncompleteView(win fyne.Window, deps TransferDeps, store IncompleteStore, bucket string) *IncompleteView {
+// Its requests run beneath ctx and end when the dialog closes.
+func NewIncompleteView(ctx context.Context, win fyne.Window, deps TransferDeps, store IncompleteStore, bucket string) *IncompleteView {
 	v := &IncompleteView{win: win, deps: deps, store: store, bucket: bucket}
+	v.ctx, v.end = context.WithCancel(ctx)
 	v.status = widget.NewLabel("Loading…")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.list = widget.NewList(func() int { return len(v.uploads) }, func() fyne.CanvasObject {
@@ -72,6 +76,7 @@ func (v *IncompleteView) Show() {
 	body := container.NewBorder(top, nil, nil, nil, v.list)
 	v.dlg = dialog.NewCustom("Incomplete uploads in "+v.bucket, "Close", body, v.win)
 	v.dlg.Resize(fyne.NewSize(720, 420))
+	v.dlg.SetOnClosed(v.end)
 	v.dlg.Show()
 	v.load()
 }
@@ -80,7 +85,7 @@ func (v *IncompleteView) load() {
 	v.status.SetText("Loading…")
 	v.refresh.Disable()
 	v.deps.Go(func() {
-		ups, err := v.store.ListMultipartUploads(context.Background(), v.bucket, "")
+		ups, err := v.store.ListMultipartUploads(v.ctx, v.bucket, "")
 		v.deps.Do(func() {
 			v.refresh.Enable()
 			if err != nil {
@@ -114,7 +119,7 @@ func (v *IncompleteView) confirmAbort(u storage.MultipartUpload) {
 			return
 		}
 		v.deps.Go(func() {
-			err := v.store.AbortMultipartUpload(context.Background(), u.Bucket, u.Key, u.UploadID)
+			err := v.store.AbortMultipartUpload(v.ctx, u.Bucket, u.Key, u.UploadID)
 			v.deps.Do(func() {
 				if err != nil {
 					v.status.SetText("Could not abort: " + errorText(err))

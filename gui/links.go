@@ -60,7 +60,7 @@ func (v *LinksView) CanvasObject() fyne.CanvasObject { return v.box }
 
 // Reload reads the ledger again.
 func (v *LinksView) Reload() {
-	ctx, gen := v.load.renew()
+	ctx, gen := v.load.renew(v.sh.jobs.lifeCtx())
 	v.sh.jobs.goRun(func() {
 		var links []ledger.Link
 		led, err := v.sh.ledger()
@@ -231,7 +231,7 @@ func (v *LinksView) forget(l ledger.Link) {
 	v.sh.jobs.goRun(func() {
 		led, err := v.sh.ledger()
 		if err == nil {
-			err = led.Remove(context.Background(), l.ID)
+			err = led.Remove(v.sh.jobs.lifeCtx(), l.ID)
 		}
 		v.sh.jobs.do(func() {
 			if err != nil {
@@ -254,7 +254,7 @@ func (v *LinksView) forgetExpired() {
 		led, err := v.sh.ledger()
 		n := 0
 		if err == nil {
-			n, err = led.RemoveExpired(context.Background(), now)
+			n, err = led.RemoveExpired(v.sh.jobs.lifeCtx(), now)
 		}
 		v.sh.jobs.do(func() {
 			if err != nil {

@@ -25,6 +25,8 @@ type MenuActions struct {
 	Back, Up func()
 	// Help
 	About, Shortcuts func()
+	ShowLogFolder    func() // opens the log folder in the system file manager
+	CopyDiagnostics  func() // versions, OS and profile kinds to the clipboard, no secrets
 }
 
 // shortcut is one keyboard binding: a modifier shortcut (registered on the
@@ -111,7 +113,9 @@ func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 		fyne.NewMenu("View",
 			item("Refresh", nil), item("Show transfers", nil), item("Shared links", a.ShowLinks), hidden),
 		fyne.NewMenu("Go", item("Back", nil), item("Up", nil)),
-		fyne.NewMenu("Help", item("Keyboard shortcuts", a.Shortcuts), item("About S3 Desk", a.About)),
+		fyne.NewMenu("Help", item("Keyboard shortcuts", a.Shortcuts), fyne.NewMenuItemSeparator(),
+			item("Show log folder", a.ShowLogFolder), item("Copy diagnostics", a.CopyDiagnostics),
+			fyne.NewMenuItemSeparator(), item("About S3 Desk", a.About)),
 	)
 }
 

@@ -37,7 +37,7 @@ func TestMainMenuHasTheExpectedItems(t *testing.T) {
 		"Edit": {"Copy key", "Copy link", "Select all", "Delete", "Rename"},
 		"View": {"Refresh", "Show transfers", "Show hidden"},
 		"Go":   {"Back", "Up"},
-		"Help": {"About S3 Desk", "Keyboard shortcuts"},
+		"Help": {"About S3 Desk", "Copy diagnostics", "Keyboard shortcuts", "Show log folder"},
 	}
 	for menu, labels := range want {
 		for _, l := range labels {

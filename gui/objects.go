@@ -67,7 +67,7 @@ type ObjectsView struct {
 	actions ObjectActions
 	do      func(func())                // hands work to the UI goroutine (fyne.Do)
 	now     func() time.Time            // clock for "Today" dates
-	life    context.Context             // lives as long as the view
+	life    context.Context             // the connection's child: lives until the view or its account goes
 	stop    context.CancelFunc          // ends life
 	cancel  context.CancelFunc          // cancels the current listing
 	onNav   func(bucket, prefix string) // optional: tells the shell where we are
@@ -131,8 +131,9 @@ type ObjectsView struct {
 }
 
 // NewObjectsView builds the view. store may be nil until a profile is
-// connected; actions holds the optional callbacks of other features.
-func NewObjectsView(win fyne.Window, store ObjectStore, actions ObjectActions) *ObjectsView {
+// connected; actions holds the optional callbacks of other features. Its
+// requests run beneath ctx (see SetContext).
+func NewObjectsView(ctx context.Context, win fyne.Window, store ObjectStore, actions ObjectActions) *ObjectsView {
 	v := &ObjectsView{
 		win:      win,
 		store:    store,
@@ -144,7 +145,7 @@ func NewObjectsView(win fyne.Window, store ObjectStore, actions ObjectActions) *
 		cursor:   -1,
 		hover:    -1,
 	}
-	v.life, v.stop = context.WithCancel(context.Background())
+	v.life, v.stop = context.WithCancel(ctx)
 	v.build()
 	v.showState()
 	return v
@@ -161,6 +162,13 @@ func (v *ObjectsView) Prefix() string { return v.prefix }
 
 // OnNavigate registers a callback told of every change of folder.
 func (v *ObjectsView) OnNavigate(f func(bucket, prefix string)) { v.onNav = f }
+
+// SetContext makes the view's requests run beneath ctx (the connection's),
+// ending those of the previous one.
+func (v *ObjectsView) SetContext(ctx context.Context) {
+	v.stop()
+	v.life, v.stop = context.WithCancel(ctx)
+}
 
 // SetStore switches to another storage service (another profile): the view
 // forgets its bucket and history and shows the no-bucket state.
@@ -506,8 +514,9 @@ func (v *ObjectsView) updateNav() {
 func (v *ObjectsView) background(work func(ctx context.Context) error, done func(error)) {
 	v.ops++
 	v.showState()
+	ctx := v.life
 	go func() {
-		err := work(v.life)
+		err := work(ctx)
 		v.do(func() {
 			v.ops--
 			v.showState()

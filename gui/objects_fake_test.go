@@ -232,7 +232,7 @@ func BenchmarkObjectsListing100k(b *testing.B) {
 	}
 	w := test.NewWindow(nil)
 	defer w.Close()
-	v := NewObjectsView(w, newFakeList(), ObjectActions{})
+	v := NewObjectsView(b.Context(), w, newFakeList(), ObjectActions{})
 	v.do = func(func()) {}
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(1000, 640))

@@ -36,7 +36,7 @@ func newOV(t *testing.T, store ObjectStore, actions ObjectActions) *ovHarness {
 	test.NewTempApp(t)
 	h := &ovHarness{t: t}
 	h.win = test.NewWindow(nil)
-	h.v = NewObjectsView(h.win, store, actions)
+	h.v = NewObjectsView(t.Context(), h.win, store, actions)
 	h.v.do = h.post
 	h.win.SetContent(h.v.CanvasObject())
 	h.win.Resize(fyne.NewSize(1000, 640))

@@ -28,7 +28,7 @@ func BenchmarkObjectsView100kPages(b *testing.B) {
 	test.NewTempApp(b)
 	w := test.NewWindow(nil)
 	defer w.Close()
-	v := NewObjectsView(w, newFakeList(), ObjectActions{})
+	v := NewObjectsView(b.Context(), w, newFakeList(), ObjectActions{})
 	v.do = func(func()) {}
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(1000, 640))

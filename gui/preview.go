@@ -3,8 +3,6 @@ package gui
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -25,7 +24,7 @@ import (
 // PreviewStore is what the preview window needs; *storage.Service has it.
 type PreviewStore interface {
 	Preview(ctx context.Context, bucket, key string) (*storage.Preview, error)
-	DownloadToTemp(ctx context.Context, bucket, key, dir string) (string, error)
+	SaveToOpen(ctx context.Context, bucket, key, dir string, progress func(written int64)) (string, error)
 }
 
 // PreviewView is a window showing one object: the start of a text, an
@@ -41,6 +40,12 @@ type PreviewView struct {
 	open   viewContext
 	bucket string
 	key    string
+	size   int64
+
+	// openDir holds the files opened with a system app (gui/opened.go);
+	// "" is DefaultCacheDir()/open.
+	openDir string
+	openDlg *dialog.CustomDialog // the open-with progress, while it runs
 
 	info    *widget.Label // what the object is: size, type, dimensions
 	notice  *widget.Label // "showing the first 1 MiB" and problems
@@ -61,7 +66,7 @@ type PreviewView struct {
 // NewPreviewWindow opens a preview window for entry and starts loading it.
 // j runs the background work (tests wait on it).
 func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, entry storage.Entry) *PreviewView {
-	v := &PreviewView{app: a, store: store, jobs: j, bucket: bucket, key: entry.Key}
+	v := &PreviewView{app: a, store: store, jobs: j, bucket: bucket, key: entry.Key, size: entry.Size}
 	v.win = a.NewWindow(previewTitle(entry.Key))
 	v.info = widget.NewLabel(humanize.IBytes(uint64(max(entry.Size, 0))))
 	v.info.Truncation = fyne.TextTruncateEllipsis
@@ -104,7 +109,10 @@ func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, en
 // preview is the objects view's "Preview" (Space): a window for entry.
 func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
 	if svc := mw.service(); svc != nil && !entry.IsFolder {
-		NewPreviewWindow(mw.app, svc, &mw.jobs, bucket, entry)
+		v := NewPreviewWindow(mw.app, svc, &mw.jobs, bucket, entry)
+		if c := mw.cacheDir(); c != "" {
+			v.openDir = openedDir(c)
+		}
 	}
 }
 
@@ -123,7 +131,7 @@ func previewTitle(key string) string {
 }
 
 func (v *PreviewView) reload() {
-	ctx, gen := v.load.renew()
+	ctx, gen := v.load.renew(v.jobs.ctx())
 	v.jobs.goRun(func() {
 		p, err := v.store.Preview(ctx, v.bucket, v.key)
 		v.jobs.do(func() {
@@ -265,32 +273,6 @@ func (v *PreviewView) metaForm(info storage.ObjectInfo) fyne.CanvasObject {
 	}
 	v.meta = f
 	return container.NewVScroll(f)
-}
-
-// openWithSystemApp downloads the object to a temporary file and asks the
-// system to open it.
-func (v *PreviewView) openWithSystemApp() {
-	ctx, gen := v.open.renew()
-	v.openBtn.Disable()
-	v.openBtn.SetText("Downloading…")
-	v.jobs.goRun(func() {
-		path, err := v.store.DownloadToTemp(ctx, v.bucket, v.key, "")
-		v.jobs.do(func() {
-			if !v.open.current(gen) || v.closed {
-				return
-			}
-			v.openBtn.Enable()
-			v.openBtn.SetText("Open with system app")
-			if err != nil {
-				showError(v.win, "Could not open the file", err)
-				return
-			}
-			u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
-			if err := v.app.OpenURL(u); err != nil {
-				showError(v.win, "Could not open the file", fmt.Errorf("no app opened %s: %w", path, err))
-			}
-		})
-	})
 }
 
 // maxLineRunes is where long text lines are folded for display.

@@ -56,7 +56,7 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	b := srv.Bucket(t)
 	svc := srv.Service(t)
 	a := &urlApp{App: test.NewTempApp(t)}
-	var j jobs
+	j := jobs{life: t.Context()}
 	t.Cleanup(j.wait)
 
 	// Text, cut at 1 MiB.

@@ -430,7 +430,7 @@ func (f *profileForm) test() {
 	if f.testCancel != nil {
 		f.testCancel()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(f.v.jobs.lifeCtx())
 	f.testCancel = cancel
 	p, sec := f.profile(), f.secretValue()
 	f.testResult.SetText("Connecting to " + f.where(p) + "…")
@@ -478,9 +478,9 @@ func (f *profileForm) save() {
 	f.v.jobs.goRun(func() {
 		var err error
 		if f.editing == nil {
-			err = store.Add(context.Background(), p, *sec)
+			err = store.Add(f.v.jobs.lifeCtx(), p, *sec)
 		} else {
-			err = store.Update(context.Background(), f.editing.Name, p, sec)
+			err = store.Update(f.v.jobs.lifeCtx(), f.editing.Name, p, sec)
 		}
 		f.v.jobs.do(func() {
 			f.saveBtn.Enable()
@@ -517,10 +517,10 @@ func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) 
 			f.v.jobs.goRun(func() {
 				var err error
 				if editing == nil {
-					err = store.AddForSession(context.Background(), p, sec)
+					err = store.AddForSession(f.v.jobs.lifeCtx(), p, sec)
 				} else {
 					store.UseForSession(p.Name, sec)
-					err = store.Update(context.Background(), editing.Name, p, nil)
+					err = store.Update(f.v.jobs.lifeCtx(), editing.Name, p, nil)
 				}
 				f.v.jobs.do(func() {
 					if err != nil {

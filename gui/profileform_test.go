@@ -17,7 +17,7 @@ func newFormView(t *testing.T) (*ProfilesView, *profiles.Store, *jobs) {
 	t.Helper()
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	j := &jobs{}
+	j := newJobs(t.Context())
 	t.Cleanup(j.wait)
 	store, err := profiles.Open(t.TempDir(), &memKeychain{})
 	if err != nil {

@@ -157,7 +157,7 @@ func (v *ProfilesView) Names() []string {
 // Reload reads the saved profiles and ~/.aws again, then selects selectName
 // when it is given and listed.
 func (v *ProfilesView) Reload(selectName string) {
-	ctx, gen := v.load.renew()
+	ctx, gen := v.load.renew(v.jobs.lifeCtx())
 	store, discover := v.store, v.discover
 	v.jobs.goRun(func() {
 		var saved []profiles.Profile
@@ -346,7 +346,7 @@ func (v *ProfilesView) deleteCurrent() {
 				return
 			}
 			v.jobs.goRun(func() {
-				err := store.Delete(context.Background(), name)
+				err := store.Delete(v.jobs.lifeCtx(), name)
 				v.jobs.do(func() {
 					if err != nil {
 						showError(v.win, "Could not delete the profile", err)
@@ -394,7 +394,7 @@ func (v *ProfilesView) confirmImport(c profiles.ImportCandidate) {
 		}
 		keys := copyKeys.Checked
 		v.jobs.goRun(func() {
-			p, err := store.Import(context.Background(), c, keys)
+			p, err := store.Import(v.jobs.lifeCtx(), c, keys)
 			v.jobs.do(func() {
 				if err != nil {
 					showError(v.win, "Could not import “"+c.Name+"”", err)

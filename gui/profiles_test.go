@@ -70,7 +70,7 @@ func newProfilesWindow(t *testing.T, srv *s3test.Server, kc *memKeychain) (*Main
 		t.Fatal(err)
 	}
 	a := test.NewTempApp(t)
-	mw := NewMainWindow(a, Deps{
+	mw := NewMainWindow(t.Context(), a, Deps{
 		Profiles: store,
 		Sandbox:  func(context.Context) (storage.Config, error) { return srv.Config(), nil },
 	})
@@ -272,7 +272,7 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{})
 	a := test.NewTempApp(t)
-	mw := NewMainWindow(a, Deps{
+	mw := NewMainWindow(t.Context(), a, Deps{
 		Profiles: store,
 		Sandbox: func(context.Context) (storage.Config, error) {
 			close(started)

@@ -148,7 +148,7 @@ func (d *PublishDialog) build() {
 		d.summary.SetText(errorText(err))
 		return
 	}
-	ctx, gen := d.load.renew()
+	ctx, gen := d.load.renew(d.sh.jobs.ctx())
 	d.summary.SetText("Listing the folder…")
 	d.publish.Disable()
 	bucket := d.bucket
@@ -193,7 +193,7 @@ func (d *PublishDialog) doPublish() {
 	page := d.page
 	d.publish.Disable()
 	d.result.SetText("Publishing…")
-	ctx, gen := d.load.renew()
+	ctx, gen := d.load.renew(d.sh.jobs.ctx())
 	d.sh.jobs.goRun(func() {
 		pub, err := store.PublishIndex(ctx, page, storage.PublishOptions{})
 		if err != nil {
@@ -230,7 +230,7 @@ func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.
 				d.finish(gen, "", time.Time{}, errors.New("the page was uploaded but is not public: you chose not to add a bucket-policy statement. Choose presigned links to share it privately"))
 				return
 			}
-			ctx := context.Background()
+			ctx := d.sh.jobs.ctx()
 			d.sh.jobs.goRun(func() {
 				res, err := d.store.MakePublic(ctx, page.Bucket, page.Prefix, storage.PublicOptions{AllowPolicy: true})
 				d.publicDone(ctx, gen, page, pub, res, err)

@@ -34,9 +34,10 @@ func (l *LazySandbox) Config(ctx context.Context) (storage.Config, error) {
 			}
 			l.dir = d
 		}
-		// Not ctx: a start the user navigated away from still finishes, so
-		// coming back is instant and the data folder is never half-made.
-		sb, err := sandbox.Start(context.Background(), l.dir)
+		// Not cancelled with ctx: a start the user navigated away from still
+		// finishes, so coming back is instant and the data folder is never
+		// half-made.
+		sb, err := sandbox.Start(context.WithoutCancel(ctx), l.dir)
 		if err != nil {
 			return storage.Config{}, err
 		}
@@ -79,7 +80,7 @@ func (mw *MainWindow) confirmResetSandbox() {
 			}
 			_, end := mw.status.begin("Resetting the Local sandbox…")
 			mw.jobs.goRun(func() {
-				err := reset(context.Background())
+				err := reset(mw.jobs.lifeCtx())
 				mw.jobs.do(func() {
 					end()
 					if err != nil {

@@ -86,7 +86,7 @@ func TestScreenshots(t *testing.T) {
 
 	a := test.NewTempApp(t)
 	ApplyTheme(a, ThemeLight)
-	mw := NewMainWindow(a, Deps{
+	mw := NewMainWindow(t.Context(), a, Deps{
 		Profiles: store,
 		Discover: func(context.Context) ([]profiles.ImportCandidate, error) {
 			return []profiles.ImportCandidate{{Name: "sso-dev", Region: "eu-central-1", Kind: "SSO"}}, nil

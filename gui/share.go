@@ -308,7 +308,7 @@ func (d *ShareDialog) refresh() {
 		d.copyBtn.Disable()
 		return
 	}
-	ctx, gen := d.load.renew()
+	ctx, gen := d.load.renew(d.sh.jobs.ctx())
 	bucket, key := d.bucket, d.uploadKey.Text
 	if kind == shareDownload {
 		key = d.files[0].Key
@@ -385,7 +385,7 @@ func (d *ShareDialog) copyLink() {
 	}
 	kind, note, bucket, uploadKey, prof := d.kind.Selected, d.note.Text, d.bucket, d.uploadKey.Text, d.profile
 	files := append([]storage.Entry(nil), d.files...)
-	ctx, gen := d.load.renew()
+	ctx, gen := d.load.renew(d.sh.jobs.ctx())
 	d.copyBtn.Disable()
 	d.setConfirm("Making the link…", false)
 	d.sh.jobs.goRun(func() {

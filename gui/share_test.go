@@ -35,7 +35,7 @@ func newShareFixture(t *testing.T) *shareFixture {
 	f.app = test.NewTempApp(t)
 	f.win = test.NewTempWindow(t, widget.NewLabel(""))
 	f.win.Resize(fyne.NewSize(900, 700))
-	f.j = &jobs{}
+	f.j = newJobs(t.Context())
 	t.Cleanup(f.j.wait)
 	var err error
 	if f.led, err = ledger.Open(t.TempDir()); err != nil {

@@ -209,7 +209,7 @@ func (mw *MainWindow) sharer() *Sharer {
 			}
 			return nil
 		}, func() string { return mw.profile }, nil)
-		mw.share.conn = func() context.Context { return mw.connCtx }
+		mw.share.conn = mw.jobs.ctx
 		mw.share.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
 	}
 	return mw.share

@@ -167,6 +167,46 @@ func showError(win fyne.Window, title string, err error) {
 type jobs struct {
 	wg sync.WaitGroup
 	mu sync.Mutex // serialises UI callbacks (the test driver runs them inline)
+
+	cmu  sync.Mutex      // guards life and conn
+	life context.Context // the window's: cancelled when it closes
+	conn context.Context // the connection's: cancelled when the user switches account; nil before one
+}
+
+// newJobs gives the window's jobs; life ends when the window closes.
+func newJobs(life context.Context) *jobs { return &jobs{life: life} }
+
+// ctx is the context new work of the connected account runs on: the
+// connection's, or the window's before the first connection. Dialogs and
+// batches take a child of it.
+func (j *jobs) ctx() context.Context {
+	j.cmu.Lock()
+	defer j.cmu.Unlock()
+	if j.conn != nil {
+		return j.conn
+	}
+	if j.life == nil {
+		panic("gui: jobs without a context (build them with newJobs)")
+	}
+	return j.life
+}
+
+// lifeCtx is the window's context: work that outlives a connection (the
+// profiles list, the links ledger) runs on it.
+func (j *jobs) lifeCtx() context.Context {
+	j.cmu.Lock()
+	defer j.cmu.Unlock()
+	if j.life == nil {
+		panic("gui: jobs without a context (build them with newJobs)")
+	}
+	return j.life
+}
+
+// setConn makes ctx the connection's context.
+func (j *jobs) setConn(ctx context.Context) {
+	j.cmu.Lock()
+	j.conn = ctx
+	j.cmu.Unlock()
 }
 
 // do runs fn on the UI goroutine (fyne.Do). Under the test driver, where
@@ -198,13 +238,13 @@ type viewContext struct {
 	cancel context.CancelFunc
 }
 
-// renew cancels the previous context and returns a new one with its
-// generation. Call on the UI goroutine.
-func (v *viewContext) renew() (context.Context, int) {
+// renew cancels the previous context and returns a new child of parent
+// with its generation. Call on the UI goroutine.
+func (v *viewContext) renew(parent context.Context) (context.Context, int) {
 	if v.cancel != nil {
 		v.cancel()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(parent)
 	v.gen++
 	v.cancel = cancel
 	return ctx, v.gen

@@ -95,9 +95,14 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 		return
 	}
 	pol, fixed := policyOf(p.deps.Settings().Conflict)
+	conn := p.connCtx()
+	ctx, end := p.beginPlanning(e, true, planningName(paths), bucket)
 	p.deps.Go(func() {
-		ctx := context.Background()
+		defer end()
 		plan, err := e.PlanUpload(ctx, prefix, paths)
+		if stopped(ctx, err) {
+			return // cancelled: nothing is sent
+		}
 		if err != nil {
 			p.deps.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
 			return
@@ -108,12 +113,20 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 			for i, it := range plan.Items {
 				keys[i] = it.Key
 			}
-			if existing, err = e.Existing(ctx, bucket, keys); err != nil {
+			existing, err = e.Existing(ctx, bucket, keys)
+			if stopped(ctx, err) {
+				return
+			}
+			if err != nil {
 				p.deps.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
 				return
 			}
 		}
+		end() // the row goes before the files' rows come
 		p.deps.Do(func() {
+			if ctx.Err() != nil {
+				return // cancelled at the last moment
+			}
 			for _, s := range plan.Skipped {
 				p.addRow(&transferRow{id: e.NewID(), upload: true, name: s.Path, where: bucket, state: storage.StateSkipped, reason: s.Reason})
 			}
@@ -144,7 +157,7 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 				for c, items := range groups {
 					opts := base
 					opts.Conflict, opts.Prechecked = c, !fixed
-					p.runUpload(e, bucket, items, opts, done)
+					p.runUpload(conn, e, bucket, items, opts, done)
 				}
 			})
 		})
@@ -192,7 +205,8 @@ func joinBatches(n int, after func(storage.BatchResult)) func(storage.BatchResul
 
 // runUpload queues items; done (optional) gets the batch result on the UI
 // goroutine after deps.Uploaded.
-func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []storage.UploadItem, opts storage.UploadOptions, done func(storage.BatchResult)) {
+// They run beneath ctx (the connection's).
+func (p *TransfersPanel) runUpload(ctx context.Context, e TransferEngine, bucket string, items []storage.UploadItem, opts storage.UploadOptions, done func(storage.BatchResult)) {
 	p.SetBandwidth(p.deps.Settings().BandwidthMiBps) // a changed limit applies to every transfer from now on
 	for i := range items {
 		items[i].ID = e.NewID()
@@ -203,7 +217,7 @@ func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []stor
 			one := it
 			one.ID = nid
 			p.deps.Go(func() {
-				p.uploaded(e.Upload(context.Background(), bucket, []storage.UploadItem{one}, opts, p.onProgress))
+				p.uploaded(e.Upload(ctx, bucket, []storage.UploadItem{one}, opts, p.onProgress))
 			})
 		}
 		p.mu.Lock()
@@ -213,7 +227,7 @@ func (p *TransfersPanel) runUpload(e TransferEngine, bucket string, items []stor
 	}
 	start := time.Now()
 	p.deps.Go(func() {
-		res := e.Upload(context.Background(), bucket, items, opts, p.onProgress)
+		res := e.Upload(ctx, bucket, items, opts, p.onProgress)
 		p.uploaded(res)
 		if done != nil {
 			p.deps.Do(func() { done(res) })
@@ -278,8 +292,14 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 		return
 	}
 	pol, fixed := policyOf(p.deps.Settings().Conflict)
+	conn := p.connCtx()
+	ctx, end := p.beginPlanning(e, false, planningName(entryNames(entries)), dest)
 	p.deps.Go(func() {
-		plan, err := e.PlanDownload(context.Background(), bucket, baseOf(entries[0]), entries)
+		defer end()
+		plan, err := e.PlanDownload(ctx, bucket, baseOf(entries[0]), entries)
+		if stopped(ctx, err) {
+			return
+		}
 		if err != nil {
 			p.deps.Do(func() { p.deps.Alert("Cannot download", sentence(errorText(err))) })
 			return
@@ -288,7 +308,11 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 		if !fixed {
 			existing = storage.LocalExisting(dest, plan.Items)
 		}
+		end()
 		p.deps.Do(func() {
+			if ctx.Err() != nil {
+				return
+			}
 			for _, s := range plan.Skipped {
 				p.addRow(&transferRow{id: e.NewID(), name: s.Path, where: dest, state: storage.StateSkipped, reason: s.Reason})
 			}
@@ -308,14 +332,14 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 					groups[c] = append(groups[c], it)
 				}
 				for c, items := range groups {
-					p.runDownload(e, dest, items, storage.DownloadOptions{Conflict: c})
+					p.runDownload(conn, e, dest, items, storage.DownloadOptions{Conflict: c})
 				}
 			})
 		})
 	})
 }
 
-func (p *TransfersPanel) runDownload(e TransferEngine, dest string, items []storage.DownloadItem, opts storage.DownloadOptions) {
+func (p *TransfersPanel) runDownload(ctx context.Context, e TransferEngine, dest string, items []storage.DownloadItem, opts storage.DownloadOptions) {
 	p.SetBandwidth(p.deps.Settings().BandwidthMiBps)
 	for i := range items {
 		items[i].ID = e.NewID()
@@ -324,7 +348,7 @@ func (p *TransfersPanel) runDownload(e TransferEngine, dest string, items []stor
 		r.retry = func() {
 			one := it
 			one.ID = p.reassign(r, e)
-			p.deps.Go(func() { e.Download(context.Background(), dest, []storage.DownloadItem{one}, opts, p.onProgress) })
+			p.deps.Go(func() { e.Download(ctx, dest, []storage.DownloadItem{one}, opts, p.onProgress) })
 		}
 		p.mu.Lock()
 		p.owner[it.ID] = e
@@ -333,7 +357,7 @@ func (p *TransfersPanel) runDownload(e TransferEngine, dest string, items []stor
 	}
 	start := time.Now()
 	p.deps.Go(func() {
-		res := e.Download(context.Background(), dest, items, opts, p.onProgress)
+		res := e.Download(ctx, dest, items, opts, p.onProgress)
 		p.finished("Download", "to "+dest, res, time.Since(start))
 	})
 }
@@ -364,8 +388,9 @@ func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string)
 	r.resume, r.state, r.reason = "", storage.StateRunning, ""
 	p.mu.Unlock()
 	p.schedule()
+	ctx := p.connCtx()
 	p.deps.Go(func() {
-		err := e.Resume(context.Background(), jid, func(ev storage.Progress) {
+		err := e.Resume(ctx, jid, func(ev storage.Progress) {
 			p.mu.Lock()
 			r.engID = ev.ID
 			p.mu.Unlock()
@@ -395,8 +420,9 @@ func (p *TransfersPanel) discard(id int64) {
 		if !ok {
 			return
 		}
+		ctx := p.connCtx()
 		p.deps.Go(func() {
-			err := e.Discard(context.Background(), r.resume)
+			err := e.Discard(ctx, r.resume)
 			p.deps.Do(func() {
 				if err != nil {
 					p.deps.Alert("Could not discard", sentence(errorText(err)))

@@ -45,6 +45,7 @@ type IncompleteStore interface {
 // TransferDeps are the panel's links to the rest of the app. Nil fields get
 // working defaults.
 type TransferDeps struct {
+	Life     context.Context                                                       // the window's context; required
 	Do       func(func())                                                          // runs on the UI goroutine; nil = fyne.Do
 	Go       func(func())                                                          // runs in the background; nil = go
 	Notify   func(title, body string)                                              // desktop notification; nil = none
@@ -78,6 +79,9 @@ type transferRow struct {
 	resume  string // journal ID of a resumable upload
 	engID   int64  // the engine's ID when it differs from id (a resume)
 	started time.Time
+
+	planning bool   // a "Planning…" row: no transfer yet
+	stop     func() // ends the planning (Cancel)
 }
 
 // TransfersPanel is the bottom panel: one row per transfer, a total bar,
@@ -90,6 +94,7 @@ type TransfersPanel struct {
 	incomplete IncompleteStore
 	engines    []TransferEngine // every engine used, closed on shutdown
 	gen        int              // bumped by Connect; a late engine is not used
+	ctx        context.Context  // the connection's, from Connect; batches and planning run beneath it
 
 	mu        sync.Mutex // guards rows, byID, dirty, scheduled
 	rows      []*transferRow
@@ -276,6 +281,9 @@ func (p *TransfersPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 
 // rowInfo is a row's status text.
 func rowInfo(r transferRow) string {
+	if r.planning {
+		return "Planning… · Cancel (or Escape) stops it"
+	}
 	switch r.state {
 	case storage.StateQueued:
 		return "Queued · " + humanize.IBytes(uint64(max(r.total, 0)))
@@ -382,7 +390,7 @@ func (p *TransfersPanel) updateHeader() {
 	var speed float64
 	files, finished, failed, active := 0, 0, 0, 0
 	for _, r := range p.view {
-		if r.resume != "" || r.state == storage.StateSkipped || r.state == storage.StateCancelled {
+		if r.planning || r.resume != "" || r.state == storage.StateSkipped || r.state == storage.StateCancelled {
 			continue
 		}
 		files++
@@ -454,15 +462,20 @@ func (p *TransfersPanel) cancel(id int64) {
 	p.mu.Lock()
 	r := p.byID[id]
 	var resume string
+	var stop func()
 	engID := id
 	if r != nil {
-		resume = r.resume
+		resume, stop = r.resume, r.stop
 		if r.engID != 0 {
 			engID = r.engID
 		}
 	}
 	p.mu.Unlock()
 	if r == nil {
+		return
+	}
+	if stop != nil { // a planning row
+		stop()
 		return
 	}
 	if resume != "" {
@@ -523,9 +536,13 @@ type EngineMaker interface {
 // Connect switches the panel to svc (nil when disconnected), building its
 // engine in the background with the user's part size and concurrency.
 // dataDir keeps the resume journal.
-func (p *TransfersPanel) Connect(svc EngineMaker, dataDir string) {
+//
+// ctx is the connection's context: the account's planning and transfers
+// run beneath it, and end with it when the user switches account.
+func (p *TransfersPanel) Connect(ctx context.Context, svc EngineMaker, dataDir string) {
 	p.gen++
 	gen := p.gen
+	p.ctx = ctx
 	p.SetEngine(nil, nil)
 	if svc == nil {
 		return
@@ -534,7 +551,7 @@ func (p *TransfersPanel) Connect(svc EngineMaker, dataDir string) {
 	p.SetBandwidth(s.BandwidthMiBps)
 	opts := storage.TransferOptions{PartSize: int64(s.PartSizeMiB) << 20, Concurrency: s.Concurrency, Limiter: p.limiter}
 	p.deps.Go(func() {
-		e, err := svc.NewEngine(context.Background(), dataDir, opts)
+		e, err := svc.NewEngine(ctx, dataDir, opts)
 		p.deps.Do(func() {
 			if gen != p.gen {
 				if e != nil {
@@ -554,8 +571,9 @@ func (p *TransfersPanel) Connect(svc EngineMaker, dataDir string) {
 // transferDeps link the transfers panel to the main window.
 func (mw *MainWindow) transferDeps() TransferDeps {
 	return TransferDeps{
-		Do: mw.jobs.do,
-		Go: mw.jobs.goRun,
+		Life: mw.jobs.life,
+		Do:   mw.jobs.do,
+		Go:   mw.jobs.goRun,
 		Notify: func(title, body string) {
 			mw.app.SendNotification(fyne.NewNotification(title, body))
 		},

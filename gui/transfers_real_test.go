@@ -79,13 +79,13 @@ func TestRealDriverTransfers(t *testing.T) {
 	fyne.DoAndWait(func() {
 		a := fyne.CurrentApp()
 		w = a.NewWindow("transfers check")
-		p = NewTransfersPanel(w, TransferDeps{Notify: func(title, body string) {
+		p = NewTransfersPanel(w, TransferDeps{Life: t.Context(), Notify: func(title, body string) {
 			a.SendNotification(fyne.NewNotification(title, body))
 		}})
 		w.SetContent(p.CanvasObject())
 		w.Resize(fyne.NewSize(900, 400))
 		w.Show()
-		p.Connect(svc, t.TempDir())
+		p.Connect(t.Context(), svc, t.TempDir())
 	})
 	defer fyne.DoAndWait(w.Hide) // closing the last window would end the app
 	waitFor := func(what string, cond func() bool) {

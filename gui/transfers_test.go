@@ -35,10 +35,11 @@ type panelHarness struct {
 func newPanelHarness(t *testing.T) *panelHarness {
 	t.Helper()
 	test.NewTempApp(t)
-	h := &panelHarness{j: &jobs{}}
+	h := &panelHarness{j: newJobs(t.Context())}
 	h.w = test.NewTempWindow(t, nil)
 	h.p = NewTransfersPanel(h.w, TransferDeps{
-		Do: h.j.do, Go: h.j.goRun,
+		Life: t.Context(),
+		Do:   h.j.do, Go: h.j.goRun,
 		Alert: func(title, msg string) {
 			h.mu.Lock()
 			h.alerts = append(h.alerts, title+": "+msg)
@@ -83,7 +84,7 @@ func TestDropUploadsIntoOpenFolder(t *testing.T) {
 	_ = os.WriteFile(filepath.Join(src, "photos", "sub", "y.txt"), []byte("y"), 0o644)
 	uris := []fyne.URI{repository.NewFileURI(file), repository.NewFileURI(filepath.Join(src, "photos"))}
 	h.p.Dropped(bucket, "", uris)
-	h.p.Connect(svc, t.TempDir())
+	h.p.Connect(t.Context(), svc, t.TempDir())
 	h.j.wait()
 	h.p.Dropped("", "", uris)
 	if len(h.alerts) != 2 || !strings.HasPrefix(h.alerts[0], "Not connected") || !strings.HasPrefix(h.alerts[1], "Open a bucket first") {

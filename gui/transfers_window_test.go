@@ -94,11 +94,11 @@ func TestIncompleteUploadsViewAborts(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newPanelHarness(t)
-	h.p.Connect(srv.Service(t), t.TempDir())
+	h.p.Connect(t.Context(), srv.Service(t), t.TempDir())
 	h.j.wait()
 	var v *IncompleteView
 	h.j.do(func() {
-		v = NewIncompleteView(h.w, h.p.deps, h.p.incomplete, bucket)
+		v = NewIncompleteView(t.Context(), h.w, h.p.deps, h.p.incomplete, bucket)
 		v.Show()
 	})
 	h.j.wait()

@@ -6,7 +6,9 @@ package gui
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -43,6 +45,15 @@ type Deps struct {
 	StartProfile string
 	// Version is shown in the About dialog.
 	Version string
+	// Logger receives every service's log lines (a rotating file, see
+	// gui/logfile.go); nil discards them.
+	Logger *slog.Logger
+	// CacheDir holds the log folder and the files opened with a system app;
+	// "" is os.UserCacheDir()/s3desk.
+	CacheDir string
+	// Secrets, when set, learns each connected profile's secrets so that
+	// the log never shows them (storage.ScrubHandler.Forget).
+	Secrets interface{ Forget(secrets ...string) }
 }
 
 // MainWindow is S3 Desk's one main window: profiles and buckets in the side
@@ -65,20 +76,22 @@ type MainWindow struct {
 	settings   fyne.Window          // the open Settings window, or nil
 	uploadOpts *uploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
 
-	conn    viewContext     // the connection being made or in use
-	connCtx context.Context // conn's context: the parent of the connection's dialogs (Make public)
+	conn    viewContext        // the connection being made or in use: its context is the parent of all its work
+	stop    context.CancelFunc // ends the window's context (jobs.life)
 	svc     *storage.Service
 	profile string // the connected (or connecting) profile
 }
 
 // NewMainWindow builds the window and opens the start profile. The window
 // shows at once; connecting (and starting the sandbox) happens in the
-// background.
-func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
+// background. Everything the window starts runs beneath ctx, and ends
+// when the window closes.
+func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	if deps.Connect == nil {
 		deps.Connect = storage.New
 	}
 	mw := &MainWindow{app: a, deps: deps}
+	mw.jobs.life, mw.stop = context.WithCancel(ctx)
 	mw.jobs.mu.Lock() // no background callback runs before the window is built
 	defer mw.jobs.mu.Unlock()
 	mw.win = a.NewWindow("S3 Desk")
@@ -89,7 +102,7 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	}
 	mw.profiles = NewProfilesView(mw.win, mw.status, &mw.jobs, store, deps.Discover)
 	mw.buckets = NewBucketsView(mw.win, mw.status, &mw.jobs)
-	mw.objects = NewObjectsView(mw.win, nil, ObjectActions{})
+	mw.objects = NewObjectsView(mw.jobs.life, mw.win, nil, ObjectActions{})
 	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
 	// Its UI callbacks take turns with the shell's (see jobs.do).
 	mw.objects.do = mw.jobs.do
@@ -117,6 +130,9 @@ func NewMainWindow(a fyne.App, deps Deps) *MainWindow {
 	mw.installMenu()
 	mw.win.SetMaster()
 	mw.win.SetOnClosed(mw.shutdown)
+	if c := mw.cacheDir(); c != "" { // opened files a crash left behind (gui/opened.go)
+		mw.jobs.goRun(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
+	}
 
 	start := deps.StartProfile
 	if start == "" {
@@ -150,6 +166,8 @@ func (mw *MainWindow) shutdown() {
 	mw.conn.stop()
 	mw.buckets.load.stop()
 	mw.profiles.load.stop()
+	mw.stop() // every dialog, batch and planning beneath the window
+	mw.cleanOpened()
 }
 
 // menuActions are what the main menu and the keyboard shortcuts do. Feature
@@ -168,7 +186,10 @@ func (mw *MainWindow) menuActions() MenuActions {
 		Up:        mw.objects.Up,
 		About:     func() { ShowAboutDialog(mw.win, mw.deps.Version, mw.app.Icon()) },
 		Shortcuts: func() { ShowShortcutsDialog(mw.win) },
-		ShowLinks: func() { mw.sharer().ShowLinks() },
+
+		ShowLogFolder:   mw.showLogFolder,   // gui/diagnostics.go
+		CopyDiagnostics: mw.copyDiagnostics, // gui/diagnostics.go
+		ShowLinks:       func() { mw.sharer().ShowLinks() },
 
 		// gui/windowmenu.go: the toolbar's upload, download and link actions
 		UploadFiles:  mw.menuUploadFiles(),
@@ -200,9 +221,13 @@ func (mw *MainWindow) installMenu() {
 	mw.win.SetMainMenu(BuildMainMenu(keys))
 	RegisterShortcuts(mw.win.Canvas(), keys)
 	mw.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if !mw.escape(ev) { // Escape closes the dialog on top
-			HandleKey(keys, ev)
+		if mw.escape(ev) { // Escape closes the dialog on top
+			return
 		}
+		if ev.Name == fyne.KeyEscape && mw.xfer.CancelPlanning() { // else it stops a planning
+			return
+		}
+		HandleKey(keys, ev)
 	})
 }
 
@@ -265,14 +290,16 @@ func (mw *MainWindow) connect(name string) {
 	if name == "" {
 		return
 	}
-	ctx, gen := mw.conn.renew()
-	mw.connCtx = ctx
+	// The old account's work (planning, dialogs, transfers) ends here.
+	ctx, gen := mw.conn.renew(mw.jobs.lifeCtx())
+	mw.jobs.setConn(ctx)
 	mw.profile = name
 	mw.svc = nil
 	mw.buckets.SetStore(nil)
 	mw.buckets.SetMessage("Connecting to " + name + "…")
+	mw.objects.SetContext(ctx)
 	mw.objects.SetStore(nil)
-	mw.xfer.Connect(nil, "")
+	mw.xfer.Connect(ctx, nil, "")
 	mw.win.SetTitle("S3 Desk")
 	mw.status.conn.SetText(name)
 	_, end := mw.status.begin("Connecting to " + name + "…")
@@ -297,6 +324,7 @@ func (mw *MainWindow) connect(name string) {
 			if compatSet {
 				cfg.Compatibility = compatOn
 			}
+			mw.logTo(&cfg)
 			svc, err = deps.Connect(ctx, cfg)
 		}
 		mw.jobs.do(func() {
@@ -317,7 +345,7 @@ func (mw *MainWindow) connect(name string) {
 			mw.status.conn.SetText(name + " · " + where)
 			mw.buckets.SetStore(svc)
 			mw.objects.SetStore(svc)
-			mw.xfer.Connect(svc, mw.transferDataDir())
+			mw.xfer.Connect(ctx, svc, mw.transferDataDir())
 		})
 	})
 }

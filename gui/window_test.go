@@ -91,7 +91,7 @@ func TestGoldenBucketDialogs(t *testing.T) {
 func TestGoldenProfileForm(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	j := &jobs{}
+	j := newJobs(t.Context())
 	t.Cleanup(j.wait)
 	store, err := profiles.Open(t.TempDir(), &memKeychain{})
 	if err != nil {
@@ -118,7 +118,7 @@ func TestGoldenProfileForm(t *testing.T) {
 // A profile whose connection fails shows why in the buckets panel, in words.
 func TestConnectErrorIsShownInPlainWords(t *testing.T) {
 	a := test.NewTempApp(t)
-	mw := NewMainWindow(a, Deps{
+	mw := NewMainWindow(t.Context(), a, Deps{
 		Sandbox: func(context.Context) (storage.Config, error) {
 			return storage.Config{}, errors.New("sandbox: the data folder is in use by another S3 Desk")
 		},
@@ -141,7 +141,7 @@ func TestResetSandboxFromItsContextMenu(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	resets := 0
 	a := test.NewTempApp(t)
-	mw := NewMainWindow(a, Deps{
+	mw := NewMainWindow(t.Context(), a, Deps{
 		Sandbox: func(context.Context) (storage.Config, error) { return srv.Config(), nil },
 		ResetSandbox: func(context.Context) error {
 			resets++

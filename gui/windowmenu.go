@@ -112,6 +112,7 @@ func (mw *MainWindow) whenNoDialog(a MenuActions) MenuActions {
 	a.CopyKey, a.CopyLink, a.SelectAll, a.Delete, a.Rename = g(a.CopyKey), g(a.CopyLink), g(a.SelectAll), g(a.Delete), g(a.Rename)
 	a.Refresh, a.ShowTransfers, a.ShowLinks = g(a.Refresh), g(a.ShowTransfers), g(a.ShowLinks)
 	a.Back, a.Up, a.About, a.Shortcuts = g(a.Back), g(a.Up), g(a.About), g(a.Shortcuts)
+	a.ShowLogFolder, a.CopyDiagnostics = g(a.ShowLogFolder), g(a.CopyDiagnostics)
 	if t := a.ToggleHidden; t != nil {
 		a.ToggleHidden = func(show bool) {
 			if free() {

@@ -348,7 +348,7 @@ func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 
 func TestSettingsWindowOpensAtAUsableSize(t *testing.T) {
 	a := test.NewTempApp(t)
-	mw := NewMainWindow(a, Deps{})
+	mw := NewMainWindow(t.Context(), a, Deps{})
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
 	onUI(mw, mw.showSettings)
 	if mw.settings == nil {
@@ -363,7 +363,7 @@ func TestSettingsWindowOpensAtAUsableSize(t *testing.T) {
 
 func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 	a := test.NewTempApp(t)
-	mw := NewMainWindow(a, Deps{})
+	mw := NewMainWindow(t.Context(), a, Deps{})
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
 	onUI(mw, func() { mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore { return nil }, nil, nil) })
 	onUI(mw, mw.showSettings)

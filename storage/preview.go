@@ -474,10 +474,23 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// DownloadToTemp saves an object to a new file in dir (os.TempDir() when
-// empty), named after the key's last segment so a system app recognises
-// its type, and returns the file's path. It is for "Open with system app".
+// DownloadToTemp saves an object to a new folder in dir (os.TempDir() when
+// empty); see SaveToOpen.
 func (s *Service) DownloadToTemp(ctx context.Context, bucket, key, dir string) (string, error) {
+	return s.SaveToOpen(ctx, bucket, key, dir, nil)
+}
+
+// SaveToOpen saves an object for "Open with system app": to a new private
+// folder (0700) in dir, as a file (0600) named after the key's last segment
+// so that a system app recognises its type, and returns the file's path.
+// It reads through Open (so the read is verified as every read is) and
+// reports the bytes written so far to progress (nil: none) about every
+// MiB. On an error or a cancelled ctx nothing is left behind. The caller
+// removes the file when the app no longer needs it.
+func (s *Service) SaveToOpen(ctx context.Context, bucket, key, dir string, progress func(written int64)) (string, error) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
 	body, _, err := s.Open(ctx, bucket, key, ReadOptions{})
 	if err != nil {
 		return "", err
@@ -487,21 +500,51 @@ func (s *Service) DownloadToTemp(ctx context.Context, bucket, key, dir string) (
 	if err != nil {
 		return "", &Error{Op: "download", Bucket: bucket, Key: key, Err: err, Msg: "could not create a temporary folder: " + err.Error()}
 	}
-	name := safeFileName(key)
-	p := sub + string(os.PathSeparator) + name
+	p := sub + string(os.PathSeparator) + safeFileName(key)
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
+		os.RemoveAll(sub)
 		return "", &Error{Op: "download", Bucket: bucket, Key: key, Err: err, Msg: "could not create a temporary file: " + err.Error()}
 	}
-	_, err = io.Copy(f, body)
+	var w io.Writer = f
+	if progress != nil {
+		w = &progressWriter{w: f, fn: progress}
+	}
+	_, err = io.Copy(w, body)
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = ctx.Err()
 	}
 	if err != nil {
 		os.RemoveAll(sub)
 		return "", mapErr("download", bucket, key, err)
 	}
+	if progress != nil {
+		if st, serr := os.Stat(p); serr == nil {
+			progress(st.Size())
+		}
+	}
 	return p, nil
+}
+
+// progressWriter reports the bytes written to fn, about every MiB.
+type progressWriter struct {
+	w    io.Writer
+	fn   func(int64)
+	n    int64
+	last int64
+}
+
+func (pw *progressWriter) Write(b []byte) (int, error) {
+	n, err := pw.w.Write(b)
+	pw.n += int64(n)
+	if pw.n-pw.last >= 1<<20 {
+		pw.last = pw.n
+		pw.fn(pw.n)
+	}
+	return n, err
 }
 
 // safeFileName turns a key's last segment into a plain file name: no path
