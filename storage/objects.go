@@ -41,7 +41,7 @@ func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
 		StorageClass:       string(out.StorageClass),
 		LastModified:       aws.ToTime(out.LastModified),
 		VersionID:          aws.ToString(out.VersionId),
-		Metadata:           out.Metadata,
+		Metadata:           decodeMetadata(out.Metadata),
 	}
 }
 
@@ -103,7 +103,7 @@ func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions
 		StorageClass:       string(out.StorageClass),
 		LastModified:       aws.ToTime(out.LastModified),
 		VersionID:          aws.ToString(out.VersionId),
-		Metadata:           out.Metadata,
+		Metadata:           decodeMetadata(out.Metadata),
 	}
 	if cr := aws.ToString(out.ContentRange); cr != "" {
 		// "bytes 0-9/1234": the total is after the slash.
