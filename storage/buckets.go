@@ -280,6 +280,12 @@ func (s *Service) BucketRegion(ctx context.Context, bucket string) (string, erro
 			return r, nil
 		}
 	} else {
+		// A missing bucket is missing even when the answer names a region
+		// (MinIO sends X-Amz-Bucket-Region on every response, 404s too).
+		mapped := mapErr("find bucket region", bucket, "", err)
+		if errors.Is(mapped, ErrNotFound) || errors.Is(mapped, context.Canceled) {
+			return "", mapped
+		}
 		// AWS answers a request to the wrong region with a redirect that
 		// still names the bucket's region.
 		var re *awshttp.ResponseError
@@ -288,10 +294,6 @@ func (s *Service) BucketRegion(ctx context.Context, bucket string) (string, erro
 				s.rememberRegion(bucket, r)
 				return r, nil
 			}
-		}
-		mapped := mapErr("find bucket region", bucket, "", err)
-		if errors.Is(mapped, ErrNotFound) || errors.Is(mapped, context.Canceled) {
-			return "", mapped
 		}
 	}
 	loc, lerr := s.client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})

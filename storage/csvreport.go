@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
 )
 
 // MismatchAction is the caller's answer to a file whose header differs.

@@ -42,7 +42,11 @@ func TestMultipartUploads(t *testing.T) {
 		if len(ups) != 2 {
 			t.Fatalf("uploads = %+v", ups)
 		}
-		ups, err = svc.ListMultipartUploads(ctx, b, "videos/")
+		prefix := "videos/"
+		if !srv.Supports(s3test.UploadsByPrefix) {
+			prefix = "videos/a b.mp4" // MinIO lists uploads by exact key only
+		}
+		ups, err = svc.ListMultipartUploads(ctx, b, prefix)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,8 +65,8 @@ func TestMultipartUploads(t *testing.T) {
 			t.Fatalf("after abort: %+v %v", ups, err)
 		}
 		err = svc.AbortMultipartUpload(ctx, b, u.Key, u.UploadID)
-		if srv.Fake() && err == nil {
-			t.Log("gofakes3 accepts aborting an unknown upload")
+		if (srv.Fake() || srv.Kind == s3test.MinIO) && err == nil {
+			t.Logf("%s accepts aborting an unknown upload", srv.Kind)
 		} else if !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("abort twice: want ErrNotFound, got %v", err)
 		}

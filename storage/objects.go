@@ -46,7 +46,7 @@ func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
 		StorageClass:       string(out.StorageClass),
 		LastModified:       aws.ToTime(out.LastModified),
 		VersionID:          aws.ToString(out.VersionId),
-		Metadata:           out.Metadata,
+		Metadata:           decodeMetadata(out.Metadata),
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package s3test starts real S3 servers for tests: versitygw (the reference,
-// which checks SigV4) on a free loopback port, and an in-process gofakes3
-// behind httptest, which stores keys that versitygw's posix backend refuses.
+// which checks SigV4), MinIO and rclone serve s3 as processes on free
+// loopback ports, and an in-process gofakes3 behind httptest, which stores
+// keys that versitygw's posix backend refuses.
 package s3test
 
 import (
@@ -36,6 +37,10 @@ const (
 	// on a bbolt file, so it shares gofakes3's limits (no signature check,
 	// no ACLs, no policies, no versioning) but persists across Restart.
 	Sandbox = "sandbox"
+	// MinIO is a single-drive MinIO server (StartMinIO).
+	MinIO = "minio"
+	// Rclone is `rclone serve s3` over a local folder (StartRclone).
+	Rclone = "rclone"
 )
 
 // Region is the region every test server signs with.
@@ -48,7 +53,7 @@ type Server struct {
 	AccessKey string
 	SecretKey string
 	Region    string
-	Dir       string // versitygw's data directory ("" for gofakes3)
+	Dir       string // the server's data directory ("" for gofakes3)
 	// Stop ends the server early (idempotent); Restart starts it again on the
 	// same port and data, for tests of a server lost mid-transfer.
 	Stop    func()
@@ -305,13 +310,16 @@ func StartSandbox(t testing.TB) *Server {
 // those with srv.Skip when Fake() is true.
 func (s *Server) Fake() bool { return s.Kind == GoFakeS3 || s.Kind == Sandbox }
 
-// Each runs fn as a subtest on versitygw, on gofakes3 and on the app's
-// sandbox.
+// Each runs fn as a subtest on every server of the harness: versitygw,
+// gofakes3, the app's sandbox, MinIO and rclone serve s3. Servers whose
+// binary is missing fail under CI=true and are skipped otherwise.
 func Each(t *testing.T, fn func(t *testing.T, srv *Server)) {
 	t.Helper()
 	t.Run(Versity, func(t *testing.T) { fn(t, StartVersity(t)) })
 	t.Run(GoFakeS3, func(t *testing.T) { fn(t, StartFake(t)) })
 	t.Run(Sandbox, func(t *testing.T) { fn(t, StartSandbox(t)) })
+	t.Run(MinIO, func(t *testing.T) { fn(t, StartMinIO(t)) })
+	t.Run(Rclone, func(t *testing.T) { fn(t, StartRclone(t)) })
 }
 
 func waitReady(endpoint string, limit time.Duration) error {
