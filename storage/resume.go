@@ -43,8 +43,13 @@ type journalPart struct {
 }
 
 type uploadRecord struct {
-	ID                string
-	Endpoint          string
+	ID       string
+	Endpoint string
+	// The account that started the upload (storage/account.go).
+	Profile           string `json:",omitempty"`
+	AccountID         string `json:",omitempty"`
+	AccessKeyID       string `json:",omitempty"`
+	Temporary         bool   `json:",omitempty"`
 	Bucket, Key, Path string
 	Size              int64
 	ModTime           time.Time
@@ -186,11 +191,14 @@ type ResumableUpload struct {
 	AbortPending bool // cancelled while the server was unreachable; RetryAborts finishes it
 }
 
-// Resumable lists the interrupted multipart uploads of this service.
+// Resumable lists the interrupted multipart uploads of this engine's
+// account (never another profile's). It waits for the account's identity,
+// which the engine learns in the background (at most ~15 s), so call it
+// off the UI goroutine.
 func (e *Engine) Resumable() []ResumableUpload {
 	var out []ResumableUpload
 	for _, r := range e.journal.uploads() {
-		if r.Endpoint != e.s.Endpoint() {
+		if !e.ownsRecord(r) {
 			continue
 		}
 		u := ResumableUpload{ID: r.ID, Bucket: r.Bucket, Key: r.Key, Path: r.Path, UploadID: r.UploadID,
@@ -209,6 +217,9 @@ func (e *Engine) Discard(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if !e.ownsRecord(r) {
+		return notOwned(r)
+	}
 	_, err = e.s.Client().AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
 		Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID}, e.s.bucketOpts(r.Bucket)...)
 	if err != nil && !isNoSuchUpload(err) {
@@ -218,16 +229,20 @@ func (e *Engine) Discard(ctx context.Context, id string) error {
 	return nil
 }
 
-// RetryAborts aborts the uploads whose abort could not reach the server
-// (cancelled or failed while it was down). It returns how many it aborted.
+// RetryAborts aborts this account's uploads whose abort could not reach
+// the server (cancelled or failed while it was down). It returns how many it
+// aborted. The engine runs it in the background from NewEngine on, and again
+// with backoff while some abort keeps failing, until Close.
 func (e *Engine) RetryAborts(ctx context.Context) (int, error) {
 	n := 0
 	var first error
 	for _, r := range e.journal.uploads() {
-		if !r.AbortPending || r.Endpoint != e.s.Endpoint() {
+		// A record without identity may be another account's: only the
+		// user discards it, never a background abort.
+		if !r.AbortPending || legacy(r) || !e.ownsRecord(r) {
 			continue
 		}
-		c, cancel := context.WithTimeout(ctx, 10*time.Second)
+		c, cancel := context.WithTimeout(ctx, abortTimeout)
 		err := e.Discard(c, r.ID)
 		cancel()
 		if err != nil {
@@ -247,6 +262,9 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 	r, err := e.journal.load(id)
 	if err != nil {
 		return err
+	}
+	if !e.ownsRecord(r) {
+		return notOwned(r)
 	}
 	if r.AbortPending {
 		return &Error{Op: "resume upload", Bucket: r.Bucket, Key: r.Key, Kind: ErrConflict,

@@ -171,11 +171,23 @@ type Engine struct {
 	bigSem  chan struct{} // one multipart upload at a time bounds memory
 
 	namedTemps bool // downloads use temp names even where unnamed files work (tests)
+
+	// The account's identity and the background abort loop (account.go).
+	identMu      sync.Mutex
+	ident        identity
+	identReady   chan struct{}
+	bgCtx        context.Context
+	bgStop       context.CancelFunc
+	bgDone       chan struct{}
+	kick         chan struct{}
+	abortBackoff atomic.Int64 // first retry delay; 0 = abortBackoffMin
 }
 
 // NewEngine builds a transfer engine. dataDir keeps the resume journal
 // (usually the app's data directory); on start it removes temp files left by
-// a crash and retries aborts that could not reach the server.
+// a crash. It returns at once: learning the account's identity and retrying
+// the aborts that could not reach the server (this account's only) happen in
+// the background, bounded by ctx and Close.
 func (s *Service) NewEngine(ctx context.Context, dataDir string, opts TransferOptions) (*Engine, error) {
 	opts = opts.resolved()
 	j, err := openJournal(dataDir)
@@ -196,7 +208,7 @@ func (s *Service) NewEngine(ctx context.Context, dataDir string, opts TransferOp
 		}
 	})
 	e.journal.cleanStaleTemps(s.Logger())
-	e.RetryAborts(ctx)
+	e.startBackground(ctx)
 	return e, nil
 }
 
@@ -236,6 +248,7 @@ func (e *Engine) Close() {
 	for _, c := range cs {
 		c(ErrPaused)
 	}
+	e.stopBackground()
 }
 
 func (e *Engine) register(ctx context.Context, id int64) (context.Context, func(), error) {
@@ -453,6 +466,7 @@ func (c *tmClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMulti
 		c.rec.UploadID = aws.ToString(out.UploadId)
 		c.rec.ChecksumAlgorithm = string(in.ChecksumAlgorithm)
 		c.rec.Started = time.Now()
+		c.e.stamp(ctx, c.rec)
 		jerr := c.e.journal.save(c.rec)
 		c.mu.Unlock()
 		if jerr != nil {
@@ -507,6 +521,7 @@ func (c *tmClient) AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipa
 			c.rec.AbortPending = true
 			_ = c.e.journal.save(c.rec)
 			c.mu.Unlock()
+			c.e.kickAborts() // retried in the background while the app runs
 		}
 	}
 	return out, err
