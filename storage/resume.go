@@ -12,11 +12,11 @@ package storage
 // are here, and only here.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -280,8 +280,16 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 		return err
 	}
 	b := newBatch(fn)
-	b.add(Progress{ID: tid, Upload: true, Bucket: r.Bucket, Key: r.Key, Path: r.Path, State: StateRunning, Total: r.Size, ETA: -1})
-	err = e.resume(ctx, r, tid, b)
+	b.add(Progress{ID: tid, Upload: true, Bucket: r.Bucket, Key: r.Key, Path: r.Path, State: StateQueued, Total: r.Size, ETA: -1})
+	select { // one multipart upload at a time, as for Upload
+	case e.bigSem <- struct{}{}:
+		defer func() { <-e.bigSem }()
+	case <-ctx.Done():
+		err := mapErr("resume upload", r.Bucket, r.Key, context.Cause(ctx))
+		b.update(tid, func(p *Progress) { p.State, p.Err = stateFor(ctx, err), err })
+		return err
+	}
+	err = e.resume(ctx, r, tid, b, e.opts.Concurrency) // reports Running once it knows what the server has
 	b.update(tid, func(p *Progress) {
 		p.State, p.Err = stateFor(ctx, err), err
 		if err == nil {
@@ -291,7 +299,11 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 	return err
 }
 
-func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batch) error {
+// resume sends the parts of r that the server lacks, conc at a time, each
+// read straight from the file as it goes out (no part buffers), and
+// completes the upload. Upload uses it too, for files whose parts are too
+// large to buffer (memory.go).
+func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batch, conc int) error {
 	opts := e.s.bucketOpts(r.Bucket)
 	have := map[int32]s3types.Part{}
 	pager := s3.NewListPartsPaginator(e.s.Client(), &s3.ListPartsInput{Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID})
@@ -329,7 +341,7 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		}
 		todo = append(todo, n)
 	}
-	b.update(tid, func(p *Progress) { p.Done = already })
+	b.update(tid, func(p *Progress) { p.State, p.Done = StateRunning, already })
 
 	f, err := os.Open(r.Path)
 	if err != nil {
@@ -339,7 +351,13 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 	var mu sync.Mutex
 	var firstErr error
 	sent := already
-	runPool(len(todo), e.opts.Concurrency, func(i int) {
+	sendOpts := opts
+	if e.opts.Limiter != nil {
+		sendOpts = append(append([]func(*s3.Options){}, opts...), func(so *s3.Options) {
+			so.HTTPClient = countingHTTP{inner: so.HTTPClient, add: func(int64) {}, limit: e.opts.Limiter}
+		})
+	}
+	runPool(len(todo), conc, func(i int) {
 		mu.Lock()
 		stop := firstErr != nil
 		mu.Unlock()
@@ -348,19 +366,13 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		}
 		n := todo[i]
 		off := int64(n-1) * r.PartSize
-		buf := make([]byte, min(r.PartSize, r.Size-off))
-		if _, err := f.ReadAt(buf, off); err != nil {
-			mu.Lock()
-			firstErr = mapErr("resume upload", r.Bucket, r.Key, err)
-			mu.Unlock()
-			return
-		}
+		size := min(r.PartSize, r.Size-off)
 		in := &s3.UploadPartInput{Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID,
-			PartNumber: aws.Int32(n), Body: bytes.NewReader(buf)}
+			PartNumber: aws.Int32(n), Body: io.NewSectionReader(f, off, size), ContentLength: aws.Int64(size)}
 		if r.ChecksumAlgorithm != "" {
 			in.ChecksumAlgorithm = s3types.ChecksumAlgorithm(r.ChecksumAlgorithm)
 		}
-		out, err := e.s.Client().UploadPart(ctx, in, opts...)
+		out, err := e.s.Client().UploadPart(ctx, in, sendOpts...)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -372,10 +384,12 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		completed[n-1] = s3types.CompletedPart{PartNumber: aws.Int32(n), ETag: out.ETag,
 			ChecksumCRC32: out.ChecksumCRC32, ChecksumCRC32C: out.ChecksumCRC32C, ChecksumCRC64NVME: out.ChecksumCRC64NVME,
 			ChecksumSHA1: out.ChecksumSHA1, ChecksumSHA256: out.ChecksumSHA256}
-		r.Parts = append(r.Parts, journalPart{Number: n, Size: int64(len(buf)), ETag: aws.ToString(out.ETag),
-			CRC32: aws.ToString(out.ChecksumCRC32), CRC32C: aws.ToString(out.ChecksumCRC32C)})
+		r.Parts = append(r.Parts, journalPart{Number: n, Size: size, ETag: aws.ToString(out.ETag),
+			CRC32: aws.ToString(out.ChecksumCRC32), CRC32C: aws.ToString(out.ChecksumCRC32C),
+			CRC64NVME: aws.ToString(out.ChecksumCRC64NVME), SHA1: aws.ToString(out.ChecksumSHA1),
+			SHA256: aws.ToString(out.ChecksumSHA256)})
 		_ = e.journal.save(r)
-		sent += int64(len(buf))
+		sent += size
 		done := sent
 		b.update(tid, func(p *Progress) { p.Done = done })
 	})

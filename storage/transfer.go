@@ -16,11 +16,14 @@ import (
 
 // TransferOptions tunes the transfer engine.
 //
-// Memory is bounded, never by file size: one multipart upload at a time holds
-// at most (Concurrency+1) × PartSize bytes of part buffers plus its first
-// read (MultipartThreshold), and each of the Files small-file workers holds
-// at most MultipartThreshold bytes (MemoryBound). Downloads write each GET
-// straight into the file and buffer almost nothing.
+// Memory is bounded, never by file size: one multipart upload at a time
+// (Upload and Resume alike) holds at most (Concurrency+1) × PartSize bytes
+// of part buffers plus its first read (twice the larger of PartSize and
+// MultipartThreshold; memory.go), kept within
+// PartBufferBudget however large the file (memory.go), and each of the Files
+// small-file workers holds at most MultipartThreshold bytes (MemoryBound).
+// ValidateTransferOptions refuses options beyond the budget. Downloads write
+// each GET straight into the file and buffer almost nothing.
 type TransferOptions struct {
 	// PartSize is the size of one multipart part (minimum 5 MiB).
 	PartSize int64
@@ -83,10 +86,13 @@ func (o TransferOptions) resolved() TransferOptions {
 	return o
 }
 
-// MemoryBound is the most bytes of transfer buffers the engine holds at once.
+// MemoryBound is the most bytes of transfer buffers the engine holds at
+// once: one multipart upload's part buffers (never above PartBufferBudget
+// for large files, whose concurrency is lowered as parts grow) and the
+// small-file workers' reads.
 func (o TransferOptions) MemoryBound() int64 {
 	o = o.resolved()
-	return int64(o.Concurrency+1)*o.PartSize + int64(o.Files+1)*o.MultipartThreshold
+	return partBuffers(o.PartSize, o.Concurrency, o.MultipartThreshold) + int64(o.Files+1)*o.MultipartThreshold
 }
 
 // TransferState is where one transfer stands.
@@ -181,6 +187,8 @@ type Engine struct {
 	bgDone       chan struct{}
 	kick         chan struct{}
 	abortBackoff atomic.Int64 // first retry delay; 0 = abortBackoffMin
+
+	partBudget, maxParts int64 // 0 = PartBufferBudget, 10,000 (tests lower them)
 }
 
 // NewEngine builds a transfer engine. dataDir keeps the resume journal
