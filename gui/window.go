@@ -321,6 +321,7 @@ func (mw *MainWindow) connect(name string) {
 		}
 		var svc *storage.Service
 		if err == nil {
+			cfg.Profile = name // the resume journal keeps each profile's uploads apart
 			if compatSet {
 				cfg.Compatibility = compatOn
 			}

@@ -47,7 +47,7 @@ type DownloadOptions struct {
 // SafeLocalPath turns the part of a key below the folder being downloaded
 // into a relative local path, or explains why it cannot be one. Keys are
 // data: "../x", "a/../../x", "/etc/x", `..\x`, `C:\x` and full-width
-// "．．/x" are refused; "file..txt" and "a//b" (as a/b) are fine.
+// "．．/x" are refused; "file..txt", "..." and "a//b" (as a/b) are fine.
 func SafeLocalPath(rel string) (string, error) {
 	refuse := func(why string) (string, error) {
 		return "", &Error{Op: "download", Key: rel, Kind: ErrInvalidName,
@@ -70,7 +70,7 @@ func SafeLocalPath(rel string) (string, error) {
 			}
 		}
 		n := norm.NFKC.String(s)
-		if strings.Trim(n, ". ") == "" {
+		if leavesFolder(n) {
 			return refuse("has a \".\" or \"..\" segment that would leave the chosen folder")
 		}
 		if len(s) > 255 {

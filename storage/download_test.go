@@ -20,7 +20,7 @@ import (
 )
 
 func TestSafeLocalPath(t *testing.T) {
-	bad := []string{"../x", "a/../../x", "/etc/x", `..\x`, `C:\x`, "．．/x", "a/./b", "...", ". /x", "", "/", "a/\x00b"}
+	bad := []string{"../x", "a/../../x", "/etc/x", `..\x`, `C:\x`, "．．/x", "a/./b", "", "/", "a/\x00b"}
 	for _, k := range bad {
 		if p, err := storage.SafeLocalPath(k); err == nil || !errors.Is(err, storage.ErrInvalidName) {
 			t.Errorf("%q: want refused, got %q, %v", k, p, err)

@@ -12,11 +12,11 @@ package storage
 // are here, and only here.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -43,8 +43,13 @@ type journalPart struct {
 }
 
 type uploadRecord struct {
-	ID                string
-	Endpoint          string
+	ID       string
+	Endpoint string
+	// The account that started the upload (storage/account.go).
+	Profile           string `json:",omitempty"`
+	AccountID         string `json:",omitempty"`
+	AccessKeyID       string `json:",omitempty"`
+	Temporary         bool   `json:",omitempty"`
 	Bucket, Key, Path string
 	Size              int64
 	ModTime           time.Time
@@ -186,11 +191,14 @@ type ResumableUpload struct {
 	AbortPending bool // cancelled while the server was unreachable; RetryAborts finishes it
 }
 
-// Resumable lists the interrupted multipart uploads of this service.
+// Resumable lists the interrupted multipart uploads of this engine's
+// account (never another profile's). It waits for the account's identity,
+// which the engine learns in the background (at most ~15 s), so call it
+// off the UI goroutine.
 func (e *Engine) Resumable() []ResumableUpload {
 	var out []ResumableUpload
 	for _, r := range e.journal.uploads() {
-		if r.Endpoint != e.s.Endpoint() {
+		if !e.ownsRecord(r) {
 			continue
 		}
 		u := ResumableUpload{ID: r.ID, Bucket: r.Bucket, Key: r.Key, Path: r.Path, UploadID: r.UploadID,
@@ -209,6 +217,9 @@ func (e *Engine) Discard(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if !e.ownsRecord(r) {
+		return notOwned(r)
+	}
 	_, err = e.s.Client().AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
 		Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID}, e.s.bucketOpts(r.Bucket)...)
 	if err != nil && !isNoSuchUpload(err) {
@@ -218,16 +229,20 @@ func (e *Engine) Discard(ctx context.Context, id string) error {
 	return nil
 }
 
-// RetryAborts aborts the uploads whose abort could not reach the server
-// (cancelled or failed while it was down). It returns how many it aborted.
+// RetryAborts aborts this account's uploads whose abort could not reach
+// the server (cancelled or failed while it was down). It returns how many it
+// aborted. The engine runs it in the background from NewEngine on, and again
+// with backoff while some abort keeps failing, until Close.
 func (e *Engine) RetryAborts(ctx context.Context) (int, error) {
 	n := 0
 	var first error
 	for _, r := range e.journal.uploads() {
-		if !r.AbortPending || r.Endpoint != e.s.Endpoint() {
+		// A record without identity may be another account's: only the
+		// user discards it, never a background abort.
+		if !r.AbortPending || legacy(r) || !e.ownsRecord(r) {
 			continue
 		}
-		c, cancel := context.WithTimeout(ctx, 10*time.Second)
+		c, cancel := context.WithTimeout(ctx, abortTimeout)
 		err := e.Discard(c, r.ID)
 		cancel()
 		if err != nil {
@@ -248,6 +263,9 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 	if err != nil {
 		return err
 	}
+	if !e.ownsRecord(r) {
+		return notOwned(r)
+	}
 	if r.AbortPending {
 		return &Error{Op: "resume upload", Bucket: r.Bucket, Key: r.Key, Kind: ErrConflict,
 			Msg: "resume upload: this upload was cancelled; it can only be discarded"}
@@ -262,8 +280,16 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 		return err
 	}
 	b := newBatch(fn)
-	b.add(Progress{ID: tid, Upload: true, Bucket: r.Bucket, Key: r.Key, Path: r.Path, State: StateRunning, Total: r.Size, ETA: -1})
-	err = e.resume(ctx, r, tid, b)
+	b.add(Progress{ID: tid, Upload: true, Bucket: r.Bucket, Key: r.Key, Path: r.Path, State: StateQueued, Total: r.Size, ETA: -1})
+	select { // one multipart upload at a time, as for Upload
+	case e.bigSem <- struct{}{}:
+		defer func() { <-e.bigSem }()
+	case <-ctx.Done():
+		err := mapErr("resume upload", r.Bucket, r.Key, context.Cause(ctx))
+		b.update(tid, func(p *Progress) { p.State, p.Err = stateFor(ctx, err), err })
+		return err
+	}
+	err = e.resume(ctx, r, tid, b, e.opts.Concurrency) // reports Running once it knows what the server has
 	b.update(tid, func(p *Progress) {
 		p.State, p.Err = stateFor(ctx, err), err
 		if err == nil {
@@ -273,7 +299,11 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 	return err
 }
 
-func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batch) error {
+// resume sends the parts of r that the server lacks, conc at a time, each
+// read straight from the file as it goes out (no part buffers), and
+// completes the upload. Upload uses it too, for files whose parts are too
+// large to buffer (memory.go).
+func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batch, conc int) error {
 	opts := e.s.bucketOpts(r.Bucket)
 	have := map[int32]s3types.Part{}
 	for page, err := range e.s.partPages(ctx, "resume upload", r.Bucket, r.Key, r.UploadID) {
@@ -310,7 +340,7 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		}
 		todo = append(todo, n)
 	}
-	b.update(tid, func(p *Progress) { p.Done = already })
+	b.update(tid, func(p *Progress) { p.State, p.Done = StateRunning, already })
 
 	f, err := os.Open(r.Path)
 	if err != nil {
@@ -320,7 +350,13 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 	var mu sync.Mutex
 	var firstErr error
 	sent := already
-	runPool(len(todo), e.opts.Concurrency, func(i int) {
+	sendOpts := opts
+	if e.opts.Limiter != nil {
+		sendOpts = append(append([]func(*s3.Options){}, opts...), func(so *s3.Options) {
+			so.HTTPClient = countingHTTP{inner: so.HTTPClient, add: func(int64) {}, limit: e.opts.Limiter}
+		})
+	}
+	runPool(len(todo), conc, func(i int) {
 		mu.Lock()
 		stop := firstErr != nil
 		mu.Unlock()
@@ -329,19 +365,13 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		}
 		n := todo[i]
 		off := int64(n-1) * r.PartSize
-		buf := make([]byte, min(r.PartSize, r.Size-off))
-		if _, err := f.ReadAt(buf, off); err != nil {
-			mu.Lock()
-			firstErr = mapErr("resume upload", r.Bucket, r.Key, err)
-			mu.Unlock()
-			return
-		}
+		size := min(r.PartSize, r.Size-off)
 		in := &s3.UploadPartInput{Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID,
-			PartNumber: aws.Int32(n), Body: bytes.NewReader(buf)}
+			PartNumber: aws.Int32(n), Body: io.NewSectionReader(f, off, size), ContentLength: aws.Int64(size)}
 		if r.ChecksumAlgorithm != "" {
 			in.ChecksumAlgorithm = s3types.ChecksumAlgorithm(r.ChecksumAlgorithm)
 		}
-		out, err := e.s.Client().UploadPart(ctx, in, opts...)
+		out, err := e.s.Client().UploadPart(ctx, in, sendOpts...)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -353,10 +383,12 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		completed[n-1] = s3types.CompletedPart{PartNumber: aws.Int32(n), ETag: out.ETag,
 			ChecksumCRC32: out.ChecksumCRC32, ChecksumCRC32C: out.ChecksumCRC32C, ChecksumCRC64NVME: out.ChecksumCRC64NVME,
 			ChecksumSHA1: out.ChecksumSHA1, ChecksumSHA256: out.ChecksumSHA256}
-		r.Parts = append(r.Parts, journalPart{Number: n, Size: int64(len(buf)), ETag: aws.ToString(out.ETag),
-			CRC32: aws.ToString(out.ChecksumCRC32), CRC32C: aws.ToString(out.ChecksumCRC32C)})
+		r.Parts = append(r.Parts, journalPart{Number: n, Size: size, ETag: aws.ToString(out.ETag),
+			CRC32: aws.ToString(out.ChecksumCRC32), CRC32C: aws.ToString(out.ChecksumCRC32C),
+			CRC64NVME: aws.ToString(out.ChecksumCRC64NVME), SHA1: aws.ToString(out.ChecksumSHA1),
+			SHA256: aws.ToString(out.ChecksumSHA256)})
 		_ = e.journal.save(r)
-		sent += int64(len(buf))
+		sent += size
 		done := sent
 		b.update(tid, func(p *Progress) { p.Done = done })
 	})

@@ -54,6 +54,10 @@ type Config struct {
 	// manager. Services such as R2, B2 and older MinIO/Ceph need it.
 	Compatibility bool
 
+	// Profile names the saved profile this account comes from (for the
+	// resume journal, storage/account.go); "" for an unnamed connection.
+	Profile string
+
 	// Logger receives the SDK's log output. Nil discards it.
 	Logger *slog.Logger
 	// HTTPTimeout bounds connecting and waiting for response headers. Zero

@@ -16,11 +16,14 @@ import (
 
 // TransferOptions tunes the transfer engine.
 //
-// Memory is bounded, never by file size: one multipart upload at a time holds
-// at most (Concurrency+1) × PartSize bytes of part buffers plus its first
-// read (MultipartThreshold), and each of the Files small-file workers holds
-// at most MultipartThreshold bytes (MemoryBound). Downloads write each GET
-// straight into the file and buffer almost nothing.
+// Memory is bounded, never by file size: one multipart upload at a time
+// (Upload and Resume alike) holds at most (Concurrency+1) × PartSize bytes
+// of part buffers plus its first read (twice the larger of PartSize and
+// MultipartThreshold; memory.go), kept within
+// PartBufferBudget however large the file (memory.go), and each of the Files
+// small-file workers holds at most MultipartThreshold bytes (MemoryBound).
+// ValidateTransferOptions refuses options beyond the budget. Downloads write
+// each GET straight into the file and buffer almost nothing.
 type TransferOptions struct {
 	// PartSize is the size of one multipart part (minimum 5 MiB).
 	PartSize int64
@@ -83,10 +86,13 @@ func (o TransferOptions) resolved() TransferOptions {
 	return o
 }
 
-// MemoryBound is the most bytes of transfer buffers the engine holds at once.
+// MemoryBound is the most bytes of transfer buffers the engine holds at
+// once: one multipart upload's part buffers (never above PartBufferBudget
+// for large files, whose concurrency is lowered as parts grow) and the
+// small-file workers' reads.
 func (o TransferOptions) MemoryBound() int64 {
 	o = o.resolved()
-	return int64(o.Concurrency+1)*o.PartSize + int64(o.Files+1)*o.MultipartThreshold
+	return partBuffers(o.PartSize, o.Concurrency, o.MultipartThreshold) + int64(o.Files+1)*o.MultipartThreshold
 }
 
 // TransferState is where one transfer stands.
@@ -178,11 +184,25 @@ type Engine struct {
 	bigSem  chan struct{} // one multipart upload at a time bounds memory
 
 	namedTemps bool // downloads use temp names even where unnamed files work (tests)
+
+	// The account's identity and the background abort loop (account.go).
+	identMu      sync.Mutex
+	ident        identity
+	identReady   chan struct{}
+	bgCtx        context.Context
+	bgStop       context.CancelFunc
+	bgDone       chan struct{}
+	kick         chan struct{}
+	abortBackoff atomic.Int64 // first retry delay; 0 = abortBackoffMin
+
+	partBudget, maxParts int64 // 0 = PartBufferBudget, 10,000 (tests lower them)
 }
 
 // NewEngine builds a transfer engine. dataDir keeps the resume journal
 // (usually the app's data directory); on start it removes temp files left by
-// a crash and retries aborts that could not reach the server.
+// a crash. It returns at once: learning the account's identity and retrying
+// the aborts that could not reach the server (this account's only) happen in
+// the background, bounded by ctx and Close.
 func (s *Service) NewEngine(ctx context.Context, dataDir string, opts TransferOptions) (*Engine, error) {
 	opts = opts.resolved()
 	j, err := openJournal(dataDir)
@@ -206,7 +226,7 @@ func (s *Service) NewEngine(ctx context.Context, dataDir string, opts TransferOp
 		}
 	})
 	e.journal.cleanStaleTemps(s.Logger())
-	e.RetryAborts(ctx)
+	e.startBackground(ctx)
 	return e, nil
 }
 
@@ -246,6 +266,7 @@ func (e *Engine) Close() {
 	for _, c := range cs {
 		c(ErrPaused)
 	}
+	e.stopBackground()
 }
 
 func (e *Engine) register(ctx context.Context, id int64) (context.Context, func(), error) {
@@ -464,6 +485,7 @@ func (c *tmClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMulti
 		c.rec.UploadID = aws.ToString(out.UploadId)
 		c.rec.ChecksumAlgorithm = string(in.ChecksumAlgorithm)
 		c.rec.Started = time.Now()
+		c.e.stamp(ctx, c.rec)
 		jerr := c.e.journal.save(c.rec)
 		c.mu.Unlock()
 		if jerr != nil {
@@ -518,6 +540,7 @@ func (c *tmClient) AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipa
 			c.rec.AbortPending = true
 			_ = c.e.journal.save(c.rec)
 			c.mu.Unlock()
+			c.e.kickAborts() // retried in the background while the app runs
 		}
 	}
 	return out, err

@@ -265,10 +265,13 @@ func TestServerStoppedMidUpload(t *testing.T) {
 	if n := incomplete(t, srv, bucket); n != 1 {
 		t.Fatalf("expected the orphan upload before the abort runs, got %d", n)
 	}
-	// The next start (a new engine) runs the pending abort.
-	g.engine(t, data, storage.TransferOptions{})
-	if n := incomplete(t, srv, bucket); n != 0 {
-		t.Fatalf("%d incomplete uploads left after the abort ran", n)
+	// The next start (a new engine) runs the pending abort, in the background.
+	e2 := g.engine(t, data, storage.TransferOptions{})
+	defer e2.Close()
+	for deadline := time.Now().Add(30 * time.Second); incomplete(t, srv, bucket) != 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d incomplete uploads left after the abort ran", incomplete(t, srv, bucket))
+		}
 	}
 }
 

@@ -443,14 +443,6 @@ func (e *Engine) freeName(ctx context.Context, bucket, key string, start int) st
 	return KeepBothName(key, start+1000)
 }
 
-// partSizeFor keeps a file within 10,000 parts.
-func partSizeFor(size, part int64) int64 {
-	if size/part >= 10000 {
-		return size/10000 + 1
-	}
-	return part
-}
-
 func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it UploadItem, size int64,
 	ctype string, multipart bool, opts UploadOptions, b *batch) error {
 	in := &tm.UploadObjectInput{
@@ -468,7 +460,8 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 	if opts.Conflict != ConflictOverwrite {
 		in.IfNoneMatch = aws.String("*")
 	}
-	partSize := partSizeFor(size, e.opts.PartSize)
+	plan := e.planParts(size) // memory.go: parts within 10,000, buffers within budget
+	partSize := plan.PartSize
 	client := &tmClient{Client: e.s.Client(), e: e, ctx: ctx, extra: e.s.bucketOpts(bucket)}
 	var sent, last atomic.Int64
 	client.sending = func(n int64) {
@@ -485,10 +478,16 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 			client.rec.ModTime = st.ModTime()
 		}
 	}
-	_, err := e.tm.UploadObject(ctx, in, func(o *tm.Options) {
-		o.S3 = client
-		o.PartSizeBytes = partSize
-	})
+	var err error
+	if multipart && plan.Stream {
+		err = e.sendStreaming(ctx, in, client, plan, it.ID, b)
+	} else {
+		_, err = e.tm.UploadObject(ctx, in, func(o *tm.Options) {
+			o.S3 = client
+			o.PartSizeBytes = partSize
+			o.Concurrency = plan.Concurrency
+		})
+	}
 	if err != nil {
 		if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
 			if errors.Is(c, ErrPaused) {
