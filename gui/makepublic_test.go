@@ -148,7 +148,7 @@ func TestMakePublicStopsWithTheConnection(t *testing.T) {
 func TestMakePublicShowsWhatIsStillPublic(t *testing.T) {
 	f := newShareFixture(t)
 	still := &storage.StillPublicError{Bucket: f.bucket, Target: "f/", Keys: []string{"f/b", "f/e"},
-		Msg: `The files in the folder "f/" was not made public (x), but putting back the previous access failed for 2 objects, so anyone may still read: "f/b", "f/e"`}
+		Msg: `Making the files in the folder "f/" public did not complete (x), and putting back the previous access failed for 2 objects, so anyone may still read: "f/b", "f/e"`}
 	f.sh.store = func() ShareStore { return stillStore{f.svc, still} }
 	f.act(func() { f.sh.MakePublic(f.bucket, []storage.Entry{{Key: "f/"}}, true) })
 	texts, _, _ := dialogParts(t, f.win)

@@ -40,7 +40,10 @@ type aclEmu struct {
 	mu         sync.Mutex
 	acl        map[string]string // bucket/key -> AccessControlPolicy XML
 	failRevert map[string]bool   // keys
-	puts       atomic.Int64
+	// refuseCanned answers every canned-ACL PUT with NotImplemented while
+	// GET ?acl works, as services without object ACLs (MinIO) do.
+	refuseCanned bool
+	puts         atomic.Int64
 }
 
 const emuOwner = "emu-owner"
@@ -85,6 +88,10 @@ func newACLEmu(t *testing.T, srv *s3test.Server, honour bool) *aclEmu {
 					return
 				}
 				pol = string(body)
+			case e.refuseCanned:
+				w.WriteHeader(http.StatusNotImplemented)
+				fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NotImplemented</Code><Message>emulated</Message></Error>`)
+				return
 			case canned == "public-read":
 				pol = emuPolicy(emuGrant(emuOwner, "FULL_CONTROL"), emuAllUsersRead)
 			default:
@@ -394,5 +401,75 @@ func TestMakePublicPolicyRevertKeepsEarlierStatement(t *testing.T) {
 	}
 	if sids := sharePolicySids(t, c, b); !slices.Contains(sids, storage.PublicSid(b, "q/")) {
 		t.Fatalf("the earlier statement (made public before this call) was removed: %v", sids)
+	}
+}
+
+// A service that reads ACLs but refuses to set them changed nothing: no
+// undo is sent and nothing is reported as still public.
+func TestMakePublicRefusedACLNeedsNoUndo(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b := srv.Bucket(t)
+	emu := newACLEmu(t, srv, true)
+	emu.refuseCanned = true
+	emu.failRevert["r/a"] = true // an undo, if sent, fails
+	sharePut(t, srv.Client(t), b, "r/a", []byte("a"))
+	sharePut(t, srv.Client(t), b, "r/b", []byte("b"))
+	_, err := serviceVia(t, srv, emu.URL).MakePublic(context.Background(), b, "r/", storage.PublicOptions{})
+	var pe *storage.PublicError
+	if errors.Is(err, storage.ErrStillPublic) || !errors.As(err, &pe) || !pe.NeedsConsent {
+		t.Fatalf("got %v", err)
+	}
+	if n := emu.puts.Load(); n > 2 {
+		t.Fatalf("%d ACL puts for 2 refused changes: an undo was sent", n)
+	}
+}
+
+// Cancelled, with an undo that fails: the error says what is still public
+// and is not a quiet context.Canceled.
+func TestMakePublicCancelWithFailedUndoIsNotQuiet(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b := srv.Bucket(t)
+	emu := newACLEmu(t, srv, true)
+	keys := make([]string, 60)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("cx/%02d", i)
+		emu.failRevert[keys[i]] = true
+	}
+	putMany(t, srv, b, keys)
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := serviceVia(t, srv, emu.URL).MakePublic(ctx, b, "cx/", storage.PublicOptions{Progress: func(done, _ int64) {
+		if done == 10 {
+			cancel()
+		}
+	}})
+	var sp *storage.StillPublicError
+	if errors.Is(err, context.Canceled) || !errors.As(err, &sp) {
+		t.Fatalf("got %v", err)
+	}
+	if truth := emu.publicKeys(b); !slices.Equal(sp.Keys, truth) || len(truth) < 10 {
+		t.Fatalf("error names %d keys, %d really public", len(sp.Keys), len(truth))
+	}
+}
+
+// The folder listing goes through the guarded paginator: a listing that
+// says it is truncated but gives no token ends in ErrProtocol before any
+// ACL changes, instead of making 1,000 of 1,001 files public.
+func TestMakePublicFolderListingIsGuarded(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	b := srv.Bucket(t)
+	keys := make([]string, 1001)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("lp/%04d", i)
+	}
+	putMany(t, srv, b, keys)
+	emu := newACLEmu(t, srv, true)
+	f := s3test.NewFaults(t, &s3test.Server{Endpoint: emu.URL, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
+	f.Add(s3test.Rule{Match: s3test.Op("ListObjectsV2"), Fault: s3test.Fault{DropToken: true}})
+	_, err := serviceVia(t, srv, f.URL).MakePublic(context.Background(), b, "lp/", storage.PublicOptions{})
+	if !errors.Is(err, storage.ErrProtocol) {
+		t.Fatalf("got %v", err)
+	}
+	if n := emu.puts.Load(); n != 0 || len(emu.publicKeys(b)) != 0 {
+		t.Fatalf("%d ACL puts on an incomplete listing", n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // publicACLParallel is how many object ACLs a folder changes at once.
@@ -103,6 +104,15 @@ func (s *Service) publicGrantACL(ctx context.Context, bucket string, keys []stri
 				t.mu.Unlock()
 				_, err = s.client.PutObjectAcl(wctx, &s3.PutObjectAclInput{Bucket: aws.String(bucket), Key: aws.String(k), ACL: acl}, s.bucketOpts(bucket)...)
 				if err != nil {
+					// The service answered with an error: nothing changed,
+					// nothing to undo. A cut connection or a cancel leaves
+					// it unknown, so the undo still puts the old ACL back.
+					var api smithy.APIError
+					if errors.As(err, &api) {
+						t.mu.Lock()
+						t.saved = slices.DeleteFunc(t.saved, func(sv aclSaved) bool { return sv.key == k })
+						t.mu.Unlock()
+					}
 					fail(mapErr("set the object's access", bucket, k, err))
 					continue
 				}
@@ -168,8 +178,26 @@ func (t *aclTxn) revert(ctx context.Context) ([]string, error) {
 		}()
 	}
 	wg.Wait()
+	// A key whose change was in flight when stopped may never have become
+	// public: ask the service, and name only those that are (or that it
+	// cannot say).
+	failed = slices.DeleteFunc(failed, func(k string) bool {
+		out, err := t.s.client.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String(t.bucket), Key: aws.String(k)}, t.s.bucketOpts(t.bucket)...)
+		return err == nil && !publicGrants(out.Grants)
+	})
 	slices.Sort(failed)
 	return failed, firstErr
+}
+
+// publicGrants reports whether grants let anyone (AllUsers) read.
+func publicGrants(grants []types.Grant) bool {
+	for _, g := range grants {
+		if g.Grantee != nil && strings.HasSuffix(aws.ToString(g.Grantee.URI), "/global/AllUsers") &&
+			(g.Permission == types.PermissionRead || g.Permission == types.PermissionFullControl) {
+			return true
+		}
+	}
+	return false
 }
 
 // undo reverts t after cause and says what is still public: nil when the
@@ -193,8 +221,8 @@ func (t *aclTxn) undo(ctx context.Context, target string, cause error) error {
 		why = cause.Error()
 	}
 	return &StillPublicError{Bucket: t.bucket, Target: target, Keys: failed, Cause: cause, Err: err,
-		Msg: fmt.Sprintf("%s was not made public (%s), but putting back the previous access failed for %d %s, so anyone may still read: %s%s (in bucket %q). Use \"Make private\" on them, or fix their ACLs in your S3 console. The undo failed with: %v",
-			publicWhatCap(target), strings.TrimSuffix(why, "."), len(failed), publicPlural(len(failed), "object", "objects"), strings.Join(quoted, ", "), more, t.bucket, err)}
+		Msg: fmt.Sprintf("Making %s public did not complete (%s), and putting back the previous access failed for %d %s, so anyone may still read: %s%s (in bucket %q). Use \"Make private\" on them, or fix their ACLs in your S3 console. The undo failed with: %v",
+			publicWhat(target), strings.TrimSuffix(why, "."), len(failed), publicPlural(len(failed), "object", "objects"), strings.Join(quoted, ", "), more, t.bucket, err)}
 }
 
 func publicPlural(n int, one, many string) string {

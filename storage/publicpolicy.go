@@ -201,8 +201,8 @@ func (s *Service) publicStatementStill(bucket, target, sid string, cause, err er
 		why = strings.TrimSuffix(cause.Error(), ".")
 	}
 	return &StillPublicError{Bucket: bucket, Target: target, Sid: sid, Resource: res, Cause: cause, Err: err,
-		Msg: fmt.Sprintf("%s was not made public (%s), but removing the bucket-policy statement %s again failed, so it is still in place and anyone can read %s (%s). Use \"Make private\" on %q, or remove that statement in your S3 console. The undo failed with: %v",
-			publicWhatCap(target), why, sid, publicWhat(target), res, target, err)}
+		Msg: fmt.Sprintf("Making %s public did not complete (%s), and removing the bucket-policy statement %s again failed, so it is still in place and anyone can read %s (%s). Use \"Make private\" on %q, or remove that statement in your S3 console. The undo failed with: %v",
+			publicWhat(target), why, sid, publicWhat(target), res, target, err)}
 }
 
 // publicRemoveStatement removes the statement sid from the bucket policy,
