@@ -30,13 +30,23 @@ func (p *TransfersPanel) connCtx() context.Context {
 // releases the context. Call on the UI goroutine; end may be called from
 // any goroutine, more than once.
 func (p *TransfersPanel) beginPlanning(e TransferEngine, upload bool, what, where string) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(p.connCtx())
-	r := &transferRow{id: e.NewID(), upload: upload, name: what, where: where, state: storage.StateRunning, planning: true, stop: cancel, eta: -1}
+	ctx, cancel := context.WithCancelCause(p.connCtx())
+	stop := func() { cancel(errPlanningStopped) }
+	r := &transferRow{id: e.NewID(), upload: upload, name: what, where: where, state: storage.StateRunning, planning: true, stop: stop, eta: -1}
 	p.addRow(r)
 	return ctx, func() {
-		cancel()
+		cancel(nil)
 		p.removeRow(r)
 	}
+}
+
+// errPlanningStopped is the cause of a planning the user stopped.
+var errPlanningStopped = errors.New("planning stopped")
+
+// abandoned tells (after end) whether a planning's result is to be
+// dropped: the user stopped it, or its connection ended.
+func abandoned(ctx, conn context.Context) bool {
+	return conn.Err() != nil || errors.Is(context.Cause(ctx), errPlanningStopped)
 }
 
 // removeRow drops r from the panel (any goroutine).

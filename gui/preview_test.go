@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -119,6 +120,8 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	if v.meta == nil || v.text != nil || v.table != nil || v.image != nil {
 		t.Fatal("other: metadata form not shown")
 	}
+	openDir := filepath.Join(t.TempDir(), "open")
+	v.openDir = openDir
 	test.Tap(v.openBtn)
 	j.wait()
 	a.mu.Lock()
@@ -127,11 +130,38 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	if len(opened) != 1 || opened[0].Scheme != "file" || !strings.HasSuffix(opened[0].Path, "/blob.dat") {
 		t.Fatalf("opened %v, want one file://…/blob.dat", opened)
 	}
+	if !strings.HasPrefix(opened[0].Path, openDir+"/") {
+		t.Errorf("opened %s outside the private folder %s", opened[0].Path, openDir)
+	}
+	if st, err := os.Stat(openDir); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("private folder %v, %v", st, err)
+	}
+	if v.openDlg == nil || v.openDlg.MinSize().Width == 0 {
+		t.Error("no progress dialog")
+	}
 	got, err := os.ReadFile(opened[0].Path)
 	if err != nil || !bytes.Equal(got, []byte{1, 2, 3, 0, 9}) {
 		t.Errorf("temp file %v, %v", got, err)
 	}
-	os.RemoveAll(strings.TrimSuffix(opened[0].Path, "/blob.dat"))
+	v.win.Close()
+
+	// Above the cap it asks first, and downloads nothing until yes.
+	e := previewPlant(t, srv, b, "bin/huge.iso", "application/octet-stream", []byte{7})
+	e.Size = 300 << 20
+	v = NewPreviewWindow(a, svc, &j, b, e)
+	v.openDir = openDir
+	j.wait()
+	test.Tap(v.openBtn)
+	j.wait()
+	a.mu.Lock()
+	n := len(a.opened)
+	a.mu.Unlock()
+	if n != 1 || v.openDlg != nil {
+		t.Fatalf("a 300 MiB object was downloaded without asking (%d opened)", n)
+	}
+	if top := v.win.Canvas().Overlays().Top(); top == nil {
+		t.Fatal("no confirmation above the cap")
+	}
 	v.win.Close()
 }
 

@@ -124,7 +124,7 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 		}
 		end() // the row goes before the files' rows come
 		p.deps.Do(func() {
-			if ctx.Err() != nil {
+			if abandoned(ctx, conn) {
 				return // cancelled at the last moment
 			}
 			for _, s := range plan.Skipped {
@@ -310,7 +310,7 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 		}
 		end()
 		p.deps.Do(func() {
-			if ctx.Err() != nil {
+			if abandoned(ctx, conn) {
 				return
 			}
 			for _, s := range plan.Skipped {

@@ -46,6 +46,9 @@ func Open(dir string, maxBytes int64, keep int) (*File, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("log folder %s: %w", dir, err)
 	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("log folder %s: %w", dir, err)
+	}
 	l := &File{dir: dir, maxBytes: maxBytes, keep: keep}
 	if err := l.open(); err != nil {
 		return nil, err
