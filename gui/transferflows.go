@@ -250,6 +250,7 @@ func (p *TransfersPanel) reassign(r *transferRow, e TransferEngine) int64 {
 	delete(p.byID, r.id)
 	delete(p.owner, r.id)
 	r.id, r.state, r.done, r.reason, r.note, r.eta = nid, storage.StateQueued, 0, "", "", -1
+	r.checked, r.retries = "", 0
 	p.byID[nid] = r
 	p.owner[nid] = e
 	p.mu.Unlock()

@@ -75,6 +75,8 @@ type transferRow struct {
 	eta     time.Duration
 	reason  string // failure or skip reason
 	note    string
+	checked string // what was verified, e.g. "CRC32 verified"
+	retries int    // requests the SDK sent again for this transfer
 	retry   func() // re-runs this transfer; nil when it cannot
 	resume  string // journal ID of a resumable upload
 	engID   int64  // the engine's ID when it differs from id (a resume)
@@ -295,17 +297,20 @@ func rowInfo(r transferRow) string {
 		if r.eta >= 0 && r.speed > 0 {
 			s += " · " + etaText(r.eta)
 		}
-		return s
+		return s + retriesText(r.retries)
 	case storage.StateDone:
 		s := "Done · " + humanize.IBytes(uint64(r.total))
+		if r.checked != "" {
+			s += " · " + r.checked
+		}
 		if r.note != "" {
 			s += " · " + r.note
 		}
-		return s
+		return s + retriesText(r.retries)
 	case storage.StateSkipped:
 		return "Skipped: " + r.reason
 	case storage.StateFailed:
-		return "Failed: " + r.reason
+		return "Failed: " + r.reason + retriesText(r.retries)
 	case storage.StateCancelled:
 		return "Cancelled"
 	case storage.StatePaused:
@@ -329,6 +334,17 @@ func etaText(d time.Duration) string {
 	return fmt.Sprintf("%dh %02dm left", int(d.Hours()), int(d.Minutes())%60)
 }
 
+// retriesText tells how many requests were sent again ("" for none).
+func retriesText(n int) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n == 1:
+		return " · 1 retry"
+	}
+	return fmt.Sprintf(" · %d retries", n)
+}
+
 // addRow adds a row (any goroutine) and schedules a redraw.
 func (p *TransfersPanel) addRow(r *transferRow) {
 	p.mu.Lock()
@@ -345,6 +361,10 @@ func (p *TransfersPanel) onProgress(ev storage.Progress) {
 	if r != nil {
 		r.state, r.done, r.total, r.speed, r.eta = ev.State, ev.Done, ev.Total, ev.Speed, ev.ETA
 		r.note = ev.Note
+		if ev.Verified != "" {
+			r.checked = ev.Verified
+		}
+		r.retries = max(r.retries, ev.Retries)
 		if ev.Err != nil && (ev.State == storage.StateFailed || ev.State == storage.StateSkipped) {
 			r.reason = errorText(ev.Err)
 			if r.reason == "" {
