@@ -19,18 +19,19 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/storage"
+	"s3desk/storage/preview"
 )
 
 // PreviewStore is what the preview window needs; *storage.Service has it.
 type PreviewStore interface {
-	Preview(ctx context.Context, bucket, key string) (*storage.Preview, error)
+	Preview(ctx context.Context, bucket, key string) (*preview.Preview, error)
 	SaveToOpen(ctx context.Context, bucket, key, dir string, progress func(written int64)) (string, error)
 }
 
 // PreviewView is a window showing one object: the start of a text, an
 // image scaled to fit, the first rows of a CSV/TSV table, or the metadata of
 // anything else, with "Open with system app". It reads only what it shows
-// (see storage.Preview) and cancels its reads when closed.
+// (see preview.Preview) and cancels its reads when closed.
 type PreviewView struct {
 	app    fyne.App
 	win    fyne.Window
@@ -54,7 +55,7 @@ type PreviewView struct {
 	copyBtn *widget.Button // text only: the shown text to the clipboard
 	spinner *widget.ProgressBarInfinite
 
-	result *storage.Preview // the loaded preview (UI goroutine)
+	result *preview.Preview // the loaded preview (UI goroutine)
 	lines  []string         // the text as display lines
 	text   *widget.List     // one monospace line per row (virtualised: 1 MiB stays fast)
 	image  *canvas.Image
@@ -109,7 +110,7 @@ func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, en
 // preview is the objects view's "Preview" (Space): a window for entry.
 func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
 	if svc := mw.service(); svc != nil && !entry.IsFolder {
-		v := NewPreviewWindow(mw.app, svc, &mw.jobs, bucket, entry)
+		v := NewPreviewWindow(mw.app, preview.New(svc), &mw.jobs, bucket, entry)
 		if c := mw.cacheDir(); c != "" {
 			v.openDir = openedDir(c)
 		}
@@ -145,7 +146,7 @@ func (v *PreviewView) reload() {
 
 // show fills the window with p (UI goroutine). A preview that failed still
 // shows what is known (metadata) with the error.
-func (v *PreviewView) show(p *storage.Preview, err error) {
+func (v *PreviewView) show(p *preview.Preview, err error) {
 	v.spinner.Stop()
 	v.result = p
 	if p != nil {
@@ -164,7 +165,7 @@ func (v *PreviewView) show(p *storage.Preview, err error) {
 	var content fyne.CanvasObject
 	var notes []string
 	switch p.Kind {
-	case storage.PreviewText:
+	case preview.PreviewText:
 		v.lines = displayLines(p.Text)
 		v.text = newLinesList(v.lines)
 		content = v.text
@@ -172,14 +173,14 @@ func (v *PreviewView) show(p *storage.Preview, err error) {
 		if p.Truncated {
 			notes = append(notes, fmt.Sprintf("Showing the first %s of %s.", humanize.IBytes(uint64(p.BytesRead)), humanize.IBytes(uint64(p.Info.Size))))
 		}
-	case storage.PreviewImage:
+	case preview.PreviewImage:
 		v.image = canvas.NewImageFromImage(p.Image)
 		v.image.FillMode = canvas.ImageFillContain
 		v.image.ScaleMode = canvas.ImageScaleSmooth
 		// Small images are shown at their own size, large ones scaled to fit.
 		v.image.SetMinSize(fyne.NewSize(float32(min(p.Width, 64)), float32(min(p.Height, 64))))
 		content = v.image
-	case storage.PreviewCSV:
+	case preview.PreviewCSV:
 		v.table = newPreviewTable(p.Header, p.Rows)
 		// The table ends with its last row: column lines stop there.
 		content = container.New(&fitRowsLayout{t: v.table}, v.table)
@@ -207,12 +208,12 @@ func previewErrorLabel(msg string) *widget.Label {
 }
 
 // infoLine is the one-line description under the key.
-func infoLine(p *storage.Preview) string {
+func infoLine(p *preview.Preview) string {
 	parts := []string{humanize.IBytes(uint64(max(p.Info.Size, 0)))}
-	if p.Kind == storage.PreviewImage && p.Width > 0 {
+	if p.Kind == preview.PreviewImage && p.Width > 0 {
 		parts = append(parts, fmt.Sprintf("%s image, %d × %d px", strings.ToUpper(p.Format), p.Width, p.Height))
 	}
-	if p.Kind == storage.PreviewCSV && p.Header != nil {
+	if p.Kind == preview.PreviewCSV && p.Header != nil {
 		parts = append(parts, fmt.Sprintf("%d columns", len(p.Header)))
 	}
 	if p.Info.ContentType != "" {
@@ -226,7 +227,7 @@ func infoLine(p *storage.Preview) string {
 }
 
 // problemNotes lists the first few malformed rows.
-func problemNotes(ps []storage.CSVProblem) []string {
+func problemNotes(ps []preview.CSVProblem) []string {
 	if len(ps) == 0 {
 		return nil
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
+	"s3desk/storage/preview"
 	"s3desk/storage/s3test"
 )
 
@@ -62,7 +63,7 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 
 	// Text, cut at 1 MiB.
 	big := strings.Repeat("line of log text <b>not markup</b>\n", (3<<20)/35)
-	v := NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "logs/app.log", "", []byte(big)))
+	v := NewPreviewWindow(a, preview.New(svc), &j, b, previewPlant(t, srv, b, "logs/app.log", "", []byte(big)))
 	j.wait()
 	if v.text == nil || len(v.lines) < 20000 || v.lines[0] != "line of log text <b>not markup</b>" {
 		t.Fatalf("text preview not shown; notice %q", v.notice.Text)
@@ -77,7 +78,7 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	img.Set(3, 3, color.White)
 	var pb bytes.Buffer
 	png.Encode(&pb, img)
-	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "pics/p.png", "image/png", pb.Bytes()))
+	v = NewPreviewWindow(a, preview.New(svc), &j, b, previewPlant(t, srv, b, "pics/p.png", "image/png", pb.Bytes()))
 	j.wait()
 	if v.image == nil || v.image.Image == nil || !strings.Contains(v.info.Text, "64 × 48 px") || !strings.Contains(v.info.Text, "PNG") {
 		t.Errorf("image preview: image %v, info %q", v.image, v.info.Text)
@@ -85,7 +86,7 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	v.win.Close()
 
 	// Bad image: a readable error, metadata still shown.
-	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "pics/bad.png", "image/png", []byte("nope")))
+	v = NewPreviewWindow(a, preview.New(svc), &j, b, previewPlant(t, srv, b, "pics/bad.png", "image/png", []byte("nope")))
 	j.wait()
 	if v.image != nil || v.meta == nil {
 		t.Errorf("bad image: image %v meta %v", v.image, v.meta)
@@ -94,7 +95,7 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 
 	// CSV with a header row, quoted fields and a ragged row.
 	csv := "name,comment\nann,\"hello, world\"\nbob,\"two\nlines\"\ncarl\n"
-	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "t/people.csv", "", []byte(csv)))
+	v = NewPreviewWindow(a, preview.New(svc), &j, b, previewPlant(t, srv, b, "t/people.csv", "", []byte(csv)))
 	j.wait()
 	if v.table == nil {
 		t.Fatalf("table preview not shown: %q", v.notice.Text)
@@ -115,7 +116,7 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	v.win.Close()
 
 	// Anything else: metadata and "Open with system app".
-	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "bin/blob.dat", "application/octet-stream", []byte{1, 2, 3, 0, 9}))
+	v = NewPreviewWindow(a, preview.New(svc), &j, b, previewPlant(t, srv, b, "bin/blob.dat", "application/octet-stream", []byte{1, 2, 3, 0, 9}))
 	j.wait()
 	if v.meta == nil || v.text != nil || v.table != nil || v.image != nil {
 		t.Fatal("other: metadata form not shown")
@@ -148,7 +149,7 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	// Above the cap it asks first, and downloads nothing until yes.
 	e := previewPlant(t, srv, b, "bin/huge.iso", "application/octet-stream", []byte{7})
 	e.Size = 300 << 20
-	v = NewPreviewWindow(a, svc, &j, b, e)
+	v = NewPreviewWindow(a, preview.New(svc), &j, b, e)
 	v.openDir = openDir
 	j.wait()
 	test.Tap(v.openBtn)
@@ -262,7 +263,7 @@ func TestPreviewTableAlignsNumbersAndEndsAtLastRow(t *testing.T) {
 // The modified date reads as in the objects list.
 func TestPreviewInfoLineDateAsInObjectsList(t *testing.T) {
 	now := time.Now()
-	p := &storage.Preview{Kind: storage.PreviewCSV, Header: []string{"a"},
+	p := &preview.Preview{Kind: preview.PreviewCSV, Header: []string{"a"},
 		Info: storage.ObjectInfo{Size: 347, ContentType: "text/csv", LastModified: now}}
 	got := infoLine(p)
 	if want := "modified " + formatTime(p.Info.LastModified, now); !strings.HasSuffix(got, want) || !strings.Contains(got, "Today") {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"s3desk/storage/internal/csvread"
 	"slices"
 	"strings"
 )
@@ -39,7 +40,7 @@ type CombineOptions struct {
 	Keys     []string
 	Prefixes []string
 	// PreviewRows is how many combined rows to keep in memory for display
-	// (0 means CSVPreviewRows).
+	// (0 means csvread.PreviewRows).
 	PreviewRows int
 	// OnMismatch decides what to do with a file whose header differs from
 	// the first file's. Nil skips it. It runs on CombineCSV's goroutine and
@@ -70,8 +71,8 @@ type CSVReport struct {
 	Rows     int64      // all combined rows
 	Files    []string   // keys whose rows are in the report, in order
 	Skipped  []HeaderMismatch
-	Problems []CSVProblem // malformed rows (first 100 per file), by key and line
-	Size     int64        // bytes of the combined CSV
+	Problems []csvread.Problem // malformed rows (first 100 per file), by key and line
+	Size     int64             // bytes of the combined CSV
 
 	dir     string
 	csvPath string
@@ -110,7 +111,7 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 	}
 	limit := opts.PreviewRows
 	if limit <= 0 {
-		limit = CSVPreviewRows
+		limit = csvread.PreviewRows
 	}
 	dir, err := os.MkdirTemp(opts.TempDir, "s3desk-report-")
 	if err != nil {
@@ -188,22 +189,22 @@ func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVRe
 		return nil, err
 	}
 	defer body.Close()
-	cr := &countingReader{r: body}
+	cr := &csvread.CountingReader{R: body}
 	before := prog.Bytes
-	rd, guard := newCSVReader(cr, csvComma(key, info.ContentType))
+	rd, guard := csvread.NewReader(cr, csvread.Comma(key, info.ContentType), tableTooLong)
 	problems := 0
 	first := true
 	for {
 		rec, err := rd.Read()
-		guard.mark()
-		prog.Bytes = before + cr.n
+		guard.Mark()
+		prog.Bytes = before + cr.N
 		if err == io.EOF {
 			break
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			if problems < maxCSVProblems {
-				rep.Problems = append(rep.Problems, CSVProblem{Key: key, Line: pe.StartLine, Msg: csvErrText(pe)})
+			if problems < csvread.MaxProblems {
+				rep.Problems = append(rep.Problems, csvread.Problem{Key: key, Line: pe.StartLine, Msg: csvread.ErrText(pe)})
 			}
 			problems++
 			continue
@@ -226,9 +227,9 @@ func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVRe
 			}
 			continue
 		}
-		if len(rec) != len(rep.Header) && problems < maxCSVProblems {
+		if len(rec) != len(rep.Header) && problems < csvread.MaxProblems {
 			line, _ := rd.FieldPos(0)
-			rep.Problems = append(rep.Problems, CSVProblem{Key: key, Line: line,
+			rep.Problems = append(rep.Problems, csvread.Problem{Key: key, Line: line,
 				Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(rep.Header))})
 			problems++
 		}
@@ -439,7 +440,7 @@ func (s *Service) PublishReport(ctx context.Context, r *CSVReport, opts ReportPu
 			if k == "" {
 				continue
 			}
-			if _, err := s.previewHead(ctx, bucket, k); err == nil {
+			if _, err := s.Stat(ctx, bucket, k); err == nil {
 				return res, &Error{Op: "publish report", Bucket: bucket, Key: k, Kind: ErrPreconditionFailed,
 					Msg: fmt.Sprintf("%q already exists in bucket %q; choose another key or allow replacing it", k, bucket)}
 			} else if !errors.Is(err, ErrNotFound) {
@@ -564,4 +565,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// tableTooLong is the error of a record longer than csvread.MaxRecordBytes.
+func tableTooLong(msg string) error {
+	return &Error{Op: "read table", Kind: ErrUnreadable, Msg: msg}
 }

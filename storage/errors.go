@@ -98,6 +98,10 @@ func what(bucket, key string) string {
 	}
 }
 
+// MapError is mapErr for the feature packages (transfer, share, report,
+// preview): the one mapping of SDK and network errors to *Error.
+func MapError(op, bucket, key string, err error) error { return mapErr(op, bucket, key, err) }
+
 // mapErr turns an SDK or network error into an *Error with a sentinel kind
 // and a plain-words message. It returns nil for nil, and keeps context
 // cancellation recognisable.

@@ -1,9 +1,16 @@
 package storage_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -99,4 +106,47 @@ func bodyFor(key string) string {
 		return ""
 	}
 	return "x"
+}
+
+func putObject(t testing.TB, c *s3.Client, bucket, key, contentType string, body []byte) {
+	t.Helper()
+	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}
+	if contentType != "" {
+		in.ContentType = aws.String(contentType)
+	}
+	if _, err := c.PutObject(context.Background(), in); err != nil {
+		t.Fatalf("put %s: %v", key, err)
+	}
+}
+
+// countingProxy sits between the service and versitygw and counts the
+// response body bytes the server sends.
+// onRequest, when set, sees each request before it is forwarded.
+func countingProxy(t *testing.T, srv *s3test.Server, onRequest func(*http.Request)) (*storage.Service, *atomic.Int64) {
+	t.Helper()
+	target, _ := url.Parse(srv.Endpoint)
+	var n atomic.Int64
+	rp := httputil.NewSingleHostReverseProxy(target)
+	if onRequest != nil {
+		direct := rp.Director
+		rp.Director = func(r *http.Request) { onRequest(r); direct(r) }
+	}
+	rp.ModifyResponse = func(r *http.Response) error {
+		r.Body = &countBody{ReadCloser: r.Body, n: &n}
+		return nil
+	}
+	ps := httptest.NewServer(rp)
+	t.Cleanup(ps.Close)
+	return serviceVia(t, srv, ps.URL), &n
+}
+
+type countBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (c *countBody) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

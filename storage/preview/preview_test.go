@@ -1,4 +1,4 @@
-package storage_test
+package preview_test
 
 import (
 	"bytes"
@@ -28,6 +28,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
+
+	"s3desk/storage/preview"
 	"s3desk/storage/s3test"
 )
 
@@ -45,25 +47,25 @@ func putObject(t testing.TB, c *s3.Client, bucket, key, contentType string, body
 func TestPreviewKindFor(t *testing.T) {
 	cases := []struct {
 		key, ct string
-		want    storage.PreviewKind
+		want    preview.PreviewKind
 	}{
-		{"a/readme.md", "", storage.PreviewText},
-		{"a/readme.md", "binary/octet-stream", storage.PreviewText},
-		{"x.bin", "text/plain; charset=utf-8", storage.PreviewText},
-		{"data.json", "application/json", storage.PreviewText},
-		{"app.log", "application/octet-stream", storage.PreviewText},
-		{"report.csv", "", storage.PreviewCSV},
-		{"report", "text/csv", storage.PreviewCSV},
-		{"r.TSV", "", storage.PreviewCSV},
-		{"photo.JPG", "", storage.PreviewImage},
-		{"pic", "image/webp", storage.PreviewImage},
-		{"anim.gif", "application/octet-stream", storage.PreviewImage},
-		{"archive.zip", "application/zip", storage.PreviewOther},
-		{"noext", "", storage.PreviewOther},
-		{"page.html", "text/html", storage.PreviewText},
+		{"a/readme.md", "", preview.PreviewText},
+		{"a/readme.md", "binary/octet-stream", preview.PreviewText},
+		{"x.bin", "text/plain; charset=utf-8", preview.PreviewText},
+		{"data.json", "application/json", preview.PreviewText},
+		{"app.log", "application/octet-stream", preview.PreviewText},
+		{"report.csv", "", preview.PreviewCSV},
+		{"report", "text/csv", preview.PreviewCSV},
+		{"r.TSV", "", preview.PreviewCSV},
+		{"photo.JPG", "", preview.PreviewImage},
+		{"pic", "image/webp", preview.PreviewImage},
+		{"anim.gif", "application/octet-stream", preview.PreviewImage},
+		{"archive.zip", "application/zip", preview.PreviewOther},
+		{"noext", "", preview.PreviewOther},
+		{"page.html", "text/html", preview.PreviewText},
 	}
 	for _, c := range cases {
-		if got := storage.PreviewKindFor(c.key, c.ct); got != c.want {
+		if got := preview.PreviewKindFor(c.key, c.ct); got != c.want {
 			t.Errorf("PreviewKindFor(%q, %q) = %v, want %v", c.key, c.ct, got, c.want)
 		}
 	}
@@ -110,20 +112,20 @@ func TestPreviewTextReadsOnlyARange(t *testing.T) {
 	putObject(t, srv.Client(t), b, "logs/big.log", "text/plain", big)
 
 	svc, wire := countingProxy(t, srv, nil)
-	p, err := svc.Preview(context.Background(), b, "logs/big.log")
+	p, err := preview.New(svc).Preview(context.Background(), b, "logs/big.log")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Kind != storage.PreviewText || !p.Truncated {
+	if p.Kind != preview.PreviewText || !p.Truncated {
 		t.Fatalf("kind %v truncated %v, want text, truncated", p.Kind, p.Truncated)
 	}
 	if p.Info.Size != size {
 		t.Errorf("Info.Size = %d, want %d", p.Info.Size, size)
 	}
-	if p.BytesRead != storage.TextPreviewBytes {
-		t.Errorf("BytesRead = %d, want %d", p.BytesRead, storage.TextPreviewBytes)
+	if p.BytesRead != preview.TextPreviewBytes {
+		t.Errorf("BytesRead = %d, want %d", p.BytesRead, preview.TextPreviewBytes)
 	}
-	if got := wire.Load(); got > storage.TextPreviewBytes+64<<10 {
+	if got := wire.Load(); got > preview.TextPreviewBytes+64<<10 {
 		t.Errorf("the server sent %d body bytes for a preview of a %d-byte object; want about 1 MiB", got, size)
 	} else {
 		t.Logf("50 MiB text object: %d bytes on the wire, %d bytes read", got, p.BytesRead)
@@ -131,7 +133,7 @@ func TestPreviewTextReadsOnlyARange(t *testing.T) {
 	if !utf8.ValidString(p.Text) || strings.ContainsRune(p.Text, utf8.RuneError) {
 		t.Errorf("preview text is not clean UTF-8 at the cut")
 	}
-	if !bytes.HasPrefix(big, []byte(p.Text)) || len(p.Text) < storage.TextPreviewBytes-4 {
+	if !bytes.HasPrefix(big, []byte(p.Text)) || len(p.Text) < preview.TextPreviewBytes-4 {
 		t.Errorf("preview text (%d bytes) is not the start of the object", len(p.Text))
 	}
 }
@@ -143,14 +145,14 @@ func TestPreviewTextSmallAndEmpty(t *testing.T) {
 	putObject(t, c, b, "notes.txt", "", append([]byte{0xEF, 0xBB, 0xBF}, "hello\nwörld\n"...))
 	putObject(t, c, b, "empty.md", "", nil)
 	svc := srv.Service(t)
-	p, err := svc.Preview(context.Background(), b, "notes.txt")
+	p, err := preview.New(svc).Preview(context.Background(), b, "notes.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Kind != storage.PreviewText || p.Truncated || p.Text != "hello\nwörld\n" {
+	if p.Kind != preview.PreviewText || p.Truncated || p.Text != "hello\nwörld\n" {
 		t.Errorf("got kind %v truncated %v text %q", p.Kind, p.Truncated, p.Text)
 	}
-	p, err = svc.Preview(context.Background(), b, "empty.md")
+	p, err = preview.New(svc).Preview(context.Background(), b, "empty.md")
 	if err != nil || p.Text != "" || p.Truncated {
 		t.Errorf("empty object: %+v, %v", p, err)
 	}
@@ -158,10 +160,10 @@ func TestPreviewTextSmallAndEmpty(t *testing.T) {
 		Body: bytes.NewReader([]byte{0x1f, 0x8b, 8, 0}), ContentEncoding: aws.String("gzip")}); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := svc.Preview(context.Background(), b, "z.txt"); err != nil || p.Kind != storage.PreviewOther || p.BytesRead != 0 {
+	if p, err := preview.New(svc).Preview(context.Background(), b, "z.txt"); err != nil || p.Kind != preview.PreviewOther || p.BytesRead != 0 {
 		t.Errorf("gzip-encoded text: %+v, %v; want metadata only", p, err)
 	}
-	_, err = svc.Preview(context.Background(), b, "missing.txt")
+	_, err = preview.New(svc).Preview(context.Background(), b, "missing.txt")
 	if !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("missing object: err = %v, want ErrNotFound", err)
 	}
@@ -196,12 +198,12 @@ func TestPreviewImages(t *testing.T) {
 		key, format string
 		w, h        int
 	}{{"img/a.png", "png", 40, 30}, {"img/b.jpeg", "jpeg", 41, 31}, {"img/c.gif", "gif", 42, 32}, {"img/d", "webp", 3, 2}} {
-		p, err := svc.Preview(context.Background(), b, tc.key)
+		p, err := preview.New(svc).Preview(context.Background(), b, tc.key)
 		if err != nil {
 			t.Errorf("%s: %v", tc.key, err)
 			continue
 		}
-		if p.Kind != storage.PreviewImage || p.Format != tc.format || p.Width != tc.w || p.Height != tc.h || p.Image == nil {
+		if p.Kind != preview.PreviewImage || p.Format != tc.format || p.Width != tc.w || p.Height != tc.h || p.Image == nil {
 			t.Errorf("%s: kind %v format %q %d×%d", tc.key, p.Kind, p.Format, p.Width, p.Height)
 		}
 	}
@@ -211,7 +213,7 @@ func TestPreviewImages(t *testing.T) {
 	putObject(t, c, b, "bad/cut.png", "image/png", pngB.Bytes()[:pngB.Len()/2])
 	putObject(t, c, b, "bad/empty.jpg", "", nil)
 	for _, key := range []string{"bad/garbage.png", "bad/cut.png", "bad/empty.jpg"} {
-		p, err := svc.Preview(context.Background(), b, key)
+		p, err := preview.New(svc).Preview(context.Background(), b, key)
 		if !errors.Is(err, storage.ErrUnreadable) {
 			t.Errorf("%s: err = %v, want ErrUnreadable", key, err)
 		} else if p == nil || p.Info.Key != key || !strings.Contains(err.Error(), key) {
@@ -229,7 +231,7 @@ func TestDecodeImageRefusesHugeDimensions(t *testing.T) {
 	binary.BigEndian.PutUint32(data[16:], 100000)
 	binary.BigEndian.PutUint32(data[20:], 100000)
 	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
-	_, _, err := storage.DecodeImage(bytes.NewReader(data))
+	_, _, err := preview.DecodeImage(bytes.NewReader(data))
 	if !errors.Is(err, storage.ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
@@ -243,7 +245,7 @@ func TestParseCSVEdgeCases(t *testing.T) {
 		"dave,\"x\",y,extra\n" + // line 6: ragged
 		"eve,bad\"quote,z\n" + // line 7: bare quote
 		"frank,ok,ok\n"
-	tb, err := storage.ParseCSV(strings.NewReader(in), ',', 100, false)
+	tb, err := preview.ParseCSV(strings.NewReader(in), ',', 100, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,18 +277,18 @@ func TestParseCSVEdgeCases(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		sb.WriteString("1\t2\n")
 	}
-	tb, _ = storage.ParseCSV(strings.NewReader(sb.String()), '\t', 10, false)
+	tb, _ = preview.ParseCSV(strings.NewReader(sb.String()), '\t', 10, false)
 	if len(tb.Rows) != 10 || !tb.Truncated || len(tb.Header) != 2 {
 		t.Errorf("TSV limit: %d rows, truncated %v, header %q", len(tb.Rows), tb.Truncated, tb.Header)
 	}
 
 	// A cut input drops the partial last record without calling it broken.
-	tb, _ = storage.ParseCSV(strings.NewReader("h1,h2\n1,2\n3,\"unfini"), ',', 10, true)
+	tb, _ = preview.ParseCSV(strings.NewReader("h1,h2\n1,2\n3,\"unfini"), ',', 10, true)
 	if len(tb.Rows) != 1 || len(tb.Problems) != 0 || !tb.Truncated {
 		t.Errorf("cut input: rows %q problems %v truncated %v", tb.Rows, tb.Problems, tb.Truncated)
 	}
 	// An unclosed quote in a complete file is reported with its line.
-	tb, _ = storage.ParseCSV(strings.NewReader("h1,h2\n1,2\n3,\"unfinished\n"), ',', 10, false)
+	tb, _ = preview.ParseCSV(strings.NewReader("h1,h2\n1,2\n3,\"unfinished\n"), ',', 10, false)
 	if len(tb.Rows) != 1 || len(tb.Problems) != 1 || tb.Problems[0].Line != 3 {
 		t.Errorf("unclosed quote: rows %q problems %v", tb.Rows, tb.Problems)
 	}
@@ -304,14 +306,14 @@ func TestPreviewCSV(t *testing.T) {
 	putObject(t, c, b, "t/big.csv", "text/csv", []byte(sb.String()))
 	putObject(t, c, b, "t/small.tsv", "", []byte("a\tb\n1\t2\n3\n"))
 	svc := srv.Service(t)
-	p, err := svc.Preview(context.Background(), b, "t/big.csv")
+	p, err := preview.New(svc).Preview(context.Background(), b, "t/big.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Kind != storage.PreviewCSV || len(p.Rows) != storage.CSVPreviewRows || !p.Truncated || p.Header[0] != "id" || p.Rows[1][1] != "n, b" {
+	if p.Kind != preview.PreviewCSV || len(p.Rows) != preview.CSVPreviewRows || !p.Truncated || p.Header[0] != "id" || p.Rows[1][1] != "n, b" {
 		t.Errorf("big csv: kind %v rows %d truncated %v header %q row1 %q", p.Kind, len(p.Rows), p.Truncated, p.Header, p.Rows[1])
 	}
-	p, err = svc.Preview(context.Background(), b, "t/small.tsv")
+	p, err = preview.New(svc).Preview(context.Background(), b, "t/small.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,20 +328,20 @@ func TestPreviewOtherAndDownloadToTemp(t *testing.T) {
 	data := bytes.Repeat([]byte{0, 1, 2, 3, 250}, 10000)
 	putObject(t, srv.Client(t), b, "dir/../weird:name.bin", "application/octet-stream", data)
 	svc := srv.Service(t)
-	p, err := svc.Preview(context.Background(), b, "dir/../weird:name.bin")
+	p, err := preview.New(svc).Preview(context.Background(), b, "dir/../weird:name.bin")
 	if err != nil {
 		// versitygw's posix backend refuses ".." segments.
 		putObject(t, srv.Client(t), b, "dir/weird:name.bin", "application/octet-stream", data)
-		p, err = svc.Preview(context.Background(), b, "dir/weird:name.bin")
+		p, err = preview.New(svc).Preview(context.Background(), b, "dir/weird:name.bin")
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	if p.Kind != storage.PreviewOther || p.Info.Size != int64(len(data)) || p.BytesRead != 0 || p.Info.ContentType != "application/octet-stream" {
+	if p.Kind != preview.PreviewOther || p.Info.Size != int64(len(data)) || p.BytesRead != 0 || p.Info.ContentType != "application/octet-stream" {
 		t.Errorf("other: kind %v size %d read %d type %q", p.Kind, p.Info.Size, p.BytesRead, p.Info.ContentType)
 	}
 	dir := t.TempDir()
-	path, err := svc.DownloadToTemp(context.Background(), b, p.Info.Key, dir)
+	path, err := preview.New(svc).DownloadToTemp(context.Background(), b, p.Info.Key, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

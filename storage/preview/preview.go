@@ -1,4 +1,4 @@
-package storage
+package preview
 
 import (
 	"bufio"
@@ -14,14 +14,20 @@ import (
 	"io"
 	"mime"
 	"os"
-	"path"
+	"s3desk/storage"
+	"s3desk/storage/internal/csvread"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	_ "golang.org/x/image/webp" // register WebP for image.Decode
 )
+
+// Previewer reads objects for the preview window and for "Open with system
+// app", through the core service's verified reads.
+type Previewer struct{ svc *storage.Service }
+
+// New is a Previewer reading through svc.
+func New(svc *storage.Service) *Previewer { return &Previewer{svc: svc} }
 
 // PreviewKind says how an object can be shown.
 type PreviewKind int
@@ -48,13 +54,11 @@ func (k PreviewKind) String() string {
 
 // Preview limits. A preview never asks the server for more than these.
 const (
-	TextPreviewBytes  = 1 << 20  // text shows the first 1 MiB
-	CSVPreviewRows    = 1000     // tables show the header and the first 1,000 rows
-	CSVPreviewBytes   = 16 << 20 // ...read from at most the first 16 MiB
-	ImagePreviewBytes = 40 << 20 // larger images are not previewed
-	ImageMaxPixels    = 64 << 20 // decoded images are capped at 64 megapixels (256 MiB RGBA)
-	maxCSVProblems    = 100      // problems kept per file
-	maxCSVRecordBytes = 16 << 20 // one record larger than this is a broken file, not data
+	TextPreviewBytes  = 1 << 20             // text shows the first 1 MiB
+	CSVPreviewRows    = csvread.PreviewRows // tables show the header and the first 1,000 rows
+	CSVPreviewBytes   = 16 << 20            // ...read from at most the first 16 MiB
+	ImagePreviewBytes = 40 << 20            // larger images are not previewed
+	ImageMaxPixels    = 64 << 20            // decoded images are capped at 64 megapixels (256 MiB RGBA)
 )
 
 var textExt = map[string]bool{
@@ -85,7 +89,7 @@ func PreviewKindFor(key, contentType string) PreviewKind {
 		"application/javascript", "application/x-sh", "application/toml", "image/svg+xml", "application/sql":
 		return PreviewText
 	}
-	ext := keyExt(key)
+	ext := csvread.KeyExt(key)
 	switch {
 	case ext == "csv" || ext == "tsv" || ext == "tab":
 		return PreviewCSV
@@ -100,47 +104,14 @@ func PreviewKindFor(key, contentType string) PreviewKind {
 	return PreviewOther
 }
 
-// keyExt is the lower-case extension of the key's last segment without the
-// dot; a name without one (Makefile, Dockerfile) is its own extension.
-func keyExt(key string) string {
-	base := strings.ToLower(path.Base(strings.TrimRight(key, "/")))
-	if i := strings.LastIndexByte(base, '.'); i >= 0 {
-		return base[i+1:]
-	}
-	return base
-}
-
-// csvComma picks the delimiter of a table object.
-func csvComma(key, contentType string) rune {
-	mt, _, _ := mime.ParseMediaType(contentType)
-	if mt == "text/tab-separated-values" {
-		return '\t'
-	}
-	if ext := keyExt(key); ext == "tsv" || ext == "tab" {
-		return '\t'
-	}
-	return ','
-}
-
 // CSVProblem is one row a table reader could not take as it is.
-type CSVProblem struct {
-	Key  string // the object, in a combine; "" in a single preview
-	Line int    // 1-based line of the file where the record starts
-	Msg  string
-}
-
-func (p CSVProblem) String() string {
-	if p.Key != "" {
-		return fmt.Sprintf("%s, line %d: %s", p.Key, p.Line, p.Msg)
-	}
-	return fmt.Sprintf("line %d: %s", p.Line, p.Msg)
-}
+type CSVProblem = csvread.Problem
 
 // Preview is what the preview pane shows of one object. Only the fields of
 // its Kind are filled.
 type Preview struct {
 	Kind PreviewKind
-	Info ObjectInfo
+	Info storage.ObjectInfo
 
 	// Truncated says only the start of the object is shown.
 	Truncated bool
@@ -163,7 +134,7 @@ type Preview struct {
 // first TextPreviewBytes of text, the first CSVPreviewRows rows of a table,
 // a whole image only up to ImagePreviewBytes, and nothing but the metadata
 // of anything else.
-func (s *Service) Preview(ctx context.Context, bucket, key string) (*Preview, error) {
+func (s *Previewer) Preview(ctx context.Context, bucket, key string) (*Preview, error) {
 	info, err := s.previewHead(ctx, bucket, key)
 	if err != nil {
 		return nil, err
@@ -184,7 +155,7 @@ func (s *Service) Preview(ctx context.Context, bucket, key string) (*Preview, er
 	return p, nil
 }
 
-func (s *Service) previewText(ctx context.Context, p *Preview) error {
+func (s *Previewer) previewText(ctx context.Context, p *Preview) error {
 	body, n, err := s.previewRange(ctx, p.Info, TextPreviewBytes)
 	if err != nil {
 		return err
@@ -193,7 +164,7 @@ func (s *Service) previewText(ctx context.Context, p *Preview) error {
 	buf, err := io.ReadAll(io.LimitReader(body, TextPreviewBytes))
 	p.BytesRead = int64(len(buf))
 	if err != nil {
-		return mapErr("preview", p.Info.Bucket, p.Info.Key, err)
+		return storage.MapError("preview", p.Info.Bucket, p.Info.Key, err)
 	}
 	p.Truncated = p.Info.Size > int64(len(buf)) || n > int64(len(buf))
 	if p.Truncated {
@@ -205,14 +176,14 @@ func (s *Service) previewText(ctx context.Context, p *Preview) error {
 			buf = buf[:len(buf)-1]
 		}
 	}
-	buf = bytes.TrimPrefix(buf, utf8BOM)
+	buf = bytes.TrimPrefix(buf, csvread.UTF8BOM)
 	p.Text = strings.ToValidUTF8(string(buf), "\uFFFD")
 	return nil
 }
 
-func (s *Service) previewImage(ctx context.Context, p *Preview) error {
+func (s *Previewer) previewImage(ctx context.Context, p *Preview) error {
 	if p.Info.Size > ImagePreviewBytes {
-		return &Error{Op: "preview", Bucket: p.Info.Bucket, Key: p.Info.Key, Kind: ErrTooLarge,
+		return &storage.Error{Op: "preview", Bucket: p.Info.Bucket, Key: p.Info.Key, Kind: storage.ErrTooLarge,
 			Msg: fmt.Sprintf("%q is %d MB; images over %d MB are not previewed, open it with a system app instead",
 				p.Info.Key, p.Info.Size>>20, ImagePreviewBytes>>20)}
 	}
@@ -221,11 +192,11 @@ func (s *Service) previewImage(ctx context.Context, p *Preview) error {
 		return err
 	}
 	defer body.Close()
-	cr := &countingReader{r: io.LimitReader(body, ImagePreviewBytes)}
+	cr := &csvread.CountingReader{R: io.LimitReader(body, ImagePreviewBytes)}
 	img, format, err := DecodeImage(cr)
-	p.BytesRead = cr.n
+	p.BytesRead = cr.N
 	if err != nil {
-		var se *Error
+		var se *storage.Error
 		if errors.As(err, &se) {
 			se.Op, se.Bucket, se.Key = "preview", p.Info.Bucket, p.Info.Key
 			se.Msg = fmt.Sprintf("%q: %s", p.Info.Key, se.Msg)
@@ -238,47 +209,47 @@ func (s *Service) previewImage(ctx context.Context, p *Preview) error {
 }
 
 // DecodeImage decodes a PNG, JPEG, GIF or WebP image. Data that is not a
-// decodable image, or one over ImageMaxPixels, gives an ErrUnreadable or
-// ErrTooLarge error; a decoder panic on hostile data is turned into an error.
+// decodable image, or one over ImageMaxPixels, gives an storage.ErrUnreadable or
+// storage.ErrTooLarge error; a decoder panic on hostile data is turned into an error.
 func DecodeImage(r io.Reader) (img image.Image, format string, err error) {
 	br := bufio.NewReader(r)
 	defer func() {
 		if v := recover(); v != nil {
 			img, format = nil, ""
-			err = &Error{Op: "decode image", Kind: ErrUnreadable, Msg: fmt.Sprintf("the image data is damaged (%v)", v)}
+			err = &storage.Error{Op: "decode image", Kind: storage.ErrUnreadable, Msg: fmt.Sprintf("the image data is damaged (%v)", v)}
 		}
 	}()
 	head, _ := br.Peek(64 << 10)
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(head))
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, "", &Error{Op: "decode image", Kind: ErrUnreadable, Err: err,
+		return nil, "", &storage.Error{Op: "decode image", Kind: storage.ErrUnreadable, Err: err,
 			Msg: "not a readable PNG, JPEG, GIF or WebP image (" + err.Error() + ")"}
 	}
 	if err == nil && int64(cfg.Width)*int64(cfg.Height) > ImageMaxPixels {
-		return nil, "", &Error{Op: "decode image", Kind: ErrTooLarge,
+		return nil, "", &storage.Error{Op: "decode image", Kind: storage.ErrTooLarge,
 			Msg: fmt.Sprintf("the image is %d×%d pixels; previews stop at %d megapixels", cfg.Width, cfg.Height, ImageMaxPixels>>20)}
 	}
 	img, format, err = image.Decode(br)
 	if err != nil {
-		return nil, "", &Error{Op: "decode image", Kind: ErrUnreadable, Err: err,
+		return nil, "", &storage.Error{Op: "decode image", Kind: storage.ErrUnreadable, Err: err,
 			Msg: "not a readable PNG, JPEG, GIF or WebP image (" + err.Error() + ")"}
 	}
 	return img, format, nil
 }
 
-func (s *Service) previewCSV(ctx context.Context, p *Preview) error {
-	p.Comma = csvComma(p.Info.Key, p.Info.ContentType)
+func (s *Previewer) previewCSV(ctx context.Context, p *Preview) error {
+	p.Comma = csvread.Comma(p.Info.Key, p.Info.ContentType)
 	body, n, err := s.previewRange(ctx, p.Info, CSVPreviewBytes)
 	if err != nil {
 		return err
 	}
 	defer body.Close()
-	cr := &countingReader{r: io.LimitReader(body, CSVPreviewBytes)}
+	cr := &csvread.CountingReader{R: io.LimitReader(body, CSVPreviewBytes)}
 	cut := n < p.Info.Size // the range ends before the object does
 	t, err := ParseCSV(cr, p.Comma, CSVPreviewRows, cut)
-	p.BytesRead = cr.n
+	p.BytesRead = cr.N
 	if err != nil {
-		return mapErr("preview", p.Info.Bucket, p.Info.Key, err)
+		return storage.MapError("preview", p.Info.Bucket, p.Info.Key, err)
 	}
 	p.Header, p.Rows, p.Problems, p.Truncated = t.Header, t.Rows, t.Problems, t.Truncated
 	return nil
@@ -300,7 +271,7 @@ type CSVTable struct {
 // partial and is dropped. Only a read failure is an error.
 func ParseCSV(r io.Reader, comma rune, maxRows int, cut bool) (CSVTable, error) {
 	var t CSVTable
-	rd, guard := newCSVReader(r, comma)
+	rd, guard := csvread.NewReader(r, comma, tableTooLong)
 	type rec struct {
 		fields []string
 		line   int
@@ -310,7 +281,7 @@ func ParseCSV(r io.Reader, comma rune, maxRows int, cut bool) (CSVTable, error) 
 	var pending *rec
 	var pendingProblem *CSVProblem
 	addProblem := func(p CSVProblem) {
-		if len(t.Problems) < maxCSVProblems {
+		if len(t.Problems) < csvread.MaxProblems {
 			t.Problems = append(t.Problems, p)
 		}
 	}
@@ -343,13 +314,13 @@ func ParseCSV(r io.Reader, comma rune, maxRows int, cut bool) (CSVTable, error) 
 	}
 	for {
 		fields, err := rd.Read()
-		guard.mark()
+		guard.Mark()
 		if err == io.EOF {
 			break
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			p := CSVProblem{Line: pe.StartLine, Msg: csvErrText(pe)}
+			p := CSVProblem{Line: pe.StartLine, Msg: csvread.ErrText(pe)}
 			if !cut {
 				addProblem(p)
 				continue
@@ -385,76 +356,29 @@ func ParseCSV(r io.Reader, comma rune, maxRows int, cut bool) (CSVTable, error) 
 	return t, nil
 }
 
-// csvErrText is a ParseError without its "record on line N" prefix.
-func csvErrText(pe *csv.ParseError) string {
-	switch {
-	case errors.Is(pe.Err, csv.ErrQuote):
-		return "a quoted field is not closed (or has a stray \" inside); the row was skipped"
-	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return "a \" appears inside an unquoted field; quote the field and double the \"; the row was skipped"
-	}
-	return pe.Err.Error() + "; the row was skipped"
-}
-
-// newCSVReader reads delimited records from r without a BOM, allowing rows
-// of any length, guarded against runaway records.
-func newCSVReader(r io.Reader, comma rune) (*csv.Reader, *recordGuard) {
-	g := &recordGuard{r: stripBOM(r)}
-	rd := csv.NewReader(g)
-	rd.Comma = comma
-	rd.FieldsPerRecord = -1
-	return rd, g
-}
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
-// stripBOM drops a leading UTF-8 byte order mark.
-func stripBOM(r io.Reader) io.Reader {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
-		br.Discard(3)
-	}
-	return br
-}
-
-// recordGuard fails a read once one record has taken maxCSVRecordBytes, so
-// an unclosed quote in a huge file cannot swallow it into memory.
-type recordGuard struct {
-	r     io.Reader
-	since int64
-}
-
-func (g *recordGuard) Read(p []byte) (int, error) {
-	if g.since > maxCSVRecordBytes {
-		return 0, &Error{Op: "read table", Kind: ErrUnreadable,
-			Msg: fmt.Sprintf("one row is longer than %d MB; the file probably has an unclosed quote", maxCSVRecordBytes>>20)}
-	}
-	n, err := g.r.Read(p)
-	g.since += int64(n)
-	return n, err
-}
-
-func (g *recordGuard) mark() { g.since = 0 }
-
-// previewHead is HeadObject as an ObjectInfo.
-func (s *Service) previewHead(ctx context.Context, bucket, key string) (ObjectInfo, error) {
-	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, s.bucketOpts(bucket)...)
+// previewHead is Stat, reported as the preview's.
+func (s *Previewer) previewHead(ctx context.Context, bucket, key string) (storage.ObjectInfo, error) {
+	info, err := s.svc.Stat(ctx, bucket, key)
 	if err != nil {
-		return ObjectInfo{}, mapErr("preview", bucket, key, err)
+		var se *storage.Error
+		if errors.As(err, &se) {
+			se.Op = "preview"
+		}
+		return storage.ObjectInfo{}, err
 	}
-	return headInfo(bucket, key, out), nil
+	return info, nil
 }
 
 // previewRange GETs the first limit bytes of the object described by info
 // (pinned to its ETag, so a concurrent overwrite is noticed). It returns the
 // body and the Content-Length the server sent.
-func (s *Service) previewRange(ctx context.Context, info ObjectInfo, limit int64) (io.ReadCloser, int64, error) {
+func (s *Previewer) previewRange(ctx context.Context, info storage.ObjectInfo, limit int64) (io.ReadCloser, int64, error) {
 	if info.Size == 0 {
 		return io.NopCloser(strings.NewReader("")), 0, nil
 	}
-	body, got, err := s.Open(ctx, info.Bucket, info.Key, ReadOptions{Length: limit, IfMatch: info.ETag})
+	body, got, err := s.svc.Open(ctx, info.Bucket, info.Key, storage.ReadOptions{Length: limit, IfMatch: info.ETag})
 	if err != nil {
-		var se *Error
+		var se *storage.Error
 		if errors.As(err, &se) {
 			se.Op = "preview"
 		}
@@ -463,20 +387,9 @@ func (s *Service) previewRange(ctx context.Context, info ObjectInfo, limit int64
 	return body, min(limit, got.Size), nil
 }
 
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // DownloadToTemp saves an object to a new folder in dir (os.TempDir() when
 // empty); see SaveToOpen.
-func (s *Service) DownloadToTemp(ctx context.Context, bucket, key, dir string) (string, error) {
+func (s *Previewer) DownloadToTemp(ctx context.Context, bucket, key, dir string) (string, error) {
 	return s.SaveToOpen(ctx, bucket, key, dir, nil)
 }
 
@@ -487,24 +400,24 @@ func (s *Service) DownloadToTemp(ctx context.Context, bucket, key, dir string) (
 // reports the bytes written so far to progress (nil: none) about every
 // MiB. On an error or a cancelled ctx nothing is left behind. The caller
 // removes the file when the app no longer needs it.
-func (s *Service) SaveToOpen(ctx context.Context, bucket, key, dir string, progress func(written int64)) (string, error) {
+func (s *Previewer) SaveToOpen(ctx context.Context, bucket, key, dir string, progress func(written int64)) (string, error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	body, _, err := s.Open(ctx, bucket, key, ReadOptions{})
+	body, _, err := s.svc.Open(ctx, bucket, key, storage.ReadOptions{})
 	if err != nil {
 		return "", err
 	}
 	defer body.Close()
 	sub, err := os.MkdirTemp(dir, "s3desk-open-")
 	if err != nil {
-		return "", &Error{Op: "download", Bucket: bucket, Key: key, Err: err, Msg: "could not create a temporary folder: " + err.Error()}
+		return "", &storage.Error{Op: "download", Bucket: bucket, Key: key, Err: err, Msg: "could not create a temporary folder: " + err.Error()}
 	}
 	p := sub + string(os.PathSeparator) + safeFileName(key)
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		os.RemoveAll(sub)
-		return "", &Error{Op: "download", Bucket: bucket, Key: key, Err: err, Msg: "could not create a temporary file: " + err.Error()}
+		return "", &storage.Error{Op: "download", Bucket: bucket, Key: key, Err: err, Msg: "could not create a temporary file: " + err.Error()}
 	}
 	var w io.Writer = f
 	if progress != nil {
@@ -519,7 +432,7 @@ func (s *Service) SaveToOpen(ctx context.Context, bucket, key, dir string, progr
 	}
 	if err != nil {
 		os.RemoveAll(sub)
-		return "", mapErr("download", bucket, key, err)
+		return "", storage.MapError("download", bucket, key, err)
 	}
 	if progress != nil {
 		if st, serr := os.Stat(p); serr == nil {
@@ -573,4 +486,9 @@ func safeFileName(key string) string {
 		name = "object"
 	}
 	return name
+}
+
+// tableTooLong is the error of a record longer than csvread.MaxRecordBytes.
+func tableTooLong(msg string) error {
+	return &storage.Error{Op: "read table", Kind: storage.ErrUnreadable, Msg: msg}
 }
