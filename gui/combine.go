@@ -16,13 +16,15 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/storage"
+	"s3desk/storage/report"
+	"s3desk/storage/share"
 )
 
 // CombineStore is what "Combine CSVs…" needs; *storage.Service has it.
 type CombineStore interface {
-	CombineCSV(ctx context.Context, bucket string, opts storage.CombineOptions) (*storage.CSVReport, error)
-	PublishReport(ctx context.Context, r *storage.CSVReport, opts storage.ReportPublishOptions) (storage.PublishedReport, error)
-	MakePublic(ctx context.Context, bucket, target string, opts storage.PublicOptions) (storage.PublicResult, error)
+	CombineCSV(ctx context.Context, bucket string, opts report.CombineOptions) (*report.CSVReport, error)
+	PublishReport(ctx context.Context, r *report.CSVReport, opts report.ReportPublishOptions) (report.PublishedReport, error)
+	MakePublic(ctx context.Context, bucket, target string, opts share.PublicOptions) (share.PublicResult, error)
 }
 
 // CombineView is the "Combine CSVs" window: it streams the chosen CSV
@@ -37,7 +39,7 @@ type CombineView struct {
 	run    viewContext
 	bucket string
 	prefix string
-	opts   storage.CombineOptions
+	opts   report.CombineOptions
 
 	progress *widget.ProgressBar
 	status   *widget.Label
@@ -47,7 +49,7 @@ type CombineView struct {
 	saveBtn  *widget.Button
 	pubBtn   *widget.Button
 
-	report *storage.CSVReport
+	report *report.CSVReport
 	table  *widget.Table
 	ask    *mismatchPrompt // the open header-mismatch question, if any
 	closed bool
@@ -118,7 +120,7 @@ func NewCombineWindow(a fyne.App, store CombineStore, j *jobs, bucket, prefix st
 // open folder when nothing is selected.
 func (mw *MainWindow) combineCSV(bucket, prefix string, entries []storage.Entry) {
 	if svc := mw.service(); svc != nil {
-		NewCombineWindow(mw.app, svc, &mw.jobs, bucket, prefix, entries)
+		NewCombineWindow(mw.app, report.New(svc), &mw.jobs, bucket, prefix, entries)
 	}
 }
 
@@ -136,7 +138,7 @@ func (v *CombineView) start() {
 	ctx, gen := v.run.renew(v.jobs.ctx())
 	opts := v.opts
 	thr := newThrottle()
-	opts.OnProgress = func(p storage.CombineProgress) {
+	opts.OnProgress = func(p report.CombineProgress) {
 		if !thr.ok() && p.FilesDone != p.FilesTotal {
 			return
 		}
@@ -151,11 +153,11 @@ func (v *CombineView) start() {
 				p.Key, min(p.FilesDone+1, p.FilesTotal), p.FilesTotal, humanize.Comma(p.Rows), humanize.IBytes(uint64(p.Bytes))))
 		})
 	}
-	opts.OnMismatch = func(m storage.HeaderMismatch) storage.MismatchAction {
-		answer := make(chan storage.MismatchAction, 1)
+	opts.OnMismatch = func(m report.HeaderMismatch) report.MismatchAction {
+		answer := make(chan report.MismatchAction, 1)
 		v.jobs.do(func() {
 			if !v.run.current(gen) || v.closed {
-				answer <- storage.StopCombine
+				answer <- report.StopCombine
 				return
 			}
 			v.askMismatch(m, answer)
@@ -164,7 +166,7 @@ func (v *CombineView) start() {
 		case a := <-answer:
 			return a
 		case <-ctx.Done():
-			return storage.StopCombine
+			return report.StopCombine
 		}
 	}
 	v.jobs.goRun(func() {
@@ -182,21 +184,21 @@ func (v *CombineView) start() {
 }
 
 // askMismatch asks whether to skip a file whose header differs, or stop.
-func (v *CombineView) askMismatch(m storage.HeaderMismatch, answer chan<- storage.MismatchAction) {
+func (v *CombineView) askMismatch(m report.HeaderMismatch, answer chan<- report.MismatchAction) {
 	msg := widget.NewLabel(fmt.Sprintf("“%s” has a different header from the first file, so its rows do not fit the table.\n\nIts header:  %s\nExpected:    %s",
 		m.Key, strings.Join(m.Header, ", "), strings.Join(m.Want, ", ")))
 	msg.Wrapping = fyne.TextWrapWord
 	p := &mismatchPrompt{}
-	reply := func(a storage.MismatchAction) {
+	reply := func(a report.MismatchAction) {
 		if v.ask == p {
 			v.ask = nil
 		}
 		p.d.Hide()
 		answer <- a
 	}
-	p.skip = widget.NewButton("Skip this file", func() { reply(storage.SkipFile) })
+	p.skip = widget.NewButton("Skip this file", func() { reply(report.SkipFile) })
 	p.skip.Importance = widget.HighImportance
-	p.stop = widget.NewButton("Stop", func() { reply(storage.StopCombine) })
+	p.stop = widget.NewButton("Stop", func() { reply(report.StopCombine) })
 	content := container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), p.stop, p.skip), nil, nil,
 		container.NewGridWrap(fyne.NewSize(480, 140), msg))
 	p.d = dialog.NewCustomWithoutButtons("Header differs", content, v.win)
@@ -204,7 +206,7 @@ func (v *CombineView) askMismatch(m storage.HeaderMismatch, answer chan<- storag
 	p.d.Show()
 }
 
-func (v *CombineView) finish(rep *storage.CSVReport, err error) {
+func (v *CombineView) finish(rep *report.CSVReport, err error) {
 	v.progress.SetValue(1)
 	if err != nil {
 		v.progress.Hide()
@@ -279,7 +281,7 @@ func (v *CombineView) saveLocally() {
 }
 
 // saveTo streams the combined CSV into w in the background.
-func (v *CombineView) saveTo(rep *storage.CSVReport, w fyne.URIWriteCloser) {
+func (v *CombineView) saveTo(rep *report.CSVReport, w fyne.URIWriteCloser) {
 	v.saveBtn.Disable()
 	v.status.SetText("Saving " + w.URI().Name() + "…")
 	v.jobs.goRun(func() {
@@ -381,8 +383,8 @@ func setEnabled(w fyne.Disableable, on bool) {
 	}
 }
 
-func (f *publishForm) options() storage.ReportPublishOptions {
-	o := storage.ReportPublishOptions{Title: strings.TrimSpace(f.title.Text), Public: f.access.Selected == accessPublic}
+func (f *publishForm) options() report.ReportPublishOptions {
+	o := report.ReportPublishOptions{Title: strings.TrimSpace(f.title.Text), Public: f.access.Selected == accessPublic}
 	if f.csvOn.Checked {
 		o.CSVKey = strings.TrimSpace(f.csvKey.Text)
 	}
@@ -393,7 +395,7 @@ func (f *publishForm) options() storage.ReportPublishOptions {
 }
 
 // publish uploads; an existing key is only replaced after the user agrees.
-func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
+func (v *CombineView) publish(o report.ReportPublishOptions, overwrite bool) {
 	o.Overwrite = overwrite
 	rep := v.report
 	ctx, gen := v.run.renew(v.jobs.ctx())
@@ -416,7 +418,7 @@ func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
 					}, v.win)
 				return
 			}
-			if errors.Is(err, storage.ErrConsentRequired) {
+			if errors.Is(err, share.ErrConsentRequired) {
 				v.askPolicyConsent(res, err)
 				return
 			}
@@ -437,7 +439,7 @@ func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
 // askPolicyConsent follows a public publish the bucket's ACLs could not
 // serve: the objects are uploaded but private until the user agrees to a
 // bucket-policy statement for each of them.
-func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error) {
+func (v *CombineView) askPolicyConsent(res report.PublishedReport, cause error) {
 	v.status.SetText("Uploaded, but not public yet: " + errorText(cause))
 	dialog.ShowConfirm("Add a bucket-policy statement?", errorText(cause), func(yes bool) {
 		if !yes {
@@ -451,12 +453,12 @@ func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error)
 			var err error
 			for _, p := range []struct {
 				key string
-				out *storage.PublicResult
+				out *share.PublicResult
 			}{{res.CSV.Key, &res.CSVPublic}, {res.HTML.Key, &res.HTMLPublic}} {
 				if p.key == "" || err != nil {
 					continue
 				}
-				*p.out, err = v.store.MakePublic(ctx, v.bucket, p.key, storage.PublicOptions{AllowPolicy: true})
+				*p.out, err = v.store.MakePublic(ctx, v.bucket, p.key, share.PublicOptions{AllowPolicy: true})
 			}
 			v.jobs.do(func() {
 				if !v.run.current(gen) || v.closed {
@@ -476,12 +478,12 @@ func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error)
 
 // publishedText says what was uploaded and, for public objects, the
 // addresses that were checked to open without credentials.
-func publishedText(bucket string, res storage.PublishedReport, public bool) string {
+func publishedText(bucket string, res report.PublishedReport, public bool) string {
 	var done, urls []string
 	for _, p := range []struct {
 		ref  storage.ObjectRef
 		size int64
-		pub  storage.PublicResult
+		pub  share.PublicResult
 	}{{res.CSV, res.CSVSize, res.CSVPublic}, {res.HTML, res.HTMLSize, res.HTMLPublic}} {
 		if p.ref.Key == "" {
 			continue

@@ -15,7 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
+	"s3desk/storage/report"
 	"s3desk/storage/s3test"
+	"s3desk/storage/share"
 )
 
 // waitPrompt waits until the combine window asks about a header mismatch.
@@ -45,7 +47,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	a := test.NewTempApp(t)
 	j := jobs{life: t.Context()}
 
-	v := NewCombineWindow(a, svc, &j, b, "22_Sept/", nil)
+	v := NewCombineWindow(a, report.New(svc), &j, b, "22_Sept/", nil)
 	p := waitPrompt(t, &j, v)
 	if !p.skip.Visible() || !p.stop.Visible() {
 		t.Fatal("prompt has no Skip/Stop buttons")
@@ -87,7 +89,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	if name := v.reportName(); name != "22_Sept_report" {
 		t.Errorf("default report name %q", name)
 	}
-	v.publish(storage.ReportPublishOptions{CSVKey: "reports/sept.csv", HTMLKey: "reports/sept.html", Title: "Sept"}, false)
+	v.publish(report.ReportPublishOptions{CSVKey: "reports/sept.csv", HTMLKey: "reports/sept.html", Title: "Sept"}, false)
 	j.wait()
 	if !strings.HasPrefix(v.status.Text, "Published reports/sept.csv") || !strings.Contains(v.status.Text, "private") {
 		t.Errorf("status after publish %q", v.status.Text)
@@ -108,7 +110,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 		!strings.Contains(body, `<a href="https://example.com/a">`) {
 		t.Errorf("published HTML (%s):\n%s", ct, body)
 	}
-	v.publish(storage.ReportPublishOptions{CSVKey: "reports/sept.csv"}, false)
+	v.publish(report.ReportPublishOptions{CSVKey: "reports/sept.csv"}, false)
 	j.wait()
 	if !strings.Contains(v.status.Text, "already exists") {
 		t.Errorf("republish status %q, want a question about replacing", v.status.Text)
@@ -120,13 +122,13 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	// Public, on a bucket that refuses ACLs: uploaded, then the user is asked
 	// for a bucket-policy statement; once added, both addresses open without
 	// credentials and the status shows them.
-	v.publish(storage.ReportPublishOptions{CSVKey: "pub/sept.csv", HTMLKey: "pub/sept.html", Public: true}, false)
+	v.publish(report.ReportPublishOptions{CSVKey: "pub/sept.csv", HTMLKey: "pub/sept.html", Public: true}, false)
 	j.wait()
 	if !strings.Contains(v.status.Text, "not public yet") {
 		t.Fatalf("status after a public publish without consent %q", v.status.Text)
 	}
-	csvURL, _ := svc.PublicURL(b, "pub/sept.csv")
-	htmlURL, _ := svc.PublicURL(b, "pub/sept.html")
+	csvURL, _ := share.New(svc).PublicURL(b, "pub/sept.csv")
+	htmlURL, _ := share.New(svc).PublicURL(b, "pub/sept.html")
 	if st, _ := httpGet(t, "GET", csvURL, ""); st != 403 {
 		t.Fatalf("public before consent: %d", st)
 	}
@@ -148,7 +150,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	v.win.Close()
 
 	// Stop at the mismatch: nothing to save.
-	v = NewCombineWindow(a, svc, &j, b, "", []storage.Entry{{Key: "22_Sept/", IsFolder: true}, {Key: "22_Sept/notes.txt"}})
+	v = NewCombineWindow(a, report.New(svc), &j, b, "", []storage.Entry{{Key: "22_Sept/", IsFolder: true}, {Key: "22_Sept/notes.txt"}})
 	test.Tap(waitPrompt(t, &j, v).stop)
 	j.wait()
 	if !strings.HasPrefix(v.status.Text, "Stopped.") || !v.saveBtn.Disabled() || !strings.Contains(v.details.Text, "not .csv") {
@@ -158,7 +160,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 }
 
 func TestPublishedTextTellsTheTruth(t *testing.T) {
-	res := storage.PublishedReport{CSV: storage.ObjectRef{Key: "r.csv"}, CSVSize: 10,
+	res := report.PublishedReport{CSV: storage.ObjectRef{Key: "r.csv"}, CSVSize: 10,
 		StillPublic: []string{"http://h/b/r.csv"}}
 	if s := publishedText("b", res, false); !strings.Contains(s, "anyone can still open") || !strings.Contains(s, "http://h/b/r.csv") {
 		t.Errorf("private but readable: %q", s)
@@ -167,7 +169,7 @@ func TestPublishedTextTellsTheTruth(t *testing.T) {
 	if s := publishedText("b", res, false); !strings.HasSuffix(s, ", private.") {
 		t.Errorf("private: %q", s)
 	}
-	res.CSVPublic = storage.PublicResult{URL: "http://h/b/r.csv", Verified: true}
+	res.CSVPublic = share.PublicResult{URL: "http://h/b/r.csv", Verified: true}
 	if s := publishedText("b", res, true); !strings.Contains(s, "public (checked") {
 		t.Errorf("public: %q", s)
 	}

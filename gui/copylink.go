@@ -7,6 +7,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/ledger"
+	"s3desk/storage/share"
 )
 
 // CopyLink is Edit → Copy link (Ctrl+L): it presigns a download link for
@@ -31,18 +32,18 @@ func (sh *Sharer) CopyLink(bucket string, entries []storage.Entry, done func(msg
 		return
 	}
 	expiry, prof := sh.DefaultExpiry, sh.profile()
-	if err := storage.ValidateExpiry(expiry); err != nil {
+	if err := share.ValidateExpiry(expiry); err != nil {
 		expiry = time.Hour
 	}
 	ctx := sh.jobs.ctx()
 	sh.jobs.goRun(func() {
 		var urls []string
-		var last storage.SharedLink
+		var last share.SharedLink
 		var err error
 		var recNote string
 		for _, f := range files {
-			var l storage.SharedLink
-			if l, err = store.PresignGet(ctx, bucket, f.Key, storage.ShareOptions{Expiry: expiry}); err != nil {
+			var l share.SharedLink
+			if l, err = store.PresignGet(ctx, bucket, f.Key, share.ShareOptions{Expiry: expiry}); err != nil {
 				break
 			}
 			last = l

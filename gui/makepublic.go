@@ -17,13 +17,14 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/ledger"
+	"s3desk/storage/share"
 )
 
 // publicOutcome is what happened to one file or folder.
 type publicOutcome struct {
 	target     string
-	res        storage.PublicResult
-	priv       storage.PrivateResult
+	res        share.PublicResult
+	priv       share.PrivateResult
 	url        string
 	err        error
 	still      bool // Make private: the URL still opens anonymously
@@ -58,11 +59,11 @@ func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool
 	}
 	sh.runPublic(parent, title, targets, func(ctx context.Context, t string, progress func(done, total int64)) publicOutcome {
 		if public {
-			res, err := store.MakePublic(ctx, bucket, t, storage.PublicOptions{Progress: progress})
+			res, err := store.MakePublic(ctx, bucket, t, share.PublicOptions{Progress: progress})
 			return publicOutcome{target: t, res: res, err: err}
 		}
 		o := publicOutcome{target: t}
-		o.priv, o.err = store.MakePrivate(ctx, bucket, t, storage.PrivateOptions{Progress: progress})
+		o.priv, o.err = store.MakePrivate(ctx, bucket, t, share.PrivateOptions{Progress: progress})
 		if o.err == nil && !strings.HasSuffix(t, "/") {
 			o.url, _ = store.PublicURL(bucket, t)
 			if _, verr := store.VerifyPublic(ctx, o.url); verr == nil {
@@ -77,7 +78,7 @@ func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool
 		}
 		var ask []int
 		for i, o := range out {
-			if errors.Is(o.err, storage.ErrConsentRequired) {
+			if errors.Is(o.err, share.ErrConsentRequired) {
 				ask = append(ask, i)
 			}
 		}
@@ -223,7 +224,7 @@ func (p *publicProgress) render() {
 
 // askPolicyConsent explains the bucket-policy way and runs it if the user agrees.
 func (sh *Sharer) askPolicyConsent(parent context.Context, bucket string, out []publicOutcome, ask []int, store ShareStore, prof string) {
-	var pe *storage.PublicError
+	var pe *share.PublicError
 	errors.As(out[ask[0]].err, &pe)
 	var list []string
 	for _, i := range ask {
@@ -233,14 +234,14 @@ func (sh *Sharer) askPolicyConsent(parent context.Context, bucket string, out []
 		}
 		list = append(list, "  • "+res)
 	}
-	msg := widget.NewLabel(errorText(pe) + "\n\nThe statement (Sid " + storage.PublicSid(bucket, out[ask[0]].target) +
+	msg := widget.NewLabel(errorText(pe) + "\n\nThe statement (Sid " + share.PublicSid(bucket, out[ask[0]].target) +
 		"…) allows anonymous s3:GetObject on:\n" + strings.Join(list, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
 	c := dialog.NewCustomConfirm("Add a bucket-policy statement?", "Add statement", "Cancel",
 		container.NewGridWrap(fyne.NewSize(520, msg.MinSize().Height*2+40), msg), func(yes bool) {
 			if !yes {
 				for _, i := range ask {
-					out[i].err = &storage.PublicError{Bucket: bucket, Target: out[i].target,
+					out[i].err = &share.PublicError{Bucket: bucket, Target: out[i].target,
 						Msg: "Not made public: you chose not to add a bucket-policy statement. A presigned link shares the file without it."}
 				}
 				sh.finishPublic(parent, bucket, out, store, prof)
@@ -251,7 +252,7 @@ func (sh *Sharer) askPolicyConsent(parent context.Context, bucket string, out []
 				again = append(again, out[i].target)
 			}
 			sh.runPublic(parent, "Make public", again, func(ctx context.Context, t string, progress func(done, total int64)) publicOutcome {
-				res, err := store.MakePublic(ctx, bucket, t, storage.PublicOptions{AllowPolicy: true, Progress: progress})
+				res, err := store.MakePublic(ctx, bucket, t, share.PublicOptions{AllowPolicy: true, Progress: progress})
 				return publicOutcome{target: t, res: res, err: err}
 			}, func(got []publicOutcome) {
 				for j, i := range ask {
@@ -270,7 +271,7 @@ func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicO
 	var failed []storage.Entry
 	var rec []ledger.Link
 	for _, o := range out {
-		var still *storage.StillPublicError
+		var still *share.StillPublicError
 		switch {
 		case errors.As(o.err, &still):
 			lines = append(lines, "⚠ "+o.target+": STILL PUBLIC. "+still.Error())
@@ -285,7 +286,7 @@ func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicO
 			}
 		case o.res.Verified:
 			how := "object ACL public-read"
-			if o.res.Method == storage.PublicByPolicy {
+			if o.res.Method == share.PublicByPolicy {
 				how = "bucket-policy statement " + o.res.Sid
 			}
 			lines = append(lines, "✓ "+o.target+": public ("+how+"); checked: it opens without credentials.")

@@ -16,6 +16,8 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/ledger"
+	"s3desk/storage/report"
+	"s3desk/storage/share"
 )
 
 // slowFolderStore makes a folder of 200 files public one file every 5 ms,
@@ -28,13 +30,13 @@ type slowFolderStore struct {
 	ctxDone  chan time.Time
 }
 
-func (s *slowFolderStore) MakePublic(ctx context.Context, bucket, target string, opts storage.PublicOptions) (storage.PublicResult, error) {
+func (s *slowFolderStore) MakePublic(ctx context.Context, bucket, target string, opts share.PublicOptions) (share.PublicResult, error) {
 	s.calls.Add(1)
 	for i := int64(1); i <= 200; i++ {
 		select {
 		case <-ctx.Done():
 			s.ctxDone <- time.Now()
-			return storage.PublicResult{}, ctx.Err()
+			return share.PublicResult{}, ctx.Err()
 		case <-time.After(5 * time.Millisecond):
 		}
 		if opts.Progress != nil {
@@ -42,7 +44,7 @@ func (s *slowFolderStore) MakePublic(ctx context.Context, bucket, target string,
 		}
 		s.progress.Add(1)
 	}
-	return storage.PublicResult{Bucket: bucket, Target: target, Method: storage.PublicByACL, Objects: 200}, nil
+	return share.PublicResult{Bucket: bucket, Target: target, Method: share.PublicByACL, Objects: 200}, nil
 }
 
 // dialogTexts are the label texts and the progress bar of the top overlay.
@@ -71,7 +73,7 @@ func dialogParts(t *testing.T, w fyne.Window) (texts []string, bar *widget.Progr
 // stops the work (its context ends) at once; the dialog says what happened.
 func TestMakePublicFolderProgressAndCancel(t *testing.T) {
 	f := newShareFixture(t)
-	slow := &slowFolderStore{ShareStore: f.svc, ctxDone: make(chan time.Time, 4)}
+	slow := &slowFolderStore{ShareStore: report.New(f.svc), ctxDone: make(chan time.Time, 4)}
 	f.sh.store = func() ShareStore { return slow }
 	f.j.do(func() { f.sh.MakePublic(f.bucket, []storage.Entry{{Key: "big/", Name: "big/", IsFolder: true}}, true) })
 
@@ -122,7 +124,7 @@ func TestMakePublicFolderProgressAndCancel(t *testing.T) {
 // end) stops it too.
 func TestMakePublicStopsWithTheConnection(t *testing.T) {
 	f := newShareFixture(t)
-	slow := &slowFolderStore{ShareStore: f.svc, ctxDone: make(chan time.Time, 4)}
+	slow := &slowFolderStore{ShareStore: report.New(f.svc), ctxDone: make(chan time.Time, 4)}
 	f.sh.store = func() ShareStore { return slow }
 	conn, end := context.WithCancel(t.Context())
 	f.sh.conn = func() context.Context { return conn }
@@ -147,9 +149,9 @@ func TestMakePublicStopsWithTheConnection(t *testing.T) {
 // A failed undo is shown in full, naming what is still public.
 func TestMakePublicShowsWhatIsStillPublic(t *testing.T) {
 	f := newShareFixture(t)
-	still := &storage.StillPublicError{Bucket: f.bucket, Target: "f/", Keys: []string{"f/b", "f/e"},
+	still := &share.StillPublicError{Bucket: f.bucket, Target: "f/", Keys: []string{"f/b", "f/e"},
 		Msg: `Making the files in the folder "f/" public did not complete (x), and putting back the previous access failed for 2 objects, so anyone may still read: "f/b", "f/e"`}
-	f.sh.store = func() ShareStore { return stillStore{f.svc, still} }
+	f.sh.store = func() ShareStore { return stillStore{report.New(f.svc), still} }
 	f.act(func() { f.sh.MakePublic(f.bucket, []storage.Entry{{Key: "f/"}}, true) })
 	texts, _, _ := dialogParts(t, f.win)
 	if got := strings.Join(texts, "\n"); !strings.Contains(got, "STILL PUBLIC") || !strings.Contains(got, `"f/b", "f/e"`) {
@@ -162,8 +164,8 @@ type stillStore struct {
 	err error
 }
 
-func (s stillStore) MakePublic(context.Context, string, string, storage.PublicOptions) (storage.PublicResult, error) {
-	return storage.PublicResult{}, s.err
+func (s stillStore) MakePublic(context.Context, string, string, share.PublicOptions) (share.PublicResult, error) {
+	return share.PublicResult{}, s.err
 }
 
 // sessionStore is connected with temporary credentials holding token.
@@ -187,7 +189,7 @@ func TestLinksCopyAgainNeedsTheSession(t *testing.T) {
 		Created: time.Now(), Expires: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	f.sh.store = func() ShareStore { return sessionStore{f.svc, "another session"} }
+	f.sh.store = func() ShareStore { return sessionStore{report.New(f.svc), "another session"} }
 	var v *LinksView
 	f.act(func() { v = f.sh.NewLinksView(); f.win.SetContent(v.CanvasObject()) })
 	row := v.newRow()
@@ -202,7 +204,7 @@ func TestLinksCopyAgainNeedsTheSession(t *testing.T) {
 	if f.app.Clipboard().Content() != "before" || !strings.Contains(v.status.Text, "session") {
 		t.Fatalf("another session: clipboard %q, status %q", f.app.Clipboard().Content(), v.status.Text)
 	}
-	f.sh.store = func() ShareStore { return sessionStore{f.svc, tok} }
+	f.sh.store = func() ShareStore { return sessionStore{report.New(f.svc), tok} }
 	f.act(func() { test.Tap(again) })
 	got, err := url.Parse(f.app.Clipboard().Content())
 	if err != nil || got.Query().Get("X-Amz-Security-Token") != tok || got.Query().Get("X-Amz-Signature") != "ab" {

@@ -12,8 +12,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"s3desk/storage"
 	"s3desk/storage/ledger"
+	"s3desk/storage/report"
+	"s3desk/storage/share"
 )
 
 // Link choices of the Publish dialog.
@@ -30,7 +31,7 @@ type PublishDialog struct {
 	profile string
 	bucket  string
 	prefix  string
-	page    storage.IndexPage
+	page    report.IndexPage
 	load    viewContext
 
 	links   *widget.RadioGroup
@@ -91,7 +92,7 @@ func (sh *Sharer) ShowPublish(bucket, prefix string) *PublishDialog {
 	d.publish.Disable()
 
 	form := widget.NewForm(
-		widget.NewFormItem("Page", widget.NewLabel(storage.IndexKey(prefix)+" in "+bucket)),
+		widget.NewFormItem("Page", widget.NewLabel(report.IndexKey(prefix)+" in "+bucket)),
 		widget.NewFormItem("Title", d.title),
 		widget.NewFormItem("Links", d.links),
 		widget.NewFormItem("Links expire after", d.expiry),
@@ -120,13 +121,13 @@ func (d *PublishDialog) stale() {
 	}
 }
 
-func (d *PublishDialog) options() (storage.IndexOptions, error) {
-	o := storage.IndexOptions{Prefix: d.prefix, Title: d.title.Text, Links: storage.IndexPresignedLinks}
+func (d *PublishDialog) options() (report.IndexOptions, error) {
+	o := report.IndexOptions{Prefix: d.prefix, Title: d.title.Text, Links: report.IndexPresignedLinks}
 	if d.links.Selected == publishPublic {
 		if d.prefix == "" {
 			return o, errors.New("public links need a folder: at the bucket root they would make the whole bucket public. Choose presigned links, or publish a folder")
 		}
-		o.Links = storage.IndexPublicLinks
+		o.Links = report.IndexPublicLinks
 		return o, nil
 	}
 	for _, p := range shareExpiryPresets {
@@ -164,7 +165,7 @@ func (d *PublishDialog) build() {
 			}
 			d.page = page
 			s := fmt.Sprintf("%d %s on the page.", len(page.Items), plural(len(page.Items), "file", "files"))
-			if page.Links == storage.IndexPresignedLinks {
+			if page.Links == report.IndexPresignedLinks {
 				s += " The links stop working " + whenText(page.LinksExpire, time.Now()) + "; the page says so."
 				if page.LinksWhy != "" {
 					s += " " + page.LinksWhy
@@ -195,13 +196,13 @@ func (d *PublishDialog) doPublish() {
 	d.result.SetText("Publishing…")
 	ctx, gen := d.load.renew(d.sh.jobs.ctx())
 	d.sh.jobs.goRun(func() {
-		pub, err := store.PublishIndex(ctx, page, storage.PublishOptions{})
+		pub, err := store.PublishIndex(ctx, page, report.PublishOptions{})
 		if err != nil {
 			d.sh.jobs.do(func() { d.finish(gen, "", time.Time{}, err) })
 			return
 		}
-		if page.Links == storage.IndexPresignedLinks {
-			l, err := store.PresignGet(ctx, page.Bucket, page.Key, storage.ShareOptions{Expiry: time.Until(page.LinksExpire).Truncate(time.Second)})
+		if page.Links == report.IndexPresignedLinks {
+			l, err := store.PresignGet(ctx, page.Bucket, page.Key, share.ShareOptions{Expiry: time.Until(page.LinksExpire).Truncate(time.Second)})
 			if err == nil {
 				d.sh.record(ctx, ledger.Link{Kind: ledger.IndexPage, Profile: d.profile, Bucket: page.Bucket, Key: page.Key, URL: l.URL,
 					Created: l.Created, Expires: l.Expires, Why: l.Why, Note: "index page"})
@@ -209,8 +210,8 @@ func (d *PublishDialog) doPublish() {
 			d.sh.jobs.do(func() { d.finish(gen, l.URL, l.Expires, err) })
 			return
 		}
-		res, err := store.MakePublic(ctx, page.Bucket, page.Prefix, storage.PublicOptions{})
-		if errors.Is(err, storage.ErrConsentRequired) {
+		res, err := store.MakePublic(ctx, page.Bucket, page.Prefix, share.PublicOptions{})
+		if errors.Is(err, share.ErrConsentRequired) {
 			d.sh.jobs.do(func() { d.askConsent(gen, page, pub, err) })
 			return
 		}
@@ -218,7 +219,7 @@ func (d *PublishDialog) doPublish() {
 	})
 }
 
-func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.PublishedIndex, cause error) {
+func (d *PublishDialog) askConsent(gen int, page report.IndexPage, pub report.PublishedIndex, cause error) {
 	if !d.load.current(gen) {
 		return
 	}
@@ -232,7 +233,7 @@ func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.
 			}
 			ctx := d.sh.jobs.ctx()
 			d.sh.jobs.goRun(func() {
-				res, err := d.store.MakePublic(ctx, page.Bucket, page.Prefix, storage.PublicOptions{AllowPolicy: true})
+				res, err := d.store.MakePublic(ctx, page.Bucket, page.Prefix, share.PublicOptions{AllowPolicy: true})
 				d.publicDone(ctx, gen, page, pub, res, err)
 			})
 		}, d.sh.win).Show()
@@ -240,7 +241,7 @@ func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.
 
 // publicDone checks the public page anonymously before copying its URL.
 // Call off the UI goroutine.
-func (d *PublishDialog) publicDone(ctx context.Context, gen int, page storage.IndexPage, pub storage.PublishedIndex, _ storage.PublicResult, err error) {
+func (d *PublishDialog) publicDone(ctx context.Context, gen int, page report.IndexPage, pub report.PublishedIndex, _ share.PublicResult, err error) {
 	if err == nil {
 		_, err = d.store.VerifyPublic(ctx, pub.URL)
 	}

@@ -35,6 +35,7 @@ import (
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/profiles"
+	"s3desk/storage/report"
 )
 
 func TestScreenshots(t *testing.T) {
@@ -106,7 +107,7 @@ func TestScreenshots(t *testing.T) {
 	onUI(mw, func() {
 		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
 			if s := mw.service(); s != nil {
-				return s
+				return report.New(s)
 			}
 			return nil
 		}, func() string { return mw.profile }, func() (LinkLedger, error) { return ledger.Open(ledgerDir) })

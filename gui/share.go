@@ -15,6 +15,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/ledger"
+	"s3desk/storage/share"
 )
 
 // Link kinds offered by the Share dialog.
@@ -202,8 +203,8 @@ func (d *ShareDialog) fit() {
 }
 
 // options reads the form; it returns a message when something is wrong.
-func (d *ShareDialog) options() (storage.ShareOptions, string) {
-	var o storage.ShareOptions
+func (d *ShareDialog) options() (share.ShareOptions, string) {
+	var o share.ShareOptions
 	if d.kind.Selected == sharePublic {
 		return o, ""
 	}
@@ -219,7 +220,7 @@ func (d *ShareDialog) options() (storage.ShareOptions, string) {
 		}
 		o.Expiry = dur
 	}
-	if err := storage.ValidateExpiry(o.Expiry); err != nil {
+	if err := share.ValidateExpiry(o.Expiry); err != nil {
 		return o, shareSentence(errorText(err))
 	}
 	switch d.kind.Selected {
@@ -228,7 +229,7 @@ func (d *ShareDialog) options() (storage.ShareOptions, string) {
 			return o, "Choose one or more files to share a download link."
 		}
 		if name := strings.TrimSpace(d.downloadAs.Text); name != "" {
-			if _, err := storage.ContentDispositionFor(name); err != nil {
+			if _, err := share.ContentDispositionFor(name); err != nil {
 				return o, shareSentence(errorText(err))
 			}
 			o.DownloadAs = name
@@ -314,7 +315,7 @@ func (d *ShareDialog) refresh() {
 		key = d.files[0].Key
 	}
 	d.sh.jobs.goRun(func() {
-		l, err := store.PresignGet(ctx, bucket, key, storage.ShareOptions{Expiry: opts.Expiry})
+		l, err := store.PresignGet(ctx, bucket, key, share.ShareOptions{Expiry: opts.Expiry})
 		d.sh.jobs.do(func() {
 			if !d.load.current(gen) {
 				return
@@ -328,7 +329,7 @@ func (d *ShareDialog) refresh() {
 	})
 }
 
-func (d *ShareDialog) showExpiry(l storage.SharedLink) {
+func (d *ShareDialog) showExpiry(l share.SharedLink) {
 	d.works.SetText("Works until " + whenText(l.Expires, time.Now()))
 	why := l.Why
 	if d.kind.Selected == shareUpload {
@@ -390,7 +391,7 @@ func (d *ShareDialog) copyLink() {
 	d.setConfirm("Making the link…", false)
 	d.sh.jobs.goRun(func() {
 		var lines []string
-		var last storage.SharedLink
+		var last share.SharedLink
 		var err error
 		var recNote string
 		switch kind {
@@ -403,7 +404,7 @@ func (d *ShareDialog) copyLink() {
 			}
 		case shareDownload:
 			for _, f := range files {
-				var l storage.SharedLink
+				var l share.SharedLink
 				if l, err = store.PresignGet(ctx, bucket, f.Key, opts); err != nil {
 					break
 				}
@@ -437,7 +438,7 @@ func (d *ShareDialog) copyLink() {
 			if err != nil {
 				d.setConfirm("", false)
 				msg := shareSentence(errorText(err))
-				if errors.Is(err, storage.ErrNotPublic) {
+				if errors.Is(err, share.ErrNotPublic) {
 					msg += " Use \"Make public…\" first, or copy a download link instead."
 				}
 				d.showProblem(msg)

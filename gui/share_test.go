@@ -14,6 +14,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/ledger"
+	"s3desk/storage/report"
 	"s3desk/storage/s3test"
 )
 
@@ -41,7 +42,7 @@ func newShareFixture(t *testing.T) *shareFixture {
 	if f.led, err = ledger.Open(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
-	f.sh = NewSharer(f.win, f.j, func() ShareStore { return f.svc }, func() string { return "test" },
+	f.sh = NewSharer(f.win, f.j, func() ShareStore { return report.New(f.svc) }, func() string { return "test" },
 		func() (LinkLedger, error) { return f.led, nil })
 	f.sh.conn = func() context.Context { return t.Context() }
 	return f
@@ -334,7 +335,7 @@ func TestMainWindowWiresSharing(t *testing.T) {
 	}
 	var sh *Sharer
 	mw.jobs.do(func() { sh = mw.sharer() })
-	if sh != mw.sharer() || sh.store() == nil || sh.store().(*storage.Service) != mw.service() {
+	if sh != mw.sharer() || sh.store() == nil || sh.store().(*report.Service).Storage() != mw.service() {
 		t.Fatal("the Sharer does not use the connected service")
 	}
 	if sh.DefaultExpiry != LoadSettings(mw.app.Preferences()).PresignExpiry {

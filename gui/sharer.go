@@ -11,8 +11,9 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"s3desk/storage"
 	"s3desk/storage/ledger"
+	"s3desk/storage/report"
+	"s3desk/storage/share"
 )
 
 // This file holds the Sharer, which opens the sharing windows, and the
@@ -21,15 +22,15 @@ import (
 // ShareStore is what sharing needs from the storage service.
 // *storage.Service satisfies it.
 type ShareStore interface {
-	PresignGet(ctx context.Context, bucket, key string, opts storage.ShareOptions) (storage.SharedLink, error)
-	PresignPut(ctx context.Context, bucket, key string, opts storage.ShareOptions) (storage.SharedLink, error)
+	PresignGet(ctx context.Context, bucket, key string, opts share.ShareOptions) (share.SharedLink, error)
+	PresignPut(ctx context.Context, bucket, key string, opts share.ShareOptions) (share.SharedLink, error)
 	PublicURL(bucket, key string) (string, error)
-	VerifyPublic(ctx context.Context, url string) (storage.PublicCheck, error)
-	MakePublic(ctx context.Context, bucket, target string, opts storage.PublicOptions) (storage.PublicResult, error)
-	MakePrivate(ctx context.Context, bucket, target string, opts storage.PrivateOptions) (storage.PrivateResult, error)
+	VerifyPublic(ctx context.Context, url string) (share.PublicCheck, error)
+	MakePublic(ctx context.Context, bucket, target string, opts share.PublicOptions) (share.PublicResult, error)
+	MakePrivate(ctx context.Context, bucket, target string, opts share.PrivateOptions) (share.PrivateResult, error)
 	WebsiteURL(ctx context.Context, bucket, key string) (string, error)
-	BuildIndex(ctx context.Context, bucket string, opts storage.IndexOptions) (storage.IndexPage, error)
-	PublishIndex(ctx context.Context, page storage.IndexPage, opts storage.PublishOptions) (storage.PublishedIndex, error)
+	BuildIndex(ctx context.Context, bucket string, opts report.IndexOptions) (report.IndexPage, error)
+	PublishIndex(ctx context.Context, page report.IndexPage, opts report.PublishOptions) (report.PublishedIndex, error)
 }
 
 // LinkLedger records the links the user copies. *ledger.Store satisfies it.
@@ -109,7 +110,7 @@ var shareExpiryPresets = []struct {
 }{
 	{"1 hour", time.Hour},
 	{"1 day", 24 * time.Hour},
-	{"7 days (the longest allowed)", storage.MaxShareExpiry},
+	{"7 days (the longest allowed)", share.MaxShareExpiry},
 	{"Custom…", 0},
 }
 
@@ -205,7 +206,7 @@ func (mw *MainWindow) sharer() *Sharer {
 	if mw.share == nil {
 		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
 			if s := mw.service(); s != nil {
-				return s
+				return report.New(s)
 			}
 			return nil
 		}, func() string { return mw.profile }, nil)

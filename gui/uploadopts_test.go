@@ -18,6 +18,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/share"
 )
 
 // shot saves a PNG of the window to $S3DESK_SHOTS/name, to look at.
@@ -250,7 +251,7 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 	if msg := uiText(mw); !strings.Contains(msg, "✓ pub/yes.html: public (bucket-policy statement") || !strings.Contains(msg, "opens without credentials") {
 		t.Fatalf("outcome: %q", msg)
 	}
-	url, err := svc.PublicURL(b, "pub/yes.html")
+	url, err := share.New(svc).PublicURL(b, "pub/yes.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +270,7 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 	if !uiHasButton(mw, "Share a presigned link instead…") {
 		t.Fatal("no presigned alternative offered")
 	}
-	url, _ = svc.PublicURL(b, "pub/no.html")
+	url, _ = share.New(svc).PublicURL(b, "pub/no.html")
 	if code, _ := httpGet(t, "GET", url, ""); code == 200 {
 		t.Fatalf("anonymous GET of a refused file worked: %s", url)
 	}

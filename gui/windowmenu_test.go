@@ -17,6 +17,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/ledger"
+	"s3desk/storage/report"
 	"s3desk/storage/s3test"
 )
 
@@ -52,7 +53,7 @@ func useTempLedger(t *testing.T, mw *MainWindow) *ledger.Store {
 	onUI(mw, func() {
 		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
 			if s := mw.service(); s != nil {
-				return s
+				return report.New(s)
 			}
 			return nil
 		}, func() string { return mw.profile }, func() (LinkLedger, error) { return led, nil })

@@ -223,6 +223,12 @@ func (s *Service) bucketPages(ctx context.Context, op string) iter.Seq2[*s3.List
 // it: what it was doing and what was (not) done. Other errors pass as they
 // are.
 func incomplete(err error, op, bucket, key, done string) error {
+	return IncompleteListing(err, op, bucket, key, done)
+}
+
+// IncompleteListing is incomplete for the feature packages: a listing that
+// failed partway becomes an error for op saying what was done (done).
+func IncompleteListing(err error, op, bucket, key, done string) error {
 	var e *Error
 	if !errors.Is(err, ErrProtocol) || !errors.As(err, &e) {
 		return err

@@ -16,7 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"s3desk/storage"
+	"s3desk/storage/report"
 	"s3desk/storage/s3test"
+	"s3desk/storage/share"
 )
 
 // tokenFaults are the two ways a buggy service breaks a paged listing. The
@@ -109,11 +111,11 @@ func TestObjectListingsEndInErrProtocol(t *testing.T) {
 			return len(plan.Items), err
 		}},
 		{"BuildIndex", "no index page was built", func(ctx context.Context, svc *storage.Service) (int, error) {
-			page, err := svc.BuildIndex(ctx, b, storage.IndexOptions{Prefix: "big/", Links: storage.IndexPublicLinks})
+			page, err := report.New(svc).BuildIndex(ctx, b, report.IndexOptions{Prefix: "big/", Links: report.IndexPublicLinks})
 			return len(page.Items), err
 		}},
 		{"CombineCSV", "nothing was combined", func(ctx context.Context, svc *storage.Service) (int, error) {
-			rep, err := svc.CombineCSV(ctx, b, storage.CombineOptions{Prefixes: []string{"big/"}, TempDir: t.TempDir()})
+			rep, err := report.New(svc).CombineCSV(ctx, b, report.CombineOptions{Prefixes: []string{"big/"}, TempDir: t.TempDir()})
 			if err != nil {
 				return 0, err
 			}
@@ -121,11 +123,11 @@ func TestObjectListingsEndInErrProtocol(t *testing.T) {
 			return len(rep.Files), nil
 		}},
 		{"MakePrivate folder", "access was changed", func(ctx context.Context, svc *storage.Service) (int, error) {
-			res, err := svc.MakePrivate(ctx, b, "big/", storage.PrivateOptions{})
+			res, err := share.New(svc).MakePrivate(ctx, b, "big/", share.PrivateOptions{})
 			return int(res.ACLReset), err
 		}},
 		{"MakePublic folder", "access was changed", func(ctx context.Context, svc *storage.Service) (int, error) {
-			res, err := svc.MakePublic(ctx, b, "big/", storage.PublicOptions{})
+			res, err := share.New(svc).MakePublic(ctx, b, "big/", share.PublicOptions{})
 			return int(res.Objects), err
 		}},
 	}

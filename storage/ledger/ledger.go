@@ -28,7 +28,7 @@ import (
 // FileName is the ledger's file inside the data directory.
 const FileName = "links.json"
 
-// Kind of link, as storage.LinkKind names them.
+// Kind of link, as share.LinkKind names them.
 type Kind string
 
 // Kinds of link.

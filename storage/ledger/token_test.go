@@ -15,6 +15,7 @@ import (
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/s3test"
+	"s3desk/storage/share"
 )
 
 // sessionToken looks like an STS token: long, with /, + and =.
@@ -149,18 +150,18 @@ func TestSharedWithTemporaryCredentialsLeavesNoTokenOnDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	get, err := svc.PresignGet(ctx, srv.Bucket(t), "a b+c.txt", storage.ShareOptions{Expiry: time.Hour})
+	get, err := share.New(svc).PresignGet(ctx, srv.Bucket(t), "a b+c.txt", share.ShareOptions{Expiry: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	put, err := svc.PresignPut(ctx, srv.Bucket(t), "in/up.bin", storage.ShareOptions{Expiry: time.Hour})
+	put, err := share.New(svc).PresignPut(ctx, srv.Bucket(t), "in/up.bin", share.ShareOptions{Expiry: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(get.URL, "X-Amz-Security-Token") || !strings.Contains(put.URL, "X-Amz-Security-Token") {
 		t.Fatalf("presigned URLs carry no token, the test proves nothing: %s", get.URL)
 	}
-	for _, l := range []storage.SharedLink{get, put} {
+	for _, l := range []share.SharedLink{get, put} {
 		if _, err := st.Add(ctx, ledger.Link{Kind: ledger.Kind(l.Kind), Bucket: l.Bucket, Key: l.Key, URL: l.URL, Expires: l.Expires, Why: l.Why}); err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package storage
+package share
 
 import (
 	"context"
@@ -8,12 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"s3desk/storage"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 )
 
 // Errors of the public-link feature. Both come inside a *PublicError.
@@ -140,11 +138,11 @@ func PublicSid(bucket, target string) string {
 // from here.
 func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts PublicOptions) (PublicResult, error) {
 	if bucket == "" || target == "" {
-		return PublicResult{}, &Error{Op: "make public", Bucket: bucket, Kind: ErrInvalidArgument,
+		return PublicResult{}, &storage.Error{Op: "make public", Bucket: bucket, Kind: storage.ErrInvalidArgument,
 			Msg: "make public: choose a file or a folder (making a whole bucket public is not offered)"}
 	}
 	folder := strings.HasSuffix(target, "/")
-	s.shareLearnRegion(ctx, bucket)
+	s.svc.LearnRegion(ctx, bucket)
 	url, err := s.PublicURL(bucket, target)
 	if err != nil {
 		return PublicResult{}, err
@@ -189,8 +187,8 @@ func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts Pu
 			if uerr := txn.undo(ctx, target, aerr); uerr != nil {
 				return PublicResult{}, uerr
 			}
-			if errors.Is(aerr, context.Canceled) || errors.Is(aerr, context.DeadlineExceeded) || errors.Is(aerr, ErrProtocol) ||
-				errors.Is(aerr, ErrNotFound) && !errors.Is(aerr, ErrBucketNotFound) {
+			if errors.Is(aerr, context.Canceled) || errors.Is(aerr, context.DeadlineExceeded) || errors.Is(aerr, storage.ErrProtocol) ||
+				errors.Is(aerr, storage.ErrNotFound) && !errors.Is(aerr, storage.ErrBucketNotFound) {
 				return PublicResult{}, aerr
 			}
 			pe.ACLReason = s.publicACLReason(ctx, bucket, aerr)
@@ -257,7 +255,7 @@ func (s *Service) MakePublic(ctx context.Context, bucket, target string, opts Pu
 func (s *Service) MakePrivate(ctx context.Context, bucket, target string, opts PrivateOptions) (PrivateResult, error) {
 	var res PrivateResult
 	if bucket == "" || target == "" {
-		return res, &Error{Op: "make private", Bucket: bucket, Kind: ErrInvalidArgument, Msg: "make private: choose a file or a folder"}
+		return res, &storage.Error{Op: "make private", Bucket: bucket, Kind: storage.ErrInvalidArgument, Msg: "make private: choose a file or a folder"}
 	}
 	doc, err := s.publicGetPolicy(ctx, bucket)
 	switch {
@@ -290,15 +288,15 @@ func (s *Service) MakePrivate(ctx context.Context, bucket, target string, opts P
 				return res, err
 			}
 		}
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNotImplemented):
+	case errors.Is(err, storage.ErrNotFound), errors.Is(err, storage.ErrNotImplemented):
 		// no policy (or none supported): nothing to remove
 	default:
 		return res, err
 	}
 	n, err := s.publicSetACL(ctx, bucket, target, types.ObjectCannedACLPrivate, opts.Progress)
 	res.ACLReset = n
-	if err != nil && !errors.Is(err, ErrACLNotSupported) && !errors.Is(err, ErrNotImplemented) &&
-		!(res.RemovedStatement && errors.Is(err, ErrAccessDenied)) {
+	if err != nil && !errors.Is(err, storage.ErrACLNotSupported) && !errors.Is(err, storage.ErrNotImplemented) &&
+		!(res.RemovedStatement && errors.Is(err, storage.ErrAccessDenied)) {
 		return res, err
 	}
 	return res, nil
@@ -313,17 +311,17 @@ type PublicCheck struct {
 }
 
 // VerifyPublic asks for rawURL with no credentials at all (an HTTP HEAD), as
-// a stranger's browser would. A refusal is an *Error wrapping ErrNotPublic
+// a stranger's browser would. A refusal is an *storage.Error wrapping ErrNotPublic
 // whose message says so plainly.
 func (s *Service) VerifyPublic(ctx context.Context, rawURL string) (PublicCheck, error) {
 	chk := PublicCheck{URL: rawURL}
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, rawURL, nil)
 	if err != nil {
-		return chk, &Error{Op: "check public link", Kind: ErrInvalidArgument, Msg: "check public link: not a valid URL", Err: err}
+		return chk, &storage.Error{Op: "check public link", Kind: storage.ErrInvalidArgument, Msg: "check public link: not a valid URL", Err: err}
 	}
-	resp, err := s.client.Options().HTTPClient.Do(req)
+	resp, err := s.svc.HTTPClient().Do(req)
 	if err != nil {
-		return chk, mapErr("check public link", "", "", err)
+		return chk, storage.MapError("check public link", "", "", err)
 	}
 	resp.Body.Close()
 	chk.Status, chk.ContentType, chk.Size = resp.StatusCode, resp.Header.Get("Content-Type"), resp.ContentLength
@@ -341,46 +339,34 @@ func (s *Service) VerifyPublic(ctx context.Context, rawURL string) (PublicCheck,
 	default:
 		why = fmt.Sprintf("the service answered HTTP %d", resp.StatusCode)
 	}
-	return chk, &Error{Op: "check public link", Kind: ErrNotPublic, Msg: "nobody without credentials can open this link yet: " + why}
+	return chk, &storage.Error{Op: "check public link", Kind: ErrNotPublic, Msg: "nobody without credentials can open this link yet: " + why}
 }
 
 // WebsiteURL is the static-website address of bucket/key when the bucket has
 // a website configuration on AWS, and "" when it has none or the service
 // offers no website endpoint.
 func (s *Service) WebsiteURL(ctx context.Context, bucket, key string) (string, error) {
-	if s.cfg.Endpoint != "" {
+	if s.svc.Endpoint() != "" {
 		return "", nil // S3-compatible services have no standard website endpoint
 	}
-	_, err := s.client.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
-	if err != nil {
-		var api smithy.APIError
-		if errors.As(err, &api) && (api.ErrorCode() == "NoSuchWebsiteConfiguration" || api.ErrorCode() == "NotImplemented") {
-			return "", nil
-		}
-		return "", mapErr("read website settings", bucket, "", err)
+	has, err := s.svc.HasWebsite(ctx, bucket)
+	if err != nil || !has {
+		return "", err
 	}
-	region := s.awsCfg.Region
-	s.mu.Lock()
-	if r := s.regions[bucket]; r != "" {
-		region = r
-	}
-	s.mu.Unlock()
+	region := s.svc.KnownRegion(bucket)
 	sep := "."
 	switch region {
 	case "us-east-1", "us-west-1", "us-west-2", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "eu-west-1", "sa-east-1", "us-gov-west-1":
 		sep = "-"
 	}
-	return "http://" + bucket + ".s3-website" + sep + region + ".amazonaws.com/" + EscapeKey(key), nil
+	return "http://" + bucket + ".s3-website" + sep + region + ".amazonaws.com/" + storage.EscapeKey(key), nil
 }
 
 // --- helpers -------------------------------------------------------------
 
 func (s *Service) publicAccessBlock(ctx context.Context, bucket string) types.PublicAccessBlockConfiguration {
-	out, err := s.client.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
-	if err != nil || out.PublicAccessBlockConfiguration == nil {
-		return types.PublicAccessBlockConfiguration{} // none, or not supported
-	}
-	return *out.PublicAccessBlockConfiguration
+	b, _ := s.svc.PublicAccessBlock(ctx, bucket) // none, or not supported: the zero value
+	return b
 }
 
 // publicVerifyKey does VerifyPublic on the public URL of key.
@@ -393,23 +379,18 @@ func (s *Service) publicVerifyKey(ctx context.Context, bucket, key string) (Publ
 }
 
 func (s *Service) publicACLReason(ctx context.Context, bucket string, err error) BlockReason {
-	out, oerr := s.client.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
-	if oerr == nil && out.OwnershipControls != nil {
-		for _, r := range out.OwnershipControls.Rules {
-			if r.ObjectOwnership == types.ObjectOwnershipBucketOwnerEnforced {
-				return BlockOwnerEnforced
-			}
-		}
+	if own, oerr := s.svc.ObjectOwnership(ctx, bucket); oerr == nil && own == types.ObjectOwnershipBucketOwnerEnforced {
+		return BlockOwnerEnforced
 	}
-	var e *Error
+	var e *storage.Error
 	switch {
 	case errors.As(err, &e) && e.Code == "AccessControlListNotSupported":
 		return BlockACLNotSupported
-	case errors.Is(err, ErrNotImplemented):
+	case errors.Is(err, storage.ErrNotImplemented):
 		return BlockNotImplemented
-	case errors.Is(err, ErrACLNotSupported):
+	case errors.Is(err, storage.ErrACLNotSupported):
 		return BlockACLNotSupported
-	case errors.Is(err, ErrAccessDenied):
+	case errors.Is(err, storage.ErrAccessDenied):
 		return BlockAccessDenied
 	}
 	return BlockNotImplemented
@@ -419,7 +400,7 @@ func publicPolicyReason(err error) BlockReason {
 	switch {
 	case strings.Contains(strings.ToLower(err.Error()), "public access block"), strings.Contains(strings.ToLower(err.Error()), "blockpublicpolicy"):
 		return BlockPublicAccessBlock
-	case errors.Is(err, ErrAccessDenied):
+	case errors.Is(err, storage.ErrAccessDenied):
 		return BlockAccessDenied
 	}
 	return BlockNotImplemented

@@ -1,16 +1,16 @@
-package storage
+package share
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"s3desk/storage"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 )
@@ -48,9 +48,9 @@ func (s *Service) publicListKeys(ctx context.Context, bucket, target string, lim
 		return []string{target}, nil
 	}
 	var keys []string
-	for page, err := range s.List(ctx, bucket, ListOptions{Prefix: target, Recursive: true}) {
+	for page, err := range s.svc.List(ctx, bucket, storage.ListOptions{Prefix: target, Recursive: true}) {
 		if err != nil {
-			return nil, incomplete(err, "list the folder", bucket, target,
+			return nil, storage.IncompleteListing(err, "list the folder", bucket, target,
 				"no file's access was changed by this listing: try again later")
 		}
 		for _, o := range page.Objects {
@@ -94,15 +94,15 @@ func (s *Service) publicGrantACL(ctx context.Context, bucket string, keys []stri
 				if wctx.Err() != nil {
 					continue
 				}
-				prev, err := s.client.GetObjectAcl(wctx, &s3.GetObjectAclInput{Bucket: aws.String(bucket), Key: aws.String(k)}, s.bucketOpts(bucket)...)
+				prev, err := s.svc.ObjectACL(wctx, bucket, k)
 				if err != nil {
-					fail(mapErr("read the object's access", bucket, k, err))
+					fail(err)
 					continue
 				}
 				t.mu.Lock()
 				t.saved = append(t.saved, aclSaved{key: k, owner: prev.Owner, grants: prev.Grants})
 				t.mu.Unlock()
-				_, err = s.client.PutObjectAcl(wctx, &s3.PutObjectAclInput{Bucket: aws.String(bucket), Key: aws.String(k), ACL: acl}, s.bucketOpts(bucket)...)
+				err = s.svc.SetObjectCannedACL(wctx, bucket, k, acl)
 				if err != nil {
 					// The service answered with an error: nothing changed,
 					// nothing to undo. A cut connection or a cancel leaves
@@ -113,7 +113,7 @@ func (s *Service) publicGrantACL(ctx context.Context, bucket string, keys []stri
 						t.saved = slices.DeleteFunc(t.saved, func(sv aclSaved) bool { return sv.key == k })
 						t.mu.Unlock()
 					}
-					fail(mapErr("set the object's access", bucket, k, err))
+					fail(err)
 					continue
 				}
 				t.mu.Lock()
@@ -165,13 +165,12 @@ func (t *aclTxn) revert(ctx context.Context) ([]string, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			_, err := t.s.client.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String(t.bucket), Key: aws.String(sv.key),
-				AccessControlPolicy: &types.AccessControlPolicy{Owner: sv.owner, Grants: sv.grants}}, t.s.bucketOpts(t.bucket)...)
+			err := t.s.svc.PutObjectACL(ctx, t.bucket, sv.key, storage.ObjectACL{Owner: sv.owner, Grants: sv.grants})
 			if err != nil {
 				mu.Lock()
 				failed = append(failed, sv.key)
 				if firstErr == nil {
-					firstErr = mapErr("put back the object's access", t.bucket, sv.key, err)
+					firstErr = err
 				}
 				mu.Unlock()
 			}
@@ -182,7 +181,7 @@ func (t *aclTxn) revert(ctx context.Context) ([]string, error) {
 	// public: ask the service, and name only those that are (or that it
 	// cannot say).
 	failed = slices.DeleteFunc(failed, func(k string) bool {
-		out, err := t.s.client.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String(t.bucket), Key: aws.String(k)}, t.s.bucketOpts(t.bucket)...)
+		out, err := t.s.svc.ObjectACL(ctx, t.bucket, k)
 		return err == nil && !publicGrants(out.Grants)
 	})
 	slices.Sort(failed)
@@ -257,12 +256,12 @@ func (s *Service) publicSetACL(ctx context.Context, bucket, target string, acl t
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			_, err := s.client.PutObjectAcl(wctx, &s3.PutObjectAclInput{Bucket: aws.String(bucket), Key: aws.String(k), ACL: acl}, s.bucketOpts(bucket)...)
+			err := s.svc.SetObjectCannedACL(wctx, bucket, k, acl)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				if firstErr == nil {
-					firstErr = mapErr("set the object's access", bucket, k, err)
+					firstErr = err
 				}
 				stop()
 				return

@@ -1,4 +1,4 @@
-package storage_test
+package report_test
 
 import (
 	"bytes"
@@ -15,7 +15,10 @@ import (
 	"time"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/sharetest"
+	"s3desk/storage/report"
 	"s3desk/storage/s3test"
+	"s3desk/storage/share"
 )
 
 func TestCombineSameHeaderKeepsOrder(t *testing.T) {
@@ -28,10 +31,10 @@ func TestCombineSameHeaderKeepsOrder(t *testing.T) {
 	putObject(t, c, b, "22_Sept/notes.txt", "", []byte("not a csv"))
 	putObject(t, c, b, "22_Oct/01.csv", "", []byte("service,count\nother,9\n"))
 	svc := srv.Service(t)
-	var last storage.CombineProgress
-	rep, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{
+	var last report.CombineProgress
+	rep, err := report.New(svc).CombineCSV(context.Background(), b, report.CombineOptions{
 		Prefixes: []string{"22_Sept/"}, TempDir: t.TempDir(),
-		OnProgress: func(p storage.CombineProgress) { last = p },
+		OnProgress: func(p report.CombineProgress) { last = p },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +66,7 @@ func TestCombineSameHeaderKeepsOrder(t *testing.T) {
 	}
 
 	// A preview limit keeps only the first rows in memory but counts all.
-	rep2, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{
+	rep2, err := report.New(svc).CombineCSV(context.Background(), b, report.CombineOptions{
 		Keys: []string{"22_Oct/01.csv"}, Prefixes: []string{"22_Sept/"}, PreviewRows: 2, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +76,7 @@ func TestCombineSameHeaderKeepsOrder(t *testing.T) {
 		t.Errorf("keys first + preview limit: rows %d preview %q files %v", rep2.Rows, rep2.Preview, rep2.Files)
 	}
 
-	_, err = svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"nothing/"}})
+	_, err = report.New(svc).CombineCSV(context.Background(), b, report.CombineOptions{Prefixes: []string{"nothing/"}})
 	if !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("empty selection: err = %v, want ErrNotFound", err)
 	}
@@ -88,11 +91,11 @@ func TestCombineHeaderMismatch(t *testing.T) {
 	putObject(t, c, b, "m/c.csv", "", []byte("id,name\n3,c\n4,d,extra\n"))
 	putObject(t, c, b, "m/d.csv", "", nil)
 	svc := srv.Service(t)
-	var asked []storage.HeaderMismatch
-	rep, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"m/"}, TempDir: t.TempDir(),
-		OnMismatch: func(m storage.HeaderMismatch) storage.MismatchAction {
+	var asked []report.HeaderMismatch
+	rep, err := report.New(svc).CombineCSV(context.Background(), b, report.CombineOptions{Prefixes: []string{"m/"}, TempDir: t.TempDir(),
+		OnMismatch: func(m report.HeaderMismatch) report.MismatchAction {
 			asked = append(asked, m)
-			return storage.SkipFile
+			return report.SkipFile
 		}})
 	if err != nil {
 		t.Fatal(err)
@@ -108,8 +111,8 @@ func TestCombineHeaderMismatch(t *testing.T) {
 		t.Errorf("problems %v, want m/c.csv line 3", rep.Problems)
 	}
 
-	_, err = svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"m/"}, TempDir: t.TempDir(),
-		OnMismatch: func(storage.HeaderMismatch) storage.MismatchAction { return storage.StopCombine }})
+	_, err = report.New(svc).CombineCSV(context.Background(), b, report.CombineOptions{Prefixes: []string{"m/"}, TempDir: t.TempDir(),
+		OnMismatch: func(report.HeaderMismatch) report.MismatchAction { return report.StopCombine }})
 	if !errors.Is(err, storage.ErrHeaderMismatch) || !strings.Contains(err.Error(), "m/b.csv") {
 		t.Errorf("stop: err = %v, want ErrHeaderMismatch naming m/b.csv", err)
 	}
@@ -133,42 +136,42 @@ func TestPublishReport(t *testing.T) {
 		}
 	})
 	ctx := context.Background()
-	rep, err := svc.CombineCSV(ctx, b, storage.CombineOptions{Prefixes: []string{"in/"}, TempDir: t.TempDir()})
+	rep, err := report.New(svc).CombineCSV(ctx, b, report.CombineOptions{Prefixes: []string{"in/"}, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rep.Close()
 	const csvKey, htmlKey = "22/sept/final_report.csv", "22/sept/final_report.html"
-	csvURL, _ := svc.PublicURL(b, csvKey)
-	htmlURL, _ := svc.PublicURL(b, htmlKey)
+	csvURL, _ := share.New(svc).PublicURL(b, csvKey)
+	htmlURL, _ := share.New(svc).PublicURL(b, htmlKey)
 
 	// Public without consent to a policy: uploaded, not public, and the
 	// error asks for consent instead of claiming success.
-	opts := storage.ReportPublishOptions{CSVKey: csvKey, HTMLKey: htmlKey, Title: "Sept <report>", Public: true}
-	res, err := svc.PublishReport(ctx, rep, opts)
-	if !errors.Is(err, storage.ErrConsentRequired) || res.CSV.Key != csvKey || res.CSVPublic.URL != "" {
+	opts := report.ReportPublishOptions{CSVKey: csvKey, HTMLKey: htmlKey, Title: "Sept <report>", Public: true}
+	res, err := report.New(svc).PublishReport(ctx, rep, opts)
+	if !errors.Is(err, share.ErrConsentRequired) || res.CSV.Key != csvKey || res.CSVPublic.URL != "" {
 		t.Fatalf("public publish on a bucket without ACLs: %+v, %v", res, err)
 	}
 	if !strings.Contains(err.Error(), "uploaded") || !strings.Contains(err.Error(), "bucket-policy statement") {
 		t.Errorf("message %q", err)
 	}
-	shareExpect(t, csvURL, 403, "")
+	sharetest.Expect(t, csvURL, 403, "")
 
 	// With consent: both objects public through the policy, checked.
 	opts.AllowPolicy, opts.Overwrite = true, true
-	res, err = svc.PublishReport(ctx, rep, opts)
+	res, err = report.New(svc).PublishReport(ctx, rep, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, pr := range []storage.PublicResult{res.CSVPublic, res.HTMLPublic} {
-		if pr.Method != storage.PublicByPolicy || !pr.Verified {
+	for _, pr := range []share.PublicResult{res.CSVPublic, res.HTMLPublic} {
+		if pr.Method != share.PublicByPolicy || !pr.Verified {
 			t.Errorf("public result %+v", pr)
 		}
 	}
 	if res.CSVPublic.URL != csvURL || res.HTMLPublic.URL != htmlURL {
 		t.Errorf("URLs %q %q, want %q %q", res.CSVPublic.URL, res.HTMLPublic.URL, csvURL, htmlURL)
 	}
-	st, body, hdr := shareAnon(t, http.MethodGet, htmlURL, nil, nil)
+	st, body, hdr := sharetest.Anon(t, http.MethodGet, htmlURL, nil, nil)
 	html := string(body)
 	if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") || res.HTMLSize != int64(len(html)) {
 		t.Errorf("anonymous HTML: %d %q size %d/%d", st, hdr.Get("Content-Type"), res.HTMLSize, len(html))
@@ -189,7 +192,7 @@ func TestPublishReport(t *testing.T) {
 	if strings.Contains(html, "<script>") {
 		t.Error("HTML contains an unescaped <script>")
 	}
-	st, body, hdr = shareAnon(t, http.MethodGet, csvURL, nil, nil)
+	st, body, hdr = sharetest.Anon(t, http.MethodGet, csvURL, nil, nil)
 	var local bytes.Buffer
 	rep.WriteCSV(&local)
 	if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || string(body) != local.String() {
@@ -202,41 +205,41 @@ func TestPublishReport(t *testing.T) {
 	mu.Unlock()
 
 	// Where ACLs work, the ACL path is used and checked.
-	aclSvc := serviceVia(t, srv, shareACLProxy(t, srv, true))
-	res, err = aclSvc.PublishReport(ctx, rep, storage.ReportPublishOptions{Bucket: b, CSVKey: "acl/r.csv", Public: true})
-	if err != nil || res.CSVPublic.Method != storage.PublicByACL || !res.CSVPublic.Verified || res.HTMLPublic.Method != "" {
+	aclSvc := serviceVia(t, srv, sharetest.ACLProxy(t, srv, true))
+	res, err = report.New(aclSvc).PublishReport(ctx, rep, report.ReportPublishOptions{Bucket: b, CSVKey: "acl/r.csv", Public: true})
+	if err != nil || res.CSVPublic.Method != share.PublicByACL || !res.CSVPublic.Verified || res.HTMLPublic.Method != "" {
 		t.Fatalf("ACL publish: %+v, %v", res, err)
 	}
-	shareExpect(t, res.CSVPublic.URL, 200, local.String())
+	sharetest.Expect(t, res.CSVPublic.URL, 200, local.String())
 
 	// Publishing again without Overwrite refuses; with it, replaces.
-	_, err = svc.PublishReport(ctx, rep, storage.ReportPublishOptions{CSVKey: csvKey})
+	_, err = report.New(svc).PublishReport(ctx, rep, report.ReportPublishOptions{CSVKey: csvKey})
 	if !errors.Is(err, storage.ErrPreconditionFailed) {
 		t.Errorf("existing key: err = %v, want ErrPreconditionFailed", err)
 	}
-	res, err = svc.PublishReport(ctx, rep, storage.ReportPublishOptions{CSVKey: csvKey, HTMLKey: "private.html", Overwrite: true})
+	res, err = report.New(svc).PublishReport(ctx, rep, report.ReportPublishOptions{CSVKey: csvKey, HTMLKey: "private.html", Overwrite: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.HTMLPublic != (storage.PublicResult{}) || len(res.StillPublic) != 0 {
+	if res.HTMLPublic != (share.PublicResult{}) || len(res.StillPublic) != 0 {
 		t.Errorf("private publish made something public: %+v, still public %q", res.HTMLPublic, res.StillPublic)
 	}
-	privURL, _ := svc.PublicURL(b, "private.html")
-	shareExpect(t, privURL, 403, "")
+	privURL, _ := share.New(svc).PublicURL(b, "private.html")
+	sharetest.Expect(t, privURL, 403, "")
 	// The CSV was public through this app's statement; published as
 	// private, the statement goes.
-	shareExpect(t, csvURL, 403, "")
+	sharetest.Expect(t, csvURL, 403, "")
 	// A statement of the user's own still grants other/*: said, not hidden.
-	shareKeepPolicy(t, c, b)
-	res, err = svc.PublishReport(ctx, rep, storage.ReportPublishOptions{CSVKey: "other/r.csv"})
-	otherURL, _ := svc.PublicURL(b, "other/r.csv")
+	sharetest.KeepPolicy(t, c, b)
+	res, err = report.New(svc).PublishReport(ctx, rep, report.ReportPublishOptions{CSVKey: "other/r.csv"})
+	otherURL, _ := share.New(svc).PublicURL(b, "other/r.csv")
 	if err != nil || len(res.StillPublic) != 1 || res.StillPublic[0] != otherURL {
 		t.Errorf("private publish under a public policy: still public %q, %v", res.StillPublic, err)
 	}
-	if sids := sharePolicySids(t, c, b); len(sids) != 1 || sids[0] != "UsersOwn" {
+	if sids := sharetest.PolicySids(t, c, b); len(sids) != 1 || sids[0] != "UsersOwn" {
 		t.Errorf("policy after private publishes: %v", sids)
 	}
-	if _, err := svc.PublishReport(ctx, rep, storage.ReportPublishOptions{}); !errors.Is(err, storage.ErrInvalidArgument) {
+	if _, err := report.New(svc).PublishReport(ctx, rep, report.ReportPublishOptions{}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Errorf("no keys: err = %v", err)
 	}
 	// Once the report's temporary files are gone, saving says what to do.
@@ -291,9 +294,9 @@ func TestCombineManyFilesBoundedMemory(t *testing.T) {
 			}
 		}
 	}()
-	rep, err := svc.CombineCSV(context.Background(), b, storage.CombineOptions{Prefixes: []string{"big/"}, TempDir: t.TempDir()})
+	rep, err := report.New(svc).CombineCSV(context.Background(), b, report.CombineOptions{Prefixes: []string{"big/"}, TempDir: t.TempDir()})
 	if err == nil {
-		_, err = svc.PublishReport(context.Background(), rep, storage.ReportPublishOptions{CSVKey: "out/r.csv", HTMLKey: "out/r.html"})
+		_, err = report.New(svc).PublishReport(context.Background(), rep, report.ReportPublishOptions{CSVKey: "out/r.csv", HTMLKey: "out/r.html"})
 	}
 	close(stop)
 	<-done

@@ -1,4 +1,4 @@
-package storage
+package report
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"s3desk/storage"
+	"s3desk/storage/share"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,24 +85,24 @@ func (s *Service) BuildIndex(ctx context.Context, bucket string, opts IndexOptio
 	switch opts.Links {
 	case IndexPublicLinks:
 	case IndexPresignedLinks:
-		if err := ValidateExpiry(opts.Expiry); err != nil {
+		if err := share.ValidateExpiry(opts.Expiry); err != nil {
 			return IndexPage{}, err
 		}
 	default:
-		return IndexPage{}, &Error{Op: "build index page", Bucket: bucket, Kind: ErrInvalidArgument,
+		return IndexPage{}, &storage.Error{Op: "build index page", Bucket: bucket, Kind: storage.ErrInvalidArgument,
 			Msg: "build index page: choose public or presigned links"}
 	}
 	page := IndexPage{Bucket: bucket, Prefix: prefix, Key: IndexKey(prefix), Title: opts.Title, Links: opts.Links, Generated: time.Now().UTC()}
 	if page.Title == "" {
 		page.Title = "Files in " + bucket + "/" + prefix
 	}
-	for lp, err := range s.List(ctx, bucket, ListOptions{Prefix: prefix, Recursive: true}) {
+	for lp, err := range s.Storage().List(ctx, bucket, storage.ListOptions{Prefix: prefix, Recursive: true}) {
 		if err != nil {
-			var le *Error
+			var le *storage.Error
 			if errors.As(err, &le) && le.Op == "list" {
 				le.Op = "list for the index page"
 			}
-			return IndexPage{}, incomplete(err, "build index page", bucket, prefix,
+			return IndexPage{}, storage.IncompleteListing(err, "build index page", bucket, prefix,
 				"no index page was built or published: try again later")
 		}
 		for _, o := range lp.Objects {
@@ -109,7 +111,7 @@ func (s *Service) BuildIndex(ctx context.Context, bucket string, opts IndexOptio
 				continue
 			}
 			if len(page.Items) >= MaxIndexItems {
-				return IndexPage{}, &Error{Op: "build index page", Bucket: bucket, Key: prefix, Kind: ErrTooLarge,
+				return IndexPage{}, &storage.Error{Op: "build index page", Bucket: bucket, Key: prefix, Kind: storage.ErrTooLarge,
 					Msg: fmt.Sprintf("the folder holds more than %d files; publish index pages for its sub-folders instead", MaxIndexItems)}
 			}
 			page.Items = append(page.Items, IndexItem{Name: strings.TrimPrefix(k, prefix), Key: k,
@@ -127,7 +129,7 @@ func (s *Service) BuildIndex(ctx context.Context, bucket string, opts IndexOptio
 			it.URL = u
 			continue
 		}
-		l, err := s.PresignGet(ctx, bucket, it.Key, ShareOptions{Expiry: opts.Expiry})
+		l, err := s.PresignGet(ctx, bucket, it.Key, share.ShareOptions{Expiry: opts.Expiry})
 		if err != nil {
 			return IndexPage{}, err
 		}
@@ -152,7 +154,7 @@ func (s *Service) BuildIndex(ctx context.Context, bucket string, opts IndexOptio
 func RenderIndex(page IndexPage) ([]byte, error) {
 	var b bytes.Buffer
 	if err := indexTemplate.Execute(&b, page); err != nil {
-		return nil, &Error{Op: "build index page", Bucket: page.Bucket, Kind: ErrInvalidArgument, Msg: "could not render the index page: " + err.Error(), Err: err}
+		return nil, &storage.Error{Op: "build index page", Bucket: page.Bucket, Kind: storage.ErrInvalidArgument, Msg: "could not render the index page: " + err.Error(), Err: err}
 	}
 	return b.Bytes(), nil
 }
@@ -181,16 +183,16 @@ type PublishedIndex struct {
 // opens without credentials and reports it in Verified.
 func (s *Service) PublishIndex(ctx context.Context, page IndexPage, opts PublishOptions) (PublishedIndex, error) {
 	if len(page.HTML) == 0 || page.Bucket == "" || page.Key == "" {
-		return PublishedIndex{}, &Error{Op: "publish index page", Kind: ErrInvalidArgument, Msg: "publish index page: build the page first"}
+		return PublishedIndex{}, &storage.Error{Op: "publish index page", Kind: storage.ErrInvalidArgument, Msg: "publish index page: build the page first"}
 	}
-	put := PutOptions{ContentType: "text/html; charset=utf-8", CacheControl: "no-cache", Op: "publish index page"}
+	put := storage.PutOptions{ContentType: "text/html; charset=utf-8", CacheControl: "no-cache", Op: "publish index page"}
 	switch opts.ACL {
 	case "", "private", "public-read":
 		put.ACL = opts.ACL
 	default:
-		return PublishedIndex{}, &Error{Op: "publish index page", Kind: ErrInvalidArgument, Msg: "publish index page: the ACL must be private or public-read"}
+		return PublishedIndex{}, &storage.Error{Op: "publish index page", Kind: storage.ErrInvalidArgument, Msg: "publish index page: the ACL must be private or public-read"}
 	}
-	if err := s.Put(ctx, page.Bucket, page.Key, bytes.NewReader(page.HTML), int64(len(page.HTML)), put); err != nil {
+	if err := s.Storage().Put(ctx, page.Bucket, page.Key, bytes.NewReader(page.HTML), int64(len(page.HTML)), put); err != nil {
 		return PublishedIndex{}, err
 	}
 	res := PublishedIndex{Key: page.Key}
@@ -201,7 +203,7 @@ func (s *Service) PublishIndex(ctx context.Context, page IndexPage, opts Publish
 	if opts.ACL == "public-read" {
 		if _, verr := s.VerifyPublic(ctx, res.URL); verr == nil {
 			res.Verified = true
-		} else if !errors.Is(verr, ErrNotPublic) {
+		} else if !errors.Is(verr, share.ErrNotPublic) {
 			return res, verr
 		}
 	}

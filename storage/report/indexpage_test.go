@@ -1,4 +1,4 @@
-package storage_test
+package report_test
 
 import (
 	"context"
@@ -13,7 +13,10 @@ import (
 	"time"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/sharetest"
+	"s3desk/storage/report"
 	"s3desk/storage/s3test"
+	"s3desk/storage/share"
 )
 
 var shareHref = regexp.MustCompile(`<a href="([^"]*)">([^<]*)</a>`)
@@ -41,11 +44,11 @@ func TestIndexPageListsExactlyThePrefixEscapedAndPublished(t *testing.T) {
 		"other/x.txt":                          "outside",
 	}
 	for k, v := range objects {
-		sharePut(t, c, b, k, []byte(v))
+		sharetest.Put(t, c, b, k, []byte(v))
 	}
-	sharePut(t, c, b, "site/index.html", []byte("old page"))
+	sharetest.Put(t, c, b, "site/index.html", []byte("old page"))
 
-	page, err := svc.BuildIndex(ctx, b, storage.IndexOptions{Prefix: "site", Links: storage.IndexPublicLinks})
+	page, err := report.New(svc).BuildIndex(ctx, b, report.IndexOptions{Prefix: "site", Links: report.IndexPublicLinks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,14 +76,14 @@ func TestIndexPageListsExactlyThePrefixEscapedAndPublished(t *testing.T) {
 	}
 
 	// Publish: page and files public through the folder's policy statement.
-	pub, err := svc.PublishIndex(ctx, page, storage.PublishOptions{})
+	pub, err := report.New(svc).PublishIndex(ctx, page, report.PublishOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MakePublic(ctx, b, "site/", storage.PublicOptions{AllowPolicy: true}); err != nil {
+	if _, err := share.New(svc).MakePublic(ctx, b, "site/", share.PublicOptions{AllowPolicy: true}); err != nil {
 		t.Fatal(err)
 	}
-	st, got, hdr := shareAnon(t, http.MethodGet, pub.URL, nil, nil)
+	st, got, hdr := sharetest.Anon(t, http.MethodGet, pub.URL, nil, nil)
 	if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") || string(got) != body {
 		t.Fatalf("page: %d %q %.80q", st, hdr.Get("Content-Type"), got)
 	}
@@ -89,21 +92,21 @@ func TestIndexPageListsExactlyThePrefixEscapedAndPublished(t *testing.T) {
 		if err != nil || u.Host == "" {
 			t.Fatalf("link for %q: %v %v", name, u, err)
 		}
-		if st, b2, _ := shareAnon(t, http.MethodGet, u.String(), nil, nil); st != 200 || string(b2) != objects[key] {
+		if st, b2, _ := sharetest.Anon(t, http.MethodGet, u.String(), nil, nil); st != 200 || string(b2) != objects[key] {
 			t.Fatalf("link %s: %d %q", u, st, b2)
 		}
 	}
 
 	// Re-publishing updates the page.
-	sharePut(t, c, b, "site/new.txt", []byte("new"))
-	page2, err := svc.BuildIndex(ctx, b, storage.IndexOptions{Prefix: "site/", Links: storage.IndexPublicLinks})
+	sharetest.Put(t, c, b, "site/new.txt", []byte("new"))
+	page2, err := report.New(svc).BuildIndex(ctx, b, report.IndexOptions{Prefix: "site/", Links: report.IndexPublicLinks})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.PublishIndex(ctx, page2, storage.PublishOptions{}); err != nil {
+	if _, err := report.New(svc).PublishIndex(ctx, page2, report.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, got, _ := shareAnon(t, http.MethodGet, pub.URL, nil, nil); !strings.Contains(string(got), ">new.txt</a>") {
+	if _, got, _ := sharetest.Anon(t, http.MethodGet, pub.URL, nil, nil); !strings.Contains(string(got), ">new.txt</a>") {
 		t.Fatalf("republished page lacks new.txt")
 	}
 }
@@ -112,12 +115,12 @@ func TestIndexPagePresignedLinksStateExpiry(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	svc, c, b := srv.Service(t), srv.Client(t), srv.Bucket(t)
 	ctx := context.Background()
-	sharePut(t, c, b, "r/one.csv", []byte("1,2"))
-	sharePut(t, c, b, "root.txt", []byte("root"))
-	if _, err := svc.BuildIndex(ctx, b, storage.IndexOptions{Links: storage.IndexPresignedLinks, Expiry: 8 * 24 * time.Hour}); !errors.Is(err, storage.ErrInvalidArgument) {
+	sharetest.Put(t, c, b, "r/one.csv", []byte("1,2"))
+	sharetest.Put(t, c, b, "root.txt", []byte("root"))
+	if _, err := report.New(svc).BuildIndex(ctx, b, report.IndexOptions{Links: report.IndexPresignedLinks, Expiry: 8 * 24 * time.Hour}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Fatalf("8-day links: %v", err)
 	}
-	page, err := svc.BuildIndex(ctx, b, storage.IndexOptions{Links: storage.IndexPresignedLinks, Expiry: 24 * time.Hour})
+	page, err := report.New(svc).BuildIndex(ctx, b, report.IndexOptions{Links: report.IndexPresignedLinks, Expiry: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,35 +133,35 @@ func TestIndexPagePresignedLinksStateExpiry(t *testing.T) {
 	if !strings.Contains(string(page.HTML), page.LinksExpire.Format("2006-01-02 15:04 UTC")) {
 		t.Fatal("page does not state the links' expiry")
 	}
-	pub, err := svc.PublishIndex(ctx, page, storage.PublishOptions{ACL: "public-read"})
+	pub, err := report.New(svc).PublishIndex(ctx, page, report.PublishOptions{ACL: "public-read"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// versitygw ignores object ACLs; the result must say the page is not
 	// public rather than pretend.
-	st, _, _ := shareAnon(t, http.MethodGet, pub.URL, nil, nil)
+	st, _, _ := sharetest.Anon(t, http.MethodGet, pub.URL, nil, nil)
 	if pub.Verified != (st == 200) {
 		t.Fatalf("verified %v but anonymous GET answered %d", pub.Verified, st)
 	}
-	link, err := svc.PresignGet(ctx, b, page.Key, storage.ShareOptions{Expiry: time.Hour})
+	link, err := share.New(svc).PresignGet(ctx, b, page.Key, share.ShareOptions{Expiry: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, got, hdr := shareAnon(t, http.MethodGet, link.URL, nil, nil)
+	st, got, hdr := sharetest.Anon(t, http.MethodGet, link.URL, nil, nil)
 	if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
 		t.Fatalf("page via presigned link: %d %q", st, hdr.Get("Content-Type"))
 	}
 	u := shareLinks(t, got)["r/one.csv"]
-	if st, b2, _ := shareAnon(t, http.MethodGet, u, nil, nil); st != 200 || string(b2) != "1,2" {
+	if st, b2, _ := sharetest.Anon(t, http.MethodGet, u, nil, nil); st != 200 || string(b2) != "1,2" {
 		t.Fatalf("presigned link on page %s: %d %q", u, st, b2)
 	}
 }
 
 func TestIndexKeyAndEmptyFolder(t *testing.T) {
-	if storage.IndexKey("") != "index.html" || storage.IndexKey("a/b/") != "a/b/index.html" || storage.IndexKey("a") != "a/index.html" {
+	if report.IndexKey("") != "index.html" || report.IndexKey("a/b/") != "a/b/index.html" || report.IndexKey("a") != "a/index.html" {
 		t.Fatal("IndexKey")
 	}
-	out, err := storage.RenderIndex(storage.IndexPage{Bucket: "b", Title: "T <x>", Links: storage.IndexPublicLinks})
+	out, err := report.RenderIndex(report.IndexPage{Bucket: "b", Title: "T <x>", Links: report.IndexPublicLinks})
 	if err != nil || !strings.Contains(string(out), "This folder is empty.") || !strings.Contains(string(out), "T &lt;x&gt;") {
 		t.Fatalf("%v\n%s", err, out)
 	}

@@ -1,4 +1,4 @@
-package storage_test
+package share_test
 
 import (
 	"bytes"
@@ -16,39 +16,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/core"
+	"s3desk/storage/internal/sharetest"
 	"s3desk/storage/s3test"
+	"s3desk/storage/share"
 )
-
-// anon fetches url with a plain net/http client and no credentials.
-func shareAnon(t *testing.T, method, url string, body []byte, hdr http.Header) (int, []byte, http.Header) {
-	t.Helper()
-	var r io.Reader
-	if body != nil {
-		r = bytes.NewReader(body)
-	}
-	req, err := http.NewRequest(method, url, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range hdr {
-		req.Header[k] = v
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, resp.Header
-}
-
-func sharePut(t *testing.T, c *s3.Client, bucket, key string, body []byte) {
-	t.Helper()
-	_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)})
-	if err != nil {
-		t.Fatalf("put %q: %v", key, err)
-	}
-}
 
 func TestPresignGetFetchedWithoutCredentials(t *testing.T) {
 	srv := s3test.StartVersity(t)
@@ -56,21 +28,21 @@ func TestPresignGetFetchedWithoutCredentials(t *testing.T) {
 	ctx := context.Background()
 	for _, key := range []string{"plain.txt", "dir/a+b c ü.txt"} {
 		want := []byte("hello " + key)
-		sharePut(t, c, b, key, want)
-		link, err := svc.PresignGet(ctx, b, key, storage.ShareOptions{Expiry: time.Hour, DownloadAs: "Report ü \"final\".txt"})
+		sharetest.Put(t, c, b, key, want)
+		link, err := share.New(svc).PresignGet(ctx, b, key, share.ShareOptions{Expiry: time.Hour, DownloadAs: "Report ü \"final\".txt"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !strings.HasPrefix(link.URL, srv.Endpoint+"/"+b+"/") {
 			t.Fatalf("link %s is not path-style on the endpoint", link.URL)
 		}
-		if d := link.Expires.Sub(link.Created); d != time.Hour || link.Limit != storage.LimitNone || link.Why != "" {
+		if d := link.Expires.Sub(link.Created); d != time.Hour || link.Limit != share.LimitNone || link.Why != "" {
 			t.Fatalf("expiry: %v after creation, limit %q, why %q", d, link.Limit, link.Why)
 		}
 		if time.Since(link.Created) > time.Minute || time.Since(link.Created) < -time.Minute {
 			t.Fatalf("created %v is not now", link.Created)
 		}
-		st, got, hdr := shareAnon(t, http.MethodGet, link.URL, nil, nil)
+		st, got, hdr := sharetest.Anon(t, http.MethodGet, link.URL, nil, nil)
 		if st != 200 || !bytes.Equal(got, want) {
 			t.Fatalf("GET %s: %d %q", link.URL, st, got)
 		}
@@ -84,13 +56,13 @@ func TestPresignGetFetchedWithoutCredentials(t *testing.T) {
 func TestPresignGetExpiredLinkIsRefused(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	svc, c, b := srv.Service(t), srv.Client(t), srv.Bucket(t)
-	sharePut(t, c, b, "soon-gone.txt", []byte("x"))
-	link, err := svc.PresignGet(context.Background(), b, "soon-gone.txt", storage.ShareOptions{Expiry: time.Second})
+	sharetest.Put(t, c, b, "soon-gone.txt", []byte("x"))
+	link, err := share.New(svc).PresignGet(context.Background(), b, "soon-gone.txt", share.ShareOptions{Expiry: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Until(link.Expires.Add(1500 * time.Millisecond)))
-	if st, body, _ := shareAnon(t, http.MethodGet, link.URL, nil, nil); st != http.StatusForbidden {
+	if st, body, _ := sharetest.Anon(t, http.MethodGet, link.URL, nil, nil); st != http.StatusForbidden {
 		t.Fatalf("expired link answered %d %s, want 403", st, body)
 	}
 }
@@ -100,18 +72,18 @@ func TestPresignPutUploads(t *testing.T) {
 	svc, c, b := srv.Service(t), srv.Client(t), srv.Bucket(t)
 	ctx := context.Background()
 	key := "inbox/from them + ü.csv"
-	link, err := svc.PresignPut(ctx, b, key, storage.ShareOptions{Expiry: 24 * time.Hour, ContentType: "text/csv"})
+	link, err := share.New(svc).PresignPut(ctx, b, key, share.ShareOptions{Expiry: 24 * time.Hour, ContentType: "text/csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if link.Kind != storage.LinkUpload || link.Method != http.MethodPut {
+	if link.Kind != share.LinkUpload || link.Method != http.MethodPut {
 		t.Fatalf("kind %q method %q", link.Kind, link.Method)
 	}
 	if link.Header.Get("Content-Type") != "text/csv" {
 		t.Fatalf("required headers %v", link.Header)
 	}
 	body := []byte("a,b\n1,2\n")
-	if st, msg, _ := shareAnon(t, http.MethodPut, link.URL, body, link.Header); st != 200 {
+	if st, msg, _ := sharetest.Anon(t, http.MethodPut, link.URL, body, link.Header); st != 200 {
 		t.Fatalf("PUT: %d %s", st, msg)
 	}
 	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b), Key: aws.String(key)})
@@ -123,23 +95,23 @@ func TestPresignPutUploads(t *testing.T) {
 	if !bytes.Equal(got, body) || aws.ToString(out.ContentType) != "text/csv" {
 		t.Fatalf("stored %q as %q", got, aws.ToString(out.ContentType))
 	}
-	if _, err := svc.PresignPut(ctx, b, "folder/", storage.ShareOptions{Expiry: time.Hour}); !errors.Is(err, storage.ErrInvalidArgument) {
+	if _, err := share.New(svc).PresignPut(ctx, b, "folder/", share.ShareOptions{Expiry: time.Hour}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Fatalf("upload link to a folder: %v", err)
 	}
 }
 
 func TestShareExpiryValidation(t *testing.T) {
-	for _, d := range []time.Duration{0, -time.Hour, 500 * time.Millisecond, storage.MaxShareExpiry + time.Second, 30 * 24 * time.Hour} {
-		err := storage.ValidateExpiry(d)
+	for _, d := range []time.Duration{0, -time.Hour, 500 * time.Millisecond, share.MaxShareExpiry + time.Second, 30 * 24 * time.Hour} {
+		err := share.ValidateExpiry(d)
 		if !errors.Is(err, storage.ErrInvalidArgument) {
 			t.Fatalf("%v accepted (%v)", d, err)
 		}
-		if d > storage.MaxShareExpiry && !strings.Contains(err.Error(), "7 days (604,800 seconds)") {
+		if d > share.MaxShareExpiry && !strings.Contains(err.Error(), "7 days (604,800 seconds)") {
 			t.Fatalf("message for %v: %q", d, err)
 		}
 	}
-	for _, d := range []time.Duration{time.Second, time.Hour, 24 * time.Hour, storage.MaxShareExpiry} {
-		if err := storage.ValidateExpiry(d); err != nil {
+	for _, d := range []time.Duration{time.Second, time.Hour, 24 * time.Hour, share.MaxShareExpiry} {
+		if err := share.ValidateExpiry(d); err != nil {
 			t.Fatalf("%v refused: %v", d, err)
 		}
 	}
@@ -147,10 +119,10 @@ func TestShareExpiryValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.PresignGet(context.Background(), "b", "k", storage.ShareOptions{Expiry: 8 * 24 * time.Hour}); !errors.Is(err, storage.ErrInvalidArgument) {
+	if _, err := share.New(svc).PresignGet(context.Background(), "b", "k", share.ShareOptions{Expiry: 8 * 24 * time.Hour}); !errors.Is(err, storage.ErrInvalidArgument) {
 		t.Fatalf("8 days: %v", err)
 	}
-	if _, err := svc.PresignGet(context.Background(), "b", "k", storage.ShareOptions{Expiry: time.Hour, DownloadAs: "../x"}); !errors.Is(err, storage.ErrInvalidName) {
+	if _, err := share.New(svc).PresignGet(context.Background(), "b", "k", share.ShareOptions{Expiry: time.Hour, DownloadAs: "../x"}); !errors.Is(err, storage.ErrInvalidName) {
 		t.Fatalf("download-as with a path: %v", err)
 	}
 }
@@ -158,14 +130,14 @@ func TestShareExpiryValidation(t *testing.T) {
 func TestShareExpiryTemporaryCredentials(t *testing.T) {
 	signed := time.Date(2030, 1, 8, 12, 0, 0, 0, time.UTC)
 	creds := signed.Add(-6 * 24 * time.Hour)
-	lim, exp, why := storage.ShareExpiry(signed, true, creds, true)
-	if lim != storage.LimitCredentials || !exp.Equal(creds) || !strings.Contains(why, "temporary credentials") {
+	lim, exp, why := share.ShareExpiry(signed, true, creds, true)
+	if lim != share.LimitCredentials || !exp.Equal(creds) || !strings.Contains(why, "temporary credentials") {
 		t.Fatalf("got %q %v %q", lim, exp, why)
 	}
-	if lim, exp, _ := storage.ShareExpiry(signed, true, signed.Add(time.Hour), true); lim != storage.LimitNone || !exp.Equal(signed) {
+	if lim, exp, _ := share.ShareExpiry(signed, true, signed.Add(time.Hour), true); lim != share.LimitNone || !exp.Equal(signed) {
 		t.Fatalf("credentials outliving the link: %q %v", lim, exp)
 	}
-	if lim, _, why := storage.ShareExpiry(signed, false, time.Time{}, true); lim != storage.LimitSessionUnknown || why == "" {
+	if lim, _, why := share.ShareExpiry(signed, false, time.Time{}, true); lim != share.LimitSessionUnknown || why == "" {
 		t.Fatalf("static session token: %q %q", lim, why)
 	}
 
@@ -188,12 +160,12 @@ func TestShareExpiryTemporaryCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	storage.RememberRegionForTest(svc, "bkt", "eu-west-1")
-	link, err := svc.PresignGet(context.Background(), "bkt", "k.txt", storage.ShareOptions{Expiry: 24 * time.Hour})
+	core.Of(svc).RememberRegion("bkt", "eu-west-1")
+	link, err := share.New(svc).PresignGet(context.Background(), "bkt", "k.txt", share.ShareOptions{Expiry: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if link.Limit != storage.LimitCredentials || !link.Expires.Equal(credExp) || link.Signed.Sub(link.Created) != 24*time.Hour {
+	if link.Limit != share.LimitCredentials || !link.Expires.Equal(credExp) || link.Signed.Sub(link.Created) != 24*time.Hour {
 		t.Fatalf("limit %q expires %v (credentials %v) signed %v", link.Limit, link.Expires, credExp, link.Signed)
 	}
 	if !strings.Contains(link.URL, "X-Amz-Security-Token=token") {
@@ -220,12 +192,12 @@ func TestShareURLsFollowEndpointAndStyle(t *testing.T) {
 		{custom, "https://gw.example.com/s3/bkt/" + enc},
 		{awsSvc, "https://bkt.s3.eu-west-1.amazonaws.com/" + enc},
 	} {
-		storage.RememberRegionForTest(c.svc, "bkt", "eu-west-1")
-		pub, err := c.svc.PublicURL("bkt", key)
+		core.Of(c.svc).RememberRegion("bkt", "eu-west-1")
+		pub, err := share.New(c.svc).PublicURL("bkt", key)
 		if err != nil || pub != c.want {
 			t.Fatalf("public URL %q (%v), want %q", pub, err, c.want)
 		}
-		link, err := c.svc.PresignGet(ctx, "bkt", key, storage.ShareOptions{Expiry: time.Hour})
+		link, err := share.New(c.svc).PresignGet(ctx, "bkt", key, share.ShareOptions{Expiry: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,8 +206,8 @@ func TestShareURLsFollowEndpointAndStyle(t *testing.T) {
 		}
 	}
 	// A bucket name with dots cannot be a TLS host name: path-style on AWS.
-	storage.RememberRegionForTest(awsSvc, "my.dotted.bucket", "eu-west-1")
-	if u, err := awsSvc.PublicURL("my.dotted.bucket", "a b"); err != nil || u != "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/a%20b" {
+	core.Of(awsSvc).RememberRegion("my.dotted.bucket", "eu-west-1")
+	if u, err := share.New(awsSvc).PublicURL("my.dotted.bucket", "a b"); err != nil || u != "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/a%20b" {
 		t.Fatalf("dotted bucket URL %q %v", u, err)
 	}
 }

@@ -1,4 +1,4 @@
-package storage
+package share
 
 import (
 	"bytes"
@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"s3desk/storage"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // sharePolicyDoc is a bucket policy read for editing: the top-level fields stay
@@ -69,22 +67,11 @@ func shareStatementSid(st json.RawMessage) string {
 	return head.Sid
 }
 
-// shareS3Partition is the ARN partition for a region.
-func shareS3Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
-
 // publicStatement grants anonymous s3:GetObject on exactly the key, or on
 // prefix/* for a folder target.
 func (s *Service) publicStatement(bucket, target string) (json.RawMessage, string, error) {
 	sid := PublicSid(bucket, target)
-	res := "arn:" + shareS3Partition(s.awsCfg.Region) + ":s3:::" + bucket + "/" + target
+	res := "arn:" + s.svc.Partition() + ":s3:::" + bucket + "/" + target
 	if strings.HasSuffix(target, "/") {
 		res += "*"
 	}
@@ -104,15 +91,15 @@ func (s *Service) publicStatement(bucket, target string) (json.RawMessage, strin
 	return json.RawMessage(bytes.TrimSpace(buf.Bytes())), sid, nil
 }
 
-// publicGetPolicy reads the bucket policy; ErrNotFound when there is none.
+// publicGetPolicy reads the bucket policy; storage.ErrNotFound when there is none.
 func (s *Service) publicGetPolicy(ctx context.Context, bucket string) (sharePolicyDoc, error) {
-	out, err := s.client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
+	text, err := s.svc.BucketPolicy(ctx, bucket)
 	if err != nil {
-		return sharePolicyDoc{}, mapErr("read the bucket policy", bucket, "", err)
+		return sharePolicyDoc{}, err
 	}
-	doc, err := shareParsePolicy(aws.ToString(out.Policy))
+	doc, err := shareParsePolicy(text)
 	if err != nil {
-		return doc, &Error{Op: "read the bucket policy", Bucket: bucket, Kind: ErrProtocol,
+		return doc, &storage.Error{Op: "read the bucket policy", Bucket: bucket, Kind: storage.ErrProtocol,
 			Msg: fmt.Sprintf("the policy of bucket %q could not be read (%v); it was left untouched", bucket, err), Err: err}
 	}
 	return doc, nil
@@ -121,15 +108,13 @@ func (s *Service) publicGetPolicy(ctx context.Context, bucket string) (sharePoli
 // publicPutPolicy writes doc, or deletes the policy when no statement is left.
 func (s *Service) publicPutPolicy(ctx context.Context, bucket string, doc sharePolicyDoc) error {
 	if len(doc.Statement) == 0 {
-		_, err := s.client.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
-		return mapErr("remove the bucket policy", bucket, "", err)
+		return s.svc.DeleteBucketPolicy(ctx, bucket)
 	}
 	text, err := doc.text()
 	if err != nil {
-		return &Error{Op: "write the bucket policy", Bucket: bucket, Kind: ErrInvalidArgument, Msg: "could not write the bucket policy: " + err.Error(), Err: err}
+		return &storage.Error{Op: "write the bucket policy", Bucket: bucket, Kind: storage.ErrInvalidArgument, Msg: "could not write the bucket policy: " + err.Error(), Err: err}
 	}
-	_, err = s.client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(text)}, s.bucketOpts(bucket)...)
-	return mapErr("write the bucket policy", bucket, "", err)
+	return s.svc.PutBucketPolicy(ctx, bucket, text)
 }
 
 // publicAddStatement merges the public statement for target into the bucket
@@ -137,7 +122,7 @@ func (s *Service) publicPutPolicy(ctx context.Context, bucket string, doc shareP
 // earlier copy (nil when there was none), for publicUndoStatement.
 func (s *Service) publicAddStatement(ctx context.Context, bucket, target string) (sid string, prev json.RawMessage, err error) {
 	doc, err := s.publicGetPolicy(ctx, bucket)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return "", nil, err
 	}
 	if err != nil {
@@ -166,10 +151,10 @@ func (s *Service) publicUndoStatement(ctx context.Context, bucket, sid string, p
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publicUndoTimeout)
 	defer cancel()
 	doc, err := s.publicGetPolicy(ctx, bucket)
-	if errors.Is(err, ErrNotFound) && prev == nil {
+	if errors.Is(err, storage.ErrNotFound) && prev == nil {
 		return nil // no policy left: nothing of ours is in place
 	}
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return err
 	}
 	if err != nil {
@@ -192,7 +177,7 @@ func (s *Service) publicUndoStatement(ctx context.Context, bucket, sid string, p
 
 // publicStatementStill is the error for a statement an undo could not remove.
 func (s *Service) publicStatementStill(bucket, target, sid string, cause, err error) error {
-	res := "arn:" + shareS3Partition(s.awsCfg.Region) + ":s3:::" + bucket + "/" + target
+	res := "arn:" + s.svc.Partition() + ":s3:::" + bucket + "/" + target
 	if strings.HasSuffix(target, "/") {
 		res += "*"
 	}
@@ -205,9 +190,9 @@ func (s *Service) publicStatementStill(bucket, target, sid string, cause, err er
 			publicWhat(target), why, sid, publicWhat(target), res, target, err)}
 }
 
-// publicRemoveStatement removes the statement sid from the bucket policy,
+// RemovePublicStatement removes the statement sid from the bucket policy,
 // leaving the others; it reports whether it was there.
-func (s *Service) publicRemoveStatement(ctx context.Context, bucket, sid string) (bool, error) {
+func (s *Service) RemovePublicStatement(ctx context.Context, bucket, sid string) (bool, error) {
 	doc, err := s.publicGetPolicy(ctx, bucket)
 	if err != nil {
 		return false, err

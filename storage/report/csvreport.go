@@ -1,4 +1,4 @@
-package storage
+package report
 
 import (
 	"bufio"
@@ -11,7 +11,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"s3desk/storage"
 	"s3desk/storage/internal/csvread"
+	"s3desk/storage/share"
 	"slices"
 	"strings"
 )
@@ -22,7 +24,7 @@ type MismatchAction int
 // Answers to a header mismatch.
 const (
 	SkipFile    MismatchAction = iota // leave the file out and go on
-	StopCombine                       // stop; CombineCSV returns ErrHeaderMismatch
+	StopCombine                       // stop; CombineCSV returns storage.ErrHeaderMismatch
 )
 
 // HeaderMismatch names a file left out of a combine, and why.
@@ -106,7 +108,7 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 		return nil, err
 	}
 	if len(keys) == 0 {
-		return nil, &Error{Op: "combine CSVs", Bucket: bucket, Kind: ErrNotFound,
+		return nil, &storage.Error{Op: "combine CSVs", Bucket: bucket, Kind: storage.ErrNotFound,
 			Msg: "there are no .csv objects in the selection; select CSV files or a folder that holds them"}
 	}
 	limit := opts.PreviewRows
@@ -115,7 +117,7 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 	}
 	dir, err := os.MkdirTemp(opts.TempDir, "s3desk-report-")
 	if err != nil {
-		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not create a temporary folder for the report: " + err.Error()}
+		return nil, &storage.Error{Op: "combine CSVs", Err: err, Msg: "could not create a temporary folder for the report: " + err.Error()}
 	}
 	rep := &CSVReport{Bucket: bucket, dir: dir, csvPath: filepath.Join(dir, "combined.csv")}
 	ok := false
@@ -126,7 +128,7 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 	}()
 	f, err := os.OpenFile(rep.csvPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not create the report file: " + err.Error()}
+		return nil, &storage.Error{Op: "combine CSVs", Err: err, Msg: "could not create the report file: " + err.Error()}
 	}
 	defer f.Close()
 	cw := &countingWriter{w: f}
@@ -141,7 +143,7 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 	}
 	for _, key := range keys {
 		if err := ctx.Err(); err != nil {
-			return nil, mapErr("combine CSVs", bucket, key, err)
+			return nil, storage.MapError("combine CSVs", bucket, key, err)
 		}
 		prog.Key = key
 		report()
@@ -152,7 +154,7 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 		if mm != nil {
 			rep.Skipped = append(rep.Skipped, *mm)
 			if mm.Header != nil && opts.OnMismatch != nil && opts.OnMismatch(*mm) == StopCombine {
-				return nil, &Error{Op: "combine CSVs", Bucket: bucket, Key: key, Kind: ErrHeaderMismatch,
+				return nil, &storage.Error{Op: "combine CSVs", Bucket: bucket, Key: key, Kind: storage.ErrHeaderMismatch,
 					Msg: fmt.Sprintf("stopped: the header of %q differs from the first file's", key)}
 			}
 		} else {
@@ -163,13 +165,13 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+		return nil, &storage.Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
 	}
 	if err := bw.Flush(); err != nil {
-		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+		return nil, &storage.Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
 	}
 	if err := f.Close(); err != nil {
-		return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+		return nil, &storage.Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
 	}
 	rep.Size = cw.n
 	ok = true
@@ -180,9 +182,9 @@ func (s *Service) CombineCSV(ctx context.Context, bucket string, opts CombineOpt
 // file is left out.
 func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVReport, w *csv.Writer, limit int,
 	prog *CombineProgress, report func()) (*HeaderMismatch, error) {
-	body, info, err := s.Open(ctx, bucket, key, ReadOptions{})
+	body, info, err := s.Storage().Open(ctx, bucket, key, storage.ReadOptions{})
 	if err != nil {
-		var se *Error
+		var se *storage.Error
 		if errors.As(err, &se) {
 			se.Op = "combine CSVs"
 		}
@@ -210,14 +212,14 @@ func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVRe
 			continue
 		}
 		if err != nil {
-			return nil, mapErr("combine CSVs", bucket, key, err)
+			return nil, storage.MapError("combine CSVs", bucket, key, err)
 		}
 		if first {
 			first = false
 			if rep.Header == nil {
 				rep.Header = slices.Clone(rec)
 				if err := w.Write(rec); err != nil {
-					return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+					return nil, &storage.Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
 				}
 				continue
 			}
@@ -234,7 +236,7 @@ func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVRe
 			problems++
 		}
 		if err := w.Write(rec); err != nil {
-			return nil, &Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
+			return nil, &storage.Error{Op: "combine CSVs", Err: err, Msg: "could not write the report file: " + err.Error()}
 		}
 		if len(rep.Preview) < limit {
 			rep.Preview = append(rep.Preview, rec)
@@ -243,7 +245,7 @@ func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVRe
 		prog.Rows = rep.Rows
 		if rep.Rows%5000 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, mapErr("combine CSVs", bucket, key, err)
+				return nil, storage.MapError("combine CSVs", bucket, key, err)
 			}
 			report()
 		}
@@ -278,13 +280,13 @@ func (s *Service) combineKeys(ctx context.Context, bucket string, opts CombineOp
 		}
 	}
 	for _, prefix := range opts.Prefixes {
-		for page, err := range s.List(ctx, bucket, ListOptions{Prefix: prefix, Recursive: true}) {
+		for page, err := range s.Storage().List(ctx, bucket, storage.ListOptions{Prefix: prefix, Recursive: true}) {
 			if err != nil {
-				var le *Error
+				var le *storage.Error
 				if errors.As(err, &le) && le.Op == "list" {
 					le.Op = "list CSVs"
 				}
-				return nil, incomplete(err, "combine CSVs", bucket, prefix,
+				return nil, storage.IncompleteListing(err, "combine CSVs", bucket, prefix,
 					"nothing was combined or uploaded, since some files would be missing: try again later")
 			}
 			for _, o := range page.Objects {
@@ -396,7 +398,7 @@ type ReportPublishOptions struct {
 	// never carries an ACL, so buckets that refuse ACLs still get the
 	// report. When the objects cannot be made public they stay uploaded and
 	// private, and the error wraps MakePublic's *PublicError
-	// (ErrConsentRequired: ask the user, then call MakePublic with
+	// (share.ErrConsentRequired: ask the user, then call MakePublic with
 	// AllowPolicy for the keys in the result). Without Public the objects
 	// get the bucket's default access; a statement this app added earlier
 	// for exactly that key is removed, and whatever an anonymous request
@@ -404,17 +406,17 @@ type ReportPublishOptions struct {
 	Public      bool
 	AllowPolicy bool
 	// Overwrite replaces existing objects. Without it an existing key gives
-	// ErrPreconditionFailed and nothing is written (ask the user, then retry).
+	// storage.ErrPreconditionFailed and nothing is written (ask the user, then retry).
 	Overwrite bool
 }
 
 // PublishedReport names what was uploaded.
 type PublishedReport struct {
-	CSV, HTML         ObjectRef
+	CSV, HTML         storage.ObjectRef
 	CSVSize, HTMLSize int64
 	// CSVPublic and HTMLPublic say how each object was made public (with
 	// Public; zero otherwise): method, URL and the anonymous check.
-	CSVPublic, HTMLPublic PublicResult
+	CSVPublic, HTMLPublic share.PublicResult
 	// StillPublic lists the public URLs of objects published as private
 	// that anyone can read all the same (a bucket policy or a public
 	// bucket grants it); the caller should say so.
@@ -430,20 +432,20 @@ func (s *Service) PublishReport(ctx context.Context, r *CSVReport, opts ReportPu
 		bucket = r.Bucket
 	}
 	if opts.CSVKey == "" && opts.HTMLKey == "" {
-		return res, &Error{Op: "publish report", Bucket: bucket, Kind: ErrInvalidArgument, Msg: "choose a key for the CSV, the HTML page, or both"}
+		return res, &storage.Error{Op: "publish report", Bucket: bucket, Kind: storage.ErrInvalidArgument, Msg: "choose a key for the CSV, the HTML page, or both"}
 	}
 	if opts.CSVKey != "" && opts.CSVKey == opts.HTMLKey {
-		return res, &Error{Op: "publish report", Bucket: bucket, Key: opts.CSVKey, Kind: ErrInvalidArgument, Msg: "the CSV and the HTML page need different keys"}
+		return res, &storage.Error{Op: "publish report", Bucket: bucket, Key: opts.CSVKey, Kind: storage.ErrInvalidArgument, Msg: "the CSV and the HTML page need different keys"}
 	}
 	if !opts.Overwrite {
 		for _, k := range []string{opts.CSVKey, opts.HTMLKey} {
 			if k == "" {
 				continue
 			}
-			if _, err := s.Stat(ctx, bucket, k); err == nil {
-				return res, &Error{Op: "publish report", Bucket: bucket, Key: k, Kind: ErrPreconditionFailed,
+			if _, err := s.Storage().Stat(ctx, bucket, k); err == nil {
+				return res, &storage.Error{Op: "publish report", Bucket: bucket, Key: k, Kind: storage.ErrPreconditionFailed,
 					Msg: fmt.Sprintf("%q already exists in bucket %q; choose another key or allow replacing it", k, bucket)}
-			} else if !errors.Is(err, ErrNotFound) {
+			} else if !errors.Is(err, storage.ErrNotFound) {
 				return res, err
 			}
 		}
@@ -453,39 +455,39 @@ func (s *Service) PublishReport(ctx context.Context, r *CSVReport, opts ReportPu
 		if err != nil {
 			return res, err
 		}
-		res.CSV, res.CSVSize = ObjectRef{Bucket: bucket, Key: opts.CSVKey}, n
+		res.CSV, res.CSVSize = storage.ObjectRef{Bucket: bucket, Key: opts.CSVKey}, n
 	}
 	if opts.HTMLKey != "" {
 		hp := filepath.Join(r.dir, "report.html")
 		f, err := os.Create(hp)
 		if err != nil {
-			return res, &Error{Op: "publish report", Err: err, Msg: "could not create the HTML file: " + err.Error()}
+			return res, &storage.Error{Op: "publish report", Err: err, Msg: "could not create the HTML file: " + err.Error()}
 		}
 		err = r.WriteHTML(f, opts.Title)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
-			return res, &Error{Op: "publish report", Err: err, Msg: err.Error()}
+			return res, &storage.Error{Op: "publish report", Err: err, Msg: err.Error()}
 		}
 		defer os.Remove(hp)
 		n, err := s.putFile(ctx, bucket, opts.HTMLKey, hp, "text/html; charset=utf-8", opts)
 		if err != nil {
 			return res, err
 		}
-		res.HTML, res.HTMLSize = ObjectRef{Bucket: bucket, Key: opts.HTMLKey}, n
+		res.HTML, res.HTMLSize = storage.ObjectRef{Bucket: bucket, Key: opts.HTMLKey}, n
 	}
 	if !opts.Public {
 		return s.reportCheckPrivate(ctx, bucket, res)
 	}
 	for _, p := range []struct {
 		key string
-		out *PublicResult
+		out *share.PublicResult
 	}{{res.CSV.Key, &res.CSVPublic}, {res.HTML.Key, &res.HTMLPublic}} {
 		if p.key == "" {
 			continue
 		}
-		pr, err := s.MakePublic(ctx, bucket, p.key, PublicOptions{AllowPolicy: opts.AllowPolicy})
+		pr, err := s.MakePublic(ctx, bucket, p.key, share.PublicOptions{AllowPolicy: opts.AllowPolicy})
 		if err != nil {
 			return res, fmt.Errorf("the report was uploaded, but %q is not public yet: %w", p.key, err)
 		}
@@ -495,22 +497,22 @@ func (s *Service) PublishReport(ctx context.Context, r *CSVReport, opts ReportPu
 }
 
 // putFile uploads a local file in one PutObject (reports are far below the
-// 5 GB single-request limit; larger ones get ErrTooLarge).
+// 5 GB single-request limit; larger ones get storage.ErrTooLarge).
 func (s *Service) putFile(ctx context.Context, bucket, key, name, contentType string, opts ReportPublishOptions) (int64, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return 0, &Error{Op: "publish report", Err: err, Msg: "could not read the report file: " + err.Error()}
+		return 0, &storage.Error{Op: "publish report", Err: err, Msg: "could not read the report file: " + err.Error()}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return 0, &Error{Op: "publish report", Err: err, Msg: "could not read the report file: " + err.Error()}
+		return 0, &storage.Error{Op: "publish report", Err: err, Msg: "could not read the report file: " + err.Error()}
 	}
 	if st.Size() > 5<<30 {
-		return 0, &Error{Op: "publish report", Bucket: bucket, Key: key, Kind: ErrTooLarge,
+		return 0, &storage.Error{Op: "publish report", Bucket: bucket, Key: key, Kind: storage.ErrTooLarge,
 			Msg: "the report is larger than 5 GB; save it locally and upload it as a file instead"}
 	}
-	if err := s.Put(ctx, bucket, key, f, st.Size(), PutOptions{ContentType: contentType, IfNoneMatch: !opts.Overwrite, Op: "publish report"}); err != nil {
+	if err := s.Storage().Put(ctx, bucket, key, f, st.Size(), storage.PutOptions{ContentType: contentType, IfNoneMatch: !opts.Overwrite, Op: "publish report"}); err != nil {
 		return 0, err
 	}
 	return st.Size(), nil
@@ -526,7 +528,7 @@ func (s *Service) reportCheckPrivate(ctx context.Context, bucket string, res Pub
 		if key == "" {
 			continue
 		}
-		if _, err := s.publicRemoveStatement(ctx, bucket, PublicSid(bucket, key)); errors.Is(err, context.Canceled) {
+		if _, err := s.RemovePublicStatement(ctx, bucket, share.PublicSid(bucket, key)); errors.Is(err, context.Canceled) {
 			return res, err
 		}
 		url, err := s.PublicURL(bucket, key)
@@ -545,7 +547,7 @@ func (s *Service) reportCheckPrivate(ctx context.Context, bucket string, res Pub
 // reportIOErr says what went wrong with the report's local files and what
 // to do about it.
 func reportIOErr(what string, err error) error {
-	return &Error{Op: what, Err: err,
+	return &storage.Error{Op: what, Err: err,
 		Msg: fmt.Sprintf("could not %s (%v); the disk may be full or the combined table's temporary file gone: free some space, then combine again", what, err)}
 }
 
@@ -569,5 +571,12 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // tableTooLong is the error of a record longer than csvread.MaxRecordBytes.
 func tableTooLong(msg string) error {
-	return &Error{Op: "read table", Kind: ErrUnreadable, Msg: msg}
+	return &storage.Error{Op: "read table", Kind: storage.ErrUnreadable, Msg: msg}
 }
+
+// Service is sharing (storage/share) plus combined CSV reports and index
+// pages, which publish through it.
+type Service struct{ *share.Service }
+
+// New is reports and index pages on svc.
+func New(svc *storage.Service) *Service { return &Service{share.New(svc)} }

@@ -1,10 +1,11 @@
-package storage
+package share
 
 import (
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"s3desk/storage"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +13,24 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
+
+// Service shares objects on a storage.Service: presigned links, public
+// URLs, and making objects and folders public or private again through
+// ACLs or a bucket-policy statement, each change undone exactly on failure.
+type Service struct{ svc *storage.Service }
+
+// New is sharing on svc.
+func New(svc *storage.Service) *Service { return &Service{svc: svc} }
+
+// Storage is the service s shares on.
+func (s *Service) Storage() *storage.Service { return s.svc }
+
+// Credentials are the credentials links are signed with (a link signed with
+// temporary credentials ends with them).
+func (s *Service) Credentials(ctx context.Context) (aws.Credentials, error) {
+	return s.svc.Credentials(ctx)
+}
 
 // MaxShareExpiry is the longest a SigV4 presigned link can live: 7 days
 // (604,800 seconds).
@@ -83,13 +100,13 @@ type SharedLink struct {
 func ValidateExpiry(d time.Duration) error {
 	switch {
 	case d <= 0:
-		return &Error{Op: "share link", Kind: ErrInvalidArgument,
+		return &storage.Error{Op: "share link", Kind: storage.ErrInvalidArgument,
 			Msg: "the link's expiry must be longer than zero; choose 1 hour, 1 day, 7 days or a custom time"}
 	case d < time.Second:
-		return &Error{Op: "share link", Kind: ErrInvalidArgument,
+		return &storage.Error{Op: "share link", Kind: storage.ErrInvalidArgument,
 			Msg: "the link's expiry must be at least one second"}
 	case d > MaxShareExpiry:
-		return &Error{Op: "share link", Kind: ErrInvalidArgument,
+		return &storage.Error{Op: "share link", Kind: storage.ErrInvalidArgument,
 			Msg: fmt.Sprintf("a presigned link can work for at most 7 days (604,800 seconds); %s is too long. For a link that never expires, use \"Make public\"", shareDuration(d))}
 	}
 	return nil
@@ -101,19 +118,18 @@ func (s *Service) PresignGet(ctx context.Context, bucket, key string, opts Share
 	if err := ValidateExpiry(opts.Expiry); err != nil {
 		return SharedLink{}, err
 	}
-	s.shareLearnRegion(ctx, bucket)
-	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	s.svc.LearnRegion(ctx, bucket)
+	in := storage.PresignInput{Op: "make a share link", Method: http.MethodGet, Bucket: bucket, Key: key, Expiry: opts.Expiry}
 	if opts.DownloadAs != "" {
 		cd, err := ContentDispositionFor(opts.DownloadAs)
 		if err != nil {
 			return SharedLink{}, err
 		}
-		in.ResponseContentDisposition = aws.String(cd)
+		in.ContentDisposition = cd
 	}
-	pc := s3.NewPresignClient(s.client)
-	req, err := pc.PresignGetObject(ctx, in, s.sharePresignOpts(bucket, opts.Expiry))
+	req, err := s.svc.Presign(ctx, in)
 	if err != nil {
-		return SharedLink{}, mapErr("make a share link", bucket, key, err)
+		return SharedLink{}, err
 	}
 	return s.shareFinish(ctx, LinkPresigned, bucket, key, req.Method, req.URL, req.SignedHeader, opts.Expiry)
 }
@@ -126,48 +142,16 @@ func (s *Service) PresignPut(ctx context.Context, bucket, key string, opts Share
 		return SharedLink{}, err
 	}
 	if key == "" || strings.HasSuffix(key, "/") {
-		return SharedLink{}, &Error{Op: "make an upload link", Bucket: bucket, Key: key, Kind: ErrInvalidArgument,
+		return SharedLink{}, &storage.Error{Op: "make an upload link", Bucket: bucket, Key: key, Kind: storage.ErrInvalidArgument,
 			Msg: "an upload link needs a file name (a key not ending in \"/\")"}
 	}
-	s.shareLearnRegion(ctx, bucket)
-	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
-	if opts.ContentType != "" {
-		in.ContentType = aws.String(opts.ContentType)
-	}
-	pc := s3.NewPresignClient(s.client)
-	req, err := pc.PresignPutObject(ctx, in, s.sharePresignOpts(bucket, opts.Expiry))
+	s.svc.LearnRegion(ctx, bucket)
+	in := storage.PresignInput{Op: "make an upload link", Method: http.MethodPut, Bucket: bucket, Key: key, Expiry: opts.Expiry, ContentType: opts.ContentType}
+	req, err := s.svc.Presign(ctx, in)
 	if err != nil {
-		return SharedLink{}, mapErr("make an upload link", bucket, key, err)
+		return SharedLink{}, err
 	}
 	return s.shareFinish(ctx, LinkUpload, bucket, key, req.Method, req.URL, req.SignedHeader, opts.Expiry)
-}
-
-// shareLearnRegion finds an AWS bucket's region before a link is built for
-// it: a link signed for the wrong region does not work. Custom endpoints
-// sign with the profile's region.
-func (s *Service) shareLearnRegion(ctx context.Context, bucket string) {
-	if s.cfg.Endpoint != "" || bucket == "" {
-		return
-	}
-	s.mu.Lock()
-	_, known := s.regions[bucket]
-	s.mu.Unlock()
-	if !known {
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		_, _ = s.BucketRegion(ctx, bucket) // on failure the default region is used
-	}
-}
-
-func (s *Service) sharePresignOpts(bucket string, d time.Duration) func(*s3.PresignOptions) {
-	return func(po *s3.PresignOptions) {
-		po.Expires = d.Truncate(time.Second)
-		po.ClientOptions = append(po.ClientOptions, s.bucketOpts(bucket)...)
-		// A checksum signed into the link would bind it to bytes not yet known.
-		po.ClientOptions = append(po.ClientOptions, func(o *s3.Options) {
-			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-		})
-	}
 }
 
 func (s *Service) shareFinish(ctx context.Context, kind LinkKind, bucket, key, method, rawURL string, signed http.Header, d time.Duration) (SharedLink, error) {
@@ -188,7 +172,7 @@ func (s *Service) shareFinish(ctx context.Context, kind LinkKind, bucket, key, m
 			l.Header[k] = v
 		}
 	}
-	creds, err := s.Credentials(ctx)
+	creds, err := s.svc.Credentials(ctx)
 	if err != nil {
 		return SharedLink{}, err
 	}
@@ -216,7 +200,7 @@ func ShareExpiry(signed time.Time, credsCanExpire bool, credsExpire time.Time, h
 // are refused; non-ASCII names are carried in RFC 6266's filename*.
 func ContentDispositionFor(name string) (string, error) {
 	bad := func(msg string) (string, error) {
-		return "", &Error{Op: "share link", Kind: ErrInvalidName, Msg: "the \"download as\" name " + msg}
+		return "", &storage.Error{Op: "share link", Kind: storage.ErrInvalidName, Msg: "the \"download as\" name " + msg}
 	}
 	switch {
 	case strings.TrimSpace(name) == "":
@@ -251,67 +235,19 @@ func ContentDispositionFor(name string) (string, error) {
 	}
 	cd := `attachment; filename="` + ascii.String() + `"`
 	if !plain {
-		cd += "; filename*=UTF-8''" + EscapeKey(name)
+		cd += "; filename*=UTF-8''" + storage.EscapeKey(name)
 	}
 	return cd, nil
-}
-
-// EscapeKey percent-encodes an object key for a URL path the way S3 expects:
-// everything but A-Z a-z 0-9 - . _ ~ and / is escaped, so "+" becomes %2B,
-// a space %20 and unicode its UTF-8 bytes.
-func EscapeKey(key string) string {
-	const hexd = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(key))
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		switch {
-		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9',
-			c == '-', c == '.', c == '_', c == '~', c == '/':
-			b.WriteByte(c)
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hexd[c>>4])
-			b.WriteByte(hexd[c&15])
-		}
-	}
-	return b.String()
-}
-
-// BucketURL is the base URL of bucket for this service's endpoint and
-// addressing style, without a trailing slash: https://bucket.s3.region.amazonaws.com
-// on AWS, endpoint[/path-prefix]/bucket for path-style custom endpoints.
-func (s *Service) BucketURL(bucket string) (string, error) {
-	region := s.awsCfg.Region
-	s.mu.Lock()
-	if r := s.regions[bucket]; r != "" {
-		region = r
-	}
-	s.mu.Unlock()
-	params := s3.EndpointParameters{
-		Bucket:         aws.String(bucket),
-		Region:         aws.String(region),
-		ForcePathStyle: aws.Bool(s.cfg.PathStyle),
-	}
-	if s.cfg.Endpoint != "" {
-		params.Endpoint = aws.String(strings.TrimRight(s.cfg.Endpoint, "/"))
-	}
-	ep, err := s3.NewDefaultEndpointResolverV2().ResolveEndpoint(context.Background(), params)
-	if err != nil {
-		return "", &Error{Op: "build a link", Bucket: bucket, Kind: ErrInvalidArgument,
-			Msg: fmt.Sprintf("could not build a URL for bucket %q on this endpoint: %s", bucket, scrub(err.Error())), Err: err}
-	}
-	return strings.TrimRight(ep.URI.String(), "/"), nil
 }
 
 // PublicURL is the address of bucket/key that works without credentials once
 // the object is public. The key is escaped as EscapeKey does.
 func (s *Service) PublicURL(bucket, key string) (string, error) {
-	base, err := s.BucketURL(bucket)
+	base, err := s.svc.BucketURL(bucket)
 	if err != nil {
 		return "", err
 	}
-	return base + "/" + EscapeKey(key), nil
+	return base + "/" + storage.EscapeKey(key), nil
 }
 
 // shareDuration writes a duration in days, hours and minutes.

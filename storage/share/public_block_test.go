@@ -1,4 +1,4 @@
-package storage_test
+package share_test
 
 import (
 	"context"
@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/sharetest"
 	"s3desk/storage/s3test"
+	"s3desk/storage/share"
 )
 
 // blockProxy stands in front of versitygw (which has no public-access block
@@ -53,16 +55,16 @@ func TestMakePublicRefusedByPublicAccessBlock(t *testing.T) {
 	c, b := srv.Client(t), srv.Bucket(t)
 	svc := blockProxy(t, srv, pabAllOn, false)
 	ctx := context.Background()
-	shareKeepPolicy(t, c, b)
-	sharePut(t, c, b, shareHostileKey, []byte("stays private"))
-	url, _ := svc.PublicURL(b, shareHostileKey)
+	sharetest.KeepPolicy(t, c, b)
+	sharetest.Put(t, c, b, shareHostileKey, []byte("stays private"))
+	url, _ := share.New(svc).PublicURL(b, shareHostileKey)
 
-	res, err := svc.MakePublic(ctx, b, shareHostileKey, storage.PublicOptions{AllowPolicy: true})
-	var pe *storage.PublicError
-	if !errors.Is(err, storage.ErrCannotMakePublic) || !errors.As(err, &pe) {
+	res, err := share.New(svc).MakePublic(ctx, b, shareHostileKey, share.PublicOptions{AllowPolicy: true})
+	var pe *share.PublicError
+	if !errors.Is(err, share.ErrCannotMakePublic) || !errors.As(err, &pe) {
 		t.Fatalf("MakePublic under a public-access block: %+v, %v", res, err)
 	}
-	if pe.ACLReason != storage.BlockPublicAccessBlock || pe.PolicyReason != storage.BlockPublicAccessBlock || pe.NeedsConsent {
+	if pe.ACLReason != share.BlockPublicAccessBlock || pe.PolicyReason != share.BlockPublicAccessBlock || pe.NeedsConsent {
 		t.Fatalf("reasons %q / %q, consent %v", pe.ACLReason, pe.PolicyReason, pe.NeedsConsent)
 	}
 	for _, want := range []string{"public-access block", "presigned link"} {
@@ -70,8 +72,8 @@ func TestMakePublicRefusedByPublicAccessBlock(t *testing.T) {
 			t.Errorf("message lacks %q: %q", want, err)
 		}
 	}
-	shareExpect(t, url, 403, "")
-	if sids := sharePolicySids(t, c, b); len(sids) != 1 || sids[0] != "UsersOwn" {
+	sharetest.Expect(t, url, 403, "")
+	if sids := sharetest.PolicySids(t, c, b); len(sids) != 1 || sids[0] != "UsersOwn" {
 		t.Fatalf("policy changed under a public-access block: %v", sids)
 	}
 }
@@ -83,23 +85,23 @@ func TestMakePublicIgnoredPolicyIsNotSuccess(t *testing.T) {
 	c, b := srv.Client(t), srv.Bucket(t)
 	svc := blockProxy(t, srv, "", true)
 	ctx := context.Background()
-	shareKeepPolicy(t, c, b)
-	sharePut(t, c, b, "k.txt", []byte("x"))
-	url, _ := svc.PublicURL(b, "k.txt")
+	sharetest.KeepPolicy(t, c, b)
+	sharetest.Put(t, c, b, "k.txt", []byte("x"))
+	url, _ := share.New(svc).PublicURL(b, "k.txt")
 
-	res, err := svc.MakePublic(ctx, b, "k.txt", storage.PublicOptions{AllowPolicy: true})
-	var pe *storage.PublicError
-	if !errors.Is(err, storage.ErrCannotMakePublic) || !errors.As(err, &pe) || pe.PolicyReason != storage.BlockPolicyIgnored {
+	res, err := share.New(svc).MakePublic(ctx, b, "k.txt", share.PublicOptions{AllowPolicy: true})
+	var pe *share.PublicError
+	if !errors.Is(err, share.ErrCannotMakePublic) || !errors.As(err, &pe) || pe.PolicyReason != share.BlockPolicyIgnored {
 		t.Fatalf("MakePublic with an ignored policy: %+v, %v", res, err)
 	}
 	if !strings.Contains(err.Error(), "presigned link") || !strings.Contains(err.Error(), "removed again") {
 		t.Errorf("message %q", err)
 	}
-	if !errors.Is(err, storage.ErrNotPublic) {
+	if !errors.Is(err, share.ErrNotPublic) {
 		t.Errorf("the failed anonymous check is not in the chain: %v", err)
 	}
-	shareExpect(t, url, 403, "")
-	if sids := sharePolicySids(t, c, b); len(sids) != 1 || sids[0] != "UsersOwn" {
+	sharetest.Expect(t, url, 403, "")
+	if sids := sharetest.PolicySids(t, c, b); len(sids) != 1 || sids[0] != "UsersOwn" {
 		t.Fatalf("policy after an ignored statement: %v", sids)
 	}
 }
