@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"s3desk/storage"
+	"s3desk/storage/transfer"
 )
 
 // Planning rows: while an upload or download is being planned (the local
@@ -32,7 +33,7 @@ func (p *TransfersPanel) connCtx() context.Context {
 func (p *TransfersPanel) beginPlanning(e TransferEngine, upload bool, what, where string) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(p.connCtx())
 	stop := func() { cancel(errPlanningStopped) }
-	r := &transferRow{id: e.NewID(), upload: upload, name: what, where: where, state: storage.StateRunning, planning: true, stop: stop, eta: -1}
+	r := &transferRow{id: e.NewID(), upload: upload, name: what, where: where, state: transfer.StateRunning, planning: true, stop: stop, eta: -1}
 	p.addRow(r)
 	return ctx, func() {
 		cancel(nil)

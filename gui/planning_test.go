@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // Cancelling the planning of a 5,000-file folder (one HEAD per file,
@@ -31,7 +32,7 @@ func TestCancelUploadPlanningStartsNothing(t *testing.T) {
 		}
 	}
 	h := newPanelHarness(t)
-	h.p.Connect(t.Context(), svc, t.TempDir())
+	h.p.Connect(t.Context(), transfer.New(svc), t.TempDir())
 	h.j.wait()
 	h.j.do(func() { h.p.StartUpload(bucket, "", []string{dir}) })
 
@@ -87,7 +88,7 @@ func TestConnectionEndCancelsPlanning(t *testing.T) {
 	}
 	h := newPanelHarness(t)
 	conn, end := contextWithCancel(t)
-	h.p.Connect(conn, svc, t.TempDir())
+	h.p.Connect(conn, transfer.New(svc), t.TempDir())
 	h.j.wait()
 	h.j.do(func() { h.p.StartUpload(bucket, "", []string{dir}) })
 	for f.Seen("HeadObject") == 0 {

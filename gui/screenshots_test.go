@@ -36,6 +36,7 @@ import (
 	"s3desk/storage/ledger"
 	"s3desk/storage/profiles"
 	"s3desk/storage/report"
+	"s3desk/storage/transfer"
 )
 
 func TestScreenshots(t *testing.T) {
@@ -400,7 +401,7 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 		mw.xfer.StartUpload("reports", "2022/", []string{small})
 	})
 	waitTransfers(t, mw, "the small upload", func(rows []transferRow) bool {
-		return len(rows) == 1 && rows[0].state == storage.StateDone
+		return len(rows) == 1 && rows[0].state == transfer.StateDone
 	})
 	onUI(mw, func() {
 		mw.xfer.StartDownload("reports", entries, dest)
@@ -411,7 +412,7 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 	waitTransfers(t, mw, "bars part-way", func(rows []transferRow) bool {
 		partial := 0
 		for _, r := range rows {
-			if r.state == storage.StateRunning && r.total > 0 && r.done*5 >= r.total && r.done*10 < r.total*9 {
+			if r.state == transfer.StateRunning && r.total > 0 && r.done*5 >= r.total && r.done*10 < r.total*9 {
 				partial++
 			}
 		}

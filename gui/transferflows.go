@@ -15,19 +15,20 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/storage"
+	"s3desk/storage/transfer"
 )
 
 // policyOf maps the Settings conflict choice; ok is false for "ask".
-func policyOf(s string) (storage.ConflictPolicy, bool) {
+func policyOf(s string) (transfer.ConflictPolicy, bool) {
 	switch s {
 	case ConflictOverwrite:
-		return storage.ConflictOverwrite, true
+		return transfer.ConflictOverwrite, true
 	case ConflictSkip:
-		return storage.ConflictSkip, true
+		return transfer.ConflictSkip, true
 	case ConflictKeepBoth:
-		return storage.ConflictKeepBoth, true
+		return transfer.ConflictKeepBoth, true
 	}
-	return storage.ConflictSkip, false
+	return transfer.ConflictSkip, false
 }
 
 // UploadFiles asks for a file and uploads it into bucket/prefix.
@@ -80,7 +81,7 @@ func (p *TransfersPanel) Dropped(bucket, prefix string, uris []fyne.URI) {
 // StartUpload plans an upload of paths (files and folders) into
 // bucket/prefix, asks about existing keys, and queues it.
 func (p *TransfersPanel) StartUpload(bucket, prefix string, paths []string) {
-	p.StartUploadWith(bucket, prefix, paths, storage.UploadOptions{}, nil)
+	p.StartUploadWith(bucket, prefix, paths, transfer.UploadOptions{}, nil)
 }
 
 // StartUploadWith is StartUpload with the Content-Type, Cache-Control and
@@ -88,7 +89,7 @@ func (p *TransfersPanel) StartUpload(bucket, prefix string, paths []string) {
 // not nil, runs once on the UI goroutine when every file of this batch has
 // ended (after deps.Uploaded), with the results of all of them; it does not
 // run when the user cancels the batch at the conflicts question.
-func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, base storage.UploadOptions, after func(storage.BatchResult)) {
+func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, base transfer.UploadOptions, after func(transfer.BatchResult)) {
 	e := p.engine
 	if e == nil {
 		p.deps.Alert("Not connected", "Choose an account on the left first.")
@@ -128,24 +129,24 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 				return // cancelled at the last moment
 			}
 			for _, s := range plan.Skipped {
-				p.addRow(&transferRow{id: e.NewID(), upload: true, name: s.Path, where: bucket, state: storage.StateSkipped, reason: s.Reason})
+				p.addRow(&transferRow{id: e.NewID(), upload: true, name: s.Path, where: bucket, state: transfer.StateSkipped, reason: s.Reason})
 			}
 			if len(plan.Items) == 0 {
 				if len(plan.Skipped) == 0 {
 					p.deps.Alert("Nothing to upload", "The folder is empty.")
 				}
 				if after != nil {
-					after(storage.BatchResult{})
+					after(transfer.BatchResult{})
 				}
 				return
 			}
-			p.resolve(existing, fixed, pol, func(choice map[string]storage.ConflictPolicy) {
-				groups := map[storage.ConflictPolicy][]storage.UploadItem{}
+			p.resolve(existing, fixed, pol, func(choice map[string]transfer.ConflictPolicy) {
+				groups := map[transfer.ConflictPolicy][]transfer.UploadItem{}
 				for _, it := range plan.Items {
 					c, ok := choice[it.Key]
-					if ok && c == storage.ConflictSkip { // known to exist: not sent at all
+					if ok && c == transfer.ConflictSkip { // known to exist: not sent at all
 						p.addRow(&transferRow{id: e.NewID(), upload: true, name: it.Key, where: bucket,
-							state: storage.StateSkipped, total: it.Size, reason: "exists; kept the stored object"})
+							state: transfer.StateSkipped, total: it.Size, reason: "exists; kept the stored object"})
 						continue
 					}
 					if !ok {
@@ -166,12 +167,12 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 
 // resolve asks about existing names unless the settings fix a policy;
 // done is not called when the user cancels.
-func (p *TransfersPanel) resolve(existing []string, fixed bool, pol storage.ConflictPolicy, done func(map[string]storage.ConflictPolicy)) {
+func (p *TransfersPanel) resolve(existing []string, fixed bool, pol transfer.ConflictPolicy, done func(map[string]transfer.ConflictPolicy)) {
 	if fixed || len(existing) == 0 {
-		done(map[string]storage.ConflictPolicy{})
+		done(map[string]transfer.ConflictPolicy{})
 		return
 	}
-	p.deps.Choose(existing, func(m map[string]storage.ConflictPolicy) {
+	p.deps.Choose(existing, func(m map[string]transfer.ConflictPolicy) {
 		if m != nil {
 			done(m)
 		}
@@ -181,16 +182,16 @@ func (p *TransfersPanel) resolve(existing []string, fixed bool, pol storage.Conf
 // joinBatches calls after once, with the sum of n batch results, when the
 // n-th has come in; with n == 0 at once. The returned func runs on the UI
 // goroutine. A nil after gives nil.
-func joinBatches(n int, after func(storage.BatchResult)) func(storage.BatchResult) {
+func joinBatches(n int, after func(transfer.BatchResult)) func(transfer.BatchResult) {
 	if after == nil {
 		return nil
 	}
 	if n == 0 {
-		after(storage.BatchResult{})
+		after(transfer.BatchResult{})
 		return nil
 	}
-	var sum storage.BatchResult
-	return func(r storage.BatchResult) {
+	var sum transfer.BatchResult
+	return func(r transfer.BatchResult) {
 		sum.Done += r.Done
 		sum.Failed += r.Failed
 		sum.SkippedN += r.SkippedN
@@ -206,18 +207,18 @@ func joinBatches(n int, after func(storage.BatchResult)) func(storage.BatchResul
 // runUpload queues items; done (optional) gets the batch result on the UI
 // goroutine after deps.Uploaded.
 // They run beneath ctx (the connection's).
-func (p *TransfersPanel) runUpload(ctx context.Context, e TransferEngine, bucket string, items []storage.UploadItem, opts storage.UploadOptions, done func(storage.BatchResult)) {
+func (p *TransfersPanel) runUpload(ctx context.Context, e TransferEngine, bucket string, items []transfer.UploadItem, opts transfer.UploadOptions, done func(transfer.BatchResult)) {
 	p.SetBandwidth(p.deps.Settings().BandwidthMiBps) // a changed limit applies to every transfer from now on
 	for i := range items {
 		items[i].ID = e.NewID()
 		it := items[i]
-		r := &transferRow{id: it.ID, upload: true, name: it.Key, where: bucket, state: storage.StateQueued, total: it.Size, eta: -1}
+		r := &transferRow{id: it.ID, upload: true, name: it.Key, where: bucket, state: transfer.StateQueued, total: it.Size, eta: -1}
 		r.retry = func() {
 			nid := p.reassign(r, e)
 			one := it
 			one.ID = nid
 			p.deps.Go(func() {
-				p.uploaded(e.Upload(ctx, bucket, []storage.UploadItem{one}, opts, p.onProgress))
+				p.uploaded(e.Upload(ctx, bucket, []transfer.UploadItem{one}, opts, p.onProgress))
 			})
 		}
 		p.mu.Lock()
@@ -237,7 +238,7 @@ func (p *TransfersPanel) runUpload(ctx context.Context, e TransferEngine, bucket
 }
 
 // uploaded hands a finished upload batch to deps.Uploaded (any goroutine).
-func (p *TransfersPanel) uploaded(res storage.BatchResult) {
+func (p *TransfersPanel) uploaded(res transfer.BatchResult) {
 	if p.deps.Uploaded != nil {
 		p.deps.Do(func() { p.deps.Uploaded(res) })
 	}
@@ -249,7 +250,7 @@ func (p *TransfersPanel) reassign(r *transferRow, e TransferEngine) int64 {
 	p.mu.Lock()
 	delete(p.byID, r.id)
 	delete(p.owner, r.id)
-	r.id, r.state, r.done, r.reason, r.note, r.eta = nid, storage.StateQueued, 0, "", "", -1
+	r.id, r.state, r.done, r.reason, r.note, r.eta = nid, transfer.StateQueued, 0, "", "", -1
 	r.checked, r.retries = "", 0
 	p.byID[nid] = r
 	p.owner[nid] = e
@@ -259,7 +260,7 @@ func (p *TransfersPanel) reassign(r *transferRow, e TransferEngine) int64 {
 }
 
 // finished notifies the desktop when a long batch ends (any goroutine).
-func (p *TransfersPanel) finished(kind, where string, res storage.BatchResult, took time.Duration) {
+func (p *TransfersPanel) finished(kind, where string, res transfer.BatchResult, took time.Duration) {
 	if p.deps.Notify == nil || took < longBatch {
 		return
 	}
@@ -307,7 +308,7 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 		}
 		var existing []string
 		if !fixed {
-			existing = storage.LocalExisting(dest, plan.Items)
+			existing = transfer.LocalExisting(dest, plan.Items)
 		}
 		end()
 		p.deps.Do(func() {
@@ -315,7 +316,7 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 				return
 			}
 			for _, s := range plan.Skipped {
-				p.addRow(&transferRow{id: e.NewID(), name: s.Path, where: dest, state: storage.StateSkipped, reason: s.Reason})
+				p.addRow(&transferRow{id: e.NewID(), name: s.Path, where: dest, state: transfer.StateSkipped, reason: s.Reason})
 			}
 			if len(plan.Items) == 0 {
 				if len(plan.Skipped) == 0 {
@@ -323,8 +324,8 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 				}
 				return
 			}
-			p.resolve(existing, fixed, pol, func(choice map[string]storage.ConflictPolicy) {
-				groups := map[storage.ConflictPolicy][]storage.DownloadItem{}
+			p.resolve(existing, fixed, pol, func(choice map[string]transfer.ConflictPolicy) {
+				groups := map[transfer.ConflictPolicy][]transfer.DownloadItem{}
 				for _, it := range plan.Items {
 					c, ok := choice[it.Rel]
 					if !ok {
@@ -333,23 +334,23 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 					groups[c] = append(groups[c], it)
 				}
 				for c, items := range groups {
-					p.runDownload(conn, e, dest, items, storage.DownloadOptions{Conflict: c})
+					p.runDownload(conn, e, dest, items, transfer.DownloadOptions{Conflict: c})
 				}
 			})
 		})
 	})
 }
 
-func (p *TransfersPanel) runDownload(ctx context.Context, e TransferEngine, dest string, items []storage.DownloadItem, opts storage.DownloadOptions) {
+func (p *TransfersPanel) runDownload(ctx context.Context, e TransferEngine, dest string, items []transfer.DownloadItem, opts transfer.DownloadOptions) {
 	p.SetBandwidth(p.deps.Settings().BandwidthMiBps)
 	for i := range items {
 		items[i].ID = e.NewID()
 		it := items[i]
-		r := &transferRow{id: it.ID, name: it.Key, where: dest, state: storage.StateQueued, total: it.Size, eta: -1}
+		r := &transferRow{id: it.ID, name: it.Key, where: dest, state: transfer.StateQueued, total: it.Size, eta: -1}
 		r.retry = func() {
 			one := it
 			one.ID = p.reassign(r, e)
-			p.deps.Go(func() { e.Download(ctx, dest, []storage.DownloadItem{one}, opts, p.onProgress) })
+			p.deps.Go(func() { e.Download(ctx, dest, []transfer.DownloadItem{one}, opts, p.onProgress) })
 		}
 		p.mu.Lock()
 		p.owner[it.ID] = e
@@ -365,12 +366,12 @@ func (p *TransfersPanel) runDownload(ctx context.Context, e TransferEngine, dest
 
 // addResumable shows uploads interrupted by the last exit, to resume or
 // discard.
-func (p *TransfersPanel) addResumable(e TransferEngine, rs []storage.ResumableUpload) {
+func (p *TransfersPanel) addResumable(e TransferEngine, rs []transfer.ResumableUpload) {
 	for _, u := range rs {
 		if u.AbortPending {
 			continue
 		}
-		r := &transferRow{id: e.NewID(), upload: true, name: u.Key, where: u.Bucket, state: storage.StatePaused,
+		r := &transferRow{id: e.NewID(), upload: true, name: u.Key, where: u.Bucket, state: transfer.StatePaused,
 			done: u.Uploaded, total: u.Size, resume: u.ID, eta: -1}
 		jid := u.ID
 		r.retry = func() { p.resumeRow(e, r, jid) }
@@ -386,12 +387,12 @@ func (p *TransfersPanel) addResumable(e TransferEngine, rs []storage.ResumableUp
 func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string) {
 	p.mu.Lock()
 	rowID := r.id
-	r.resume, r.state, r.reason = "", storage.StateRunning, ""
+	r.resume, r.state, r.reason = "", transfer.StateRunning, ""
 	p.mu.Unlock()
 	p.schedule()
 	ctx := p.connCtx()
 	p.deps.Go(func() {
-		err := e.Resume(ctx, jid, func(ev storage.Progress) {
+		err := e.Resume(ctx, jid, func(ev transfer.Progress) {
 			p.mu.Lock()
 			r.engID = ev.ID
 			p.mu.Unlock()
@@ -400,7 +401,7 @@ func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string)
 		})
 		p.mu.Lock()
 		if err != nil && !errors.Is(err, context.Canceled) {
-			r.state, r.reason = storage.StateFailed, errorText(err)
+			r.state, r.reason = transfer.StateFailed, errorText(err)
 			r.resume = jid // still resumable, or discardable
 		}
 		p.mu.Unlock()
@@ -430,7 +431,7 @@ func (p *TransfersPanel) discard(id int64) {
 					return
 				}
 				p.mu.Lock()
-				r.resume, r.state = "", storage.StateCancelled
+				r.resume, r.state = "", transfer.StateCancelled
 				p.mu.Unlock()
 				p.ClearFinished()
 			})
@@ -441,8 +442,8 @@ func (p *TransfersPanel) discard(id int64) {
 // askConflicts is the conflicts dialog: one per batch, "N files exist:
 // Overwrite / Skip / Keep both", with "apply to all" (unticked, it asks for
 // each name in turn). done(nil) means the batch was cancelled.
-func (p *TransfersPanel) askConflicts(existing []string, done func(map[string]storage.ConflictPolicy)) {
-	choice := map[string]storage.ConflictPolicy{}
+func (p *TransfersPanel) askConflicts(existing []string, done func(map[string]transfer.ConflictPolicy)) {
+	choice := map[string]transfer.ConflictPolicy{}
 	var ask func(i int)
 	ask = func(i int) {
 		if i >= len(existing) {
@@ -463,7 +464,7 @@ func (p *TransfersPanel) askConflicts(existing []string, done func(map[string]st
 			all.Hide()
 		}
 		var d *dialog.CustomDialog
-		pick := func(c storage.ConflictPolicy) func() {
+		pick := func(c transfer.ConflictPolicy) func() {
 			return func() {
 				d.Hide()
 				if all.Checked {
@@ -478,9 +479,9 @@ func (p *TransfersPanel) askConflicts(existing []string, done func(map[string]st
 			}
 		}
 		cancel := widget.NewButton("Cancel", func() { d.Hide(); done(nil) })
-		skip := widget.NewButton("Skip", pick(storage.ConflictSkip))
-		keep := widget.NewButton("Keep both", pick(storage.ConflictKeepBoth))
-		over := widget.NewButtonWithIcon("Overwrite", theme.WarningIcon(), pick(storage.ConflictOverwrite))
+		skip := widget.NewButton("Skip", pick(transfer.ConflictSkip))
+		keep := widget.NewButton("Keep both", pick(transfer.ConflictKeepBoth))
+		over := widget.NewButtonWithIcon("Overwrite", theme.WarningIcon(), pick(transfer.ConflictOverwrite))
 		over.Importance = widget.DangerImportance
 		body := container.NewVBox(container.NewGridWrap(fyne.NewSize(440, label.MinSize().Height*3), label), all,
 			container.NewHBox(cancel, layout.NewSpacer(), skip, keep, over))

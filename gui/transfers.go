@@ -17,21 +17,22 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/storage"
+	"s3desk/storage/transfer"
 )
 
 // TransferEngine is what the transfers panel needs from the transfer
-// engine. *storage.Engine satisfies it.
+// engine. *transfer.Engine satisfies it.
 type TransferEngine interface {
 	NewID() int64
 	Cancel(id int64)
 	Close()
-	PlanUpload(ctx context.Context, prefix string, paths []string) (storage.UploadPlan, error)
+	PlanUpload(ctx context.Context, prefix string, paths []string) (transfer.UploadPlan, error)
 	Existing(ctx context.Context, bucket string, keys []string) ([]string, error)
-	Upload(ctx context.Context, bucket string, items []storage.UploadItem, opts storage.UploadOptions, fn storage.ProgressFunc) storage.BatchResult
-	PlanDownload(ctx context.Context, bucket, base string, entries []storage.Entry) (storage.DownloadPlan, error)
-	Download(ctx context.Context, destDir string, items []storage.DownloadItem, opts storage.DownloadOptions, fn storage.ProgressFunc) storage.BatchResult
-	Resumable() []storage.ResumableUpload
-	Resume(ctx context.Context, id string, fn storage.ProgressFunc) error
+	Upload(ctx context.Context, bucket string, items []transfer.UploadItem, opts transfer.UploadOptions, fn transfer.ProgressFunc) transfer.BatchResult
+	PlanDownload(ctx context.Context, bucket, base string, entries []storage.Entry) (transfer.DownloadPlan, error)
+	Download(ctx context.Context, destDir string, items []transfer.DownloadItem, opts transfer.DownloadOptions, fn transfer.ProgressFunc) transfer.BatchResult
+	Resumable() []transfer.ResumableUpload
+	Resume(ctx context.Context, id string, fn transfer.ProgressFunc) error
 	Discard(ctx context.Context, id string) error
 }
 
@@ -45,14 +46,14 @@ type IncompleteStore interface {
 // TransferDeps are the panel's links to the rest of the app. Nil fields get
 // working defaults.
 type TransferDeps struct {
-	Life     context.Context                                                       // the window's context; required
-	Do       func(func())                                                          // runs on the UI goroutine; nil = fyne.Do
-	Go       func(func())                                                          // runs in the background; nil = go
-	Notify   func(title, body string)                                              // desktop notification; nil = none
-	Settings func() Settings                                                       // the user's settings; nil = defaults
-	Alert    func(title, message string)                                           // nil = an information dialog
-	Choose   func(existing []string, done func(map[string]storage.ConflictPolicy)) // nil = the conflicts dialog
-	Uploaded func(res storage.BatchResult)                                         // on the UI goroutine when an upload batch ends; nil = none
+	Life     context.Context                                                        // the window's context; required
+	Do       func(func())                                                           // runs on the UI goroutine; nil = fyne.Do
+	Go       func(func())                                                           // runs in the background; nil = go
+	Notify   func(title, body string)                                               // desktop notification; nil = none
+	Settings func() Settings                                                        // the user's settings; nil = defaults
+	Alert    func(title, message string)                                            // nil = an information dialog
+	Choose   func(existing []string, done func(map[string]transfer.ConflictPolicy)) // nil = the conflicts dialog
+	Uploaded func(res transfer.BatchResult)                                         // on the UI goroutine when an upload batch ends; nil = none
 }
 
 // longBatch is how long a batch must take to earn a desktop notification.
@@ -68,7 +69,7 @@ type transferRow struct {
 	upload  bool
 	name    string // key or local path, for the row's title
 	where   string // bucket/prefix or destination folder
-	state   storage.TransferState
+	state   transfer.TransferState
 	done    int64
 	total   int64
 	speed   float64
@@ -117,7 +118,7 @@ type TransfersPanel struct {
 	foldBtn    *widget.Button
 	folded     bool // the user hid the rows (View > Show transfers brings them back)
 
-	limiter *storage.RateLimiter // Settings' bandwidth limit, shared by every engine
+	limiter *transfer.RateLimiter // Settings' bandwidth limit, shared by every engine
 }
 
 // NewTransfersPanel builds the panel.
@@ -132,7 +133,7 @@ func NewTransfersPanel(win fyne.Window, deps TransferDeps) *TransfersPanel {
 		deps.Settings = DefaultSettings
 	}
 	p := &TransfersPanel{win: win, deps: deps, byID: map[int64]*transferRow{}, owner: map[int64]TransferEngine{},
-		limiter: storage.NewRateLimiter(0)}
+		limiter: transfer.NewRateLimiter(0)}
 	if p.deps.Alert == nil {
 		p.deps.Alert = p.alert
 	}
@@ -254,7 +255,7 @@ func (p *TransfersPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	bar := mid.Objects[1].(*widget.ProgressBar)
 	if r.total > 0 {
 		bar.SetValue(float64(r.done) / float64(r.total))
-	} else if r.state == storage.StateDone {
+	} else if r.state == transfer.StateDone {
 		bar.SetValue(1)
 	} else {
 		bar.SetValue(0)
@@ -274,7 +275,7 @@ func (p *TransfersPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		cancel.Enable()
 	}
-	if r.retry != nil && (r.state == storage.StateFailed || r.state == storage.StateCancelled || r.state == storage.StatePaused) {
+	if r.retry != nil && (r.state == transfer.StateFailed || r.state == transfer.StateCancelled || r.state == transfer.StatePaused) {
 		retry.Enable()
 	} else {
 		retry.Disable()
@@ -287,9 +288,9 @@ func rowInfo(r transferRow) string {
 		return "Planning… · Cancel (or Escape) stops it"
 	}
 	switch r.state {
-	case storage.StateQueued:
+	case transfer.StateQueued:
 		return "Queued · " + humanize.IBytes(uint64(max(r.total, 0)))
-	case storage.StateRunning:
+	case transfer.StateRunning:
 		s := humanize.IBytes(uint64(r.done)) + " of " + humanize.IBytes(uint64(max(r.total, 0)))
 		if r.speed > 0 {
 			s += " · " + humanize.IBytes(uint64(r.speed)) + "/s"
@@ -298,7 +299,7 @@ func rowInfo(r transferRow) string {
 			s += " · " + etaText(r.eta)
 		}
 		return s + retriesText(r.retries)
-	case storage.StateDone:
+	case transfer.StateDone:
 		s := "Done · " + humanize.IBytes(uint64(r.total))
 		if r.checked != "" {
 			s += " · " + r.checked
@@ -307,13 +308,13 @@ func rowInfo(r transferRow) string {
 			s += " · " + r.note
 		}
 		return s + retriesText(r.retries)
-	case storage.StateSkipped:
+	case transfer.StateSkipped:
 		return "Skipped: " + r.reason
-	case storage.StateFailed:
+	case transfer.StateFailed:
 		return "Failed: " + r.reason + retriesText(r.retries)
-	case storage.StateCancelled:
+	case transfer.StateCancelled:
 		return "Cancelled"
-	case storage.StatePaused:
+	case transfer.StatePaused:
 		if r.resume != "" {
 			return fmt.Sprintf("Interrupted at %s of %s · Resume or discard", humanize.IBytes(uint64(r.done)), humanize.IBytes(uint64(r.total)))
 		}
@@ -355,7 +356,7 @@ func (p *TransfersPanel) addRow(r *transferRow) {
 }
 
 // onProgress records an engine update (transfer goroutines).
-func (p *TransfersPanel) onProgress(ev storage.Progress) {
+func (p *TransfersPanel) onProgress(ev transfer.Progress) {
 	p.mu.Lock()
 	r := p.byID[ev.ID]
 	if r != nil {
@@ -365,7 +366,7 @@ func (p *TransfersPanel) onProgress(ev storage.Progress) {
 			r.checked = ev.Verified
 		}
 		r.retries = max(r.retries, ev.Retries)
-		if ev.Err != nil && (ev.State == storage.StateFailed || ev.State == storage.StateSkipped) {
+		if ev.Err != nil && (ev.State == transfer.StateFailed || ev.State == transfer.StateSkipped) {
 			r.reason = errorText(ev.Err)
 			if r.reason == "" {
 				r.reason = ev.Err.Error()
@@ -410,21 +411,21 @@ func (p *TransfersPanel) updateHeader() {
 	var speed float64
 	files, finished, failed, active := 0, 0, 0, 0
 	for _, r := range p.view {
-		if r.planning || r.resume != "" || r.state == storage.StateSkipped || r.state == storage.StateCancelled {
+		if r.planning || r.resume != "" || r.state == transfer.StateSkipped || r.state == transfer.StateCancelled {
 			continue
 		}
 		files++
 		done += r.done
 		total += max(r.total, r.done)
 		switch r.state {
-		case storage.StateDone:
+		case transfer.StateDone:
 			finished++
-		case storage.StateFailed, storage.StatePaused:
+		case transfer.StateFailed, transfer.StatePaused:
 			failed++
-		case storage.StateRunning:
+		case transfer.StateRunning:
 			speed += r.speed
 			active++
-		case storage.StateQueued:
+		case transfer.StateQueued:
 			active++
 		}
 	}
@@ -467,7 +468,7 @@ func (p *TransfersPanel) ClearFinished() {
 	p.mu.Lock()
 	keep := p.rows[:0]
 	for _, r := range p.rows {
-		if r.state.Finished() && r.resume == "" && r.state != storage.StatePaused {
+		if r.state.Finished() && r.resume == "" && r.state != transfer.StatePaused {
 			delete(p.byID, r.id)
 			continue
 		}
@@ -549,7 +550,7 @@ func shortName(path string) string { return filepath.Base(path) }
 // EngineMaker builds the transfer engine of a connected account.
 // *storage.Service satisfies it.
 type EngineMaker interface {
-	NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (*storage.Engine, error)
+	NewEngine(ctx context.Context, dataDir string, opts transfer.TransferOptions) (*transfer.Engine, error)
 	IncompleteStore
 }
 
@@ -569,7 +570,7 @@ func (p *TransfersPanel) Connect(ctx context.Context, svc EngineMaker, dataDir s
 	}
 	s := p.deps.Settings()
 	p.SetBandwidth(s.BandwidthMiBps)
-	opts := storage.TransferOptions{PartSize: int64(s.PartSizeMiB) << 20, Concurrency: s.Concurrency, Limiter: p.limiter}
+	opts := transfer.TransferOptions{PartSize: int64(s.PartSizeMiB) << 20, Concurrency: s.Concurrency, Limiter: p.limiter}
 	p.deps.Go(func() {
 		e, err := svc.NewEngine(ctx, dataDir, opts)
 		p.deps.Do(func() {

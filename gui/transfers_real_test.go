@@ -26,6 +26,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 func TestMain(m *testing.M) {
@@ -85,7 +86,7 @@ func TestRealDriverTransfers(t *testing.T) {
 		w.SetContent(p.CanvasObject())
 		w.Resize(fyne.NewSize(900, 400))
 		w.Show()
-		p.Connect(t.Context(), svc, t.TempDir())
+		p.Connect(t.Context(), transfer.New(svc), t.TempDir())
 	})
 	defer fyne.DoAndWait(w.Hide) // closing the last window would end the app
 	waitFor := func(what string, cond func() bool) {
@@ -105,7 +106,7 @@ func TestRealDriverTransfers(t *testing.T) {
 		return func() bool {
 			c := 0
 			for _, r := range p.view {
-				if r.state == storage.StateDone {
+				if r.state == transfer.StateDone {
 					c++
 				} else if r.state.Finished() {
 					t.Errorf("%s: %s", r.name, rowInfo(r))

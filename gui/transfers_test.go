@@ -21,6 +21,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 type panelHarness struct {
@@ -84,7 +85,7 @@ func TestDropUploadsIntoOpenFolder(t *testing.T) {
 	_ = os.WriteFile(filepath.Join(src, "photos", "sub", "y.txt"), []byte("y"), 0o644)
 	uris := []fyne.URI{repository.NewFileURI(file), repository.NewFileURI(filepath.Join(src, "photos"))}
 	h.p.Dropped(bucket, "", uris)
-	h.p.Connect(t.Context(), svc, t.TempDir())
+	h.p.Connect(t.Context(), transfer.New(svc), t.TempDir())
 	h.j.wait()
 	h.p.Dropped("", "", uris)
 	if len(h.alerts) != 2 || !strings.HasPrefix(h.alerts[0], "Not connected") || !strings.HasPrefix(h.alerts[1], "Open a bucket first") {
@@ -149,10 +150,10 @@ func (f *fakeEngine) Close() {
 		delete(f.cancels, id)
 	}
 }
-func (f *fakeEngine) PlanUpload(_ context.Context, prefix string, paths []string) (storage.UploadPlan, error) {
-	var p storage.UploadPlan
+func (f *fakeEngine) PlanUpload(_ context.Context, prefix string, paths []string) (transfer.UploadPlan, error) {
+	var p transfer.UploadPlan
 	for _, x := range paths {
-		p.Items = append(p.Items, storage.UploadItem{Path: x, Key: prefix + x, Size: 100})
+		p.Items = append(p.Items, transfer.UploadItem{Path: x, Key: prefix + x, Size: 100})
 	}
 	return p, nil
 }
@@ -165,7 +166,7 @@ func (f *fakeEngine) Existing(_ context.Context, _ string, keys []string) ([]str
 	}
 	return out, nil
 }
-func (f *fakeEngine) Upload(_ context.Context, bucket string, items []storage.UploadItem, opts storage.UploadOptions, fn storage.ProgressFunc) storage.BatchResult {
+func (f *fakeEngine) Upload(_ context.Context, bucket string, items []transfer.UploadItem, opts transfer.UploadOptions, fn transfer.ProgressFunc) transfer.BatchResult {
 	var keys []string
 	for _, it := range items {
 		keys = append(keys, it.Key+"="+opts.Conflict.String())
@@ -186,11 +187,11 @@ func (f *fakeEngine) Upload(_ context.Context, bucket string, items []storage.Up
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := storage.Progress{ID: it.ID, Upload: true, Bucket: bucket, Key: it.Key, Total: it.Size, State: storage.StateRunning, Done: 40, Speed: 1000, ETA: time.Second}
+			p := transfer.Progress{ID: it.ID, Upload: true, Bucket: bucket, Key: it.Key, Total: it.Size, State: transfer.StateRunning, Done: 40, Speed: 1000, ETA: time.Second}
 			fn(p)
 			switch {
 			case strings.HasPrefix(it.Key, "fail"):
-				p.State, p.Err = storage.StateFailed, &storage.Error{Kind: storage.ErrEndpoint, Msg: "upload: the connection to the service was lost; try again"}
+				p.State, p.Err = transfer.StateFailed, &storage.Error{Kind: storage.ErrEndpoint, Msg: "upload: the connection to the service was lost; try again"}
 			case strings.HasPrefix(it.Key, "slow"):
 				f.mu.Lock()
 				c := f.cancels[it.ID]
@@ -200,9 +201,9 @@ func (f *fakeEngine) Upload(_ context.Context, bucket string, items []storage.Up
 				others.Wait()
 				f.running <- it.ID
 				<-c
-				p.State, p.Err = storage.StateCancelled, context.Canceled
+				p.State, p.Err = transfer.StateCancelled, context.Canceled
 			default:
-				p.State, p.Done = storage.StateDone, it.Size
+				p.State, p.Done = transfer.StateDone, it.Size
 			}
 			fn(p)
 			if !strings.HasPrefix(it.Key, "slow") {
@@ -211,17 +212,17 @@ func (f *fakeEngine) Upload(_ context.Context, bucket string, items []storage.Up
 		}()
 	}
 	wg.Wait()
-	return storage.BatchResult{}
+	return transfer.BatchResult{}
 }
-func (f *fakeEngine) PlanDownload(context.Context, string, string, []storage.Entry) (storage.DownloadPlan, error) {
-	return storage.DownloadPlan{}, errors.New("not used")
+func (f *fakeEngine) PlanDownload(context.Context, string, string, []storage.Entry) (transfer.DownloadPlan, error) {
+	return transfer.DownloadPlan{}, errors.New("not used")
 }
-func (f *fakeEngine) Download(context.Context, string, []storage.DownloadItem, storage.DownloadOptions, storage.ProgressFunc) storage.BatchResult {
-	return storage.BatchResult{}
+func (f *fakeEngine) Download(context.Context, string, []transfer.DownloadItem, transfer.DownloadOptions, transfer.ProgressFunc) transfer.BatchResult {
+	return transfer.BatchResult{}
 }
-func (f *fakeEngine) Resumable() []storage.ResumableUpload                       { return nil }
-func (f *fakeEngine) Resume(context.Context, string, storage.ProgressFunc) error { return nil }
-func (f *fakeEngine) Discard(context.Context, string) error                      { return nil }
+func (f *fakeEngine) Resumable() []transfer.ResumableUpload                       { return nil }
+func (f *fakeEngine) Resume(context.Context, string, transfer.ProgressFunc) error { return nil }
+func (f *fakeEngine) Discard(context.Context, string) error                       { return nil }
 
 // findButtons walks o for buttons matching keep.
 func findButtons(o fyne.CanvasObject, keep func(*widget.Button) bool) []*widget.Button {

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // overlayText is the text of the labels in the top dialog.
@@ -94,7 +95,7 @@ func TestIncompleteUploadsViewAborts(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newPanelHarness(t)
-	h.p.Connect(t.Context(), srv.Service(t), t.TempDir())
+	h.p.Connect(t.Context(), transfer.New(srv.Service(t)), t.TempDir())
 	h.j.wait()
 	var v *IncompleteView
 	h.j.do(func() {

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/storage"
+	"s3desk/storage/transfer"
 )
 
 // "Upload with options…": files and folders chosen one at a time, with a
@@ -43,7 +44,7 @@ const maxMetadataBytes = 2048
 // chosenUpload is what the dialog hands over when the user presses Upload.
 type chosenUpload struct {
 	Paths  []string
-	Opts   storage.UploadOptions // ContentType, CacheControl, Metadata
+	Opts   transfer.UploadOptions // ContentType, CacheControl, Metadata
 	Public bool
 }
 
@@ -349,9 +350,9 @@ func (u *uploadOptionsDialog) done() {
 // public through the Sharer once the batch has ended.
 func (mw *MainWindow) openUploadOptions(bucket, prefix string) *uploadOptionsDialog {
 	u := newUploadOptionsDialog(mw.win, bucket, prefix, func(c chosenUpload) {
-		var after func(storage.BatchResult)
+		var after func(transfer.BatchResult)
 		if c.Public {
-			after = func(res storage.BatchResult) { mw.publishUploaded(bucket, res) }
+			after = func(res transfer.BatchResult) { mw.publishUploaded(bucket, res) }
 		}
 		mw.xfer.StartUploadWith(bucket, prefix, c.Paths, c.Opts, after)
 	})
@@ -368,10 +369,10 @@ func (mw *MainWindow) openUploadOptions(bucket, prefix string) *uploadOptionsDia
 func (mw *MainWindow) uploadWithOptions(bucket, prefix string) { mw.openUploadOptions(bucket, prefix) }
 
 // publishUploaded makes the files res uploaded public (UI goroutine).
-func (mw *MainWindow) publishUploaded(bucket string, res storage.BatchResult) {
+func (mw *MainWindow) publishUploaded(bucket string, res transfer.BatchResult) {
 	var entries []storage.Entry
 	for _, it := range res.Items {
-		if it.Upload && it.State == storage.StateDone && it.Bucket == bucket {
+		if it.Upload && it.State == transfer.StateDone && it.Bucket == bucket {
 			entries = append(entries, storage.Entry{Key: it.Key, Name: it.Key, Size: it.Total})
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"s3desk/storage"
 	"s3desk/storage/profiles"
 	"s3desk/storage/sandbox"
+	"s3desk/storage/transfer"
 )
 
 // ProfileConfigs turns a saved profile's name into a storage.Config
@@ -346,7 +347,7 @@ func (mw *MainWindow) connect(name string) {
 			mw.status.conn.SetText(name + " · " + where)
 			mw.buckets.SetStore(svc)
 			mw.objects.SetStore(svc)
-			mw.xfer.Connect(ctx, svc, mw.transferDataDir())
+			mw.xfer.Connect(ctx, transfer.New(svc), mw.transferDataDir())
 		})
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/storage"
+	"s3desk/storage/transfer"
 )
 
 // The main menu's File and Edit items that act on the open folder: they do
@@ -67,13 +68,13 @@ func (mw *MainWindow) copyLink(bucket string, entries []storage.Entry) {
 // into the folder being viewed (directly, or into a subfolder, which may be
 // new), so new files show without pressing F5. Call on the UI goroutine
 // when a batch ends.
-func (mw *MainWindow) uploaded(res storage.BatchResult) {
+func (mw *MainWindow) uploaded(res transfer.BatchResult) {
 	b, p := mw.objects.Bucket(), mw.objects.Prefix()
 	if b == "" {
 		return
 	}
 	for _, it := range res.Items {
-		if it.Upload && it.State == storage.StateDone && it.Bucket == b && strings.HasPrefix(it.Key, p) {
+		if it.Upload && it.State == transfer.StateDone && it.Bucket == b && strings.HasPrefix(it.Key, p) {
 			mw.objects.Refresh()
 			return
 		}

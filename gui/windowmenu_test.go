@@ -19,6 +19,7 @@ import (
 	"s3desk/storage/ledger"
 	"s3desk/storage/report"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 func TestAppVersionReadsFyneAppToml(t *testing.T) {
@@ -168,14 +169,14 @@ func TestFinishedUploadShowsInViewedFolder(t *testing.T) {
 	// A batch elsewhere leaves the view alone; one into this folder
 	// refreshes it.
 	onUI(mw, func() {
-		mw.uploaded(storage.BatchResult{Items: []storage.Progress{{Upload: true, Bucket: b1, Key: "other/x.txt", State: storage.StateDone}}})
+		mw.uploaded(transfer.BatchResult{Items: []transfer.Progress{{Upload: true, Bucket: b1, Key: "other/x.txt", State: transfer.StateDone}}})
 	})
 	settle(t, mw)
 	if mw.objects.rowOfKey("docs/new.txt") {
 		t.Fatal("an upload elsewhere refreshed the view")
 	}
 	onUI(mw, func() {
-		mw.uploaded(storage.BatchResult{Items: []storage.Progress{{Upload: true, Bucket: b1, Key: "docs/new.txt", State: storage.StateDone}}})
+		mw.uploaded(transfer.BatchResult{Items: []transfer.Progress{{Upload: true, Bucket: b1, Key: "docs/new.txt", State: transfer.StateDone}}})
 	})
 	settle(t, mw)
 	if !mw.objects.rowOfKey("docs/new.txt") {

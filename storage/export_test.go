@@ -14,10 +14,6 @@ var MapErrForTest = mapErr
 // CopySourceForTest exposes the x-amz-copy-source encoder.
 var CopySourceForTest = copySource
 
-// UseNamedTemps makes e's downloads take the path used where the system has
-// no unnamed files: a temp file beside the target, renamed when complete.
-func UseNamedTemps(e *Engine) { e.namedTemps = true }
-
 // WithPageSizeForTest makes the listings run with the returned context ask
 // for n entries a page (objects, versions, uploads, parts, buckets).
 func WithPageSizeForTest(ctx context.Context, n int32) context.Context {

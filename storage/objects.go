@@ -147,7 +147,7 @@ func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions
 	}
 	r := &readCloser{body: out.Body, op: op, bucket: bucket, key: key}
 	if in.Range == nil {
-		r.alg = getSums(out).sdkChecked() // checked by the SDK as it streams
+		r.alg = getSums(out).SDKChecked() // checked by the SDK as it streams
 		if m, ok := md5ETag(info.ETag, out.ServerSideEncryption, out.SSECustomerAlgorithm); ok && r.alg == "" {
 			r.md5, r.wantMD5 = md5.New(), m
 		}
@@ -173,7 +173,7 @@ func (r *readCloser) Read(p []byte) (int, error) {
 	}
 	if err == io.EOF && r.md5 != nil {
 		if got := hex.EncodeToString(r.md5.Sum(nil)); got != r.wantMD5 {
-			err = &checksumMismatch{alg: "MD5", got: got, want: r.wantMD5 + " (its ETag)"}
+			err = &checksumMismatch{Alg: "MD5", Got: got, Want: r.wantMD5 + " (its ETag)"}
 		}
 		r.md5 = nil
 	}

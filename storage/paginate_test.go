@@ -19,6 +19,7 @@ import (
 	"s3desk/storage/report"
 	"s3desk/storage/s3test"
 	"s3desk/storage/share"
+	"s3desk/storage/transfer"
 )
 
 // tokenFaults are the two ways a buggy service breaks a paged listing. The
@@ -103,7 +104,7 @@ func TestObjectListingsEndInErrProtocol(t *testing.T) {
 			return got, nil
 		}},
 		{"PlanDownload", "nothing was downloaded", func(ctx context.Context, svc *storage.Service) (int, error) {
-			e, err := svc.NewEngine(ctx, t.TempDir(), storage.TransferOptions{})
+			e, err := transfer.New(svc).NewEngine(ctx, t.TempDir(), transfer.TransferOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"sync/atomic"
+	"s3desk/storage/internal/verify"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,11 +30,6 @@ const (
 	// attempt with full jitter, at most this long.
 	retryMaxBackoff = 8 * time.Second
 )
-
-// bodyAttempts bounds the GETs of one object body (small files) or one
-// part (the transfer manager's PartBodyMaxRetries) that break off or fail
-// their checksum after the SDK handed the response over.
-const bodyAttempts = 5
 
 var extraRetryableCodes = map[string]struct{}{
 	"InternalError":      {},
@@ -62,31 +57,6 @@ func newRetryer() aws.Retryer {
 	})
 }
 
-// retryCounterKey carries a transfer's retry counter in its context.
-type retryCounterKey struct{}
-
-// withRetryCounter returns ctx carrying n: every request made with it that
-// is sent again adds one to n.
-func withRetryCounter(ctx context.Context, n *atomic.Int64) context.Context {
-	return context.WithValue(ctx, retryCounterKey{}, n)
-}
-
-// retriesIn is the count of retried requests of ctx's transfer.
-func retriesIn(ctx context.Context) int {
-	if n, ok := ctx.Value(retryCounterKey{}).(*atomic.Int64); ok {
-		return int(n.Load())
-	}
-	return 0
-}
-
-// addRetryCount counts a retry of a body read that the download path
-// does itself (the SDK's retryer never sees those).
-func addRetryCount(ctx context.Context) {
-	if n, ok := ctx.Value(retryCounterKey{}).(*atomic.Int64); ok {
-		n.Add(1)
-	}
-}
-
 // addRetryCounting is an SDK stack option: a middleware around the retry
 // loop adds the attempts after the first of each operation to the
 // transfer's counter when the context carries one. Stacks without a retry
@@ -98,7 +68,7 @@ func addRetryCounting(stack *middleware.Stack) error {
 	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("S3DeskCountRetries",
 		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 			out, md, err := next.HandleFinalize(ctx, in)
-			if n, ok := ctx.Value(retryCounterKey{}).(*atomic.Int64); ok {
+			if n, ok := verify.RetryCounter(ctx); ok {
 				if res, ok := retry.GetAttemptResults(md); ok && len(res.Results) > 1 {
 					n.Add(int64(len(res.Results) - 1))
 				}

@@ -1,4 +1,4 @@
-package storage
+package transfer
 
 import (
 	"context"
@@ -9,7 +9,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"s3desk/storage"
+	"s3desk/storage/internal/core"
+	"s3desk/storage/internal/verify"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -50,7 +54,7 @@ type DownloadOptions struct {
 // "．．/x" are refused; "file..txt", "..." and "a//b" (as a/b) are fine.
 func SafeLocalPath(rel string) (string, error) {
 	refuse := func(why string) (string, error) {
-		return "", &Error{Op: "download", Key: rel, Kind: ErrInvalidName,
+		return "", &storage.Error{Op: "download", Key: rel, Kind: storage.ErrInvalidName,
 			Msg: fmt.Sprintf("the key %q %s; not downloaded", rel, why)}
 	}
 	if rel == "" {
@@ -90,7 +94,7 @@ func foldKey(rel string) string { return strings.ToLower(norm.NFC.String(rel)) }
 // the prefix being viewed) into the files to write. Each file's local path
 // is its key without base. Unsafe keys, and keys that differ from another
 // only by case or Unicode form, are skipped and reported.
-func (e *Engine) PlanDownload(ctx context.Context, bucket, base string, entries []Entry) (DownloadPlan, error) {
+func (e *Engine) PlanDownload(ctx context.Context, bucket, base string, entries []storage.Entry) (DownloadPlan, error) {
 	var plan DownloadPlan
 	seen := map[string]string{}
 	add := func(key string, size int64, etag string, mod time.Time) {
@@ -123,13 +127,13 @@ func (e *Engine) PlanDownload(ctx context.Context, bucket, base string, entries 
 			add(en.Key, en.Size, en.ETag, en.LastModified)
 			continue
 		}
-		for page, err := range e.s.List(ctx, bucket, ListOptions{Prefix: en.Key, Recursive: true}) {
+		for page, err := range e.s.List(ctx, bucket, storage.ListOptions{Prefix: en.Key, Recursive: true}) {
 			if err != nil {
-				var le *Error
+				var le *storage.Error
 				if errors.As(err, &le) && le.Op == "list" {
 					le.Op = "list folder"
 				}
-				return DownloadPlan{}, incomplete(err, "plan download", bucket, en.Key,
+				return DownloadPlan{}, storage.IncompleteListing(err, "plan download", bucket, en.Key,
 					"nothing was downloaded: try again, or download the folder's sub-folders one by one")
 			}
 			for _, o := range page.Objects {
@@ -199,7 +203,7 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 		defer root.Close()
 		rootErr = nil
 	} else {
-		rootErr = &Error{Op: "download", Kind: ErrNotFound, Err: rootErr,
+		rootErr = &storage.Error{Op: "download", Kind: storage.ErrNotFound, Err: rootErr,
 			Msg: fmt.Sprintf("download: cannot open the folder %s: %s", destDir, pathErrText(rootErr))}
 	}
 	if rootErr == nil {
@@ -235,7 +239,7 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 		if c.Err() != nil || rootErr != nil {
 			err := rootErr
 			if err == nil {
-				err = mapErr("download", it.Bucket, it.Key, c.Err())
+				err = storage.MapError("download", it.Bucket, it.Key, c.Err())
 			}
 			b.update(it.ID, func(p *Progress) { p.State, p.Err = stateFor(c, err), err })
 			return
@@ -258,7 +262,7 @@ func (e *Engine) Download(ctx context.Context, destDir string, items []DownloadI
 // also paces the download to the bandwidth limit.
 type countingWriterAt struct {
 	w     io.WriterAt
-	ext   extents
+	ext   verify.Extents
 	last  atomic.Int64
 	flush func(int64)
 	ctx   context.Context
@@ -270,7 +274,7 @@ func (c *countingWriterAt) WriteAt(p []byte, off int64) (int, error) {
 		return 0, err
 	}
 	n, err := c.w.WriteAt(p, off)
-	total := c.ext.add(off, int64(n))
+	total := c.ext.Add(off, int64(n))
 	now := time.Now().UnixNano()
 	if last := c.last.Load(); now-last > int64(100*time.Millisecond) && c.last.CompareAndSwap(last, now) {
 		c.flush(total)
@@ -285,11 +289,11 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 		return it.Rel, "", err
 	}
 	fail := func(err error) (string, string, error) {
-		var se *Error
+		var se *storage.Error
 		if errors.As(err, &se) {
 			return rel, "", err
 		}
-		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrInvalidArgument, Err: err,
+		return rel, "", &storage.Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: storage.ErrInvalidArgument, Err: err,
 			Msg: fmt.Sprintf("download of %q: cannot write %s in %s: %s", it.Key, filepath.FromSlash(rel), destDir, pathErrText(err))}
 	}
 	// Every operation below names one entry of the file's own folder.
@@ -336,7 +340,7 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 		}
 	}()
 	cw := &countingWriterAt{w: f, ctx: ctx, limit: e.opts.Limiter, flush: func(n int64) {
-		b.update(it.ID, func(p *Progress) { p.Done, p.Retries = min(n, p.Total), retriesIn(ctx) })
+		b.update(it.ID, func(p *Progress) { p.Done, p.Retries = min(n, p.Total), verify.RetriesIn(ctx) })
 	}}
 	// Files smaller than a part take one plain GET: the transfer manager's
 	// ranged machinery only adds work for them (.ci/bench, 1,000 small files).
@@ -346,21 +350,21 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 	} else {
 		verified, err = e.getLarge(ctx, it, cw, f)
 	}
-	var mismatch *checksumMismatch
+	var mismatch *verify.ChecksumMismatch
 	if errors.As(err, &mismatch) {
-		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol, Err: err,
+		return rel, "", &storage.Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: storage.ErrProtocol, Err: err,
 			Msg: fmt.Sprintf("download of %q: %v; the file was not saved (the network or the server changed the data)", it.Key, mismatch)}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Err: context.Canceled,
+			return rel, "", &storage.Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Err: context.Canceled,
 				Msg: fmt.Sprintf("download of %q cancelled; no file was written", it.Key)}
 		}
-		var be *bodyError
+		var be *verify.BodyError
 		if errors.As(err, &be) {
-			err = be.err
+			err = be.Err
 		}
-		return rel, "", mapErr("download", it.Bucket, it.Key, err)
+		return rel, "", storage.MapError("download", it.Bucket, it.Key, err)
 	}
 	// No fsync before the rename: a killed app never leaves a partial file
 	// under the final name either way (the rename is atomic), and syncing each
@@ -368,9 +372,9 @@ func (e *Engine) downloadOne(ctx context.Context, dirs *localDirs, destDir strin
 	// durability against power loss is left to the filesystem.
 	// Only the bytes that are in the file count: a range written twice (a
 	// retried GET) once, and every byte of [0, Size) must have been written.
-	if !cw.ext.covers(it.Size) {
-		return rel, "", &Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: ErrProtocol,
-			Msg: fmt.Sprintf("download of %q: got %d bytes, expected %d; the object may have changed, try again; the file was not saved", it.Key, cw.ext.written(), it.Size)}
+	if !cw.ext.Covers(it.Size) {
+		return rel, "", &storage.Error{Op: "download", Bucket: it.Bucket, Key: it.Key, Kind: storage.ErrProtocol,
+			Msg: fmt.Sprintf("download of %q: got %d bytes, expected %d; the object may have changed, try again; the file was not saved", it.Key, cw.ext.Written(), it.Size)}
 	}
 	b.update(it.ID, func(p *Progress) { p.Verified = verified })
 	if temp == "" {
@@ -454,49 +458,48 @@ func localFreeName(folder *os.Root, name string) string {
 func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWriterAt) (string, error) {
 	for attempt := 1; ; attempt++ {
 		verified, err := e.getSmallOnce(ctx, it, w)
-		var be *bodyError
-		var m *checksumMismatch
-		if err == nil || ctx.Err() != nil || attempt >= bodyAttempts || !(errors.As(err, &be) || errors.As(err, &m)) {
+		var be *verify.BodyError
+		var m *verify.ChecksumMismatch
+		if err == nil || ctx.Err() != nil || attempt >= verify.BodyAttempts || !(errors.As(err, &be) || errors.As(err, &m)) {
 			return verified, err
 		}
-		addRetryCount(ctx)
-		e.s.Logger().Warn("download: GET again", "attempt", attempt+1, "err", scrub(err.Error()))
+		verify.AddRetryCount(ctx)
+		e.s.Logger().Warn("download: GET again", "attempt", attempt+1, "err", core.Scrub(err.Error()))
 	}
 }
 
 func (e *Engine) getSmallOnce(ctx context.Context, it DownloadItem, w *countingWriterAt) (string, error) {
-	rc, _, err := e.s.Open(ctx, it.Bucket, it.Key, ReadOptions{IfMatch: it.ETag, op: "download"})
+	r, verified, err := e.acc.OpenVerified(ctx, it.Bucket, it.Key, it.ETag, "download")
 	if err != nil {
 		return "", err
 	}
-	defer rc.Close()
-	r := rc.(*readCloser)
+	defer r.Close()
 	if _, err = io.Copy(io.NewOffsetWriter(w, 0), r); err != nil {
-		if ctx.Err() != nil || errors.As(err, new(*checksumMismatch)) {
+		if ctx.Err() != nil || errors.As(err, new(*verify.ChecksumMismatch)) {
 			return "", err
 		}
-		return "", &bodyError{err}
+		return "", &verify.BodyError{Err: err}
 	}
-	return r.verified(), nil
+	return verified(), nil
 }
 
 // getLarge downloads by part number through the transfer manager (which
 // retries a part whose body breaks off or fails the SDK's check), hashing
-// each part, then checks the whole as planLargeCheck decided.
+// each part, then checks the whole as verify.PlanLargeCheck decided.
 func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWriterAt, f *os.File) (string, error) {
 	hin := &s3.HeadObjectInput{Bucket: &it.Bucket, Key: &it.Key, ChecksumMode: s3types.ChecksumModeEnabled}
 	if it.ETag != "" {
 		hin.IfMatch = aws.String(it.ETag)
 	}
-	head, err := e.s.Client().HeadObject(ctx, hin, e.s.bucketOpts(it.Bucket)...)
+	head, err := e.acc.Client.HeadObject(ctx, hin, e.acc.BucketOpts(it.Bucket)...)
 	if err != nil {
 		return "", err
 	}
-	check := planLargeCheck(head)
-	client := &dlClient{tmClient: &tmClient{Client: e.s.Client(), e: e, ctx: ctx, extra: e.s.bucketOpts(it.Bucket)}}
-	var ps *partSums
-	if check.alg != "" {
-		ps = &partSums{alg: check.alg, parts: map[int32][]byte{}}
+	check := verify.PlanLargeCheck(head)
+	client := &dlClient{tmClient: &tmClient{Client: e.acc.Client, e: e, ctx: ctx, extra: e.acc.BucketOpts(it.Bucket)}}
+	var ps *verify.PartSums
+	if check.Alg != "" {
+		ps = &verify.PartSums{Alg: check.Alg, Parts: map[int32][]byte{}}
 		client.ps = ps
 	}
 	// The HEAD's ETag pins the object: every part comes from the version
@@ -504,10 +507,48 @@ func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWrite
 	in := &tm.DownloadObjectInput{Bucket: &it.Bucket, Key: &it.Key, WriterAt: w, IfMatch: head.ETag,
 		ChecksumMode: tmtypes.ChecksumModeEnabled}
 	if _, err := e.tm.DownloadObject(ctx, in, func(o *tm.Options) { o.S3 = client }); err != nil {
-		return "", asMismatch(err, "part")
+		return "", verify.AsMismatch(err, "part")
 	}
 	if ps == nil {
-		return verifiedSizeOnly, nil
+		return verify.SizeOnly, nil
 	}
-	return check.finish(ps, f)
+	return check.Finish(ps, f)
+}
+
+// dlClient is the transfer manager's client for one download: each GET's
+// body is hashed per part number.
+type dlClient struct {
+	*tmClient
+	ps *verify.PartSums // nil: nothing to hash
+
+	mu      sync.Mutex
+	started map[int32]bool // parts asked for: a second GET is a retry
+}
+
+func (c *dlClient) GetObject(ctx context.Context, in *s3.GetObjectInput, o ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	part := aws.ToInt32(in.PartNumber)
+	if in.PartNumber == nil {
+		part = 1
+	}
+	c.mu.Lock()
+	if c.started == nil {
+		c.started = map[int32]bool{}
+	}
+	again := c.started[part]
+	c.started[part] = true
+	c.mu.Unlock()
+	if again {
+		verify.AddRetryCount(ctx) // the transfer manager GETs a broken part again
+	}
+	out, err := c.tmClient.GetObject(ctx, in, o...)
+	if err != nil || c.ps == nil {
+		return out, err
+	}
+	ps := c.ps
+	out.Body = &verify.HashingBody{ReadCloser: out.Body, H: verify.NewHash(ps.Alg), Done: func(sum []byte, _ int64) {
+		ps.Mu.Lock()
+		ps.Parts[part] = sum
+		ps.Mu.Unlock()
+	}}
+	return out, nil
 }

@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // Only "." and ".." segments leave the folder; "..." is an ordinary name.
@@ -23,13 +24,13 @@ func TestSafeLocalPathDots(t *testing.T) {
 		good[". /x"] = ". /x" // Win32 would strip the space: refused there only
 	}
 	for k, want := range good {
-		if p, err := storage.SafeLocalPath(k); err != nil || p != want {
+		if p, err := transfer.SafeLocalPath(k); err != nil || p != want {
 			t.Errorf("%q: got %q, %v; want %q", k, p, err, want)
 		}
 	}
 	bad := []string{".", "..", "a/./b", "a/../b", "../x", "．．/x", "a/．/b", "‥/x", "/etc/x", `\x`, `C:\x`, "c:x", "a/\x01b", "a\x7f"}
 	for _, k := range bad {
-		if p, err := storage.SafeLocalPath(k); err == nil || !errors.Is(err, storage.ErrInvalidName) {
+		if p, err := transfer.SafeLocalPath(k); err == nil || !errors.Is(err, storage.ErrInvalidName) {
 			t.Errorf("%q: want refused, got %q, %v", k, p, err)
 		}
 	}
@@ -45,7 +46,7 @@ func TestDownloadDotNames(t *testing.T) {
 				t.Skipf("%s does not store the key %q: %v", srv.Kind, k, err)
 			}
 		}
-		e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+		e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 		plan, err := e.PlanDownload(ctx, bucket, "", []storage.Entry{{Key: "", IsFolder: true}})
 		if err != nil {
 			t.Fatal(err)
@@ -57,7 +58,7 @@ func TestDownloadDotNames(t *testing.T) {
 		if err := os.Mkdir(dest, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		res := e.Download(ctx, dest, plan.Items, storage.DownloadOptions{}, nil)
+		res := e.Download(ctx, dest, plan.Items, transfer.DownloadOptions{}, nil)
 		if res.Done != len(keys) {
 			for _, it := range res.Items {
 				t.Logf("%s: %v %v", it.Key, it.State, it.Err)

@@ -1,4 +1,4 @@
-package storage
+package verify
 
 import (
 	"math/rand/v2"
@@ -11,10 +11,10 @@ import (
 
 func TestMD5ETag(t *testing.T) {
 	plain := `"9e107d9d372bb6826bd81d3542a419d6"`
-	if m, ok := md5ETag(plain, "", nil); !ok || m != "9e107d9d372bb6826bd81d3542a419d6" {
+	if m, ok := MD5ETag(plain, "", nil); !ok || m != "9e107d9d372bb6826bd81d3542a419d6" {
 		t.Errorf("plain ETag: %q %v", m, ok)
 	}
-	if _, ok := md5ETag(plain, s3types.ServerSideEncryptionAes256, nil); !ok {
+	if _, ok := MD5ETag(plain, s3types.ServerSideEncryptionAes256, nil); !ok {
 		t.Error("SSE-S3 keeps the MD5 ETag")
 	}
 	for name, c := range map[string]struct {
@@ -29,44 +29,44 @@ func TestMD5ETag(t *testing.T) {
 		"not hex":   {`"zz107d9d372bb6826bd81d3542a419d6"`, "", nil},
 		"empty":     {"", "", nil},
 	} {
-		if _, ok := md5ETag(c.etag, c.sse, c.ssec); ok {
+		if _, ok := MD5ETag(c.etag, c.sse, c.ssec); ok {
 			t.Errorf("%s: taken as an MD5", name)
 		}
 	}
 }
 
 func TestSDKChecked(t *testing.T) {
-	if a := (sums{"CRC32": "abc=", "CRC64NVME": "x="}).sdkChecked(); a != "CRC32" {
+	if a := (Sums{"CRC32": "abc=", "CRC64NVME": "x="}).SDKChecked(); a != "CRC32" {
 		t.Errorf("got %q; the SDK checks the last of its list that is present", a)
 	}
-	if a := (sums{"CRC32": "abc=-3"}).sdkChecked(); a != "" {
+	if a := (Sums{"CRC32": "abc=-3"}).SDKChecked(); a != "" {
 		t.Errorf("a composite checksum is not checked by the SDK, got %q", a)
 	}
 }
 
 func TestPlanLargeCheck(t *testing.T) {
-	c := planLargeCheck(&s3.HeadObjectOutput{ChecksumCRC32: aws.String("TIKEFA==-3")})
-	if c.alg != "CRC32" || !c.composite || c.nParts != 3 || c.want != "TIKEFA==" {
+	c := PlanLargeCheck(&s3.HeadObjectOutput{ChecksumCRC32: aws.String("TIKEFA==-3")})
+	if c.Alg != "CRC32" || !c.Composite || c.NParts != 3 || c.Want != "TIKEFA==" {
 		t.Errorf("composite: %+v", c)
 	}
-	c = planLargeCheck(&s3.HeadObjectOutput{ChecksumCRC64NVME: aws.String("AAAAAAAAAAA="), ChecksumType: s3types.ChecksumTypeFullObject})
-	if c.alg != "CRC64NVME" || c.composite || !c.whole {
+	c = PlanLargeCheck(&s3.HeadObjectOutput{ChecksumCRC64NVME: aws.String("AAAAAAAAAAA="), ChecksumType: s3types.ChecksumTypeFullObject})
+	if c.Alg != "CRC64NVME" || c.Composite || !c.Whole {
 		t.Errorf("full object: %+v", c)
 	}
-	c = planLargeCheck(&s3.HeadObjectOutput{ETag: aws.String(`"9e107d9d372bb6826bd81d3542a419d6"`)})
-	if c.alg != "MD5" {
+	c = PlanLargeCheck(&s3.HeadObjectOutput{ETag: aws.String(`"9e107d9d372bb6826bd81d3542a419d6"`)})
+	if c.Alg != "MD5" {
 		t.Errorf("MD5 ETag: %+v", c)
 	}
-	if c = planLargeCheck(&s3.HeadObjectOutput{ETag: aws.String(`"9e107d9d372bb6826bd81d3542a419d6-2"`)}); c.alg != "" {
+	if c = PlanLargeCheck(&s3.HeadObjectOutput{ETag: aws.String(`"9e107d9d372bb6826bd81d3542a419d6-2"`)}); c.Alg != "" {
 		t.Errorf("multipart ETag without checksum: %+v", c)
 	}
 }
 
-// extents count each byte once however often and in whatever order ranges
+// Extents count each byte once however often and in whatever order ranges
 // are written.
 func TestExtents(t *testing.T) {
 	const size = 1 << 16
-	var x extents
+	var x Extents
 	var ref [size]bool
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := 0; i < 5000; i++ {
@@ -75,7 +75,7 @@ func TestExtents(t *testing.T) {
 		if off+n > size {
 			n = size - off
 		}
-		got := x.add(off, n)
+		got := x.Add(off, n)
 		for j := off; j < off+n; j++ {
 			ref[j] = true
 		}
@@ -92,15 +92,15 @@ func TestExtents(t *testing.T) {
 			break
 		}
 	}
-	x.add(0, size)
-	if !x.covers(size) || x.covers(size-1) || len(x.iv) != 1 {
+	x.Add(0, size)
+	if !x.Covers(size) || x.Covers(size-1) || len(x.iv) != 1 {
 		t.Errorf("covers: n=%d end=%d", x.n, x.end)
 	}
-	var y extents
-	y.add(0, 10)
-	y.add(0, 10) // a retried write
-	y.add(10, 5)
-	if y.written() != 15 || !y.covers(15) || len(y.iv) != 1 {
+	var y Extents
+	y.Add(0, 10)
+	y.Add(0, 10) // a retried write
+	y.Add(10, 5)
+	if y.Written() != 15 || !y.Covers(15) || len(y.iv) != 1 {
 		t.Errorf("retried range: n=%d ranges %v", y.n, y.iv)
 	}
 }

@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 func randFile(t testing.TB, dir, name string, size int64) string {
@@ -36,9 +37,9 @@ func randFile(t testing.TB, dir, name string, size int64) string {
 	return p
 }
 
-func newEngine(t testing.TB, srv *s3test.Server, dataDir string, o storage.TransferOptions) *storage.Engine {
+func newEngine(t testing.TB, srv *s3test.Server, dataDir string, o transfer.TransferOptions) *transfer.Engine {
 	t.Helper()
-	e, err := srv.Service(t).NewEngine(context.Background(), dataDir, o)
+	e, err := transfer.New(srv.Service(t)).NewEngine(context.Background(), dataDir, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func getBytes(t testing.TB, srv *s3test.Server, bucket, key string) ([]byte, err
 func TestRoundTripSizes(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 	thr := e.Options().MultipartThreshold
 	src := t.TempDir()
 	sizes := map[string]int64{"zero.bin": 0, "one.bin": 1, "under.bin": thr - 1, "at.bin": thr, "over.bin": thr + 1, "big.bin": 64 << 20}
@@ -83,7 +84,7 @@ func TestRoundTripSizes(t *testing.T) {
 		t.Fatalf("plan: %v %+v", err, plan)
 	}
 	var calls atomic.Int64
-	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{}, func(p storage.Progress) { calls.Add(1) })
+	res := e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{}, func(p transfer.Progress) { calls.Add(1) })
 	if res.Done != len(sizes) {
 		t.Fatalf("upload: %+v", res)
 	}
@@ -102,7 +103,7 @@ func TestRoundTripSizes(t *testing.T) {
 		t.Fatalf("plan download: %v %+v", err, dplan)
 	}
 	dst := t.TempDir()
-	dres := e.Download(ctx, dst, dplan.Items, storage.DownloadOptions{}, nil)
+	dres := e.Download(ctx, dst, dplan.Items, transfer.DownloadOptions{}, nil)
 	if dres.Done != len(sizes) {
 		t.Fatalf("download: %+v", dres)
 	}
@@ -122,7 +123,7 @@ func TestRoundTripSizes(t *testing.T) {
 func TestContentTypes(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 	src := t.TempDir()
 	files := map[string]string{"a.csv": "text/csv", "b.html": "text/html", "c.png": "image/png", "noext": "image/png"}
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
@@ -138,7 +139,7 @@ func TestContentTypes(t *testing.T) {
 	}
 	ctx := context.Background()
 	plan, _ := e.PlanUpload(ctx, "", paths)
-	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{CacheControl: "max-age=60", Metadata: map[string]string{"origin": "test"}}, nil)
+	res := e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{CacheControl: "max-age=60", Metadata: map[string]string{"origin": "test"}}, nil)
 	if res.Done != len(files) {
 		t.Fatalf("%+v", res)
 	}
@@ -159,7 +160,7 @@ func TestContentTypes(t *testing.T) {
 func TestUploadFolder1000(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 	root := filepath.Join(t.TempDir(), "photos")
 	want := map[string]bool{}
 	for i := 0; i < 1000; i++ {
@@ -176,7 +177,7 @@ func TestUploadFolder1000(t *testing.T) {
 	if err != nil || len(plan.Items) != 1000 {
 		t.Fatalf("plan: %v, %d items", err, len(plan.Items))
 	}
-	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{}, nil)
+	res := e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{}, nil)
 	if res.Done != 1000 {
 		t.Fatalf("%+v", res.Failed)
 	}
@@ -209,19 +210,19 @@ func TestCancelMidMultipart(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
 	g := newPartGate(t, srv, 1) // part 2 waits: the upload is mid-way when cancelled
-	e := g.engine(t, t.TempDir(), storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
+	e := g.engine(t, t.TempDir(), transfer.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
 	p := randFile(t, t.TempDir(), "big.bin", 64<<20)
 	ctx := context.Background()
 	plan, _ := e.PlanUpload(ctx, "", []string{p})
 	plan.Items[0].ID = e.NewID()
-	done := make(chan storage.BatchResult, 1)
+	done := make(chan transfer.BatchResult, 1)
 	go func() {
-		done <- e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, nil)
+		done <- e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{Conflict: transfer.ConflictOverwrite}, nil)
 	}()
 	g.waitHeld(t, e, 5<<20)
 	e.Cancel(plan.Items[0].ID)
 	res := <-done
-	if res.Cancelled != 1 || res.Items[0].State != storage.StateCancelled {
+	if res.Cancelled != 1 || res.Items[0].State != transfer.StateCancelled {
 		t.Fatalf("want cancelled, got %+v", res.Items[0])
 	}
 	if n := incomplete(t, srv, bucket); n != 0 {
@@ -244,20 +245,20 @@ func TestServerStoppedMidUpload(t *testing.T) {
 	// to the stopped server have their connection dropped, as a dead
 	// server's would be.
 	g := newPartGate(t, srv, 1)
-	e := g.engine(t, data, storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
+	e := g.engine(t, data, transfer.TransferOptions{PartSize: 5 << 20, Concurrency: 1, MultipartThreshold: 5 << 20})
 	p := randFile(t, t.TempDir(), "big.bin", 40<<20)
 	ctx := context.Background()
 	plan, _ := e.PlanUpload(ctx, "", []string{p})
-	done := make(chan storage.BatchResult, 1)
+	done := make(chan transfer.BatchResult, 1)
 	go func() {
-		done <- e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, nil)
+		done <- e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{Conflict: transfer.ConflictOverwrite}, nil)
 	}()
 	g.waitHeld(t, e, 5<<20)
 	srv.Stop()
 	g.Release()
 	res := <-done
 	it := res.Items[0]
-	if it.State != storage.StateFailed || !errors.Is(it.Err, storage.ErrEndpoint) {
+	if it.State != transfer.StateFailed || !errors.Is(it.Err, storage.ErrEndpoint) {
 		t.Fatalf("want failed with ErrEndpoint, got %v: %v", it.State, it.Err)
 	}
 	t.Logf("error shown: %v", it.Err)
@@ -266,7 +267,7 @@ func TestServerStoppedMidUpload(t *testing.T) {
 		t.Fatalf("expected the orphan upload before the abort runs, got %d", n)
 	}
 	// The next start (a new engine) runs the pending abort, in the background.
-	e2 := g.engine(t, data, storage.TransferOptions{})
+	e2 := g.engine(t, data, transfer.TransferOptions{})
 	defer e2.Close()
 	for deadline := time.Now().Add(30 * time.Second); incomplete(t, srv, bucket) != 0; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -278,7 +279,7 @@ func TestServerStoppedMidUpload(t *testing.T) {
 func TestDontOverwrite(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{PartSize: 5 << 20, MultipartThreshold: 5 << 20})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{PartSize: 5 << 20, MultipartThreshold: 5 << 20})
 	ctx := context.Background()
 	src := t.TempDir()
 	small := randFile(t, src, "small.txt", 100)
@@ -294,7 +295,7 @@ func TestDontOverwrite(t *testing.T) {
 	if err != nil || len(ex) != 2 {
 		t.Fatalf("existing: %v %v", ex, err)
 	}
-	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictSkip}, nil)
+	res := e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{Conflict: transfer.ConflictSkip}, nil)
 	if res.SkippedN != 2 {
 		t.Fatalf("want 2 skipped, got %+v", res)
 	}
@@ -303,7 +304,7 @@ func TestDontOverwrite(t *testing.T) {
 			t.Fatalf("%s was overwritten", k)
 		}
 	}
-	res = e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictKeepBoth}, nil)
+	res = e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{Conflict: transfer.ConflictKeepBoth}, nil)
 	if res.Done != 2 {
 		t.Fatalf("keep both: %+v", res)
 	}
@@ -320,7 +321,7 @@ func TestDontOverwrite(t *testing.T) {
 
 func TestFolderSymlinks(t *testing.T) {
 	srv := s3test.StartFake(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 	base := t.TempDir()
 	outside := filepath.Join(base, "secret")
 	_ = os.MkdirAll(outside, 0o700)
@@ -338,12 +339,12 @@ func TestFolderSymlinks(t *testing.T) {
 	must(os.Symlink("..", filepath.Join(dir, "sub", "loop")))
 	must(os.Symlink("self", filepath.Join(dir, "self")))
 	must(os.Symlink("sub/a.txt", filepath.Join(dir, "inner.txt")))
-	done := make(chan storage.UploadPlan)
+	done := make(chan transfer.UploadPlan)
 	go func() {
 		plan, _ := e.PlanUpload(context.Background(), "", []string{dir})
 		done <- plan
 	}()
-	var plan storage.UploadPlan
+	var plan transfer.UploadPlan
 	select {
 	case plan = <-done:
 	case <-time.After(time.Minute):
@@ -371,14 +372,14 @@ func TestFolderSymlinks(t *testing.T) {
 func TestDontOverwriteWithoutConditionalPuts(t *testing.T) {
 	srv := s3test.StartFake(t)
 	bucket := srv.Bucket(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 	ctx := context.Background()
 	_, err := srv.Client(t).PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("a.txt"), Body: strings.NewReader("old")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	plan, _ := e.PlanUpload(ctx, "", []string{randFile(t, t.TempDir(), "a.txt", 10)})
-	res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictSkip}, nil)
+	res := e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{Conflict: transfer.ConflictSkip}, nil)
 	if res.SkippedN != 1 {
 		t.Fatalf("want skipped, got %+v", res.Items[0])
 	}
@@ -392,13 +393,13 @@ func TestDontOverwriteWithoutConditionalPuts(t *testing.T) {
 func TestUploadProgressWithinARequest(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{MultipartThreshold: 100 << 20})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{MultipartThreshold: 100 << 20})
 	p := randFile(t, t.TempDir(), "one.bin", 48<<20)
 	plan, _ := e.PlanUpload(context.Background(), "", []string{p})
 	var mu sync.Mutex
 	var mids []int64
-	res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, func(pr storage.Progress) {
-		if pr.State == storage.StateRunning && pr.Done > 0 && pr.Done < pr.Total {
+	res := e.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{}, func(pr transfer.Progress) {
+		if pr.State == transfer.StateRunning && pr.Done > 0 && pr.Done < pr.Total {
 			mu.Lock()
 			mids = append(mids, pr.Done)
 			mu.Unlock()

@@ -1,4 +1,4 @@
-package storage
+package transfer
 
 // Whose interrupted uploads are whose.
 //
@@ -19,6 +19,8 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"s3desk/storage"
+	"s3desk/storage/internal/core"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -108,7 +110,7 @@ func (e *Engine) stamp(ctx context.Context, r *uploadRecord) {
 		}
 		cancel()
 	}
-	r.Profile, r.AccountID, r.AccessKeyID, r.Temporary = e.s.cfg.Profile, id.AccountID, id.AccessKeyID, id.Temporary
+	r.Profile, r.AccountID, r.AccessKeyID, r.Temporary = e.acc.Profile, id.AccountID, id.AccessKeyID, id.Temporary
 }
 
 // resolveIdentity learns the engine's identity: the credentials' key and
@@ -116,7 +118,7 @@ func (e *Engine) stamp(ctx context.Context, r *uploadRecord) {
 // account, STS GetCallerIdentity. Failures leave fields empty.
 func (e *Engine) resolveIdentity(ctx context.Context) {
 	defer close(e.identReady)
-	id := identity{Profile: e.s.cfg.Profile}
+	id := identity{Profile: e.acc.Profile}
 	c, cancel := context.WithTimeout(ctx, credsTimeout)
 	cr, err := e.s.Credentials(c)
 	cancel()
@@ -125,25 +127,19 @@ func (e *Engine) resolveIdentity(ctx context.Context) {
 	} else {
 		id.AccessKeyID, id.AccountID, id.Temporary = cr.AccessKeyID, cr.AccountID, cr.CanExpire
 	}
-	if id.AccountID == "" && err == nil && e.s.onAWS() {
+	if id.AccountID == "" && err == nil && e.acc.OnAWS {
 		c, cancel := context.WithTimeout(ctx, callerTimeout)
-		out, err := sts.NewFromConfig(e.s.awsCfg).GetCallerIdentity(c, &sts.GetCallerIdentityInput{})
+		out, err := sts.NewFromConfig(e.acc.AWSConfig).GetCallerIdentity(c, &sts.GetCallerIdentityInput{})
 		cancel()
 		if err == nil && out.Account != nil {
 			id.AccountID = *out.Account
 		} else if err != nil {
-			e.s.Logger().Info("resume journal: STS GetCallerIdentity unavailable; the access key identifies the account", "err", scrub(err.Error()))
+			e.s.Logger().Info("resume journal: STS GetCallerIdentity unavailable; the access key identifies the account", "err", core.Scrub(err.Error()))
 		}
 	}
 	e.identMu.Lock()
 	e.ident = id
 	e.identMu.Unlock()
-}
-
-// onAWS tells whether the service talks to AWS itself (no endpoint of its
-// own, none from the environment), where STS exists.
-func (s *Service) onAWS() bool {
-	return s.cfg.Endpoint == "" && s.awsCfg.BaseEndpoint == nil
 }
 
 // startBackground starts the engine's background loop: identity first, then
@@ -189,7 +185,7 @@ func (e *Engine) abortLoop() {
 			}
 			backoff = max(floor, min(backoff*2, abortBackoffMax))
 			jitter := time.Duration(rand.Int64N(int64(backoff)/5 + 1))
-			e.s.Logger().Warn("an incomplete upload could not be aborted; retrying", "in", backoff+jitter, "err", err)
+			e.s.Logger().Warn("an storage.IncompleteListing upload could not be aborted; retrying", "in", backoff+jitter, "err", err)
 			wait = time.After(backoff + jitter)
 		} else {
 			backoff = 0
@@ -205,6 +201,6 @@ func (e *Engine) abortLoop() {
 
 // notOwned refuses a record of another account.
 func notOwned(r *uploadRecord) error {
-	return &Error{Op: "resume upload", Bucket: r.Bucket, Key: r.Key, Kind: ErrNotFound, Err: errors.New("journal record of another account"),
-		Msg: "resume upload: this incomplete upload belongs to another account; connect with that account's profile to resume or discard it"}
+	return &storage.Error{Op: "resume upload", Bucket: r.Bucket, Key: r.Key, Kind: storage.ErrNotFound, Err: errors.New("journal record of another account"),
+		Msg: "resume upload: this storage.IncompleteListing upload belongs to another account; connect with that account's profile to resume or discard it"}
 }

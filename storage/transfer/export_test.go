@@ -1,4 +1,4 @@
-package storage
+package transfer
 
 import "time"
 
@@ -21,3 +21,7 @@ func PlanPartsForTest(size int64, o TransferOptions) (part int64, conc int, stre
 	p := planParts(size, o.resolved(), PartBufferBudget, maxUploadParts)
 	return p.PartSize, p.Concurrency, p.Stream
 }
+
+// UseNamedTemps makes e's downloads take the path used where the system has
+// no unnamed files: a temp file beside the target, renamed when complete.
+func UseNamedTemps(e *Engine) { e.namedTemps = true }

@@ -1,10 +1,10 @@
-package storage_test
+//go:build bench
 
-// The headless driver of .ci/bench: one workload per process, run by the
-// script as a compiled test binary so that its wall time and peak RSS can be
-// measured like those of the peers (aws cli, rclone, s3cmd). It is skipped
-// unless S3DESK_BENCH=1, so the normal test run never pays for it.
-//
+// Command benchdriver is the headless driver of .ci/bench: one workload per
+// process, so that its wall time and peak RSS can be measured like those of
+// the peers (aws cli, rclone, s3cmd). Build it with -tags bench.
+package main
+
 // Parameters come from the environment:
 //
 //	BENCH_OP        seed | upload_file | download_file | upload_dir | download_dir |
@@ -31,7 +31,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,6 +38,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/core"
 )
 
 type benchParams struct {
@@ -66,10 +66,7 @@ func envInt(name string, def int64) int64 {
 	return n
 }
 
-func TestBenchDriver(t *testing.T) {
-	if os.Getenv("S3DESK_BENCH") != "1" {
-		t.Skip("benchmark driver for .ci/bench; set S3DESK_BENCH=1 to run")
-	}
+func main() {
 	p := benchParams{
 		op:      os.Getenv("BENCH_OP"),
 		bucket:  os.Getenv("BENCH_BUCKET"),
@@ -94,37 +91,38 @@ func TestBenchDriver(t *testing.T) {
 		SecretAccessKey: os.Getenv("BENCH_SECRET_KEY"),
 	})
 	if err != nil {
-		t.Fatal(err)
+		fatalf("%v", err)
 	}
+	client := core.Of(svc).Client // the raw rows are a bare SDK client
 
 	start := time.Now()
 	var res benchResult
 	switch p.op {
 	case "seed":
-		res, err = benchSeed(ctx, svc.Client(), p)
+		res, err = benchSeed(ctx, client, p)
 	case "upload_file", "download_file", "upload_dir", "download_dir", "list", "first_page":
 		res, err = benchEngineOp(ctx, svc, p)
 	case "raw_put_big":
-		res, err = rawPutBig(ctx, svc.Client(), p)
+		res, err = rawPutBig(ctx, client, p)
 	case "raw_get_big":
-		res, err = rawGetBig(ctx, svc.Client(), p)
+		res, err = rawGetBig(ctx, client, p)
 	case "raw_put_small":
-		res, err = rawSmall(ctx, svc.Client(), p, true)
+		res, err = rawSmall(ctx, client, p, true)
 	case "raw_get_small":
-		res, err = rawSmall(ctx, svc.Client(), p, false)
+		res, err = rawSmall(ctx, client, p, false)
 	case "raw_list", "raw_first":
-		res, err = rawList(ctx, svc.Client(), p)
+		res, err = rawList(ctx, client, p)
 	default:
-		t.Fatalf("unknown BENCH_OP %q", p.op)
+		fatalf("unknown BENCH_OP %q", p.op)
 	}
 	if err != nil {
-		t.Fatalf("%s: %v", p.op, err)
+		fatalf("%s: %v", p.op, err)
 	}
 	if res.Seconds == 0 {
 		res.Seconds = time.Since(start).Seconds()
 	}
 	if p.expect >= 0 && res.Objects != p.expect {
-		t.Fatalf("%s: %d objects, want %d", p.op, res.Objects, p.expect)
+		fatalf("%s: %d objects, want %d", p.op, res.Objects, p.expect)
 	}
 	res.Op = p.op
 	var ru syscall.Rusage
@@ -133,6 +131,11 @@ func TestBenchDriver(t *testing.T) {
 	}
 	b, _ := json.Marshal(res)
 	fmt.Printf("BENCH %s\n", b)
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "benchdriver: "+format+"\n", args...)
+	os.Exit(1)
 }
 
 // benchSeed fills bucket with n objects of size bytes named key%06d, with a

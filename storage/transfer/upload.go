@@ -1,4 +1,4 @@
-package storage
+package transfer
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"s3desk/storage"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -29,7 +30,7 @@ type ConflictPolicy int
 
 const (
 	// ConflictSkip keeps what exists. Uploads send If-None-Match: * so a
-	// key created meanwhile ends in ErrPreconditionFailed, never an overwrite.
+	// key created meanwhile ends in storage.ErrPreconditionFailed, never an overwrite.
 	ConflictSkip ConflictPolicy = iota
 	// ConflictOverwrite replaces what exists.
 	ConflictOverwrite
@@ -82,7 +83,7 @@ func (e *Engine) PlanUpload(ctx context.Context, prefix string, paths []string) 
 	}
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
-			return plan, mapErr("plan upload", "", "", err)
+			return plan, storage.MapError("plan upload", "", "", err)
 		}
 		st, err := os.Stat(p) // a dropped link itself was chosen by the user
 		if err != nil {
@@ -132,7 +133,7 @@ func walkFolder(ctx context.Context, dir, keyPrefix string, plan *UploadPlan) er
 	realRoot, _ = filepath.Abs(realRoot)
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if cerr := ctx.Err(); cerr != nil {
-			return mapErr("plan upload", "", "", cerr)
+			return storage.MapError("plan upload", "", "", cerr)
 		}
 		if err != nil {
 			plan.Skipped = append(plan.Skipped, Skipped{p, "cannot read: " + pathErrText(err)})
@@ -238,7 +239,7 @@ func (e *Engine) Existing(ctx context.Context, bucket string, keys []string) ([]
 		found[i], errs[i] = e.exists(ctx, bucket, keys[i])
 	})
 	if err := ctx.Err(); err != nil {
-		return nil, mapErr("check existing", bucket, "", err)
+		return nil, storage.MapError("check existing", bucket, "", err)
 	}
 	var out []string
 	for i, k := range keys {
@@ -253,12 +254,12 @@ func (e *Engine) Existing(ctx context.Context, bucket string, keys []string) ([]
 }
 
 func (e *Engine) exists(ctx context.Context, bucket, key string) (bool, error) {
-	_, err := e.s.Client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key}, e.s.bucketOpts(bucket)...)
+	_, err := e.acc.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: &key}, e.acc.BucketOpts(bucket)...)
 	if err == nil {
 		return true, nil
 	}
-	err = mapErr("check existing", bucket, key, err)
-	if errors.Is(err, ErrNotFound) && !errors.Is(err, ErrBucketNotFound) {
+	err = storage.MapError("check existing", bucket, key, err)
+	if errors.Is(err, storage.ErrNotFound) && !errors.Is(err, storage.ErrBucketNotFound) {
 		return false, nil
 	}
 	return false, err
@@ -368,13 +369,13 @@ func (c countingHTTP) Do(r *http.Request) (*http.Response, error) {
 func (e *Engine) uploadOne(ctx context.Context, bucket string, it UploadItem, opts UploadOptions, b *batch) (string, string, error) {
 	f, err := os.Open(it.Path)
 	if err != nil {
-		return it.Key, "", &Error{Op: "upload", Bucket: bucket, Key: it.Key, Kind: ErrNotFound, Err: err,
+		return it.Key, "", &storage.Error{Op: "upload", Bucket: bucket, Key: it.Key, Kind: storage.ErrNotFound, Err: err,
 			Msg: fmt.Sprintf("upload: cannot read %s: %s", it.Path, pathErrText(err))}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return it.Key, "", mapErr("upload", bucket, it.Key, err)
+		return it.Key, "", storage.MapError("upload", bucket, it.Key, err)
 	}
 	if !st.Mode().IsRegular() {
 		return it.Key, "not a regular file", nil
@@ -393,7 +394,7 @@ func (e *Engine) uploadOne(ctx context.Context, bucket string, it UploadItem, op
 		case e.bigSem <- struct{}{}:
 			defer func() { <-e.bigSem }()
 		case <-ctx.Done():
-			return it.Key, "", mapErr("upload", bucket, it.Key, ctx.Err())
+			return it.Key, "", storage.MapError("upload", bucket, it.Key, ctx.Err())
 		}
 	}
 
@@ -415,13 +416,13 @@ func (e *Engine) uploadOne(ctx context.Context, bucket string, it UploadItem, op
 			}
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return key, "", mapErr("upload", bucket, key, err)
+			return key, "", storage.MapError("upload", bucket, key, err)
 		}
 		err := e.send(ctx, bucket, key, f, it, size, ctype, multipart, opts, b)
 		if err == nil {
 			return key, "", nil
 		}
-		if errors.Is(err, ErrPreconditionFailed) {
+		if errors.Is(err, storage.ErrPreconditionFailed) {
 			if opts.Conflict == ConflictSkip {
 				return key, "exists (created meanwhile); kept the stored object", nil
 			}
@@ -462,7 +463,7 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 	}
 	plan := e.planParts(size) // memory.go: parts within 10,000, buffers within budget
 	partSize := plan.PartSize
-	client := &tmClient{Client: e.s.Client(), e: e, ctx: ctx, extra: e.s.bucketOpts(bucket)}
+	client := &tmClient{Client: e.acc.Client, e: e, ctx: ctx, extra: e.acc.BucketOpts(bucket)}
 	var sent, last atomic.Int64
 	client.sending = func(n int64) {
 		total := min(sent.Add(n), size)
@@ -491,13 +492,13 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 	if err != nil {
 		if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
 			if errors.Is(c, ErrPaused) {
-				return &Error{Op: "upload", Bucket: bucket, Key: key, Err: c,
+				return &storage.Error{Op: "upload", Bucket: bucket, Key: key, Err: c,
 					Msg: "upload paused; it resumes from the parts already sent on the next start"}
 			}
-			return &Error{Op: "upload", Bucket: bucket, Key: key, Err: context.Canceled,
+			return &storage.Error{Op: "upload", Bucket: bucket, Key: key, Err: context.Canceled,
 				Msg: fmt.Sprintf("upload of %s cancelled; nothing was stored", key)}
 		}
-		return mapErr("upload", bucket, key, err)
+		return storage.MapError("upload", bucket, key, err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // Finding 12 (issue #12): against a real MinIO server with compatibility
@@ -24,7 +25,7 @@ func TestMinIOLargeRoundTrip(t *testing.T) {
 		t.Fatal("this test needs compatibility mode off")
 	}
 	bucket := srv.Bucket(t)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 	const size = 40 << 20
 	if thr := e.Options().MultipartThreshold; size <= thr {
 		t.Fatalf("40 MiB is not above the multipart threshold (%d)", thr)
@@ -35,7 +36,7 @@ func TestMinIOLargeRoundTrip(t *testing.T) {
 	if err != nil || len(plan.Items) != 1 {
 		t.Fatalf("plan upload: %v %+v", err, plan)
 	}
-	if res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{}, nil); res.Done != 1 {
+	if res := e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{}, nil); res.Done != 1 {
 		t.Fatalf("upload: %+v", res)
 	}
 	info, err := srv.Service(t).Stat(ctx, bucket, "big.bin")
@@ -47,7 +48,7 @@ func TestMinIOLargeRoundTrip(t *testing.T) {
 		t.Fatalf("plan download: %v %+v", err, dplan)
 	}
 	dst := t.TempDir()
-	res := e.Download(ctx, dst, dplan.Items, storage.DownloadOptions{}, nil)
+	res := e.Download(ctx, dst, dplan.Items, transfer.DownloadOptions{}, nil)
 	if res.Done != 1 {
 		for _, it := range res.Items {
 			t.Logf("%s: %v %v", it.Key, it.State, it.Err)

@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // awsLike is a service with no endpoint of its own, as an AWS profile has,
@@ -76,16 +77,16 @@ func TestResumeJournalPerAccount(t *testing.T) {
 
 	g := newPartGate(t, srv, 3)
 	svcA := awsLike(t, g.svc.Endpoint(), "A", srv.AccessKey, srv.SecretKey)
-	eA, err := svcA.NewEngine(context.Background(), data, storage.TransferOptions{PartSize: resumePart, Concurrency: 1, MultipartThreshold: resumePart})
+	eA, err := transfer.New(svcA).NewEngine(context.Background(), data, transfer.TransferOptions{PartSize: resumePart, Concurrency: 1, MultipartThreshold: resumePart})
 	if err != nil {
 		t.Fatal(err)
 	}
 	plan, _ := eA.PlanUpload(context.Background(), "", []string{p})
-	done := make(chan storage.BatchResult, 1)
-	go func() { done <- eA.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, nil) }()
+	done := make(chan transfer.BatchResult, 1)
+	go func() { done <- eA.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{}, nil) }()
 	g.waitHeld(t, eA, 3*resumePart)
 	eA.Close()
-	if res := <-done; res.Items[0].State != storage.StatePaused {
+	if res := <-done; res.Items[0].State != transfer.StatePaused {
 		t.Fatalf("want paused, got %v: %v", res.Items[0].State, res.Items[0].Err)
 	}
 	g.waitGone(t)
@@ -93,7 +94,7 @@ func TestResumeJournalPerAccount(t *testing.T) {
 
 	// Profile B: same (empty) endpoint, another key.
 	svcB := awsLike(t, g.svc.Endpoint(), "B", "BKEYOFANOTHERACCOUNT", "bsecret")
-	eB, err := svcB.NewEngine(context.Background(), data, storage.TransferOptions{})
+	eB, err := transfer.New(svcB).NewEngine(context.Background(), data, transfer.TransferOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestResumeJournalPerAccount(t *testing.T) {
 			t.Fatalf("record without the account: %v", r)
 		}
 	}
-	eA2, err := svcA.NewEngine(context.Background(), data, storage.TransferOptions{})
+	eA2, err := transfer.New(svcA).NewEngine(context.Background(), data, transfer.TransferOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestNewEngineDoesNotWaitForAborts(t *testing.T) {
 			"UploadID": "u" + id, "AbortPending": true, "Started": time.Now()})
 	}
 	start := time.Now()
-	e, err := svc.NewEngine(context.Background(), data, storage.TransferOptions{})
+	e, err := transfer.New(svc).NewEngine(context.Background(), data, transfer.TransferOptions{})
 	took := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
@@ -212,9 +213,9 @@ func TestAbortRetriedInBackground(t *testing.T) {
 		"Bucket": bucket, "Key": "orphan", "Path": "/nonexistent", "Size": 1 << 30, "PartSize": 16 << 20,
 		"UploadID": aws.ToString(out.UploadId), "AbortPending": true, "Started": time.Now()})
 	srv.Stop()
-	e := newEngine(t, srv, data, storage.TransferOptions{})
+	e := newEngine(t, srv, data, transfer.TransferOptions{})
 	defer e.Close()
-	storage.SetAbortBackoffForTest(e, 200*time.Millisecond)
+	transfer.SetAbortBackoffForTest(e, 200*time.Millisecond)
 	time.Sleep(time.Second) // a few attempts fail: the server is down
 	if _, err := os.Stat(rec); err != nil {
 		t.Fatalf("record gone while the server was down: %v", err)

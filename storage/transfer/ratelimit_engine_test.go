@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // The bandwidth limit of Settings paces real uploads and downloads through
@@ -19,8 +20,8 @@ func TestEngineHonoursBandwidthLimit(t *testing.T) {
 	bucket := srv.Bucket(t)
 	const size = 2 << 20
 	const rate = 1 << 20 // 1 MiB/s: 2 MiB take ≈1.75 s (2 s less the quarter-second burst)
-	lim := storage.NewRateLimiter(rate)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{Limiter: lim})
+	lim := transfer.NewRateLimiter(rate)
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{Limiter: lim})
 	src := t.TempDir()
 	path := randFile(t, src, "paced.bin", size)
 	ctx := context.Background()
@@ -30,7 +31,7 @@ func TestEngineHonoursBandwidthLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if res := e.Upload(ctx, bucket, plan.Items, storage.UploadOptions{}, nil); res.Done != 1 {
+	if res := e.Upload(ctx, bucket, plan.Items, transfer.UploadOptions{}, nil); res.Done != 1 {
 		t.Fatalf("upload: %+v", res)
 	}
 	if took := time.Since(start); took < 1200*time.Millisecond {
@@ -43,7 +44,7 @@ func TestEngineHonoursBandwidthLimit(t *testing.T) {
 	}
 	dst := t.TempDir()
 	start = time.Now()
-	if res := e.Download(ctx, dst, dplan.Items, storage.DownloadOptions{}, nil); res.Done != 1 {
+	if res := e.Download(ctx, dst, dplan.Items, transfer.DownloadOptions{}, nil); res.Done != 1 {
 		t.Fatalf("download: %+v", res)
 	}
 	if took := time.Since(start); took < 1200*time.Millisecond {
@@ -66,8 +67,8 @@ func TestEngineHonoursBandwidthLimit(t *testing.T) {
 // hand out the same transfer ID.
 func TestTransferIDsUniqueAcrossEngines(t *testing.T) {
 	srv := s3test.StartFake(t)
-	a := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
-	b := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	a := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
+	b := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 	seen := map[int64]bool{}
 	for range 100 {
 		for _, id := range []int64{a.NewID(), b.NewID()} {

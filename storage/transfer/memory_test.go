@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // The planner keeps every file within 10,000 parts and its part buffers
@@ -26,22 +27,22 @@ import (
 // from the file when even one part in flight would not fit.
 func TestPartPlanWithinBudget(t *testing.T) {
 	const gib = int64(1) << 30
-	opts := []storage.TransferOptions{storage.DefaultTransferOptions(),
+	opts := []transfer.TransferOptions{transfer.DefaultTransferOptions(),
 		{PartSize: 5 << 20, Concurrency: 14}, {PartSize: 16 << 20, Concurrency: 1}, {PartSize: 24 << 20, Concurrency: 1}}
 	for _, o := range opts {
-		if err := storage.ValidateTransferOptions(o); err != nil {
+		if err := transfer.ValidateTransferOptions(o); err != nil {
 			t.Fatalf("%+v refused: %v", o, err)
 		}
 		for _, size := range []int64{16 << 20, gib, 100 * gib, 200 * gib, 500 * gib, 1024 * gib, 5 * 1024 * gib} {
-			part, conc, stream := storage.PlanPartsForTest(size, o)
+			part, conc, stream := transfer.PlanPartsForTest(size, o)
 			if (size+part-1)/part > 10000 {
 				t.Errorf("%d bytes in %d-byte parts: more than 10,000 parts", size, part)
 			}
 			buffers := int64(0)
 			if !stream {
-				buffers = int64(conc+1)*part + 2*max(part, o.MultipartThreshold, storage.DefaultMultipartThreshold)
+				buffers = int64(conc+1)*part + 2*max(part, o.MultipartThreshold, transfer.DefaultMultipartThreshold)
 			}
-			if buffers > storage.PartBufferBudget || conc < 1 {
+			if buffers > transfer.PartBufferBudget || conc < 1 {
 				t.Errorf("%d GiB: %d × %d parts hold %d MiB", size/gib, conc, part, buffers>>20)
 			}
 			t.Logf("%d MiB × %d: %7.2f GiB → part %.1f MiB × %d, stream %v, part buffers %d MiB",
@@ -52,20 +53,20 @@ func TestPartPlanWithinBudget(t *testing.T) {
 
 func TestValidateTransferOptions(t *testing.T) {
 	for _, c := range []struct {
-		o    storage.TransferOptions
+		o    transfer.TransferOptions
 		want string
 	}{
-		{storage.TransferOptions{PartSize: 5 << 30, Concurrency: 64}, "lower the part size"},
-		{storage.TransferOptions{PartSize: 16 << 20, Concurrency: 64}, "lower the concurrency to 4"},
-		{storage.TransferOptions{PartSize: 32 << 20, Concurrency: 1}, "lower the part size to 28 MiB"},
-		{storage.TransferOptions{PartSize: 5 << 20, Concurrency: 4, Files: 64}, "files in parallel"},
+		{transfer.TransferOptions{PartSize: 5 << 30, Concurrency: 64}, "lower the part size"},
+		{transfer.TransferOptions{PartSize: 16 << 20, Concurrency: 64}, "lower the concurrency to 4"},
+		{transfer.TransferOptions{PartSize: 32 << 20, Concurrency: 1}, "lower the part size to 28 MiB"},
+		{transfer.TransferOptions{PartSize: 5 << 20, Concurrency: 4, Files: 64}, "files in parallel"},
 	} {
-		err := storage.ValidateTransferOptions(c.o)
+		err := transfer.ValidateTransferOptions(c.o)
 		if !errors.Is(err, storage.ErrInvalidArgument) || !bytes.Contains([]byte(err.Error()), []byte(c.want)) {
 			t.Errorf("%+v: got %v, want a message with %q", c.o, err, c.want)
 		}
 	}
-	if err := storage.ValidateTransferOptions(storage.TransferOptions{}); err != nil {
+	if err := transfer.ValidateTransferOptions(transfer.TransferOptions{}); err != nil {
 		t.Errorf("defaults refused: %v", err)
 	}
 }
@@ -132,14 +133,14 @@ func TestUploadHeapBounded(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.Close()
-			e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{PartSize: 5 << 20, Concurrency: 4})
+			e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{PartSize: 5 << 20, Concurrency: 4})
 			defer e.Close()
-			storage.SetPartLimitsForTest(e, c.budget, c.maxParts)
+			transfer.SetPartLimitsForTest(e, c.budget, c.maxParts)
 			plan, _ := e.PlanUpload(context.Background(), "", []string{p})
 			stop := make(chan struct{})
 			peak := peakHeap(stop)
 			start := time.Now()
-			res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, nil)
+			res := e.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{}, nil)
 			close(stop)
 			took := time.Since(start)
 			if res.Done != 1 {
@@ -164,11 +165,11 @@ func TestUploadStreamingParts(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
 	p := randFile(t, t.TempDir(), "rand.bin", 40<<20+77)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{PartSize: 5 << 20, Concurrency: 3})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{PartSize: 5 << 20, Concurrency: 3})
 	defer e.Close()
-	storage.SetPartLimitsForTest(e, 24<<20, 4) // 10 MiB parts, none fits
+	transfer.SetPartLimitsForTest(e, 24<<20, 4) // 10 MiB parts, none fits
 	plan, _ := e.PlanUpload(context.Background(), "", []string{p})
-	res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, nil)
+	res := e.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{}, nil)
 	if res.Done != 1 {
 		t.Fatalf("upload: %v %v", res.Items[0].State, res.Items[0].Err)
 	}
@@ -207,7 +208,7 @@ func TestResumeWaitsForBigSlot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	e := g2.engine(t, data, storage.TransferOptions{PartSize: resumePart, Concurrency: 1, MultipartThreshold: resumePart})
+	e := g2.engine(t, data, transfer.TransferOptions{PartSize: resumePart, Concurrency: 1, MultipartThreshold: resumePart})
 	defer e.Close()
 	rs := e.Resumable()
 	if len(rs) != 1 {
@@ -216,15 +217,15 @@ func TestResumeWaitsForBigSlot(t *testing.T) {
 	other := randFile(t, t.TempDir(), "other.bin", 15<<20)
 	plan, _ := e.PlanUpload(context.Background(), "", []string{other})
 	plan.Items[0].ID = e.NewID()
-	upDone := make(chan storage.BatchResult, 1)
-	go func() { upDone <- e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, nil) }()
+	upDone := make(chan transfer.BatchResult, 1)
+	go func() { upDone <- e.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{}, nil) }()
 	<-g2.held // the upload holds the slot, its part 1 at the gate
 
 	var mu sync.Mutex
-	var states []storage.TransferState
+	var states []transfer.TransferState
 	resDone := make(chan error, 1)
 	go func() {
-		resDone <- e.Resume(context.Background(), rs[0].ID, func(pr storage.Progress) {
+		resDone <- e.Resume(context.Background(), rs[0].ID, func(pr transfer.Progress) {
 			mu.Lock()
 			states = append(states, pr.State)
 			mu.Unlock()
@@ -235,12 +236,12 @@ func TestResumeWaitsForBigSlot(t *testing.T) {
 	early := fmt.Sprint(states)
 	mu.Unlock()
 	for _, s := range states {
-		if s == storage.StateRunning {
+		if s == transfer.StateRunning {
 			t.Fatalf("Resume ran while another multipart upload held the slot: %s", early)
 		}
 	}
 	e.Cancel(plan.Items[0].ID) // frees the slot
-	if res := <-upDone; res.Items[0].State != storage.StateCancelled {
+	if res := <-upDone; res.Items[0].State != transfer.StateCancelled {
 		t.Fatalf("other upload: %v", res.Items[0].State)
 	}
 	g2.Release()

@@ -1,10 +1,13 @@
-package storage
+package transfer
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"s3desk/storage"
+	"s3desk/storage/internal/core"
+	"s3desk/storage/internal/verify"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -139,7 +142,7 @@ type Progress struct {
 	Batch    BatchProgress
 }
 
-// BatchProgress sums a batch.
+// BatchProgress verify.Sums a batch.
 type BatchProgress struct {
 	Files, FilesDone, FilesFailed, FilesSkipped int
 	Done, Total                                 int64
@@ -169,10 +172,11 @@ type BatchResult struct {
 // are kept on the server and in the journal, to resume on the next start.
 var ErrPaused = errors.New("transfer paused: the app is closing")
 
-// Engine moves files. Create one per Service with NewEngine; it is safe for
+// Engine moves files. Create one per storage.Service with NewEngine; it is safe for
 // concurrent use.
 type Engine struct {
-	s       *Service
+	s       *storage.Service
+	acc     core.Access // the SDK client the transfer manager needs (storage/internal/core)
 	opts    TransferOptions
 	dataDir string
 	tm      *tm.Client
@@ -198,20 +202,32 @@ type Engine struct {
 	partBudget, maxParts int64 // 0 = PartBufferBudget, 10,000 (tests lower them)
 }
 
+// Service is a storage.Service that also builds transfer engines; it has
+// every method of the service it embeds (listing and aborting incomplete
+// uploads among them).
+type Service struct{ *storage.Service }
+
+// New is svc with transfer engines.
+func New(svc *storage.Service) *Service { return &Service{svc} }
+
 // NewEngine builds a transfer engine. dataDir keeps the resume journal
 // (usually the app's data directory); on start it removes temp files left by
 // a crash. It returns at once: learning the account's identity and retrying
 // the aborts that could not reach the server (this account's only) happen in
 // the background, bounded by ctx and Close.
 func (s *Service) NewEngine(ctx context.Context, dataDir string, opts TransferOptions) (*Engine, error) {
+	return newEngine(ctx, s.Service, dataDir, opts)
+}
+
+func newEngine(ctx context.Context, s *storage.Service, dataDir string, opts TransferOptions) (*Engine, error) {
 	opts = opts.resolved()
 	j, err := openJournal(dataDir)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{s: s, opts: opts, dataDir: dataDir, journal: j,
+	e := &Engine{s: s, acc: core.Of(s), opts: opts, dataDir: dataDir, journal: j,
 		running: map[int64]context.CancelCauseFunc{}, bigSem: make(chan struct{}, 1)}
-	e.tm = tm.New(s.Client(), func(o *tm.Options) {
+	e.tm = tm.New(e.acc.Client, func(o *tm.Options) {
 		o.PartSizeBytes = opts.PartSize
 		o.Concurrency = opts.Concurrency
 		o.MultipartUploadThreshold = opts.MultipartThreshold
@@ -220,7 +236,7 @@ func (s *Service) NewEngine(ctx context.Context, dataDir string, opts TransferOp
 		o.FailTimeout = 30 * time.Second
 		// A part whose body breaks off or fails its checksum is fetched
 		// again (retry.go); requests follow the client's retryer.
-		o.PartBodyMaxRetries = bodyAttempts
+		o.PartBodyMaxRetries = verify.BodyAttempts
 		if s.Compatibility() {
 			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		}
@@ -271,7 +287,7 @@ func (e *Engine) Close() {
 
 func (e *Engine) register(ctx context.Context, id int64) (context.Context, func(), error) {
 	c, cancel := context.WithCancelCause(ctx)
-	c = withRetryCounter(c, new(atomic.Int64)) // Progress.Retries (retry.go)
+	c = verify.WithRetryCounter(c, new(atomic.Int64)) // Progress.Retries (retry.go)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -547,8 +563,8 @@ func (c *tmClient) AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipa
 }
 
 func isNoSuchUpload(err error) bool {
-	var se *Error
-	if errors.As(mapErr("", "", "", err), &se) {
+	var se *storage.Error
+	if errors.As(storage.MapError("", "", "", err), &se) {
 		return se.Code == "NoSuchUpload"
 	}
 	return false
@@ -558,12 +574,12 @@ func isNoSuchUpload(err error) bool {
 func fileUnchanged(path string, size int64, mtime time.Time) error {
 	st, err := os.Stat(path)
 	if err != nil {
-		return &Error{Op: "resume upload", Kind: ErrNotFound, Err: err,
-			Msg: fmt.Sprintf("resume upload: the local file %s is gone; discard the incomplete upload", path)}
+		return &storage.Error{Op: "resume upload", Kind: storage.ErrNotFound, Err: err,
+			Msg: fmt.Sprintf("resume upload: the local file %s is gone; discard the storage.IncompleteListing upload", path)}
 	}
 	if st.Size() != size || !st.ModTime().Equal(mtime) {
-		return &Error{Op: "resume upload", Kind: ErrConflict,
-			Msg: fmt.Sprintf("resume upload: %s changed since the upload started (size or modification time differ); discard the incomplete upload and upload it again", path)}
+		return &storage.Error{Op: "resume upload", Kind: storage.ErrConflict,
+			Msg: fmt.Sprintf("resume upload: %s changed since the upload started (size or modification time differ); discard the storage.IncompleteListing upload and upload it again", path)}
 	}
 	return nil
 }
@@ -579,7 +595,7 @@ func (c *tmClient) HeadObject(ctx context.Context, in *s3.HeadObjectInput, o ...
 // settle records how one transfer of a batch ended: skipped (with the
 // reason), failed or cancelled, or done.
 func settle(p *Progress, c context.Context, skipped string, err error) {
-	p.Retries = retriesIn(c)
+	p.Retries = verify.RetriesIn(c)
 	switch {
 	case skipped != "":
 		p.State, p.Err = StateSkipped, errors.New(skipped)

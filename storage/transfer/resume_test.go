@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // partGate is a reverse proxy in front of the test server that holds every
@@ -130,9 +131,9 @@ func (g *partGate) Passed() []int32 {
 	return append([]int32(nil), g.passed...)
 }
 
-func (g *partGate) engine(t *testing.T, dataDir string, o storage.TransferOptions) *storage.Engine {
+func (g *partGate) engine(t *testing.T, dataDir string, o transfer.TransferOptions) *transfer.Engine {
 	t.Helper()
-	e, err := g.svc.NewEngine(context.Background(), dataDir, o)
+	e, err := transfer.New(g.svc).NewEngine(context.Background(), dataDir, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func (g *partGate) engine(t *testing.T, dataDir string, o storage.TransferOption
 // waitHeld waits until a part above the gate is on the wire and the journal
 // of e records the parts below it: the upload is then mid-way at a known
 // point. The deadline only bounds a hang; nothing races it.
-func (g *partGate) waitHeld(t *testing.T, e *storage.Engine, journaled int64) {
+func (g *partGate) waitHeld(t *testing.T, e *transfer.Engine, journaled int64) {
 	t.Helper()
 	deadline := time.After(2 * time.Minute)
 	select {
@@ -172,21 +173,21 @@ const resumePart = 5 << 20
 func startPausedUpload(t *testing.T, srv *s3test.Server, bucket, data, path string) *partGate {
 	t.Helper()
 	g := newPartGate(t, srv, 3)
-	e := g.engine(t, data, storage.TransferOptions{PartSize: resumePart, Concurrency: 1, MultipartThreshold: resumePart})
+	e := g.engine(t, data, transfer.TransferOptions{PartSize: resumePart, Concurrency: 1, MultipartThreshold: resumePart})
 	plan, _ := e.PlanUpload(context.Background(), "", []string{path})
-	done := make(chan storage.BatchResult, 1)
+	done := make(chan transfer.BatchResult, 1)
 	go func() {
-		done <- e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, nil)
+		done <- e.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{}, nil)
 	}()
 	g.waitHeld(t, e, 3*resumePart)
 	e.Close()
-	var res storage.BatchResult
+	var res transfer.BatchResult
 	select {
 	case res = <-done:
 	case <-time.After(2 * time.Minute):
 		t.Fatal("Upload did not return after Close")
 	}
-	if res.Items[0].State != storage.StatePaused {
+	if res.Items[0].State != transfer.StatePaused {
 		t.Fatalf("want paused, got %v: %v", res.Items[0].State, res.Items[0].Err)
 	}
 	g.waitGone(t) // part 4 was dropped, not delayed
@@ -204,14 +205,14 @@ func TestResumeAfterRestart(t *testing.T) {
 	g := startPausedUpload(t, srv, bucket, data, p)
 	g.Release()
 
-	e := g.engine(t, data, storage.TransferOptions{})
+	e := g.engine(t, data, transfer.TransferOptions{})
 	rs := e.Resumable()
 	if len(rs) != 1 || rs[0].Uploaded != 3*resumePart || rs[0].Key != "big.bin" {
 		t.Fatalf("resumable: %+v", rs)
 	}
 	var mu sync.Mutex
 	var first int64 = -1
-	err := e.Resume(context.Background(), rs[0].ID, func(pr storage.Progress) {
+	err := e.Resume(context.Background(), rs[0].ID, func(pr transfer.Progress) {
 		mu.Lock()
 		defer mu.Unlock()
 		if first < 0 {
@@ -254,7 +255,7 @@ func TestResumeRefusesChangedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	e := g.engine(t, data, storage.TransferOptions{})
+	e := g.engine(t, data, transfer.TransferOptions{})
 	rs := e.Resumable()
 	if len(rs) != 1 {
 		t.Fatalf("resumable: %+v", rs)

@@ -1,4 +1,6 @@
-package storage_test
+//go:build bench
+
+package main
 
 // benchEngineOp runs one workload of .ci/bench through S3 Desk's own storage
 // code, the same calls the GUI makes: List for the object view, and the
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"s3desk/storage"
+	"s3desk/storage/transfer"
 )
 
 func benchEngineOp(ctx context.Context, svc *storage.Service, p benchParams) (benchResult, error) {
@@ -47,13 +50,13 @@ func benchEngineOp(ctx context.Context, svc *storage.Service, p benchParams) (be
 		return benchResult{}, err
 	}
 	defer os.RemoveAll(dataDir)
-	opts := storage.TransferOptions{
+	opts := transfer.TransferOptions{
 		PartSize:           envInt("BENCH_PART_SIZE", 0),
 		Concurrency:        int(envInt("BENCH_CONCURRENCY", 0)),
 		Files:              int(envInt("BENCH_FILES", 0)),
 		MultipartThreshold: envInt("BENCH_THRESHOLD", 0),
 	}
-	e, err := svc.NewEngine(ctx, dataDir, opts)
+	e, err := transfer.New(svc).NewEngine(ctx, dataDir, opts)
 	if err != nil {
 		return benchResult{}, err
 	}
@@ -61,9 +64,9 @@ func benchEngineOp(ctx context.Context, svc *storage.Service, p benchParams) (be
 	// The GUI's callback is cheap too: it stores the latest state and
 	// draws at most ten times a second.
 	var updates atomic.Int64
-	progress := func(storage.Progress) { updates.Add(1) }
+	progress := func(transfer.Progress) { updates.Add(1) }
 
-	var res storage.BatchResult
+	var res transfer.BatchResult
 	switch p.op {
 	case "upload_file", "upload_dir":
 		// BENCH_KEY is the folder being viewed; the file or folder keeps
@@ -75,7 +78,7 @@ func benchEngineOp(ctx context.Context, svc *storage.Service, p benchParams) (be
 		if len(plan.Skipped) > 0 {
 			return benchResult{}, fmt.Errorf("upload plan skipped %d files: %+v", len(plan.Skipped), plan.Skipped[0])
 		}
-		res = e.Upload(ctx, p.bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, progress)
+		res = e.Upload(ctx, p.bucket, plan.Items, transfer.UploadOptions{Conflict: transfer.ConflictOverwrite}, progress)
 	case "download_file", "download_dir":
 		// BENCH_KEY is the object, or the folder ending in "/", selected
 		// in the folder view of its parent; BENCH_DST the chosen folder.
@@ -99,7 +102,7 @@ func benchEngineOp(ctx context.Context, svc *storage.Service, p benchParams) (be
 		if err := os.MkdirAll(p.dst, 0o755); err != nil {
 			return benchResult{}, err
 		}
-		res = e.Download(ctx, p.dst, plan.Items, storage.DownloadOptions{Conflict: storage.ConflictOverwrite}, progress)
+		res = e.Download(ctx, p.dst, plan.Items, transfer.DownloadOptions{Conflict: transfer.ConflictOverwrite}, progress)
 	default:
 		return benchResult{}, fmt.Errorf("unknown engine op %q", p.op)
 	}

@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"bytes"
@@ -20,14 +20,15 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // faultEngine is an engine for srv's account reached through the fault
 // proxy f, with 5 MiB parts so that a few MiB are a multipart object.
-func faultEngine(t *testing.T, f *s3test.Faults) *storage.Engine {
+func faultEngine(t *testing.T, f *s3test.Faults) *transfer.Engine {
 	t.Helper()
-	e, err := f.Server().Service(t).NewEngine(context.Background(), t.TempDir(),
-		storage.TransferOptions{PartSize: 5 << 20, MultipartThreshold: 5 << 20})
+	e, err := transfer.New(f.Server().Service(t)).NewEngine(context.Background(), t.TempDir(),
+		transfer.TransferOptions{PartSize: 5 << 20, MultipartThreshold: 5 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,14 +37,14 @@ func faultEngine(t *testing.T, f *s3test.Faults) *storage.Engine {
 
 // uploadFile uploads a random file of size bytes as key, without faults,
 // and returns its bytes.
-func uploadFile(t *testing.T, e *storage.Engine, bucket, key string, size int64) []byte {
+func uploadFile(t *testing.T, e *transfer.Engine, bucket, key string, size int64) []byte {
 	t.Helper()
 	p := randFile(t, t.TempDir(), key, size)
 	plan, err := e.PlanUpload(context.Background(), "", []string{p})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, nil); res.Done != 1 {
+	if res := e.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{}, nil); res.Done != 1 {
 		t.Fatalf("upload %s: %+v", key, res.Items)
 	}
 	b, err := os.ReadFile(p)
@@ -71,10 +72,10 @@ func dirNames(t *testing.T, dir string) []string {
 type checkedProgress struct {
 	t    *testing.T
 	mu   sync.Mutex
-	over []storage.Progress
+	over []transfer.Progress
 }
 
-func (c *checkedProgress) fn(p storage.Progress) {
+func (c *checkedProgress) fn(p transfer.Progress) {
 	if p.Done > p.Total || p.Batch.Done > p.Batch.Total {
 		c.mu.Lock()
 		c.over = append(c.over, p)
@@ -111,7 +112,7 @@ func TestUploadSurvivesSlowDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{}, nil)
+	res := e.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{}, nil)
 	if res.Done != len(paths) {
 		for _, it := range res.Items {
 			if it.Err != nil {
@@ -153,10 +154,10 @@ func TestDownloadSurvivesSlowDown(t *testing.T) {
 	f.Add(s3test.Rule{Match: s3test.Op("GetObject", "HeadObject"), Share: 0.3, Fault: s3test.SlowDown()})
 	dest := t.TempDir()
 	cp := &checkedProgress{t: t}
-	res := e.Download(context.Background(), dest, []storage.DownloadItem{
+	res := e.Download(context.Background(), dest, []transfer.DownloadItem{
 		{Bucket: bucket, Key: "small.bin", Size: int64(len(small)), Rel: "small.bin"},
 		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"},
-	}, storage.DownloadOptions{}, cp.fn)
+	}, transfer.DownloadOptions{}, cp.fn)
 	if res.Done != 2 {
 		t.Fatalf("download under SlowDown: %+v", res.Items)
 	}
@@ -190,14 +191,14 @@ func TestDownloadFlippedByteFails(t *testing.T) {
 	f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Fault: s3test.FlipByte(1000)})
 	for _, named := range []bool{false, true} {
 		if named {
-			storage.UseNamedTemps(e)
+			transfer.UseNamedTemps(e)
 		}
 		for name, body := range map[string][]byte{"small.bin": small, "big.bin": big} {
 			dest := t.TempDir()
-			res := e.Download(context.Background(), dest, []storage.DownloadItem{
-				{Bucket: bucket, Key: name, Size: int64(len(body)), Rel: name}}, storage.DownloadOptions{}, nil)
+			res := e.Download(context.Background(), dest, []transfer.DownloadItem{
+				{Bucket: bucket, Key: name, Size: int64(len(body)), Rel: name}}, transfer.DownloadOptions{}, nil)
 			it := res.Items[0]
-			if it.State != storage.StateFailed || !errors.Is(it.Err, storage.ErrProtocol) {
+			if it.State != transfer.StateFailed || !errors.Is(it.Err, storage.ErrProtocol) {
 				t.Errorf("%s (named temps %v): state %v, err %v; want failed with ErrProtocol", name, named, it.State, it.Err)
 				continue
 			}
@@ -222,8 +223,8 @@ func TestDownloadFlippedByteOnceRetried(t *testing.T) {
 	small := uploadFile(t, e, bucket, "small.bin", 300<<10)
 	f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Times: 1, Fault: s3test.FlipByte(5)})
 	dest := t.TempDir()
-	res := e.Download(context.Background(), dest, []storage.DownloadItem{
-		{Bucket: bucket, Key: "small.bin", Size: int64(len(small)), Rel: "small.bin"}}, storage.DownloadOptions{}, nil)
+	res := e.Download(context.Background(), dest, []transfer.DownloadItem{
+		{Bucket: bucket, Key: "small.bin", Size: int64(len(small)), Rel: "small.bin"}}, transfer.DownloadOptions{}, nil)
 	if res.Done != 1 {
 		t.Fatalf("%+v", res.Items)
 	}
@@ -250,8 +251,8 @@ func TestDownloadCutBodyRetried(t *testing.T) {
 	f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Times: 2, Fault: s3test.CutBody(3 << 20)})
 	dest := t.TempDir()
 	cp := &checkedProgress{t: t}
-	res := e.Download(context.Background(), dest, []storage.DownloadItem{
-		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, storage.DownloadOptions{}, cp.fn)
+	res := e.Download(context.Background(), dest, []transfer.DownloadItem{
+		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, transfer.DownloadOptions{}, cp.fn)
 	if res.Done != 1 {
 		t.Fatalf("cut body, retried: %v", res.Items[0].Err)
 	}
@@ -279,8 +280,8 @@ func TestDownloadSmallCutBodyRetried(t *testing.T) {
 	f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Times: 1, Fault: s3test.CutBody(100 << 10)})
 	dest := t.TempDir()
 	cp := &checkedProgress{t: t}
-	res := e.Download(context.Background(), dest, []storage.DownloadItem{
-		{Bucket: bucket, Key: "small.bin", Size: int64(len(small)), Rel: "small.bin"}}, storage.DownloadOptions{}, cp.fn)
+	res := e.Download(context.Background(), dest, []transfer.DownloadItem{
+		{Bucket: bucket, Key: "small.bin", Size: int64(len(small)), Rel: "small.bin"}}, transfer.DownloadOptions{}, cp.fn)
 	if res.Done != 1 {
 		t.Fatalf("%v", res.Items[0].Err)
 	}
@@ -303,8 +304,8 @@ func TestDownloadMD5ETag(t *testing.T) {
 		f := s3test.NewFaults(t, srv)
 		e := faultEngine(t, f)
 		dest := t.TempDir()
-		item := storage.DownloadItem{Bucket: bucket, Key: "a.txt", Size: int64(len(body)), Rel: "a.txt"}
-		res := e.Download(context.Background(), dest, []storage.DownloadItem{item}, storage.DownloadOptions{}, nil)
+		item := transfer.DownloadItem{Bucket: bucket, Key: "a.txt", Size: int64(len(body)), Rel: "a.txt"}
+		res := e.Download(context.Background(), dest, []transfer.DownloadItem{item}, transfer.DownloadOptions{}, nil)
 		if res.Done != 1 {
 			t.Fatalf("%v", res.Items[0].Err)
 		}
@@ -317,7 +318,7 @@ func TestDownloadMD5ETag(t *testing.T) {
 		}
 		f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Fault: s3test.FlipByte(10)})
 		dest = t.TempDir()
-		res = e.Download(context.Background(), dest, []storage.DownloadItem{item}, storage.DownloadOptions{}, nil)
+		res = e.Download(context.Background(), dest, []transfer.DownloadItem{item}, transfer.DownloadOptions{}, nil)
 		if it := res.Items[0]; !errors.Is(it.Err, storage.ErrProtocol) {
 			t.Fatalf("flipped byte: state %v, err %v", it.State, it.Err)
 		}
@@ -336,8 +337,8 @@ func TestDownloadMultipartVerified(t *testing.T) {
 	e := faultEngine(t, f)
 	big := uploadFile(t, e, bucket, "big.bin", 13<<20)
 	dest := t.TempDir()
-	res := e.Download(context.Background(), dest, []storage.DownloadItem{
-		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, storage.DownloadOptions{}, nil)
+	res := e.Download(context.Background(), dest, []transfer.DownloadItem{
+		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, transfer.DownloadOptions{}, nil)
 	if res.Done != 1 {
 		t.Fatalf("%v", res.Items[0].Err)
 	}
@@ -345,37 +346,6 @@ func TestDownloadMultipartVerified(t *testing.T) {
 		t.Errorf("Verified = %q", v)
 	}
 	t.Logf("multipart: %s", res.Items[0].Verified)
-}
-
-// Service.Open verifies whole-object reads: a flipped byte is an error at
-// the end of the body, not silent data.
-func TestOpenFlippedByte(t *testing.T) {
-	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
-		bucket := srv.Bucket(t)
-		body := strings.Repeat("S3 Desk never saves a wrong byte. ", 2000)
-		put(t, srv.Service(t), bucket, "r.txt", body)
-		f := s3test.NewFaults(t, srv)
-		svc := f.Server().Service(t)
-		rc, _, err := svc.Open(context.Background(), bucket, "r.txt", storage.ReadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil || string(got) != body {
-			t.Fatalf("clean read: %v", err)
-		}
-		f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Fault: s3test.FlipByte(7)})
-		rc, _, err = svc.Open(context.Background(), bucket, "r.txt", storage.ReadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = io.ReadAll(rc)
-		rc.Close()
-		if !errors.Is(err, storage.ErrProtocol) {
-			t.Fatalf("read of a flipped byte: err %v, want ErrProtocol", err)
-		}
-	})
 }
 
 // isVerified tells whether a Verified note names a checksum that was checked.
@@ -426,8 +396,8 @@ func TestDownloadPartChecksumsMinIOStyle(t *testing.T) {
 	e := faultEngine(t, f)
 	big := uploadFile(t, e, bucket, "big.bin", 13<<20)
 	dest := t.TempDir()
-	res := e.Download(context.Background(), dest, []storage.DownloadItem{
-		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, storage.DownloadOptions{}, nil)
+	res := e.Download(context.Background(), dest, []transfer.DownloadItem{
+		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, transfer.DownloadOptions{}, nil)
 	if res.Done != 1 {
 		t.Fatalf("multipart download with part checksums: %v", res.Items[0].Err)
 	}
@@ -443,8 +413,8 @@ func TestDownloadPartChecksumsMinIOStyle(t *testing.T) {
 	f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Skip: 1, Times: 1, Fault: s3test.FlipByte(100)})
 	dest = t.TempDir()
 	cp := &checkedProgress{t: t}
-	res = e.Download(context.Background(), dest, []storage.DownloadItem{
-		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, storage.DownloadOptions{}, cp.fn)
+	res = e.Download(context.Background(), dest, []transfer.DownloadItem{
+		{Bucket: bucket, Key: "big.bin", Size: int64(len(big)), Rel: "big.bin"}}, transfer.DownloadOptions{}, cp.fn)
 	if res.Done != 1 {
 		t.Fatalf("after one flipped part: %v", res.Items[0].Err)
 	}
@@ -480,21 +450,21 @@ func TestCompatAndLinkedProfilesVerify(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		en, err := svc.NewEngine(context.Background(), t.TempDir(), storage.TransferOptions{PartSize: 5 << 20})
+		en, err := transfer.New(svc).NewEngine(context.Background(), t.TempDir(), transfer.TransferOptions{PartSize: 5 << 20})
 		if err != nil {
 			t.Fatal(err)
 		}
 		f.Clear()
 		f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Times: 3, Fault: s3test.SlowDown()})
-		item := storage.DownloadItem{Bucket: bucket, Key: "small.bin", Size: int64(len(small)), Rel: "small.bin"}
-		res := en.Download(context.Background(), t.TempDir(), []storage.DownloadItem{item}, storage.DownloadOptions{}, nil)
+		item := transfer.DownloadItem{Bucket: bucket, Key: "small.bin", Size: int64(len(small)), Rel: "small.bin"}
+		res := en.Download(context.Background(), t.TempDir(), []transfer.DownloadItem{item}, transfer.DownloadOptions{}, nil)
 		if res.Done != 1 || res.Items[0].Retries != 3 || !isVerified(res.Items[0].Verified) {
 			t.Errorf("%s: after 3 SlowDown: %v, retries %d, verified %q", name, res.Items[0].Err, res.Items[0].Retries, res.Items[0].Verified)
 		}
 		f.Clear()
 		f.Add(s3test.Rule{Match: s3test.Op("GetObject"), Fault: s3test.FlipByte(3)})
 		dest := t.TempDir()
-		res = en.Download(context.Background(), dest, []storage.DownloadItem{item}, storage.DownloadOptions{}, nil)
+		res = en.Download(context.Background(), dest, []transfer.DownloadItem{item}, transfer.DownloadOptions{}, nil)
 		if !errors.Is(res.Items[0].Err, storage.ErrProtocol) || len(dirNames(t, dest)) != 0 {
 			t.Errorf("%s: flipped byte: %v, folder %v", name, res.Items[0].Err, dirNames(t, dest))
 		}

@@ -1,4 +1,4 @@
-package storage
+package transfer
 
 // Bounded memory, whatever the file size.
 //
@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"s3desk/storage"
 	"time"
 
 	tm "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
@@ -54,10 +55,10 @@ func ValidateTransferOptions(o TransferOptions) error {
 		} else {
 			msg += fmt.Sprintf("lower the part size to %s or less", mib(PartBufferBudget/4))
 		}
-		return &Error{Op: "transfer settings", Kind: ErrInvalidArgument, Msg: msg}
+		return &storage.Error{Op: "transfer settings", Kind: storage.ErrInvalidArgument, Msg: msg}
 	}
 	if mb := r.MemoryBound(); mb > MaxMemoryBound {
-		return &Error{Op: "transfer settings", Kind: ErrInvalidArgument,
+		return &storage.Error{Op: "transfer settings", Kind: storage.ErrInvalidArgument,
 			Msg: fmt.Sprintf("the transfers could hold %s of buffers, more than the %s allowed; lower the number of files in parallel or the multipart threshold",
 				mib(mb), mib(MaxMemoryBound))}
 	}
@@ -117,7 +118,7 @@ func (e *Engine) sendStreaming(ctx context.Context, in *tm.UploadObjectInput, cl
 	}
 	r := client.rec
 	err = e.resume(ctx, r, id, b, plan.Concurrency)
-	if err == nil || errors.Is(context.Cause(ctx), ErrPaused) || errors.Is(err, ErrPreconditionFailed) {
+	if err == nil || errors.Is(context.Cause(ctx), ErrPaused) || errors.Is(err, storage.ErrPreconditionFailed) {
 		return err // done; paused (kept for Resume); or already discarded
 	}
 	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"context"
@@ -7,15 +7,15 @@ import (
 	"runtime"
 	"testing"
 
-	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // BenchmarkTransferTune measures 64 MiB uploads and downloads on versitygw
 // for a few part sizes and concurrencies; the defaults in transfer.go come
 // from it. Run: go test -run XXX -bench TransferTune -benchtime 3x ./storage/
 func BenchmarkTransferTune(b *testing.B) {
-	combos := []storage.TransferOptions{
+	combos := []transfer.TransferOptions{
 		{PartSize: 5 << 20, Concurrency: 4},
 		{PartSize: 8 << 20, Concurrency: 4},
 		{PartSize: 8 << 20, Concurrency: 8},
@@ -27,7 +27,7 @@ func BenchmarkTransferTune(b *testing.B) {
 	src := randFile(b, b.TempDir(), "big.bin", 64<<20)
 	for _, o := range combos {
 		name := fmt.Sprintf("part=%dMiB/conc=%d", o.PartSize>>20, o.Concurrency)
-		e, err := srv.Service(b).NewEngine(context.Background(), b.TempDir(), o)
+		e, err := transfer.New(srv.Service(b)).NewEngine(context.Background(), b.TempDir(), o)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func BenchmarkTransferTune(b *testing.B) {
 				plan, _ := e.PlanUpload(context.Background(), "", []string{src})
 				runtime.GC()
 				stop := sampleHeap(&peak)
-				res := e.Upload(context.Background(), bucket, plan.Items, storage.UploadOptions{Conflict: storage.ConflictOverwrite}, nil)
+				res := e.Upload(context.Background(), bucket, plan.Items, transfer.UploadOptions{Conflict: transfer.ConflictOverwrite}, nil)
 				stop()
 				if res.Done != 1 {
 					b.Fatalf("%+v", res.Items)
@@ -50,8 +50,8 @@ func BenchmarkTransferTune(b *testing.B) {
 			b.SetBytes(64 << 20)
 			dst := b.TempDir()
 			for i := 0; i < b.N; i++ {
-				items := []storage.DownloadItem{{Bucket: bucket, Key: "big.bin", Size: 64 << 20, Rel: filepath.Base(src)}}
-				res := e.Download(context.Background(), dst, items, storage.DownloadOptions{Conflict: storage.ConflictOverwrite}, nil)
+				items := []transfer.DownloadItem{{Bucket: bucket, Key: "big.bin", Size: 64 << 20, Rel: filepath.Base(src)}}
+				res := e.Download(context.Background(), dst, items, transfer.DownloadOptions{Conflict: transfer.ConflictOverwrite}, nil)
 				if res.Done != 1 {
 					b.Fatalf("%+v", res.Items)
 				}

@@ -1,4 +1,4 @@
-package storage_test
+package transfer_test
 
 import (
 	"context"
@@ -17,18 +17,19 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 func TestSafeLocalPath(t *testing.T) {
 	bad := []string{"../x", "a/../../x", "/etc/x", `..\x`, `C:\x`, "．．/x", "a/./b", "", "/", "a/\x00b"}
 	for _, k := range bad {
-		if p, err := storage.SafeLocalPath(k); err == nil || !errors.Is(err, storage.ErrInvalidName) {
+		if p, err := transfer.SafeLocalPath(k); err == nil || !errors.Is(err, storage.ErrInvalidName) {
 			t.Errorf("%q: want refused, got %q, %v", k, p, err)
 		}
 	}
 	good := map[string]string{"file..txt": "file..txt", "a//b": "a/b", "x/y z+é.txt": "x/y z+é.txt", "..a": "..a", "a..": "a.."}
 	for k, want := range good {
-		if p, err := storage.SafeLocalPath(k); err != nil || p != want {
+		if p, err := transfer.SafeLocalPath(k); err != nil || p != want {
 			t.Errorf("%q: got %q, %v; want %q", k, p, err, want)
 		}
 	}
@@ -83,7 +84,7 @@ func TestDownloadTraversalKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{})
 	plan, err := e.PlanDownload(ctx, bucket, "", []storage.Entry{{Key: "", IsFolder: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -100,14 +101,14 @@ func TestDownloadTraversalKeys(t *testing.T) {
 	if !strings.Contains(skipped["case.txt"]+skipped["Case.txt"], "only by case") {
 		t.Errorf("case collision not reported: %v", skipped)
 	}
-	res := e.Download(ctx, dest, plan.Items, storage.DownloadOptions{}, nil)
-	var pwned storage.Progress
+	res := e.Download(ctx, dest, plan.Items, transfer.DownloadOptions{}, nil)
+	var pwned transfer.Progress
 	for _, it := range res.Items {
 		if it.Key == "evil/pwned" {
 			pwned = it
 		}
 	}
-	if pwned.State != storage.StateFailed {
+	if pwned.State != transfer.StateFailed {
 		t.Errorf("write through a planted symlink: state %v", pwned.State)
 	}
 	t.Logf("through the symlink: %v", pwned.Err)
@@ -144,23 +145,23 @@ func TestDownloadCancelKeepsExisting(t *testing.T) {
 	}
 	dest := t.TempDir()
 	_ = os.WriteFile(filepath.Join(dest, "big.bin"), []byte("precious"), 0o644)
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{PartSize: 5 << 20, Concurrency: 1})
-	items := []storage.DownloadItem{{Bucket: bucket, Key: "big.bin", Size: 48 << 20, Rel: "big.bin"}}
-	cancelOnFirst := func(p storage.Progress) {
-		if p.Done > 0 && p.State == storage.StateRunning {
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{PartSize: 5 << 20, Concurrency: 1})
+	items := []transfer.DownloadItem{{Bucket: bucket, Key: "big.bin", Size: 48 << 20, Rel: "big.bin"}}
+	cancelOnFirst := func(p transfer.Progress) {
+		if p.Done > 0 && p.State == transfer.StateRunning {
 			e.Cancel(p.ID)
 		}
 	}
-	res := e.Download(ctx, dest, items, storage.DownloadOptions{Conflict: storage.ConflictOverwrite}, cancelOnFirst)
-	if res.Items[0].State != storage.StateCancelled {
+	res := e.Download(ctx, dest, items, transfer.DownloadOptions{Conflict: transfer.ConflictOverwrite}, cancelOnFirst)
+	if res.Items[0].State != transfer.StateCancelled {
 		t.Fatalf("state %v: %v", res.Items[0].State, res.Items[0].Err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dest, "big.bin")); string(b) != "precious" {
 		t.Fatal("the existing file was damaged by a cancelled download")
 	}
 	items[0].Rel, items[0].ID = "fresh.bin", 0
-	res = e.Download(ctx, dest, items, storage.DownloadOptions{}, cancelOnFirst)
-	if res.Items[0].State != storage.StateCancelled {
+	res = e.Download(ctx, dest, items, transfer.DownloadOptions{}, cancelOnFirst)
+	if res.Items[0].State != transfer.StateCancelled {
 		t.Fatalf("state %v", res.Items[0].State)
 	}
 	ents, _ := os.ReadDir(dest)
@@ -169,11 +170,11 @@ func TestDownloadCancelKeepsExisting(t *testing.T) {
 	}
 	// Existing files are kept unless the caller says overwrite.
 	items[0].Rel, items[0].ID = "big.bin", 0
-	res = e.Download(ctx, dest, items, storage.DownloadOptions{Conflict: storage.ConflictSkip}, nil)
+	res = e.Download(ctx, dest, items, transfer.DownloadOptions{Conflict: transfer.ConflictSkip}, nil)
 	if res.SkippedN != 1 {
 		t.Fatalf("want skipped, got %+v", res.Items[0])
 	}
-	res = e.Download(ctx, dest, items, storage.DownloadOptions{Conflict: storage.ConflictKeepBoth}, nil)
+	res = e.Download(ctx, dest, items, transfer.DownloadOptions{Conflict: transfer.ConflictKeepBoth}, nil)
 	if res.Done != 1 {
 		t.Fatalf("keep both: %+v", res.Items[0])
 	}
@@ -199,9 +200,9 @@ func TestStaleTempsCleanedOnStart(t *testing.T) {
 			data, dest := t.TempDir(), t.TempDir()
 			// A download that is "killed": the engine's goroutine is stopped
 			// mid-way. Simulate with a progress callback that blocks.
-			e := newEngine(t, srv, data, storage.TransferOptions{})
+			e := newEngine(t, srv, data, transfer.TransferOptions{})
 			if named {
-				storage.UseNamedTemps(e)
+				transfer.UseNamedTemps(e)
 			}
 			block := make(chan struct{})
 			var once, unblock sync.Once
@@ -210,8 +211,8 @@ func TestStaleTempsCleanedOnStart(t *testing.T) {
 			t.Cleanup(func() { unblock.Do(func() { close(block) }); <-finished })
 			go func() {
 				defer close(finished)
-				e.Download(ctx, dest, []storage.DownloadItem{{Bucket: bucket, Key: "f.bin", Size: 9 << 20, Rel: "f.bin"}},
-					storage.DownloadOptions{}, func(p storage.Progress) {
+				e.Download(ctx, dest, []transfer.DownloadItem{{Bucket: bucket, Key: "f.bin", Size: 9 << 20, Rel: "f.bin"}},
+					transfer.DownloadOptions{}, func(p transfer.Progress) {
 						if p.Done > 0 {
 							once.Do(func() { close(started) })
 							<-block
@@ -233,7 +234,7 @@ func TestStaleTempsCleanedOnStart(t *testing.T) {
 					t.Fatalf("temp files during download: %v", temps)
 				}
 				// "Restart": a new engine on the same data directory cleans the temp.
-				newEngine(t, srv, data, storage.TransferOptions{})
+				newEngine(t, srv, data, transfer.TransferOptions{})
 				if _, err := os.Stat(temps[0]); !os.IsNotExist(err) {
 					t.Fatalf("stale temp file not removed: %v", err)
 				}
@@ -275,23 +276,23 @@ func downloadManyFolders(t *testing.T, named bool) {
 			t.Fatal(err)
 		}
 	}
-	e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{Files: 3})
+	e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{Files: 3})
 	if named {
-		storage.UseNamedTemps(e)
+		transfer.UseNamedTemps(e)
 	}
 	plan, err := e.PlanDownload(ctx, bucket, "", []storage.Entry{{Key: "tree/", IsFolder: true}})
 	if err != nil || len(plan.Items) != 2*folders {
 		t.Fatalf("plan: %d items, %v", len(plan.Items), err)
 	}
 	stamp := time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC)
-	var skipD006 []storage.DownloadItem
+	var skipD006 []transfer.DownloadItem
 	for i := range plan.Items {
 		plan.Items[i].LastModified = stamp
 		if strings.HasPrefix(plan.Items[i].Key, "tree/d006/") {
 			skipD006 = append(skipD006, plan.Items[i])
 		}
 	}
-	res := e.Download(ctx, dest, plan.Items, storage.DownloadOptions{Conflict: storage.ConflictKeepBoth}, nil)
+	res := e.Download(ctx, dest, plan.Items, transfer.DownloadOptions{Conflict: transfer.ConflictKeepBoth}, nil)
 	if res.Done != 2*folders || res.Failed != 0 {
 		t.Fatalf("keep both: %d done, %d failed: %+v", res.Done, res.Failed, res)
 	}
@@ -321,7 +322,7 @@ func downloadManyFolders(t *testing.T, named bool) {
 	for i := range skipD006 {
 		skipD006[i].ID = 0
 	}
-	res = e.Download(ctx, dest, skipD006, storage.DownloadOptions{Conflict: storage.ConflictSkip}, nil)
+	res = e.Download(ctx, dest, skipD006, transfer.DownloadOptions{Conflict: transfer.ConflictSkip}, nil)
 	if res.SkippedN != 2 {
 		t.Fatalf("skip: %+v", res)
 	}
@@ -339,7 +340,7 @@ func downloadManyFolders(t *testing.T, named bool) {
 	for i := range skipD006 {
 		skipD006[i].ID = 0
 	}
-	res = e.Download(ctx, dest, skipD006, storage.DownloadOptions{Conflict: storage.ConflictOverwrite}, nil)
+	res = e.Download(ctx, dest, skipD006, transfer.DownloadOptions{Conflict: transfer.ConflictOverwrite}, nil)
 	if res.Done != 1 || res.Failed != 1 {
 		t.Fatalf("overwrite: %+v", res)
 	}
@@ -375,15 +376,15 @@ func TestDownloadKeepsFileMadeMeanwhile(t *testing.T) {
 	for _, named := range []bool{false, true} {
 		dest := t.TempDir()
 		// Paced, so that progress is reported while the bytes arrive.
-		e := newEngine(t, srv, t.TempDir(), storage.TransferOptions{Limiter: storage.NewRateLimiter(1 << 20)})
+		e := newEngine(t, srv, t.TempDir(), transfer.TransferOptions{Limiter: transfer.NewRateLimiter(1 << 20)})
 		if named {
-			storage.UseNamedTemps(e)
+			transfer.UseNamedTemps(e)
 		}
 		local := filepath.Join(dest, "a", "r.txt")
 		var once sync.Once
-		res := e.Download(ctx, dest, []storage.DownloadItem{{Bucket: bucket, Key: "a/r.txt", Size: int64(len(body)), Rel: "a/r.txt"}},
-			storage.DownloadOptions{}, func(p storage.Progress) {
-				if p.State == storage.StateRunning && p.Done > 0 {
+		res := e.Download(ctx, dest, []transfer.DownloadItem{{Bucket: bucket, Key: "a/r.txt", Size: int64(len(body)), Rel: "a/r.txt"}},
+			transfer.DownloadOptions{}, func(p transfer.Progress) {
+				if p.State == transfer.StateRunning && p.Done > 0 {
 					once.Do(func() {
 						if err := os.WriteFile(local, []byte("mine"), 0o644); err != nil {
 							t.Error(err)
@@ -395,7 +396,7 @@ func TestDownloadKeepsFileMadeMeanwhile(t *testing.T) {
 		if b, _ := os.ReadFile(local); string(b) != "mine" {
 			t.Errorf("named=%v: the file made meanwhile now holds %d bytes", named, len(b))
 		}
-		if it.State != storage.StateSkipped || it.Err == nil || !strings.Contains(it.Err.Error(), "appeared meanwhile") {
+		if it.State != transfer.StateSkipped || it.Err == nil || !strings.Contains(it.Err.Error(), "appeared meanwhile") {
 			t.Errorf("named=%v: state %v, reason %v", named, it.State, it.Err)
 		}
 		if ents, _ := os.ReadDir(filepath.Join(dest, "a")); len(ents) != 1 {

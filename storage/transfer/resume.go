@@ -1,4 +1,4 @@
-package storage
+package transfer
 
 // Resume after restart.
 //
@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"s3desk/storage"
 	"sort"
 	"strings"
 	"sync"
@@ -76,12 +77,12 @@ type journal struct {
 
 func openJournal(dataDir string) (*journal, error) {
 	if dataDir == "" {
-		return nil, &Error{Op: "open transfer journal", Kind: ErrInvalidArgument,
+		return nil, &storage.Error{Op: "open transfer journal", Kind: storage.ErrInvalidArgument,
 			Msg: "open transfer journal: no data directory given"}
 	}
 	dir := filepath.Join(dataDir, "transfers")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, &Error{Op: "open transfer journal", Kind: ErrInvalidArgument, Err: err,
+		return nil, &storage.Error{Op: "open transfer journal", Kind: storage.ErrInvalidArgument, Err: err,
 			Msg: fmt.Sprintf("open transfer journal: cannot create %s: %s", dir, pathErrText(err))}
 	}
 	return &journal{dir: dir}, nil
@@ -111,18 +112,18 @@ func (j *journal) remove(id string) {
 
 func (j *journal) load(id string) (*uploadRecord, error) {
 	if strings.ContainsAny(id, `/\.`) || id == "" {
-		return nil, &Error{Op: "resume upload", Kind: ErrNotFound, Msg: "resume upload: no such incomplete upload"}
+		return nil, &storage.Error{Op: "resume upload", Kind: storage.ErrNotFound, Msg: "resume upload: no such storage.IncompleteListing upload"}
 	}
 	j.mu.Lock()
 	data, err := os.ReadFile(filepath.Join(j.dir, "up-"+id+".json"))
 	j.mu.Unlock()
 	if err != nil {
-		return nil, &Error{Op: "resume upload", Kind: ErrNotFound, Err: err,
-			Msg: "resume upload: this incomplete upload is no longer recorded (it finished or was discarded)"}
+		return nil, &storage.Error{Op: "resume upload", Kind: storage.ErrNotFound, Err: err,
+			Msg: "resume upload: this storage.IncompleteListing upload is no longer recorded (it finished or was discarded)"}
 	}
 	var r uploadRecord
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, &Error{Op: "resume upload", Kind: ErrProtocol, Err: err, Msg: "resume upload: the journal entry is damaged; discard it"}
+		return nil, &storage.Error{Op: "resume upload", Kind: storage.ErrProtocol, Err: err, Msg: "resume upload: the journal entry is damaged; discard it"}
 	}
 	return &r, nil
 }
@@ -220,10 +221,10 @@ func (e *Engine) Discard(ctx context.Context, id string) error {
 	if !e.ownsRecord(r) {
 		return notOwned(r)
 	}
-	_, err = e.s.Client().AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
-		Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID}, e.s.bucketOpts(r.Bucket)...)
+	_, err = e.acc.Client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+		Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID}, e.acc.BucketOpts(r.Bucket)...)
 	if err != nil && !isNoSuchUpload(err) {
-		return mapErr("discard incomplete upload", r.Bucket, r.Key, err)
+		return storage.MapError("discard storage.IncompleteListing upload", r.Bucket, r.Key, err)
 	}
 	e.journal.remove(id)
 	return nil
@@ -257,7 +258,7 @@ func (e *Engine) RetryAborts(ctx context.Context) (int, error) {
 }
 
 // Resume finishes an interrupted multipart upload from the parts the server
-// already has. It refuses (ErrConflict) when the local file changed since.
+// already has. It refuses (storage.ErrConflict) when the local file changed since.
 func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 	r, err := e.journal.load(id)
 	if err != nil {
@@ -267,7 +268,7 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 		return notOwned(r)
 	}
 	if r.AbortPending {
-		return &Error{Op: "resume upload", Bucket: r.Bucket, Key: r.Key, Kind: ErrConflict,
+		return &storage.Error{Op: "resume upload", Bucket: r.Bucket, Key: r.Key, Kind: storage.ErrConflict,
 			Msg: "resume upload: this upload was cancelled; it can only be discarded"}
 	}
 	if err := fileUnchanged(r.Path, r.Size, r.ModTime); err != nil {
@@ -285,7 +286,7 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 	case e.bigSem <- struct{}{}:
 		defer func() { <-e.bigSem }()
 	case <-ctx.Done():
-		err := mapErr("resume upload", r.Bucket, r.Key, context.Cause(ctx))
+		err := storage.MapError("resume upload", r.Bucket, r.Key, context.Cause(ctx))
 		b.update(tid, func(p *Progress) { p.State, p.Err = stateFor(ctx, err), err })
 		return err
 	}
@@ -304,11 +305,11 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 // completes the upload. Upload uses it too, for files whose parts are too
 // large to buffer (memory.go).
 func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batch, conc int) error {
-	opts := e.s.bucketOpts(r.Bucket)
+	opts := e.acc.BucketOpts(r.Bucket)
 	have := map[int32]s3types.Part{}
-	for page, err := range e.s.partPages(ctx, "resume upload", r.Bucket, r.Key, r.UploadID) {
+	for page, err := range e.acc.PartPages(ctx, "resume upload", r.Bucket, r.Key, r.UploadID) {
 		if err != nil {
-			return incomplete(err, "resume upload", r.Bucket, r.Key,
+			return storage.IncompleteListing(err, "resume upload", r.Bucket, r.Key,
 				"nothing more was uploaded and the upload is kept: try resuming again later")
 		}
 		for _, p := range page.Parts {
@@ -344,7 +345,7 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 
 	f, err := os.Open(r.Path)
 	if err != nil {
-		return mapErr("resume upload", r.Bucket, r.Key, err)
+		return storage.MapError("resume upload", r.Bucket, r.Key, err)
 	}
 	defer f.Close()
 	var mu sync.Mutex
@@ -371,12 +372,12 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		if r.ChecksumAlgorithm != "" {
 			in.ChecksumAlgorithm = s3types.ChecksumAlgorithm(r.ChecksumAlgorithm)
 		}
-		out, err := e.s.Client().UploadPart(ctx, in, sendOpts...)
+		out, err := e.acc.Client.UploadPart(ctx, in, sendOpts...)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
 			if firstErr == nil {
-				firstErr = mapErr("resume upload", r.Bucket, r.Key, err)
+				firstErr = storage.MapError("resume upload", r.Bucket, r.Key, err)
 			}
 			return
 		}
@@ -396,7 +397,7 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		return firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return mapErr("resume upload", r.Bucket, r.Key, err) // parts kept; resumable again
+		return storage.MapError("resume upload", r.Bucket, r.Key, err) // parts kept; resumable again
 	}
 	if err := fileUnchanged(r.Path, r.Size, r.ModTime); err != nil {
 		return err
@@ -406,9 +407,9 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 	if r.IfNoneMatch {
 		in.IfNoneMatch = aws.String("*")
 	}
-	if _, err := e.s.Client().CompleteMultipartUpload(ctx, in, opts...); err != nil {
-		err = mapErr("resume upload", r.Bucket, r.Key, err)
-		if errors.Is(err, ErrPreconditionFailed) {
+	if _, err := e.acc.Client.CompleteMultipartUpload(ctx, in, opts...); err != nil {
+		err = storage.MapError("resume upload", r.Bucket, r.Key, err)
+		if errors.Is(err, storage.ErrPreconditionFailed) {
 			_ = e.Discard(context.WithoutCancel(ctx), r.ID)
 		}
 		return err
