@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"s3desk/storage/sandbox"
+	"s3desk/storage/profiles"
 )
 
 // Options are the command-line flags of S3 Desk.
@@ -50,7 +50,7 @@ func ParseFlags(args []string, version string, out io.Writer) (opts Options, exi
 	}
 	opts.Profile = *profile
 	if *useSandbox {
-		opts.Profile = sandbox.ProfileName
+		opts.Profile = profiles.SandboxName
 	}
 	return opts, false, 0
 }

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/storage/profiles"
-	"s3desk/storage/sandbox"
 )
 
 // ProfileStore is what the Profiles view needs from the saved profiles.
@@ -65,7 +64,7 @@ type ProfilesView struct {
 	box     *fyne.Container
 
 	// OnSelect is called on the UI goroutine with the chosen profile's name
-	// (sandbox.ProfileName for the Local sandbox).
+	// (profiles.SandboxName for the Local sandbox).
 	OnSelect func(name string)
 	// OnResetSandbox, when set, offers "Reset sample data…" on the sandbox.
 	OnResetSandbox func()
@@ -136,7 +135,7 @@ func NewProfilesView(win fyne.Window, status *statusBar, j *jobs, store ProfileS
 }
 
 func sandboxRow() profileRow {
-	return profileRow{kind: kindSandbox, name: sandbox.ProfileName, detail: "Built-in S3 server on this computer"}
+	return profileRow{kind: kindSandbox, name: profiles.SandboxName, detail: "Built-in S3 server on this computer"}
 }
 
 // CanvasObject is the view's root widget.
@@ -188,7 +187,7 @@ func (v *ProfilesView) setRows(saved []profiles.Profile, found []profiles.Import
 	rows := []profileRow{sandboxRow()}
 	known := map[string]bool{}
 	for _, p := range saved {
-		if p.Provider == "sandbox" || p.Name == sandbox.ProfileName {
+		if p.Provider == "sandbox" || p.Name == profiles.SandboxName {
 			continue
 		}
 		rows = append(rows, profileRow{kind: kindSaved, name: p.Name, detail: profileDetail(p), profile: p})
@@ -355,7 +354,7 @@ func (v *ProfilesView) deleteCurrent() {
 					v.status.say("Deleted profile " + name)
 					if v.current == name {
 						v.current = ""
-						v.Reload(sandbox.ProfileName)
+						v.Reload(profiles.SandboxName)
 						return
 					}
 					v.Reload("")

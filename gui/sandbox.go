@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/storage"
+	"s3desk/storage/profiles"
 	"s3desk/storage/sandbox"
 )
 
@@ -88,7 +89,7 @@ func (mw *MainWindow) confirmResetSandbox() {
 						return
 					}
 					mw.status.say("The Local sandbox has its sample data again")
-					if mw.profile == sandbox.ProfileName && mw.svc != nil {
+					if mw.profile == profiles.SandboxName && mw.svc != nil {
 						// Same address, new contents: list again from the top.
 						mw.objects.SetStore(mw.objectStore())
 						mw.buckets.current = ""

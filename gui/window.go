@@ -16,7 +16,6 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/profiles"
-	"s3desk/storage/sandbox"
 	"s3desk/storage/transfer"
 )
 
@@ -137,10 +136,10 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 
 	start := deps.StartProfile
 	if start == "" {
-		start = sandbox.ProfileName
+		start = profiles.SandboxName
 	}
-	if start == sandbox.ProfileName || deps.Profiles == nil {
-		mw.profiles.Select(sandbox.ProfileName)
+	if start == profiles.SandboxName || deps.Profiles == nil {
+		mw.profiles.Select(profiles.SandboxName)
 	} else {
 		// Saved profiles are read in the background; select when they are in.
 		mw.profiles.current = start
@@ -311,9 +310,9 @@ func (mw *MainWindow) connect(name string) {
 		var cfg storage.Config
 		var err error
 		switch {
-		case name == sandbox.ProfileName && deps.Sandbox != nil:
+		case name == profiles.SandboxName && deps.Sandbox != nil:
 			cfg, err = deps.Sandbox(ctx)
-		case name == sandbox.ProfileName:
+		case name == profiles.SandboxName:
 			err = fmt.Errorf("the Local sandbox is not available in this build")
 		case deps.Profiles == nil:
 			err = fmt.Errorf("the saved profiles could not be read")

@@ -155,10 +155,6 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// Client returns the underlying S3 client, for the storage package's own
-// lower layers (transfers, presigning).
-func (s *Service) Client() *s3.Client { return s.client }
-
 // Region is the region the service signs with by default.
 func (s *Service) Region() string { return s.awsCfg.Region }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/core"
 	"s3desk/storage/profiles"
 	"s3desk/storage/s3test"
 )
@@ -227,7 +228,7 @@ s3 =
 		t.Fatalf("credentials: %v %v", creds.AccessKeyID, err)
 	}
 	// The endpoint comes from endpoint_url, path style from the profile.
-	if _, err := svc.Client().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("linked")}); err != nil {
+	if _, err := core.Of(svc).Client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("linked")}); err != nil {
 		t.Fatalf("create bucket through the linked profile: %v", err)
 	}
 	if err := s.Test(ctx, profiles.Profile{Name: "lab", Provider: profiles.ProviderAWS, AWSProfile: "lab", PathStyle: true}, nil); err != nil {
@@ -247,7 +248,7 @@ s3 =
 	if creds, err := svc.Credentials(ctx); err != nil || creds.AccessKeyID != "AKIAPROCESS" {
 		t.Fatalf("AWS_PROFILE: %v %v", creds.AccessKeyID, err)
 	}
-	if _, err := svc.Client().HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("linked")}); err != nil {
+	if _, err := core.Of(svc).Client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("linked")}); err != nil {
 		t.Fatalf("AWS_PROFILE profile did not reach the endpoint: %v", err)
 	}
 
@@ -262,7 +263,7 @@ s3 =
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Client().HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("linked")}); err != nil {
+	if _, err := core.Of(svc).Client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("linked")}); err != nil {
 		t.Fatalf("AWS_ENDPOINT_URL_S3 was not honoured: %v", err)
 	}
 }

@@ -28,8 +28,8 @@ const (
 )
 
 // SandboxName is the name of the built-in profile of the local sandbox
-// (the same as sandbox.ProfileName). It is always listed first and cannot be
-// deleted or edited.
+// (storage/sandbox). It is always listed first and cannot be deleted or
+// edited.
 const SandboxName = "Local sandbox"
 
 // Preset holds a provider's known defaults. EndpointHint may hold a

@@ -28,11 +28,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/core"
 )
 
-// ProfileName is the name of the built-in profile that connects to the
-// sandbox. It cannot be deleted.
-const ProfileName = "Local sandbox"
+// The built-in profile that connects to the sandbox is profiles.SandboxName.
 
 // Region is the region the sandbox signs with.
 const Region = "us-east-1"
@@ -383,7 +382,7 @@ func (s *Sandbox) seedIfNew(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sandbox: seeding: %w", err)
 	}
-	if err := Seed(ctx, svc.Client()); err != nil {
+	if err := Seed(ctx, core.Of(svc).Client); err != nil {
 		return fmt.Errorf("sandbox: seeding the sample data: %w", err)
 	}
 	return os.WriteFile(marker, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o600)

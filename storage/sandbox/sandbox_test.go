@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/core"
 	"s3desk/storage/sandbox"
 )
 
@@ -102,7 +103,7 @@ func TestStartsSeededOnLoopback(t *testing.T) {
 	}
 
 	svc := service(t, sb)
-	c := svc.Client()
+	c := core.Of(svc).Client
 	lb, err := c.ListBuckets(context.Background(), &s3.ListBucketsInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +143,7 @@ func TestListPutGetAndPersistAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
 	sb := start(t, dir)
 	endpoint := sb.Endpoint()
-	c := service(t, sb).Client()
+	c := core.Of(service(t, sb)).Client
 	ctx := context.Background()
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("mine")}); err != nil {
 		t.Fatal(err)
@@ -168,7 +169,7 @@ func TestListPutGetAndPersistAcrossRestart(t *testing.T) {
 	if sb2.Endpoint() != endpoint {
 		t.Logf("port changed across restart: %s -> %s (the old one was taken)", endpoint, sb2.Endpoint())
 	}
-	c2 := service(t, sb2).Client()
+	c2 := core.Of(service(t, sb2)).Client
 	got := keys(t, c2, "mine", "")
 	if len(got) != 6 {
 		t.Fatalf("after restart bucket mine holds %q", got)
@@ -186,7 +187,7 @@ func TestListPutGetAndPersistAcrossRestart(t *testing.T) {
 
 func TestReset(t *testing.T) {
 	sb := start(t, t.TempDir())
-	c := service(t, sb).Client()
+	c := core.Of(service(t, sb)).Client
 	ctx := context.Background()
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("scratch")}); err != nil {
 		t.Fatal(err)
@@ -231,7 +232,7 @@ func TestRefusesForeignRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = svc.Client().ListBuckets(context.Background(), &s3.ListBucketsInput{})
+	_, err = core.Of(svc).Client.ListBuckets(context.Background(), &s3.ListBucketsInput{})
 	if err == nil {
 		t.Fatal("a foreign access key listed the sandbox")
 	}
@@ -300,7 +301,7 @@ func TestSizeLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	c := service(t, sb).Client()
+	c := core.Of(service(t, sb)).Client
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("big-files")}); err != nil {
 		t.Fatal(err)
 	}
@@ -408,7 +409,7 @@ func TestThroughTheStorageService(t *testing.T) {
 // faults the whole process.
 func TestConcurrentCopyGetPut(t *testing.T) {
 	sb := start(t, t.TempDir())
-	c := service(t, sb).Client()
+	c := core.Of(service(t, sb)).Client
 	ctx := context.Background()
 	bucket := aws.String(sandbox.SampleBucket)
 	src := bytes.Repeat([]byte("copy source "), 1<<17) // 1.5 MiB
