@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
-	"s3desk/storage/internal/verify"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go/middleware"
+
+	"s3desk/storage/internal/verify"
 )
 
 // The one retry policy of every request the app sends: the S3 client, the

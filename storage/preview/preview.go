@@ -14,12 +14,13 @@ import (
 	"io"
 	"mime"
 	"os"
-	"s3desk/storage"
-	"s3desk/storage/internal/csvread"
 	"strings"
 	"unicode/utf8"
 
 	_ "golang.org/x/image/webp" // register WebP for image.Decode
+
+	"s3desk/storage"
+	"s3desk/storage/internal/csvread"
 )
 
 // Previewer reads objects for the preview window and for "Open with system

@@ -11,11 +11,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+
 	"s3desk/storage"
 	"s3desk/storage/internal/csvread"
 	"s3desk/storage/share"
-	"slices"
-	"strings"
 )
 
 // MismatchAction is the caller's answer to a file whose header differs.

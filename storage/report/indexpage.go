@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"s3desk/storage"
-	"s3desk/storage/share"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"s3desk/storage"
+	"s3desk/storage/share"
 )
 
 // MaxIndexItems bounds the objects one index page lists.

@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"s3desk/storage"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"s3desk/storage"
 )
 
 // Errors of the public-link feature. Both come inside a *PublicError.

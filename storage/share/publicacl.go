@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"s3desk/storage"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+
+	"s3desk/storage"
 )
 
 // publicACLParallel is how many object ACLs a folder changes at once.

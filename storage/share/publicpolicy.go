@@ -6,8 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"s3desk/storage"
 	"strings"
+
+	"s3desk/storage"
 )
 
 // sharePolicyDoc is a bucket policy read for editing: the top-level fields stay

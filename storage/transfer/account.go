@@ -19,11 +19,12 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"s3desk/storage"
-	"s3desk/storage/internal/core"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"s3desk/storage"
+	"s3desk/storage/internal/core"
 )
 
 // identity is who an engine's account is, as far as it is known.

@@ -9,9 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"s3desk/storage"
-	"s3desk/storage/internal/core"
-	"s3desk/storage/internal/verify"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +21,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"golang.org/x/text/unicode/norm"
+
+	"s3desk/storage"
+	"s3desk/storage/internal/core"
+	"s3desk/storage/internal/verify"
 )
 
 // DownloadItem is one object and where it goes under the chosen folder.

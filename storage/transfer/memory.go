@@ -18,12 +18,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"s3desk/storage"
 	"time"
 
 	tm "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"s3desk/storage"
 )
 
 const (

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"s3desk/storage"
-	"s3desk/storage/internal/core"
-	"s3desk/storage/internal/verify"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	tm "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"s3desk/storage"
+	"s3desk/storage/internal/core"
+	"s3desk/storage/internal/verify"
 )
 
 // TransferOptions tunes the transfer engine.
@@ -41,20 +42,10 @@ type TransferOptions struct {
 	Limiter *RateLimiter
 }
 
-// Defaults measured on versitygw (posix backend, loopback, 2 cores shared
-// with other work, so noisy) by BenchmarkTransferTune: one 64 MiB file,
-// -benchtime 5x -count 2, MB/s per run; peak heap during the upload.
-//
-//	part × conc   upload MB/s   download MB/s   peak heap
-//	 5 MiB × 4      95,  94       389, 296        37 MiB
-//	 8 MiB × 4      68,  95       219, 340        52 MiB
-//	 8 MiB × 8     101,  98       428, 338        84 MiB
-//	16 MiB × 4     144, 114       282, 327       103 MiB
-//	32 MiB × 2     120,  98       379, 281       131-163 MiB
-//
-// 16 MiB × 4 uploads fastest; downloads are within the noise of each other.
-// Its part buffers are bounded at (4+1) × 16 = 80 MiB. The threshold equals
-// the part size so that no file becomes a one-part multipart upload.
+// Defaults: 16 MiB parts × 4 uploaded fastest of the sizes measured by
+// BenchmarkTransferTune on versitygw (figures in storage/transfer/TUNING.md),
+// with part buffers bounded at (4+1) × 16 = 80 MiB. The threshold equals the
+// part size so that no file becomes a one-part multipart upload.
 const (
 	DefaultPartSize           = 16 << 20
 	DefaultConcurrency        = 4

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"s3desk/storage"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -23,6 +22,8 @@ import (
 	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/gabriel-vasile/mimetype"
+
+	"s3desk/storage"
 )
 
 // ConflictPolicy says what to do when the destination already exists.

@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	neturl "net/url"
-	"s3desk/storage/s3test"
 	"slices"
 	"strings"
 	"sync"
@@ -23,6 +22,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"s3desk/storage/s3test"
 )
 
 // ACLEmu stands in front of versitygw, whose backends implement no object
