@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -40,12 +41,12 @@ var bucketRegions = []string{
 type BucketsView struct {
 	win    fyne.Window
 	status *statusBar
-	jobs   *jobs
+	jobs   *async.Jobs
 
 	store   BucketStore
 	buckets []storage.Bucket
 	current string // the selected bucket's name
-	load    viewContext
+	load    async.Gen
 	// autoOpen opens the only bucket of a freshly connected account.
 	autoOpen bool
 
@@ -66,7 +67,7 @@ type BucketsView struct {
 }
 
 // NewBucketsView builds an empty Buckets view; SetStore connects it.
-func NewBucketsView(win fyne.Window, status *statusBar, j *jobs) *BucketsView {
+func NewBucketsView(win fyne.Window, status *statusBar, j *async.Jobs) *BucketsView {
 	v := &BucketsView{win: win, status: status, jobs: j}
 	v.list = widget.NewList(
 		func() int { return len(v.buckets) },
@@ -136,7 +137,7 @@ func (v *BucketsView) SetStore(store BucketStore) {
 	v.list.Refresh()
 	v.delBtn.Disable()
 	if store == nil {
-		v.load.stop()
+		v.load.Stop()
 		v.addBtn.Disable()
 		v.reloadBtn.Disable()
 		v.showMessage("Choose a profile to see its buckets.")
@@ -151,7 +152,7 @@ func (v *BucketsView) SetStore(store BucketStore) {
 // SetMessage shows a line in place of the list (for example while the
 // profile connects, or why it could not).
 func (v *BucketsView) SetMessage(text string) {
-	v.load.stop()
+	v.load.Stop()
 	v.buckets = nil
 	v.list.Refresh()
 	v.showMessage(text)
@@ -176,16 +177,16 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 	if store == nil {
 		return
 	}
-	ctx, gen := v.load.renew(v.jobs.ctx())
+	ctx, gen := v.load.Renew(v.jobs.Ctx())
 	if len(v.buckets) == 0 {
 		v.showMessage("Loading buckets…")
 	}
 	_, end := v.status.begin("Listing buckets…")
-	v.jobs.goRun(func() {
+	v.jobs.Go(func() {
 		list, err := store.ListBuckets(ctx)
-		v.jobs.do(func() {
+		v.jobs.Do(func() {
 			end()
-			if !v.load.current(gen) {
+			if !v.load.Current(gen) {
 				return // the user moved on; this answer is stale
 			}
 			if err != nil {
@@ -340,14 +341,14 @@ func (v *BucketsView) ShowCreate() {
 		d.hint.Refresh()
 		d.fit()
 		_, end := v.status.begin("Creating bucket " + name + "…")
-		ctx := v.jobs.ctx() // a switch of account ends it
-		v.jobs.goRun(func() {
+		ctx := v.jobs.Ctx() // a switch of account ends it
+		v.jobs.Go(func() {
 			opts := storage.CreateBucketOptions{Region: region}
 			if acls {
 				opts.ObjectOwnership = "BucketOwnerPreferred"
 			}
 			err := store.CreateBucket(ctx, name, opts)
-			v.jobs.do(func() {
+			v.jobs.Do(func() {
 				end()
 				if err != nil {
 					d.hint.SetText(sentence(errorText(err)))
@@ -416,24 +417,21 @@ func (v *BucketsView) ConfirmDelete(bucket string) {
 	if store == nil || bucket == "" {
 		return
 	}
-	ctx, cancel := context.WithCancel(v.jobs.ctx())
+	ctx, cancel := context.WithCancel(v.jobs.Ctx())
 	update, end := v.status.begin("Counting what “" + bucket + "” holds…")
 	counting := dialog.NewCustomWithoutButtons("Delete bucket",
 		container.NewVBox(widget.NewLabel("Counting what “"+bucket+"” holds…"), widget.NewProgressBarInfinite()), v.win)
 	stop := widget.NewButton("Cancel", func() { cancel() })
 	counting.SetButtons([]fyne.CanvasObject{stop})
 	counting.Show()
-	v.jobs.goRun(func() {
-		throttle := newThrottle()
-		usage, err := store.Usage(ctx, bucket, "", func(u storage.Usage) {
-			if throttle.ok() {
-				v.jobs.do(func() {
-					update(fmt.Sprintf("Counting “%s”: %s objects so far…", bucket, humanize.Comma(u.Objects)))
-				})
-			}
+	v.jobs.Go(func() {
+		progress := async.NewThrottle(async.Every, v.jobs.Do, func(u storage.Usage) {
+			update(fmt.Sprintf("Counting “%s”: %s objects so far…", bucket, humanize.Comma(u.Objects)))
 		})
+		usage, err := store.Usage(ctx, bucket, "", progress.Push)
+		progress.Flush()
 		cancel()
-		v.jobs.do(func() {
+		v.jobs.Do(func() {
 			end()
 			counting.Hide()
 			if err != nil {
@@ -483,7 +481,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 	}
 	items = append(items, d.result, container.NewHBox(layout.NewSpacer(), d.cancel, d.del))
 	d.dlg = dialog.NewCustomWithoutButtons("Delete bucket “"+bucket+"”", container.NewVBox(items...), v.win)
-	ctx, cancel := context.WithCancel(v.jobs.ctx())
+	ctx, cancel := context.WithCancel(v.jobs.Ctx())
 	d.cancel.OnTapped = func() {
 		cancel()
 		d.dlg.Hide()
@@ -497,20 +495,17 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 			d.confirm.Disable()
 		}
 		update, end := v.status.begin("Deleting bucket " + bucket + "…")
-		v.jobs.goRun(func() {
-			throttle := newThrottle()
-			err := store.DeleteBucket(ctx, bucket, storage.DeleteBucketOptions{Force: force, Progress: func(n int64) {
-				if throttle.ok() {
-					v.jobs.do(func() {
-						text := fmt.Sprintf("Deleting bucket %s: %s objects deleted…", bucket, humanize.Comma(n))
-						update(text)
-						d.result.Importance = widget.LowImportance
-						d.result.SetText(text)
-						d.result.Show()
-					})
-				}
-			}})
-			v.jobs.do(func() {
+		v.jobs.Go(func() {
+			progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
+				text := fmt.Sprintf("Deleting bucket %s: %s objects deleted…", bucket, humanize.Comma(n))
+				update(text)
+				d.result.Importance = widget.LowImportance
+				d.result.SetText(text)
+				d.result.Show()
+			})
+			err := store.DeleteBucket(ctx, bucket, storage.DeleteBucketOptions{Force: force, Progress: progress.Push})
+			progress.Flush()
+			v.jobs.Do(func() {
 				end()
 				if err != nil {
 					if errors.Is(err, context.Canceled) {

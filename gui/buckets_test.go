@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
@@ -39,8 +40,7 @@ func newSandboxWindow(t *testing.T, srv *s3test.Server) *MainWindow {
 // onUI runs fn as the UI goroutine would: while no background callback
 // runs (the test driver runs fyne.Do callbacks inline on their goroutine).
 func onUI(mw *MainWindow, fn func()) {
-	mw.jobs.mu.Lock()
-	defer mw.jobs.mu.Unlock()
+	defer mw.jobs.Hold()()
 	fn()
 }
 
@@ -346,14 +346,14 @@ func (f *fakeBuckets) Usage(context.Context, string, string, func(storage.Usage)
 }
 func (f *fakeBuckets) Region() string { return "eu-west-1" }
 
-func newBucketsOnly(t *testing.T) (*BucketsView, *jobs, fyne.Window) {
+func newBucketsOnly(t *testing.T) (*BucketsView, *async.Jobs, fyne.Window) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	j := newJobs(t.Context())
+	j := async.New(t.Context())
 	v := NewBucketsView(w, newStatusBar(), j)
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(320, 400))
-	t.Cleanup(j.wait)
+	t.Cleanup(j.Wait)
 	return v, j, w
 }
 
@@ -363,7 +363,7 @@ func TestBucketListErrorIsReadable(t *testing.T) {
 		Msg: "list buckets: the access key is not known to the service; check the access key ID",
 		Err: errors.New("operation error S3: ListBuckets, https response error StatusCode: 403\n<?xml version=\"1.0\"?><Error><Code>InvalidAccessKeyId</Code></Error>")}
 	v.SetStore(&fakeBuckets{err: raw})
-	j.wait()
+	j.Wait()
 	msg := v.message.Text
 	if !strings.Contains(msg, "access key is not known") {
 		t.Errorf("message %q lacks the plain text", msg)
@@ -391,7 +391,7 @@ func TestStaleBucketListIsDropped(t *testing.T) {
 	v.SetStore(fast) // the user switched profile before the first answer
 	waitCalls(t, slow)
 	close(slow.release)
-	j.wait()
+	j.Wait()
 	if got := bucketNames(v); len(got) != 1 || got[0] != "new-account-bucket" {
 		t.Fatalf("list %v: the stale answer landed", got)
 	}

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -33,8 +34,8 @@ type CombineView struct {
 	app    fyne.App
 	win    fyne.Window
 	store  CombineStore
-	jobs   *jobs
-	run    viewContext
+	jobs   *async.Jobs
+	run    async.Gen
 	bucket string
 	prefix string
 	opts   storage.CombineOptions
@@ -62,7 +63,7 @@ type mismatchPrompt struct {
 // NewCombineWindow opens the window and starts combining: the selected
 // entries (CSV files, and folders listed recursively), or the whole of
 // prefix when nothing is selected.
-func NewCombineWindow(a fyne.App, store CombineStore, j *jobs, bucket, prefix string, entries []storage.Entry) *CombineView {
+func NewCombineWindow(a fyne.App, store CombineStore, j *async.Jobs, bucket, prefix string, entries []storage.Entry) *CombineView {
 	v := &CombineView{app: a, store: store, jobs: j, bucket: bucket, prefix: prefix}
 	var ignored int
 	for _, e := range entries {
@@ -104,7 +105,7 @@ func NewCombineWindow(a fyne.App, store CombineStore, j *jobs, bucket, prefix st
 	v.win.Resize(fyne.NewSize(900, 640))
 	v.win.SetOnClosed(func() {
 		v.closed = true
-		v.run.stop()
+		v.run.Stop()
 		if v.report != nil {
 			v.report.Close()
 		}
@@ -118,7 +119,7 @@ func NewCombineWindow(a fyne.App, store CombineStore, j *jobs, bucket, prefix st
 // open folder when nothing is selected.
 func (mw *MainWindow) combineCSV(bucket, prefix string, entries []storage.Entry) {
 	if svc := mw.service(); svc != nil {
-		NewCombineWindow(mw.app, svc, &mw.jobs, bucket, prefix, entries)
+		NewCombineWindow(mw.app, svc, mw.jobs, bucket, prefix, entries)
 	}
 }
 
@@ -133,28 +134,23 @@ func displayPrefix(p string) string {
 }
 
 func (v *CombineView) start() {
-	ctx, gen := v.run.renew(v.jobs.ctx())
+	ctx, gen := v.run.Renew(v.jobs.Ctx())
 	opts := v.opts
-	thr := newThrottle()
-	opts.OnProgress = func(p storage.CombineProgress) {
-		if !thr.ok() && p.FilesDone != p.FilesTotal {
+	progress := async.NewThrottle(async.Every, v.jobs.Do, func(p storage.CombineProgress) {
+		if !v.run.Current(gen) || v.closed {
 			return
 		}
-		v.jobs.do(func() {
-			if !v.run.current(gen) || v.closed {
-				return
-			}
-			if p.FilesTotal > 0 {
-				v.progress.SetValue(float64(p.FilesDone) / float64(p.FilesTotal))
-			}
-			v.status.SetText(fmt.Sprintf("Reading %s (%d of %d) — %s rows, %s read",
-				p.Key, min(p.FilesDone+1, p.FilesTotal), p.FilesTotal, humanize.Comma(p.Rows), humanize.IBytes(uint64(p.Bytes))))
-		})
-	}
+		if p.FilesTotal > 0 {
+			v.progress.SetValue(float64(p.FilesDone) / float64(p.FilesTotal))
+		}
+		v.status.SetText(fmt.Sprintf("Reading %s (%d of %d) — %s rows, %s read",
+			p.Key, min(p.FilesDone+1, p.FilesTotal), p.FilesTotal, humanize.Comma(p.Rows), humanize.IBytes(uint64(p.Bytes))))
+	})
+	opts.OnProgress = progress.Push
 	opts.OnMismatch = func(m storage.HeaderMismatch) storage.MismatchAction {
 		answer := make(chan storage.MismatchAction, 1)
-		v.jobs.do(func() {
-			if !v.run.current(gen) || v.closed {
+		v.jobs.Do(func() {
+			if !v.run.Current(gen) || v.closed {
 				answer <- storage.StopCombine
 				return
 			}
@@ -167,10 +163,11 @@ func (v *CombineView) start() {
 			return storage.StopCombine
 		}
 	}
-	v.jobs.goRun(func() {
+	v.jobs.Go(func() {
 		rep, err := v.store.CombineCSV(ctx, v.bucket, opts)
-		v.jobs.do(func() {
-			if !v.run.current(gen) || v.closed {
+		progress.Flush()
+		v.jobs.Do(func() {
+			if !v.run.Current(gen) || v.closed {
 				if rep != nil {
 					rep.Close()
 				}
@@ -282,12 +279,12 @@ func (v *CombineView) saveLocally() {
 func (v *CombineView) saveTo(rep *storage.CSVReport, w fyne.URIWriteCloser) {
 	v.saveBtn.Disable()
 	v.status.SetText("Saving " + w.URI().Name() + "…")
-	v.jobs.goRun(func() {
+	v.jobs.Go(func() {
 		n, err := rep.WriteCSV(w)
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
-		v.jobs.do(func() {
+		v.jobs.Do(func() {
 			if v.closed {
 				return
 			}
@@ -396,13 +393,13 @@ func (f *publishForm) options() storage.ReportPublishOptions {
 func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
 	o.Overwrite = overwrite
 	rep := v.report
-	ctx, gen := v.run.renew(v.jobs.ctx())
+	ctx, gen := v.run.Renew(v.jobs.Ctx())
 	v.pubBtn.Disable()
 	v.status.SetText("Publishing…")
-	v.jobs.goRun(func() {
+	v.jobs.Go(func() {
 		res, err := v.store.PublishReport(ctx, rep, o)
-		v.jobs.do(func() {
-			if !v.run.current(gen) || v.closed {
+		v.jobs.Do(func() {
+			if !v.run.Current(gen) || v.closed {
 				return
 			}
 			v.pubBtn.Enable()
@@ -444,10 +441,10 @@ func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error)
 			v.status.SetText(publishedText(v.bucket, res, false) + " Not public: you chose not to add a bucket-policy statement; share a presigned link instead.")
 			return
 		}
-		ctx, gen := v.run.renew(v.jobs.ctx())
+		ctx, gen := v.run.Renew(v.jobs.Ctx())
 		v.pubBtn.Disable()
 		v.status.SetText("Making the report public…")
-		v.jobs.goRun(func() {
+		v.jobs.Go(func() {
 			var err error
 			for _, p := range []struct {
 				key string
@@ -458,8 +455,8 @@ func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error)
 				}
 				*p.out, err = v.store.MakePublic(ctx, v.bucket, p.key, storage.PublicOptions{AllowPolicy: true})
 			}
-			v.jobs.do(func() {
-				if !v.run.current(gen) || v.closed {
+			v.jobs.Do(func() {
+				if !v.run.Current(gen) || v.closed {
 					return
 				}
 				v.pubBtn.Enable()

@@ -14,18 +14,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
 
 // waitPrompt waits until the combine window asks about a header mismatch.
-func waitPrompt(t *testing.T, j *jobs, v *CombineView) *mismatchPrompt {
+func waitPrompt(t *testing.T, j *async.Jobs, v *CombineView) *mismatchPrompt {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
-		j.mu.Lock()
+		release := j.Hold()
 		p := v.ask
-		j.mu.Unlock()
+		release()
 		if p != nil {
 			return p
 		}
@@ -43,15 +44,15 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	previewPlant(t, srv, b, "22_Sept/03.csv", "", []byte("service,count,link\ngamma,3,\"<script>x</script>\"\n"))
 	svc := srv.Service(t)
 	a := test.NewTempApp(t)
-	j := jobs{life: t.Context()}
+	j := async.New(t.Context())
 
-	v := NewCombineWindow(a, svc, &j, b, "22_Sept/", nil)
-	p := waitPrompt(t, &j, v)
+	v := NewCombineWindow(a, svc, j, b, "22_Sept/", nil)
+	p := waitPrompt(t, j, v)
 	if !p.skip.Visible() || !p.stop.Visible() {
 		t.Fatal("prompt has no Skip/Stop buttons")
 	}
 	test.Tap(p.skip)
-	j.wait()
+	j.Wait()
 	if v.counts.Text != "3 rows from 2 files, 3 columns" {
 		t.Errorf("counts %q", v.counts.Text)
 	}
@@ -76,7 +77,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.saveTo(v.report, w)
-	j.wait()
+	j.Wait()
 	local, _ := os.ReadFile(out)
 	want := "service,count,link\nalpha,1,https://example.com/a\nbeta,2,\ngamma,3,<script>x</script>\n"
 	if string(local) != want || !strings.HasPrefix(v.status.Text, "Saved ") {
@@ -88,7 +89,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 		t.Errorf("default report name %q", name)
 	}
 	v.publish(storage.ReportPublishOptions{CSVKey: "reports/sept.csv", HTMLKey: "reports/sept.html", Title: "Sept"}, false)
-	j.wait()
+	j.Wait()
 	if !strings.HasPrefix(v.status.Text, "Published reports/sept.csv") || !strings.Contains(v.status.Text, "private") {
 		t.Errorf("status after publish %q", v.status.Text)
 	}
@@ -109,7 +110,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 		t.Errorf("published HTML (%s):\n%s", ct, body)
 	}
 	v.publish(storage.ReportPublishOptions{CSVKey: "reports/sept.csv"}, false)
-	j.wait()
+	j.Wait()
 	if !strings.Contains(v.status.Text, "already exists") {
 		t.Errorf("republish status %q, want a question about replacing", v.status.Text)
 	}
@@ -121,7 +122,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	// for a bucket-policy statement; once added, both addresses open without
 	// credentials and the status shows them.
 	v.publish(storage.ReportPublishOptions{CSVKey: "pub/sept.csv", HTMLKey: "pub/sept.html", Public: true}, false)
-	j.wait()
+	j.Wait()
 	if !strings.Contains(v.status.Text, "not public yet") {
 		t.Fatalf("status after a public publish without consent %q", v.status.Text)
 	}
@@ -135,7 +136,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 		t.Fatal("no consent dialog")
 	}
 	tapButton(t, top, "Yes")
-	j.wait()
+	j.Wait()
 	if !strings.Contains(v.status.Text, "public (checked") || !strings.Contains(v.status.Text, htmlURL) {
 		t.Errorf("status after consent %q", v.status.Text)
 	}
@@ -148,9 +149,9 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	v.win.Close()
 
 	// Stop at the mismatch: nothing to save.
-	v = NewCombineWindow(a, svc, &j, b, "", []storage.Entry{{Key: "22_Sept/", IsFolder: true}, {Key: "22_Sept/notes.txt"}})
-	test.Tap(waitPrompt(t, &j, v).stop)
-	j.wait()
+	v = NewCombineWindow(a, svc, j, b, "", []storage.Entry{{Key: "22_Sept/", IsFolder: true}, {Key: "22_Sept/notes.txt"}})
+	test.Tap(waitPrompt(t, j, v).stop)
+	j.Wait()
 	if !strings.HasPrefix(v.status.Text, "Stopped.") || !v.saveBtn.Disabled() || !strings.Contains(v.details.Text, "not .csv") {
 		t.Errorf("after stop: status %q save disabled %v details %q", v.status.Text, v.saveBtn.Disabled(), v.details.Text)
 	}

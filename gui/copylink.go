@@ -34,8 +34,8 @@ func (sh *Sharer) CopyLink(bucket string, entries []storage.Entry, done func(msg
 	if err := storage.ValidateExpiry(expiry); err != nil {
 		expiry = time.Hour
 	}
-	ctx := sh.jobs.ctx()
-	sh.jobs.goRun(func() {
+	ctx := sh.jobs.Ctx()
+	sh.jobs.Go(func() {
 		var urls []string
 		var last storage.SharedLink
 		var err error
@@ -52,7 +52,7 @@ func (sh *Sharer) CopyLink(bucket string, entries []storage.Entry, done func(msg
 				recNote = n
 			}
 		}
-		sh.jobs.do(func() {
+		sh.jobs.Do(func() {
 			if err != nil {
 				done("Could not make the link: " + errorText(err))
 				return

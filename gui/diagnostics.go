@@ -50,15 +50,15 @@ func (mw *MainWindow) copyDiagnostics() {
 	if mw.deps.Profiles != nil {
 		store = mw.deps.Profiles
 	}
-	ctx := mw.jobs.lifeCtx()
-	mw.jobs.goRun(func() {
+	ctx := mw.jobs.Life()
+	mw.jobs.Go(func() {
 		var ps []profiles.Profile
 		var err error
 		if store != nil {
 			ps, err = store.List(ctx)
 		}
 		text := diagnosticsText(mw.deps.Version, ps, err, mw.svc != nil)
-		mw.jobs.do(func() {
+		mw.jobs.Do(func() {
 			mw.app.Clipboard().SetContent(text)
 			mw.status.say("Copied the diagnostics: paste them into your bug report")
 		})

@@ -157,7 +157,7 @@ func (f *findDialog) Search() {
 		batch, n := found, scanned
 		found = nil
 		mu.Unlock()
-		f.v.do(func() {
+		f.v.jobs.Do(func() {
 			if f.gen != gen {
 				return // a newer search or the dialog closed
 			}
@@ -185,7 +185,7 @@ func (f *findDialog) Search() {
 		}
 	}
 	store, bucket := f.store, f.bucket
-	go func() {
+	f.v.jobs.Go(func() {
 		n, err := store.Find(ctx, bucket, storage.FindOptions{
 			Prefix: prefix,
 			Query:  q,
@@ -206,7 +206,7 @@ func (f *findDialog) Search() {
 		scanned = max(scanned, n)
 		mu.Unlock()
 		flush(true, err)
-	}()
+	})
 }
 
 func (f *findDialog) summary(lead string) string {

@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"errors"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -84,18 +84,19 @@ func (v *ObjectsView) showSize(sel []storage.Entry) {
 	s.act.Start()
 	v.sizeDlg = s
 
-	progress := everyAtMost(v, 100*time.Millisecond, func(u storage.Usage) {
+	progress := async.NewThrottle(async.Every, v.jobs.Do, func(u storage.Usage) {
 		if !s.finished {
 			s.show(u)
 		}
 	})
 	var total storage.Usage
 	v.background(func(context.Context) error {
+		defer progress.Flush()
 		total = base
 		for _, f := range folders {
 			start := total
 			u, err := store.Usage(ctx, bucket, f, func(u storage.Usage) {
-				progress(storage.Usage{Objects: start.Objects + u.Objects, Bytes: start.Bytes + u.Bytes})
+				progress.Push(storage.Usage{Objects: start.Objects + u.Objects, Bytes: start.Bytes + u.Bytes})
 			})
 			total.Objects += u.Objects
 			total.Bytes += u.Bytes

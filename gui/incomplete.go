@@ -84,9 +84,9 @@ func (v *IncompleteView) Show() {
 func (v *IncompleteView) load() {
 	v.status.SetText("Loading…")
 	v.refresh.Disable()
-	v.deps.Go(func() {
+	v.deps.Jobs.Go(func() {
 		ups, err := v.store.ListMultipartUploads(v.ctx, v.bucket, "")
-		v.deps.Do(func() {
+		v.deps.Jobs.Do(func() {
 			v.refresh.Enable()
 			if err != nil {
 				v.status.SetText("Could not list incomplete uploads: " + errorText(err))
@@ -118,9 +118,9 @@ func (v *IncompleteView) confirmAbort(u storage.MultipartUpload) {
 		if !ok {
 			return
 		}
-		v.deps.Go(func() {
+		v.deps.Jobs.Go(func() {
 			err := v.store.AbortMultipartUpload(v.ctx, u.Bucket, u.Key, u.UploadID)
-			v.deps.Do(func() {
+			v.deps.Jobs.Do(func() {
 				if err != nil {
 					v.status.SetText("Could not abort: " + errorText(err))
 					return

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/storage/ledger"
 )
 
@@ -31,7 +32,7 @@ type LinksView struct {
 	status *widget.Label
 	empty  *widget.Label
 	box    *fyne.Container
-	load   viewContext
+	load   async.Gen
 	stop   chan struct{}
 }
 
@@ -60,15 +61,15 @@ func (v *LinksView) CanvasObject() fyne.CanvasObject { return v.box }
 
 // Reload reads the ledger again.
 func (v *LinksView) Reload() {
-	ctx, gen := v.load.renew(v.sh.jobs.lifeCtx())
-	v.sh.jobs.goRun(func() {
+	ctx, gen := v.load.Renew(v.sh.jobs.Life())
+	v.sh.jobs.Go(func() {
 		var links []ledger.Link
 		led, err := v.sh.ledger()
 		if err == nil {
 			links, err = led.List(ctx)
 		}
-		v.sh.jobs.do(func() {
-			if !v.load.current(gen) {
+		v.sh.jobs.Do(func() {
+			if !v.load.Current(gen) {
 				return
 			}
 			if err != nil {
@@ -101,7 +102,7 @@ func (v *LinksView) StartCountdown(interval time.Duration) {
 			case <-stop:
 				return
 			case <-t.C:
-				v.sh.jobs.do(func() {
+				v.sh.jobs.Do(func() {
 					if v.stop == stop {
 						v.list.Refresh()
 					}
@@ -117,7 +118,7 @@ func (v *LinksView) StopCountdown() {
 		close(v.stop)
 		v.stop = nil
 	}
-	v.load.stop()
+	v.load.Stop()
 }
 
 func (v *LinksView) newRow() fyne.CanvasObject {
@@ -210,13 +211,13 @@ func (v *LinksView) copyWithSession(l ledger.Link) {
 		v.status.SetText("This link was signed with temporary credentials; connect to the profile that made it (" + l.Profile + ") to copy it again, or share the file again.")
 		return
 	}
-	v.sh.jobs.goRun(func() {
+	v.sh.jobs.Go(func() {
 		var u string
 		c, err := creds.Credentials(ctx)
 		if err == nil {
 			u, err = l.WithSession(c.SessionToken)
 		}
-		v.sh.jobs.do(func() {
+		v.sh.jobs.Do(func() {
 			if err != nil {
 				v.status.SetText(shareSentence(errorText(err)))
 				return
@@ -228,12 +229,12 @@ func (v *LinksView) copyWithSession(l ledger.Link) {
 }
 
 func (v *LinksView) forget(l ledger.Link) {
-	v.sh.jobs.goRun(func() {
+	v.sh.jobs.Go(func() {
 		led, err := v.sh.ledger()
 		if err == nil {
-			err = led.Remove(v.sh.jobs.lifeCtx(), l.ID)
+			err = led.Remove(v.sh.jobs.Life(), l.ID)
 		}
-		v.sh.jobs.do(func() {
+		v.sh.jobs.Do(func() {
 			if err != nil {
 				v.status.SetText(errorText(err))
 				return
@@ -250,13 +251,13 @@ func (v *LinksView) forget(l ledger.Link) {
 
 func (v *LinksView) forgetExpired() {
 	now := v.now()
-	v.sh.jobs.goRun(func() {
+	v.sh.jobs.Go(func() {
 		led, err := v.sh.ledger()
 		n := 0
 		if err == nil {
-			n, err = led.RemoveExpired(v.sh.jobs.lifeCtx(), now)
+			n, err = led.RemoveExpired(v.sh.jobs.Life(), now)
 		}
-		v.sh.jobs.do(func() {
+		v.sh.jobs.Do(func() {
 			if err != nil {
 				v.status.SetText(errorText(err))
 				return

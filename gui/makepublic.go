@@ -106,7 +106,7 @@ func (sh *Sharer) runPublic(parent context.Context, title string, targets []stri
 	fn func(ctx context.Context, target string, progress func(done, total int64)) publicOutcome, done func([]publicOutcome)) {
 	ctx, cancel := context.WithCancel(parent)
 	p := newPublicProgress(sh, title, len(targets), cancel)
-	sh.jobs.goRun(func() {
+	sh.jobs.Go(func() {
 		defer cancel()
 		p.start()
 		var out []publicOutcome
@@ -119,7 +119,7 @@ func (sh *Sharer) runPublic(parent context.Context, title string, targets []stri
 			out = append(out, fn(ctx, t, func(d, of int64) { p.set(i, t, d, of) }))
 		}
 		p.stop()
-		sh.jobs.do(func() {
+		sh.jobs.Do(func() {
 			p.render()
 			p.d.Hide()
 			done(out)
@@ -185,7 +185,7 @@ func (p *publicProgress) start() {
 				p.dirty = false
 				p.mu.Unlock()
 				if dirty {
-					p.sh.jobs.do(p.render)
+					p.sh.jobs.Do(p.render)
 				}
 			}
 		}
@@ -311,15 +311,15 @@ func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicO
 		e.Disable()
 		box.Add(widget.NewLabel(fmt.Sprintf("Copied %d public %s to the clipboard.", len(urls), plural(len(urls), "link", "links"))))
 		box.Add(e)
-		sh.jobs.goRun(func() {
+		sh.jobs.Go(func() {
 			for _, l := range rec {
 				if n := sh.record(ctx, l); n != "" {
-					sh.jobs.do(func() { box.Add(widget.NewLabel(strings.TrimSpace(n))) })
+					sh.jobs.Do(func() { box.Add(widget.NewLabel(strings.TrimSpace(n))) })
 					break
 				}
 			}
 			if w, err := store.WebsiteURL(ctx, bucket, ""); err == nil && w != "" {
-				sh.jobs.do(func() {
+				sh.jobs.Do(func() {
 					box.Add(widget.NewLabel("This bucket is also a website: " + w))
 				})
 			}

@@ -73,7 +73,7 @@ func TestMakePublicFolderProgressAndCancel(t *testing.T) {
 	f := newShareFixture(t)
 	slow := &slowFolderStore{ShareStore: f.svc, ctxDone: make(chan time.Time, 4)}
 	f.sh.store = func() ShareStore { return slow }
-	f.j.do(func() { f.sh.MakePublic(f.bucket, []storage.Entry{{Key: "big/", Name: "big/", IsFolder: true}}, true) })
+	f.j.Do(func() { f.sh.MakePublic(f.bucket, []storage.Entry{{Key: "big/", Name: "big/", IsFolder: true}}, true) })
 
 	// Progress arrives while the work runs (the UI is not blocked).
 	var bar *widget.ProgressBar
@@ -82,7 +82,7 @@ func TestMakePublicFolderProgressAndCancel(t *testing.T) {
 	var value float64
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		f.j.do(func() {
+		f.j.Do(func() {
 			if texts, bar, cancel = dialogParts(t, f.win); bar != nil {
 				value = bar.Value
 			}
@@ -99,7 +99,7 @@ func TestMakePublicFolderProgressAndCancel(t *testing.T) {
 		t.Fatalf("dialog text %q", texts)
 	}
 	tapped := time.Now()
-	f.j.do(func() { test.Tap(cancel) })
+	f.j.Do(func() { test.Tap(cancel) })
 	select {
 	case at := <-slow.ctxDone:
 		if d := at.Sub(tapped); d > time.Second {
@@ -108,7 +108,7 @@ func TestMakePublicFolderProgressAndCancel(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("Cancel did not end the work's context")
 	}
-	f.j.wait()
+	f.j.Wait()
 	if n := slow.progress.Load(); n >= 200 {
 		t.Fatalf("ran to the end (%d) despite Cancel", n)
 	}
@@ -126,7 +126,7 @@ func TestMakePublicStopsWithTheConnection(t *testing.T) {
 	f.sh.store = func() ShareStore { return slow }
 	conn, end := context.WithCancel(t.Context())
 	f.sh.conn = func() context.Context { return conn }
-	f.j.do(func() { f.sh.MakePublic(f.bucket, []storage.Entry{{Key: "big/"}, {Key: "big2/"}}, true) })
+	f.j.Do(func() { f.sh.MakePublic(f.bucket, []storage.Entry{{Key: "big/"}, {Key: "big2/"}}, true) })
 	time.Sleep(50 * time.Millisecond)
 	end()
 	select {
@@ -134,7 +134,7 @@ func TestMakePublicStopsWithTheConnection(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("the connection's end did not reach Make public")
 	}
-	f.j.wait()
+	f.j.Wait()
 	if n := slow.calls.Load(); n != 1 {
 		t.Fatalf("%d targets started after the connection ended", n)
 	}

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -155,10 +155,11 @@ func (v *ObjectsView) RenameSelected() {
 				newKey += "/"
 			}
 			v.setStatus("Renaming “" + old + "” to “" + name + "”…")
-			progress := everyAtMost(v, 100*time.Millisecond, func(n int64) {
+			progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
 				v.setStatus("Renaming “" + old + "”… " + countOf64(n, "object", "objects") + " moved")
 			})
 			v.background(func(ctx context.Context) error {
+				defer progress.Flush()
 				if e.IsFolder {
 					for p, err := range store.List(ctx, bucket, storage.ListOptions{Prefix: newKey, PageSize: 1}) {
 						if err != nil {
@@ -169,7 +170,7 @@ func (v *ObjectsView) RenameSelected() {
 						}
 						break
 					}
-					return store.RenameFolder(ctx, bucket, e.Key, newKey, progress)
+					return store.RenameFolder(ctx, bucket, e.Key, newKey, progress.Push)
 				}
 				if _, err := store.Stat(ctx, bucket, newKey); err == nil {
 					return fmt.Errorf("a file named “%s” %w here; choose another name", name, errNameTaken)
@@ -285,11 +286,12 @@ func (v *ObjectsView) runDelete(bucket, prefix string, store ObjectStore, plan d
 	var deleted int64
 	var failed []storage.DeleteFailure
 	var done int64
-	progress := everyAtMost(v, 100*time.Millisecond, func(n int64) {
+	progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
 		v.setStatus("Deleting… " + countOf64(n, "object", "objects") + " deleted")
 	})
 	v.setStatus("Deleting…")
 	v.background(func(ctx context.Context) error {
+		defer progress.Flush()
 		if len(plan.files) > 0 {
 			r, err := store.DeleteObjects(ctx, bucket, plan.files)
 			deleted += r.Deleted
@@ -298,11 +300,11 @@ func (v *ObjectsView) runDelete(bucket, prefix string, store ObjectStore, plan d
 				return err
 			}
 			done = deleted
-			progress(done)
+			progress.Push(done)
 		}
 		for _, f := range plan.folders {
 			base := done
-			r, err := store.DeleteFolder(ctx, bucket, f, func(n int64) { progress(base + n) })
+			r, err := store.DeleteFolder(ctx, bucket, f, func(n int64) { progress.Push(base + n) })
 			deleted += r.Deleted
 			failed = append(failed, r.Failed...)
 			if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"iter"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -65,7 +65,7 @@ type ObjectsView struct {
 	win     fyne.Window
 	store   ObjectStore
 	actions ObjectActions
-	do      func(func())                // hands work to the UI goroutine (fyne.Do)
+	jobs    *async.Jobs                 // runs its work; the shell gives its own
 	now     func() time.Time            // clock for "Today" dates
 	life    context.Context             // the connection's child: lives until the view or its account goes
 	stop    context.CancelFunc          // ends life
@@ -138,7 +138,6 @@ func NewObjectsView(ctx context.Context, win fyne.Window, store ObjectStore, act
 		win:      win,
 		store:    store,
 		actions:  actions,
-		do:       fyne.Do,
 		now:      time.Now,
 		selected: map[string]bool{},
 		anchor:   -1,
@@ -146,6 +145,7 @@ func NewObjectsView(ctx context.Context, win fyne.Window, store ObjectStore, act
 		hover:    -1,
 	}
 	v.life, v.stop = context.WithCancel(ctx)
+	v.jobs = async.New(v.life)
 	v.build()
 	v.showState()
 	return v
@@ -276,7 +276,8 @@ func (v *ObjectsView) load() {
 	}
 	ctx, cancel := context.WithCancel(v.life)
 	v.cancel = cancel
-	go v.fetch(ctx, gen, v.store, v.bucket, v.prefix)
+	store, bucket, prefix := v.store, v.bucket, v.prefix
+	v.jobs.Go(func() { v.fetch(ctx, gen, store, bucket, prefix) })
 	v.refreshList()
 }
 
@@ -289,7 +290,7 @@ func (v *ObjectsView) fetch(ctx context.Context, gen uint64, store ObjectStore, 
 	hand := func(done bool, err error) {
 		b := batch
 		batch = nil
-		v.do(func() {
+		v.jobs.Do(func() {
 			if v.gen != gen {
 				return // the user has moved on: a late page never lands here
 			}
@@ -515,32 +516,14 @@ func (v *ObjectsView) background(work func(ctx context.Context) error, done func
 	v.ops++
 	v.showState()
 	ctx := v.life
-	go func() {
+	v.jobs.Go(func() {
 		err := work(ctx)
-		v.do(func() {
+		v.jobs.Do(func() {
 			v.ops--
 			v.showState()
 			if done != nil {
 				done(err)
 			}
 		})
-	}()
-}
-
-// throttle returns a function that calls f at most every interval; the
-// latest value wins. It is safe from any goroutine.
-func everyAtMost[T any](v *ObjectsView, interval time.Duration, f func(T)) func(T) {
-	var mu sync.Mutex
-	var last time.Time
-	return func(x T) {
-		mu.Lock()
-		now := time.Now()
-		if now.Sub(last) < interval {
-			mu.Unlock()
-			return
-		}
-		last = now
-		mu.Unlock()
-		v.do(func() { f(x) })
-	}
+	})
 }

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -233,7 +234,7 @@ func BenchmarkObjectsListing100k(b *testing.B) {
 	w := test.NewWindow(nil)
 	defer w.Close()
 	v := NewObjectsView(b.Context(), w, newFakeList(), ObjectActions{})
-	v.do = func(func()) {}
+	v.jobs = async.WithUI(b.Context(), func(func()) {})
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(1000, 640))
 	b.ResetTimer()

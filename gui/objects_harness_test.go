@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/async"
 	"s3desk/storage/s3test"
 )
 
@@ -37,7 +38,7 @@ func newOV(t *testing.T, store ObjectStore, actions ObjectActions) *ovHarness {
 	h := &ovHarness{t: t}
 	h.win = test.NewWindow(nil)
 	h.v = NewObjectsView(t.Context(), h.win, store, actions)
-	h.v.do = h.post
+	h.v.jobs = async.WithUI(t.Context(), h.post)
 	h.win.SetContent(h.v.CanvasObject())
 	h.win.Resize(fyne.NewSize(1000, 640))
 	t.Cleanup(func() {

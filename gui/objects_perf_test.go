@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -29,7 +30,7 @@ func BenchmarkObjectsView100kPages(b *testing.B) {
 	w := test.NewWindow(nil)
 	defer w.Close()
 	v := NewObjectsView(b.Context(), w, newFakeList(), ObjectActions{})
-	v.do = func(func()) {}
+	v.jobs = async.WithUI(b.Context(), func(func()) {})
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(1000, 640))
 

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"s3desk/gui/async"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -110,14 +111,14 @@ func (v *PreviewView) startOpen() {
 		showError(v.win, "Could not open the file", fmt.Errorf("no private folder for opened files: %v", err))
 		return
 	}
-	ctx, gen := v.open.renew(v.jobs.ctx())
+	ctx, gen := v.open.Renew(v.jobs.Ctx())
 	v.openBtn.Disable()
 	v.openBtn.SetText("Downloading…")
 	bar := widget.NewProgressBar()
 	label := widget.NewLabel("Downloading " + previewName(v.key) + "…")
 	var dlg *dialog.CustomDialog
 	cancel := widget.NewButton("Cancel", func() {
-		v.open.stop()
+		v.open.Stop()
 		dlg.Hide()
 		v.openBtn.Enable()
 		v.openBtn.SetText("Open with system app")
@@ -128,20 +129,16 @@ func (v *PreviewView) startOpen() {
 	v.openDlg = dlg
 	dlg.Show()
 	size := v.size
-	th := newThrottle()
-	v.jobs.goRun(func() {
-		path, err := v.store.SaveToOpen(ctx, v.bucket, v.key, dir, func(n int64) {
-			if size <= 0 || !th.ok() {
-				return
-			}
-			v.jobs.do(func() {
-				if v.open.current(gen) {
-					bar.SetValue(min(float64(n)/float64(size), 1))
-				}
-			})
-		})
-		v.jobs.do(func() {
-			if !v.open.current(gen) || v.closed {
+	progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
+		if size > 0 && v.open.Current(gen) {
+			bar.SetValue(min(float64(n)/float64(size), 1))
+		}
+	})
+	v.jobs.Go(func() {
+		path, err := v.store.SaveToOpen(ctx, v.bucket, v.key, dir, progress.Push)
+		progress.Flush()
+		v.jobs.Do(func() {
+			if !v.open.Current(gen) || v.closed {
 				if err == nil {
 					_ = os.RemoveAll(filepath.Dir(path)) // nobody opens it
 				}

@@ -32,8 +32,8 @@ func TestCancelUploadPlanningStartsNothing(t *testing.T) {
 	}
 	h := newPanelHarness(t)
 	h.p.Connect(t.Context(), svc, t.TempDir())
-	h.j.wait()
-	h.j.do(func() { h.p.StartUpload(bucket, "", []string{dir}) })
+	h.j.Wait()
+	h.j.Do(func() { h.p.StartUpload(bucket, "", []string{dir}) })
 
 	deadline := time.Now().Add(20 * time.Second)
 	for f.Seen("HeadObject") == 0 && time.Now().Before(deadline) {
@@ -45,7 +45,7 @@ func TestCancelUploadPlanningStartsNothing(t *testing.T) {
 	if n := h.p.Planning(); n != 1 {
 		t.Fatalf("%d planning rows while planning, want 1", n)
 	}
-	h.j.do(h.p.flush)
+	h.j.Do(h.p.flush)
 	var row int64
 	for _, r := range h.p.view {
 		if r.planning {
@@ -56,8 +56,8 @@ func TestCancelUploadPlanningStartsNothing(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	h.j.do(func() { h.p.cancel(row) }) // the row's Cancel button
-	h.j.wait()
+	h.j.Do(func() { h.p.cancel(row) }) // the row's Cancel button
+	h.j.Wait()
 	if took := time.Since(start); took > time.Second {
 		t.Fatalf("cancel took %v", took)
 	}
@@ -65,7 +65,7 @@ func TestCancelUploadPlanningStartsNothing(t *testing.T) {
 	if n := f.Seen("PutObject") + f.Seen("CreateMultipartUpload"); n != 0 {
 		t.Fatalf("%d uploads reached the server after a cancelled planning", n)
 	}
-	h.j.do(h.p.flush)
+	h.j.Do(h.p.flush)
 	if h.p.Planning() != 0 || len(h.p.view) != 0 || len(h.alerts) != 0 {
 		t.Fatalf("after cancel: %d planning, rows %q, alerts %q", h.p.Planning(), h.infos(), h.alerts)
 	}
@@ -88,14 +88,14 @@ func TestConnectionEndCancelsPlanning(t *testing.T) {
 	h := newPanelHarness(t)
 	conn, end := contextWithCancel(t)
 	h.p.Connect(conn, svc, t.TempDir())
-	h.j.wait()
-	h.j.do(func() { h.p.StartUpload(bucket, "", []string{dir}) })
+	h.j.Wait()
+	h.j.Do(func() { h.p.StartUpload(bucket, "", []string{dir}) })
 	for f.Seen("HeadObject") == 0 {
 		time.Sleep(10 * time.Millisecond)
 	}
 	start := time.Now()
 	end()
-	h.j.wait()
+	h.j.Wait()
 	if took := time.Since(start); took > time.Second {
 		t.Fatalf("planning outlived its connection by %v", took)
 	}

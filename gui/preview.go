@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -35,9 +36,9 @@ type PreviewView struct {
 	app    fyne.App
 	win    fyne.Window
 	store  PreviewStore
-	jobs   *jobs
-	load   viewContext
-	open   viewContext
+	jobs   *async.Jobs
+	load   async.Gen
+	open   async.Gen
 	bucket string
 	key    string
 	size   int64
@@ -65,7 +66,7 @@ type PreviewView struct {
 
 // NewPreviewWindow opens a preview window for entry and starts loading it.
 // j runs the background work (tests wait on it).
-func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, entry storage.Entry) *PreviewView {
+func NewPreviewWindow(a fyne.App, store PreviewStore, j *async.Jobs, bucket string, entry storage.Entry) *PreviewView {
 	v := &PreviewView{app: a, store: store, jobs: j, bucket: bucket, key: entry.Key, size: entry.Size}
 	v.win = a.NewWindow(previewTitle(entry.Key))
 	v.info = widget.NewLabel(humanize.IBytes(uint64(max(entry.Size, 0))))
@@ -98,8 +99,8 @@ func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, en
 	})
 	v.win.SetOnClosed(func() {
 		v.closed = true
-		v.load.stop()
-		v.open.stop()
+		v.load.Stop()
+		v.open.Stop()
 	})
 	v.win.Show()
 	v.reload()
@@ -109,7 +110,7 @@ func NewPreviewWindow(a fyne.App, store PreviewStore, j *jobs, bucket string, en
 // preview is the objects view's "Preview" (Space): a window for entry.
 func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
 	if svc := mw.service(); svc != nil && !entry.IsFolder {
-		v := NewPreviewWindow(mw.app, svc, &mw.jobs, bucket, entry)
+		v := NewPreviewWindow(mw.app, svc, mw.jobs, bucket, entry)
 		if c := mw.cacheDir(); c != "" {
 			v.openDir = openedDir(c)
 		}
@@ -131,11 +132,11 @@ func previewTitle(key string) string {
 }
 
 func (v *PreviewView) reload() {
-	ctx, gen := v.load.renew(v.jobs.ctx())
-	v.jobs.goRun(func() {
+	ctx, gen := v.load.Renew(v.jobs.Ctx())
+	v.jobs.Go(func() {
 		p, err := v.store.Preview(ctx, v.bucket, v.key)
-		v.jobs.do(func() {
-			if !v.load.current(gen) || v.closed {
+		v.jobs.Do(func() {
+			if !v.load.Current(gen) || v.closed {
 				return
 			}
 			v.show(p, err)

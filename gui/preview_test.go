@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
@@ -57,13 +58,13 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	b := srv.Bucket(t)
 	svc := srv.Service(t)
 	a := &urlApp{App: test.NewTempApp(t)}
-	j := jobs{life: t.Context()}
-	t.Cleanup(j.wait)
+	j := async.New(t.Context())
+	t.Cleanup(j.Wait)
 
 	// Text, cut at 1 MiB.
 	big := strings.Repeat("line of log text <b>not markup</b>\n", (3<<20)/35)
-	v := NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "logs/app.log", "", []byte(big)))
-	j.wait()
+	v := NewPreviewWindow(a, svc, j, b, previewPlant(t, srv, b, "logs/app.log", "", []byte(big)))
+	j.Wait()
 	if v.text == nil || len(v.lines) < 20000 || v.lines[0] != "line of log text <b>not markup</b>" {
 		t.Fatalf("text preview not shown; notice %q", v.notice.Text)
 	}
@@ -77,16 +78,16 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	img.Set(3, 3, color.White)
 	var pb bytes.Buffer
 	png.Encode(&pb, img)
-	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "pics/p.png", "image/png", pb.Bytes()))
-	j.wait()
+	v = NewPreviewWindow(a, svc, j, b, previewPlant(t, srv, b, "pics/p.png", "image/png", pb.Bytes()))
+	j.Wait()
 	if v.image == nil || v.image.Image == nil || !strings.Contains(v.info.Text, "64 × 48 px") || !strings.Contains(v.info.Text, "PNG") {
 		t.Errorf("image preview: image %v, info %q", v.image, v.info.Text)
 	}
 	v.win.Close()
 
 	// Bad image: a readable error, metadata still shown.
-	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "pics/bad.png", "image/png", []byte("nope")))
-	j.wait()
+	v = NewPreviewWindow(a, svc, j, b, previewPlant(t, srv, b, "pics/bad.png", "image/png", []byte("nope")))
+	j.Wait()
 	if v.image != nil || v.meta == nil {
 		t.Errorf("bad image: image %v meta %v", v.image, v.meta)
 	}
@@ -94,8 +95,8 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 
 	// CSV with a header row, quoted fields and a ragged row.
 	csv := "name,comment\nann,\"hello, world\"\nbob,\"two\nlines\"\ncarl\n"
-	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "t/people.csv", "", []byte(csv)))
-	j.wait()
+	v = NewPreviewWindow(a, svc, j, b, previewPlant(t, srv, b, "t/people.csv", "", []byte(csv)))
+	j.Wait()
 	if v.table == nil {
 		t.Fatalf("table preview not shown: %q", v.notice.Text)
 	}
@@ -115,15 +116,15 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	v.win.Close()
 
 	// Anything else: metadata and "Open with system app".
-	v = NewPreviewWindow(a, svc, &j, b, previewPlant(t, srv, b, "bin/blob.dat", "application/octet-stream", []byte{1, 2, 3, 0, 9}))
-	j.wait()
+	v = NewPreviewWindow(a, svc, j, b, previewPlant(t, srv, b, "bin/blob.dat", "application/octet-stream", []byte{1, 2, 3, 0, 9}))
+	j.Wait()
 	if v.meta == nil || v.text != nil || v.table != nil || v.image != nil {
 		t.Fatal("other: metadata form not shown")
 	}
 	openDir := filepath.Join(t.TempDir(), "open")
 	v.openDir = openDir
 	test.Tap(v.openBtn)
-	j.wait()
+	j.Wait()
 	a.mu.Lock()
 	opened := a.opened
 	a.mu.Unlock()
@@ -148,11 +149,11 @@ func TestPreviewOpensForEachKind(t *testing.T) {
 	// Above the cap it asks first, and downloads nothing until yes.
 	e := previewPlant(t, srv, b, "bin/huge.iso", "application/octet-stream", []byte{7})
 	e.Size = 300 << 20
-	v = NewPreviewWindow(a, svc, &j, b, e)
+	v = NewPreviewWindow(a, svc, j, b, e)
 	v.openDir = openDir
-	j.wait()
+	j.Wait()
 	test.Tap(v.openBtn)
-	j.wait()
+	j.Wait()
 	a.mu.Lock()
 	n := len(a.opened)
 	a.mu.Unlock()

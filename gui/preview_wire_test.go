@@ -20,8 +20,8 @@ func TestMainWindowWiresPreviewAndCombine(t *testing.T) {
 		t.Fatal("objectActions lacks Preview or CombineCSV")
 	}
 	before := len(mw.app.Driver().AllWindows())
-	// As on the UI goroutine: one callback at a time (see jobs.do).
-	ui := func(fn func()) { mw.jobs.mu.Lock(); fn(); mw.jobs.mu.Unlock(); mw.wait() }
+	// As on the UI goroutine: one callback at a time (see jobs.Do).
+	ui := func(fn func()) { release := mw.jobs.Hold(); fn(); release(); mw.wait() }
 	ui(func() { acts.Preview(b, e) })
 	ui(func() { acts.CombineCSV(b, "r/", nil) })
 	var titles []string

@@ -430,7 +430,7 @@ func (f *profileForm) test() {
 	if f.testCancel != nil {
 		f.testCancel()
 	}
-	ctx, cancel := context.WithCancel(f.v.jobs.lifeCtx())
+	ctx, cancel := context.WithCancel(f.v.jobs.Life())
 	f.testCancel = cancel
 	p, sec := f.profile(), f.secretValue()
 	f.testResult.SetText("Connecting to " + f.where(p) + "…")
@@ -439,9 +439,9 @@ func (f *profileForm) test() {
 	f.testResult.Refresh()
 	f.testBtn.Disable()
 	store := f.v.store
-	f.v.jobs.goRun(func() {
+	f.v.jobs.Go(func() {
 		err := store.Test(ctx, p, sec)
-		f.v.jobs.do(func() {
+		f.v.jobs.Do(func() {
 			if ctx.Err() != nil {
 				return // the form was closed or a newer test started
 			}
@@ -475,14 +475,14 @@ func (f *profileForm) save() {
 	p, sec := f.profile(), f.secretValue()
 	store := f.v.store
 	f.saveBtn.Disable()
-	f.v.jobs.goRun(func() {
+	f.v.jobs.Go(func() {
 		var err error
 		if f.editing == nil {
-			err = store.Add(f.v.jobs.lifeCtx(), p, *sec)
+			err = store.Add(f.v.jobs.Life(), p, *sec)
 		} else {
-			err = store.Update(f.v.jobs.lifeCtx(), f.editing.Name, p, sec)
+			err = store.Update(f.v.jobs.Life(), f.editing.Name, p, sec)
 		}
-		f.v.jobs.do(func() {
+		f.v.jobs.Do(func() {
 			f.saveBtn.Enable()
 			switch {
 			case err == nil:
@@ -514,15 +514,15 @@ func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) 
 			if !ok {
 				return
 			}
-			f.v.jobs.goRun(func() {
+			f.v.jobs.Go(func() {
 				var err error
 				if editing == nil {
-					err = store.AddForSession(f.v.jobs.lifeCtx(), p, sec)
+					err = store.AddForSession(f.v.jobs.Life(), p, sec)
 				} else {
 					store.UseForSession(p.Name, sec)
-					err = store.Update(f.v.jobs.lifeCtx(), editing.Name, p, nil)
+					err = store.Update(f.v.jobs.Life(), editing.Name, p, nil)
 				}
-				f.v.jobs.do(func() {
+				f.v.jobs.Do(func() {
 					if err != nil {
 						f.message.SetText(sentence(errorText(err)))
 						f.message.Importance = widget.DangerImportance

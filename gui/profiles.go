@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/storage/profiles"
 	"s3desk/storage/sandbox"
 )
@@ -49,13 +50,13 @@ type profileRow struct {
 type ProfilesView struct {
 	win      fyne.Window
 	status   *statusBar
-	jobs     *jobs
+	jobs     *async.Jobs
 	store    ProfileStore // nil when the profiles folder could not be opened
 	discover func(context.Context) ([]profiles.ImportCandidate, error)
 
 	rows    []profileRow
 	current string
-	load    viewContext
+	load    async.Gen
 
 	list    *widget.List
 	addBtn  *widget.Button
@@ -75,7 +76,7 @@ type ProfilesView struct {
 }
 
 // NewProfilesView builds the view and starts reading the profiles.
-func NewProfilesView(win fyne.Window, status *statusBar, j *jobs, store ProfileStore,
+func NewProfilesView(win fyne.Window, status *statusBar, j *async.Jobs, store ProfileStore,
 	discover func(context.Context) ([]profiles.ImportCandidate, error)) *ProfilesView {
 	v := &ProfilesView{win: win, status: status, jobs: j, store: store, discover: discover}
 	v.rows = []profileRow{sandboxRow()}
@@ -157,9 +158,9 @@ func (v *ProfilesView) Names() []string {
 // Reload reads the saved profiles and ~/.aws again, then selects selectName
 // when it is given and listed.
 func (v *ProfilesView) Reload(selectName string) {
-	ctx, gen := v.load.renew(v.jobs.lifeCtx())
+	ctx, gen := v.load.Renew(v.jobs.Life())
 	store, discover := v.store, v.discover
-	v.jobs.goRun(func() {
+	v.jobs.Go(func() {
 		var saved []profiles.Profile
 		var listErr error
 		if store != nil {
@@ -169,8 +170,8 @@ func (v *ProfilesView) Reload(selectName string) {
 		if discover != nil {
 			found, _ = discover(ctx) // an unreadable ~/.aws just offers nothing to import
 		}
-		v.jobs.do(func() {
-			if !v.load.current(gen) {
+		v.jobs.Do(func() {
+			if !v.load.Current(gen) {
 				return
 			}
 			if listErr != nil && !errors.Is(listErr, context.Canceled) {
@@ -345,9 +346,9 @@ func (v *ProfilesView) deleteCurrent() {
 			if !ok {
 				return
 			}
-			v.jobs.goRun(func() {
-				err := store.Delete(v.jobs.lifeCtx(), name)
-				v.jobs.do(func() {
+			v.jobs.Go(func() {
+				err := store.Delete(v.jobs.Life(), name)
+				v.jobs.Do(func() {
 					if err != nil {
 						showError(v.win, "Could not delete the profile", err)
 						return
@@ -393,9 +394,9 @@ func (v *ProfilesView) confirmImport(c profiles.ImportCandidate) {
 			return
 		}
 		keys := copyKeys.Checked
-		v.jobs.goRun(func() {
-			p, err := store.Import(v.jobs.lifeCtx(), c, keys)
-			v.jobs.do(func() {
+		v.jobs.Go(func() {
+			p, err := store.Import(v.jobs.Life(), c, keys)
+			v.jobs.Do(func() {
 				if err != nil {
 					showError(v.win, "Could not import “"+c.Name+"”", err)
 					return

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 )
@@ -31,7 +32,7 @@ type PublishDialog struct {
 	bucket  string
 	prefix  string
 	page    storage.IndexPage
-	load    viewContext
+	load    async.Gen
 
 	links   *widget.RadioGroup
 	expiry  *widget.Select
@@ -104,7 +105,7 @@ func (sh *Sharer) ShowPublish(bucket, prefix string) *PublishDialog {
 	bottom := container.NewVBox(d.result, d.url)
 	content := container.NewBorder(top, bottom, nil, nil, tabs)
 	d.dlg = dialog.NewCustom("Publish index page", "Close", container.NewGridWrap(fyne.NewSize(720, 560), content), sh.win)
-	d.dlg.SetOnClosed(d.load.stop)
+	d.dlg.SetOnClosed(d.load.Stop)
 	d.dlg.Show()
 	return d
 }
@@ -148,14 +149,14 @@ func (d *PublishDialog) build() {
 		d.summary.SetText(errorText(err))
 		return
 	}
-	ctx, gen := d.load.renew(d.sh.jobs.ctx())
+	ctx, gen := d.load.Renew(d.sh.jobs.Ctx())
 	d.summary.SetText("Listing the folder…")
 	d.publish.Disable()
 	bucket := d.bucket
-	d.sh.jobs.goRun(func() {
+	d.sh.jobs.Go(func() {
 		page, err := store.BuildIndex(ctx, bucket, opts)
-		d.sh.jobs.do(func() {
-			if !d.load.current(gen) {
+		d.sh.jobs.Do(func() {
+			if !d.load.Current(gen) {
 				return
 			}
 			if err != nil {
@@ -193,11 +194,11 @@ func (d *PublishDialog) doPublish() {
 	page := d.page
 	d.publish.Disable()
 	d.result.SetText("Publishing…")
-	ctx, gen := d.load.renew(d.sh.jobs.ctx())
-	d.sh.jobs.goRun(func() {
+	ctx, gen := d.load.Renew(d.sh.jobs.Ctx())
+	d.sh.jobs.Go(func() {
 		pub, err := store.PublishIndex(ctx, page, storage.PublishOptions{})
 		if err != nil {
-			d.sh.jobs.do(func() { d.finish(gen, "", time.Time{}, err) })
+			d.sh.jobs.Do(func() { d.finish(gen, "", time.Time{}, err) })
 			return
 		}
 		if page.Links == storage.IndexPresignedLinks {
@@ -206,12 +207,12 @@ func (d *PublishDialog) doPublish() {
 				d.sh.record(ctx, ledger.Link{Kind: ledger.IndexPage, Profile: d.profile, Bucket: page.Bucket, Key: page.Key, URL: l.URL,
 					Created: l.Created, Expires: l.Expires, Why: l.Why, Note: "index page"})
 			}
-			d.sh.jobs.do(func() { d.finish(gen, l.URL, l.Expires, err) })
+			d.sh.jobs.Do(func() { d.finish(gen, l.URL, l.Expires, err) })
 			return
 		}
 		res, err := store.MakePublic(ctx, page.Bucket, page.Prefix, storage.PublicOptions{})
 		if errors.Is(err, storage.ErrConsentRequired) {
-			d.sh.jobs.do(func() { d.askConsent(gen, page, pub, err) })
+			d.sh.jobs.Do(func() { d.askConsent(gen, page, pub, err) })
 			return
 		}
 		d.publicDone(ctx, gen, page, pub, res, err)
@@ -219,7 +220,7 @@ func (d *PublishDialog) doPublish() {
 }
 
 func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.PublishedIndex, cause error) {
-	if !d.load.current(gen) {
+	if !d.load.Current(gen) {
 		return
 	}
 	msg := widget.NewLabel(errorText(cause) + "\n\nThe statement allows anonymous s3:GetObject on arn:aws:s3:::" + page.Bucket + "/" + page.Prefix + "*")
@@ -230,8 +231,8 @@ func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.
 				d.finish(gen, "", time.Time{}, errors.New("the page was uploaded but is not public: you chose not to add a bucket-policy statement. Choose presigned links to share it privately"))
 				return
 			}
-			ctx := d.sh.jobs.ctx()
-			d.sh.jobs.goRun(func() {
+			ctx := d.sh.jobs.Ctx()
+			d.sh.jobs.Go(func() {
 				res, err := d.store.MakePublic(ctx, page.Bucket, page.Prefix, storage.PublicOptions{AllowPolicy: true})
 				d.publicDone(ctx, gen, page, pub, res, err)
 			})
@@ -250,7 +251,7 @@ func (d *PublishDialog) publicDone(ctx context.Context, gen int, page storage.In
 			d.sh.record(ctx, ledger.Link{Kind: ledger.Website, Profile: d.profile, Bucket: page.Bucket, Key: page.Key, URL: pub.WebsiteURL, Created: time.Now(), Note: "index page (website)"})
 		}
 	}
-	d.sh.jobs.do(func() {
+	d.sh.jobs.Do(func() {
 		d.finish(gen, pub.URL, time.Time{}, err)
 		if err == nil && pub.WebsiteURL != "" {
 			d.result.SetText(d.result.Text + "\nWebsite address: " + pub.WebsiteURL)
@@ -259,7 +260,7 @@ func (d *PublishDialog) publicDone(ctx context.Context, gen int, page storage.In
 }
 
 func (d *PublishDialog) finish(gen int, url string, expires time.Time, err error) {
-	if !d.load.current(gen) {
+	if !d.load.Current(gen) {
 		return
 	}
 	d.publish.Enable()

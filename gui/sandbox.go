@@ -79,9 +79,9 @@ func (mw *MainWindow) confirmResetSandbox() {
 				return
 			}
 			_, end := mw.status.begin("Resetting the Local sandbox…")
-			mw.jobs.goRun(func() {
-				err := reset(mw.jobs.lifeCtx())
-				mw.jobs.do(func() {
+			mw.jobs.Go(func() {
+				err := reset(mw.jobs.Life())
+				mw.jobs.Do(func() {
 					end()
 					if err != nil {
 						showError(mw.win, "Could not reset the Local sandbox", err)

@@ -104,7 +104,7 @@ func TestScreenshots(t *testing.T) {
 	// folder, not the user's.
 	ledgerDir := t.TempDir()
 	onUI(mw, func() {
-		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+		mw.share = NewSharer(mw.win, mw.jobs, func() ShareStore {
 			if s := mw.service(); s != nil {
 				return s
 			}

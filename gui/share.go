@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 )
@@ -32,7 +33,7 @@ type ShareDialog struct {
 	profile string
 	files   []storage.Entry
 	folders []storage.Entry
-	load    viewContext
+	load    async.Gen
 
 	kind       *widget.RadioGroup
 	expiry     *widget.Select
@@ -179,7 +180,7 @@ func (d *ShareDialog) build() {
 	d.content = content
 	d.scroll = container.NewVScroll(content)
 	d.dlg = dialog.NewCustom("Share", "Close", d.scroll, d.sh.win)
-	d.dlg.SetOnClosed(d.load.stop)
+	d.dlg.SetOnClosed(d.load.Stop)
 }
 
 // fit sizes the dialog to its content, up to the window's height (the
@@ -308,15 +309,15 @@ func (d *ShareDialog) refresh() {
 		d.copyBtn.Disable()
 		return
 	}
-	ctx, gen := d.load.renew(d.sh.jobs.ctx())
+	ctx, gen := d.load.Renew(d.sh.jobs.Ctx())
 	bucket, key := d.bucket, d.uploadKey.Text
 	if kind == shareDownload {
 		key = d.files[0].Key
 	}
-	d.sh.jobs.goRun(func() {
+	d.sh.jobs.Go(func() {
 		l, err := store.PresignGet(ctx, bucket, key, storage.ShareOptions{Expiry: opts.Expiry})
-		d.sh.jobs.do(func() {
-			if !d.load.current(gen) {
+		d.sh.jobs.Do(func() {
+			if !d.load.Current(gen) {
 				return
 			}
 			if err != nil {
@@ -385,10 +386,10 @@ func (d *ShareDialog) copyLink() {
 	}
 	kind, note, bucket, uploadKey, prof := d.kind.Selected, d.note.Text, d.bucket, d.uploadKey.Text, d.profile
 	files := append([]storage.Entry(nil), d.files...)
-	ctx, gen := d.load.renew(d.sh.jobs.ctx())
+	ctx, gen := d.load.Renew(d.sh.jobs.Ctx())
 	d.copyBtn.Disable()
 	d.setConfirm("Making the link…", false)
-	d.sh.jobs.goRun(func() {
+	d.sh.jobs.Go(func() {
 		var lines []string
 		var last storage.SharedLink
 		var err error
@@ -429,8 +430,8 @@ func (d *ShareDialog) copyLink() {
 				}
 			}
 		}
-		d.sh.jobs.do(func() {
-			if !d.load.current(gen) {
+		d.sh.jobs.Do(func() {
+			if !d.load.Current(gen) {
 				return
 			}
 			d.copyBtn.Enable()

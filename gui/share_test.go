@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/s3test"
@@ -22,7 +23,7 @@ type shareFixture struct {
 	svc    *storage.Service
 	bucket string
 	sh     *Sharer
-	j      *jobs
+	j      *async.Jobs
 	led    *ledger.Store
 	app    fyne.App
 	win    fyne.Window
@@ -35,8 +36,8 @@ func newShareFixture(t *testing.T) *shareFixture {
 	f.app = test.NewTempApp(t)
 	f.win = test.NewTempWindow(t, widget.NewLabel(""))
 	f.win.Resize(fyne.NewSize(900, 700))
-	f.j = newJobs(t.Context())
-	t.Cleanup(f.j.wait)
+	f.j = async.New(t.Context())
+	t.Cleanup(f.j.Wait)
 	var err error
 	if f.led, err = ledger.Open(t.TempDir()); err != nil {
 		t.Fatal(err)
@@ -50,8 +51,8 @@ func newShareFixture(t *testing.T) *shareFixture {
 // act runs a user action the way the UI goroutine would (serialised with
 // background callbacks) and waits for the work it starts.
 func (f *shareFixture) act(fn func()) {
-	f.j.do(fn)
-	f.j.wait()
+	f.j.Do(fn)
+	f.j.Wait()
 }
 
 func (f *shareFixture) put(t *testing.T, key, body string) storage.Entry {
@@ -108,9 +109,9 @@ func TestShareDialogCopiesPresignedLinkAndRecordsIt(t *testing.T) {
 	f.act(func() { d.expiry.SetSelected(shareExpiryPresets[1].label) }) // 1 day
 	f.act(func() { d.downloadAs.SetText("Q3.csv") })
 	f.act(func() { d.note.SetText("for Ann") })
-	f.j.wait()
+	f.j.Wait()
 	f.act(func() { test.Tap(d.copyBtn) })
-	f.j.wait()
+	f.j.Wait()
 	url := f.app.Clipboard().Content()
 	if !strings.HasPrefix(url, f.srv.Endpoint+"/"+f.bucket+"/reports/q3%20%2B%20%C3%BC.csv?") {
 		t.Fatalf("clipboard %q", url)
@@ -152,24 +153,24 @@ func TestShareDialogRefusesMoreThanSevenDays(t *testing.T) {
 		{"soon", "not a duration"},
 	} {
 		f.act(func() { d.custom.SetText(c.in) })
-		f.j.wait()
+		f.j.Wait()
 		if !d.problem.Visible() || !strings.Contains(d.problem.Text, c.want) || !d.copyBtn.Disabled() {
 			t.Fatalf("%q: message %q (visible %v), copy disabled %v", c.in, d.problem.Text, d.problem.Visible(), d.copyBtn.Disabled())
 		}
 	}
 	before := f.app.Clipboard().Content()
 	f.act(func() { test.Tap(d.copyBtn) })
-	f.j.wait()
+	f.j.Wait()
 	if f.app.Clipboard().Content() != before || len(f.links(t)) != 0 {
 		t.Fatal("a refused expiry still copied a link")
 	}
 	f.act(func() { d.custom.SetText("1d 12h") })
-	f.j.wait()
+	f.j.Wait()
 	if d.problem.Visible() || d.copyBtn.Disabled() || !strings.Contains(d.works.Text, "Works until") {
 		t.Fatalf("36h refused: %q", d.problem.Text)
 	}
 	f.act(func() { test.Tap(d.copyBtn) })
-	f.j.wait()
+	f.j.Wait()
 	if l := f.links(t); len(l) != 1 || l[0].Expires.Sub(l[0].Created) != 36*time.Hour {
 		t.Fatalf("ledger %+v", l)
 	}
@@ -183,9 +184,9 @@ func TestShareDialogUploadLinkAndPublicCheck(t *testing.T) {
 	f.act(func() { d = f.sh.ShowShare(f.bucket, []storage.Entry{e}) })
 	f.act(func() { d.kind.SetSelected(shareUpload) })
 	f.act(func() { d.uploadKey.SetText("inbox/from-bob.txt") })
-	f.j.wait()
+	f.j.Wait()
 	f.act(func() { test.Tap(d.copyBtn) })
-	f.j.wait()
+	f.j.Wait()
 	url := f.app.Clipboard().Content()
 	if st, body := httpGet(t, http.MethodPut, url, "hello from bob"); st != 200 {
 		t.Fatalf("PUT: %d %s", st, body)
@@ -199,9 +200,9 @@ func TestShareDialogUploadLinkAndPublicCheck(t *testing.T) {
 	var d2 *ShareDialog
 	f.act(func() { d2 = f.sh.ShowShare(f.bucket, []storage.Entry{pf}) })
 	f.act(func() { d2.kind.SetSelected(sharePublic) })
-	f.j.wait()
+	f.j.Wait()
 	f.act(func() { test.Tap(d2.copyBtn) })
-	f.j.wait()
+	f.j.Wait()
 	if f.app.Clipboard().Content() != url || !strings.Contains(d2.problem.Text, "Nobody without credentials") {
 		t.Fatalf("private file: clipboard changed or message %q", d2.problem.Text)
 	}
@@ -214,13 +215,13 @@ func TestMakePublicAsksConsentThenCopiesCheckedURL(t *testing.T) {
 	f := newShareFixture(t)
 	e := f.put(t, "pub/a b+c.txt", "hello")
 	f.act(func() { f.sh.MakePublic(f.bucket, []storage.Entry{e}, true) })
-	f.j.wait()
+	f.j.Wait()
 	top := f.win.Canvas().Overlays().Top()
 	if top == nil {
 		t.Fatal("no consent dialog")
 	}
 	f.act(func() { tapButton(t, top, "Add statement") })
-	f.j.wait()
+	f.j.Wait()
 	url := f.app.Clipboard().Content()
 	if st, body := httpGet(t, http.MethodGet, url, ""); st != 200 || body != "hello" {
 		t.Fatalf("copied public URL %q: %d %q", url, st, body)
@@ -229,7 +230,7 @@ func TestMakePublicAsksConsentThenCopiesCheckedURL(t *testing.T) {
 		t.Fatalf("ledger %+v", l)
 	}
 	f.act(func() { f.sh.MakePublic(f.bucket, []storage.Entry{e}, false) })
-	f.j.wait()
+	f.j.Wait()
 	if st, _ := httpGet(t, http.MethodGet, url, ""); st != 403 {
 		t.Fatalf("after Make private: %d", st)
 	}
@@ -266,7 +267,7 @@ func TestLinksViewCountdownsAndCopyAgain(t *testing.T) {
 		t.Fatalf("expired row %q, copy disabled %v", detail.Text, again.Disabled())
 	}
 	f.act(func() { v.forgetExpired() })
-	f.j.wait()
+	f.j.Wait()
 	if len(v.links) != 1 || v.links[0].Key != "new.txt" {
 		t.Fatalf("after forgetting expired: %+v", v.links)
 	}
@@ -289,7 +290,7 @@ func TestPublishDialogPreviewThenPublish(t *testing.T) {
 		t.Fatal("publish enabled before the preview")
 	}
 	f.act(func() { test.Tap(d.preview) })
-	f.j.wait()
+	f.j.Wait()
 	if len(d.page.Items) != 2 || d.publish.Disabled() || !strings.Contains(d.summary.Text, "2 files") || !strings.Contains(d.summary.Text, "stop working") {
 		t.Fatalf("preview: %d items, summary %q", len(d.page.Items), d.summary.Text)
 	}
@@ -297,7 +298,7 @@ func TestPublishDialogPreviewThenPublish(t *testing.T) {
 		t.Fatal("preview source does not escape the key")
 	}
 	f.act(func() { test.Tap(d.publish) })
-	f.j.wait()
+	f.j.Wait()
 	url := f.app.Clipboard().Content()
 	st, body := httpGet(t, http.MethodGet, url, "")
 	if st != 200 || !strings.Contains(body, "a.txt</a>") {
@@ -314,11 +315,11 @@ func TestPublishDialogPreviewThenPublish(t *testing.T) {
 	// address is checked before it is copied.
 	f.act(func() { d.links.SetSelected(publishPublic) })
 	f.act(func() { test.Tap(d.preview) })
-	f.j.wait()
+	f.j.Wait()
 	f.act(func() { test.Tap(d.publish) })
-	f.j.wait()
+	f.j.Wait()
 	f.act(func() { tapButton(t, f.win.Canvas().Overlays().Top(), "Add statement") })
-	f.j.wait()
+	f.j.Wait()
 	url = f.app.Clipboard().Content()
 	if st, body := httpGet(t, http.MethodGet, url, ""); st != 200 || !strings.Contains(body, "a.txt</a>") || strings.Contains(url, "X-Amz") {
 		t.Fatalf("public page %q: %d", url, st)
@@ -333,7 +334,7 @@ func TestMainWindowWiresSharing(t *testing.T) {
 		t.Fatal("sharing is not wired into the main window")
 	}
 	var sh *Sharer
-	mw.jobs.do(func() { sh = mw.sharer() })
+	mw.jobs.Do(func() { sh = mw.sharer() })
 	if sh != mw.sharer() || sh.store() == nil || sh.store().(*storage.Service) != mw.service() {
 		t.Fatal("the Sharer does not use the connected service")
 	}

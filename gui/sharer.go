@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 )
@@ -45,7 +46,7 @@ type LinkLedger interface {
 // its own; each dialog owns its widgets.
 type Sharer struct {
 	win     fyne.Window
-	jobs    *jobs
+	jobs    *async.Jobs
 	clip    fyne.Clipboard
 	store   func() ShareStore // nil when not connected
 	profile func() string
@@ -59,7 +60,7 @@ type Sharer struct {
 
 // NewSharer builds a Sharer. store returns the connected service (nil when
 // none); openLedger opens the link ledger (nil means ledger.DefaultDir).
-func NewSharer(win fyne.Window, j *jobs, store func() ShareStore, profile func() string, openLedger func() (LinkLedger, error)) *Sharer {
+func NewSharer(win fyne.Window, j *async.Jobs, store func() ShareStore, profile func() string, openLedger func() (LinkLedger, error)) *Sharer {
 	if openLedger == nil {
 		openLedger = DefaultLedger()
 	}
@@ -203,13 +204,13 @@ func shareSentence(text string) string {
 // goroutine.
 func (mw *MainWindow) sharer() *Sharer {
 	if mw.share == nil {
-		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+		mw.share = NewSharer(mw.win, mw.jobs, func() ShareStore {
 			if s := mw.service(); s != nil {
 				return s
 			}
 			return nil
 		}, func() string { return mw.profile }, nil)
-		mw.share.conn = mw.jobs.ctx
+		mw.share.conn = mw.jobs.Ctx
 		mw.share.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
 	}
 	return mw.share

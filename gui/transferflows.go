@@ -97,14 +97,14 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 	pol, fixed := policyOf(p.deps.Settings().Conflict)
 	conn := p.connCtx()
 	ctx, end := p.beginPlanning(e, true, planningName(paths), bucket)
-	p.deps.Go(func() {
+	p.deps.Jobs.Go(func() {
 		defer end()
 		plan, err := e.PlanUpload(ctx, prefix, paths)
 		if stopped(ctx, err) {
 			return // cancelled: nothing is sent
 		}
 		if err != nil {
-			p.deps.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
+			p.deps.Jobs.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
 			return
 		}
 		var existing []string
@@ -118,12 +118,12 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 				return
 			}
 			if err != nil {
-				p.deps.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
+				p.deps.Jobs.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
 				return
 			}
 		}
 		end() // the row goes before the files' rows come
-		p.deps.Do(func() {
+		p.deps.Jobs.Do(func() {
 			if abandoned(ctx, conn) {
 				return // cancelled at the last moment
 			}
@@ -216,7 +216,7 @@ func (p *TransfersPanel) runUpload(ctx context.Context, e TransferEngine, bucket
 			nid := p.reassign(r, e)
 			one := it
 			one.ID = nid
-			p.deps.Go(func() {
+			p.deps.Jobs.Go(func() {
 				p.uploaded(e.Upload(ctx, bucket, []storage.UploadItem{one}, opts, p.onProgress))
 			})
 		}
@@ -226,11 +226,11 @@ func (p *TransfersPanel) runUpload(ctx context.Context, e TransferEngine, bucket
 		p.addRow(r)
 	}
 	start := time.Now()
-	p.deps.Go(func() {
+	p.deps.Jobs.Go(func() {
 		res := e.Upload(ctx, bucket, items, opts, p.onProgress)
 		p.uploaded(res)
 		if done != nil {
-			p.deps.Do(func() { done(res) })
+			p.deps.Jobs.Do(func() { done(res) })
 		}
 		p.finished("Upload", "to "+bucket, res, time.Since(start))
 	})
@@ -239,7 +239,7 @@ func (p *TransfersPanel) runUpload(ctx context.Context, e TransferEngine, bucket
 // uploaded hands a finished upload batch to deps.Uploaded (any goroutine).
 func (p *TransfersPanel) uploaded(res storage.BatchResult) {
 	if p.deps.Uploaded != nil {
-		p.deps.Do(func() { p.deps.Uploaded(res) })
+		p.deps.Jobs.Do(func() { p.deps.Uploaded(res) })
 	}
 }
 
@@ -268,7 +268,7 @@ func (p *TransfersPanel) finished(kind, where string, res storage.BatchResult, t
 	if res.Failed > 0 {
 		body += fmt.Sprintf("; %d failed", res.Failed)
 	}
-	p.deps.Do(func() { p.deps.Notify(kind+" finished", body) })
+	p.deps.Jobs.Do(func() { p.deps.Notify(kind+" finished", body) })
 }
 
 // Download asks for a destination folder and downloads entries there.
@@ -295,14 +295,14 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 	pol, fixed := policyOf(p.deps.Settings().Conflict)
 	conn := p.connCtx()
 	ctx, end := p.beginPlanning(e, false, planningName(entryNames(entries)), dest)
-	p.deps.Go(func() {
+	p.deps.Jobs.Go(func() {
 		defer end()
 		plan, err := e.PlanDownload(ctx, bucket, baseOf(entries[0]), entries)
 		if stopped(ctx, err) {
 			return
 		}
 		if err != nil {
-			p.deps.Do(func() { p.deps.Alert("Cannot download", sentence(errorText(err))) })
+			p.deps.Jobs.Do(func() { p.deps.Alert("Cannot download", sentence(errorText(err))) })
 			return
 		}
 		var existing []string
@@ -310,7 +310,7 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 			existing = storage.LocalExisting(dest, plan.Items)
 		}
 		end()
-		p.deps.Do(func() {
+		p.deps.Jobs.Do(func() {
 			if abandoned(ctx, conn) {
 				return
 			}
@@ -349,7 +349,7 @@ func (p *TransfersPanel) runDownload(ctx context.Context, e TransferEngine, dest
 		r.retry = func() {
 			one := it
 			one.ID = p.reassign(r, e)
-			p.deps.Go(func() { e.Download(ctx, dest, []storage.DownloadItem{one}, opts, p.onProgress) })
+			p.deps.Jobs.Go(func() { e.Download(ctx, dest, []storage.DownloadItem{one}, opts, p.onProgress) })
 		}
 		p.mu.Lock()
 		p.owner[it.ID] = e
@@ -357,7 +357,7 @@ func (p *TransfersPanel) runDownload(ctx context.Context, e TransferEngine, dest
 		p.addRow(r)
 	}
 	start := time.Now()
-	p.deps.Go(func() {
+	p.deps.Jobs.Go(func() {
 		res := e.Download(ctx, dest, items, opts, p.onProgress)
 		p.finished("Download", "to "+dest, res, time.Since(start))
 	})
@@ -390,7 +390,7 @@ func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string)
 	p.mu.Unlock()
 	p.schedule()
 	ctx := p.connCtx()
-	p.deps.Go(func() {
+	p.deps.Jobs.Go(func() {
 		err := e.Resume(ctx, jid, func(ev storage.Progress) {
 			p.mu.Lock()
 			r.engID = ev.ID
@@ -422,9 +422,9 @@ func (p *TransfersPanel) discard(id int64) {
 			return
 		}
 		ctx := p.connCtx()
-		p.deps.Go(func() {
+		p.deps.Jobs.Go(func() {
 			err := e.Discard(ctx, r.resume)
-			p.deps.Do(func() {
+			p.deps.Jobs.Do(func() {
 				if err != nil {
 					p.deps.Alert("Could not discard", sentence(errorText(err)))
 					return

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 )
 
@@ -46,8 +47,7 @@ type IncompleteStore interface {
 // working defaults.
 type TransferDeps struct {
 	Life     context.Context                                                       // the window's context; required
-	Do       func(func())                                                          // runs on the UI goroutine; nil = fyne.Do
-	Go       func(func())                                                          // runs in the background; nil = go
+	Jobs     *async.Jobs                                                           // runs its work and hands results to the UI goroutine; nil = async.New(Life)
 	Notify   func(title, body string)                                              // desktop notification; nil = none
 	Settings func() Settings                                                       // the user's settings; nil = defaults
 	Alert    func(title, message string)                                           // nil = an information dialog
@@ -122,11 +122,8 @@ type TransfersPanel struct {
 
 // NewTransfersPanel builds the panel.
 func NewTransfersPanel(win fyne.Window, deps TransferDeps) *TransfersPanel {
-	if deps.Do == nil {
-		deps.Do = fyne.Do
-	}
-	if deps.Go == nil {
-		deps.Go = func(f func()) { go f() }
+	if deps.Jobs == nil {
+		deps.Jobs = async.New(deps.Life)
 	}
 	if deps.Settings == nil {
 		deps.Settings = DefaultSettings
@@ -154,12 +151,12 @@ func (p *TransfersPanel) SetEngine(e TransferEngine, inc IncompleteStore) {
 		return
 	}
 	p.engines = append(p.engines, e)
-	p.deps.Go(func() {
+	p.deps.Jobs.Go(func() {
 		rs := e.Resumable()
 		if len(rs) == 0 {
 			return
 		}
-		p.deps.Do(func() { p.addResumable(e, rs) })
+		p.deps.Jobs.Do(func() { p.addResumable(e, rs) })
 	})
 }
 
@@ -388,7 +385,7 @@ func (p *TransfersPanel) schedule() {
 	if wait < 0 {
 		wait = 0
 	}
-	time.AfterFunc(wait, func() { p.deps.Do(p.flush) })
+	time.AfterFunc(wait, func() { p.deps.Jobs.Do(p.flush) })
 }
 
 // flush copies the rows and redraws (UI goroutine).
@@ -570,9 +567,9 @@ func (p *TransfersPanel) Connect(ctx context.Context, svc EngineMaker, dataDir s
 	s := p.deps.Settings()
 	p.SetBandwidth(s.BandwidthMiBps)
 	opts := storage.TransferOptions{PartSize: int64(s.PartSizeMiB) << 20, Concurrency: s.Concurrency, Limiter: p.limiter}
-	p.deps.Go(func() {
+	p.deps.Jobs.Go(func() {
 		e, err := svc.NewEngine(ctx, dataDir, opts)
-		p.deps.Do(func() {
+		p.deps.Jobs.Do(func() {
 			if gen != p.gen {
 				if e != nil {
 					p.engines = append(p.engines, e) // closed on shutdown
@@ -591,9 +588,8 @@ func (p *TransfersPanel) Connect(ctx context.Context, svc EngineMaker, dataDir s
 // transferDeps link the transfers panel to the main window.
 func (mw *MainWindow) transferDeps() TransferDeps {
 	return TransferDeps{
-		Life: mw.jobs.life,
-		Do:   mw.jobs.do,
-		Go:   mw.jobs.goRun,
+		Life: mw.jobs.Life(),
+		Jobs: mw.jobs,
 		Notify: func(title, body string) {
 			mw.app.SendNotification(fyne.NewNotification(title, body))
 		},

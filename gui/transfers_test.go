@@ -19,13 +19,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
 
 type panelHarness struct {
 	p      *TransfersPanel
-	j      *jobs
+	j      *async.Jobs
 	w      fyne.Window
 	mu     sync.Mutex
 	alerts []string
@@ -35,11 +36,11 @@ type panelHarness struct {
 func newPanelHarness(t *testing.T) *panelHarness {
 	t.Helper()
 	test.NewTempApp(t)
-	h := &panelHarness{j: newJobs(t.Context())}
+	h := &panelHarness{j: async.New(t.Context())}
 	h.w = test.NewTempWindow(t, nil)
 	h.p = NewTransfersPanel(h.w, TransferDeps{
 		Life: t.Context(),
-		Do:   h.j.do, Go: h.j.goRun,
+		Jobs: h.j,
 		Alert: func(title, msg string) {
 			h.mu.Lock()
 			h.alerts = append(h.alerts, title+": "+msg)
@@ -55,9 +56,9 @@ func newPanelHarness(t *testing.T) *panelHarness {
 
 // settle waits for background work and the last throttled redraw.
 func (h *panelHarness) settle() {
-	h.j.wait()
+	h.j.Wait()
 	time.Sleep(3 * refreshEvery)
-	h.j.do(h.p.flush)
+	h.j.Do(h.p.flush)
 }
 
 func (h *panelHarness) infos() []string {
@@ -85,7 +86,7 @@ func TestDropUploadsIntoOpenFolder(t *testing.T) {
 	uris := []fyne.URI{repository.NewFileURI(file), repository.NewFileURI(filepath.Join(src, "photos"))}
 	h.p.Dropped(bucket, "", uris)
 	h.p.Connect(t.Context(), svc, t.TempDir())
-	h.j.wait()
+	h.j.Wait()
 	h.p.Dropped("", "", uris)
 	if len(h.alerts) != 2 || !strings.HasPrefix(h.alerts[0], "Not connected") || !strings.HasPrefix(h.alerts[1], "Open a bucket first") {
 		t.Fatalf("alerts: %q", h.alerts)
@@ -252,7 +253,7 @@ func TestPanelShowsStatesAndCancels(t *testing.T) {
 	h.p.StartUpload("b", "", []string{"ok.txt", "fail.txt", "slow.bin"})
 	id := <-f.running
 	time.Sleep(3 * refreshEvery)
-	h.j.do(h.p.flush)
+	h.j.Do(h.p.flush)
 	got := h.infos()
 	if !strings.Contains(got[0], "Failed: upload: the connection to the service was lost") ||
 		!strings.Contains(got[1], "Done") || !strings.Contains(got[2], "40 B of 100 B") {
@@ -260,7 +261,7 @@ func TestPanelShowsStatesAndCancels(t *testing.T) {
 	}
 	// Tap the Cancel button of the running row (the only enabled one).
 	var cancels []*widget.Button
-	h.j.do(func() {
+	h.j.Do(func() {
 		cancels = findButtons(h.w.Content(), func(b *widget.Button) bool {
 			return b.Icon != nil && b.Icon.Name() == theme.CancelIcon().Name() && !b.Disabled()
 		})
@@ -282,7 +283,7 @@ func TestPanelShowsStatesAndCancels(t *testing.T) {
 	}
 	// Retry the failed row.
 	var retries []*widget.Button
-	h.j.do(func() {
+	h.j.Do(func() {
 		retries = findButtons(h.w.Content(), func(b *widget.Button) bool {
 			return b.Icon != nil && b.Icon.Name() == theme.ViewRefreshIcon().Name() && !b.Disabled()
 		})
@@ -300,11 +301,11 @@ func TestConflictDialogOncePerBatch(t *testing.T) {
 	f := newFakeEngine()
 	h.p.SetEngine(f, nil)
 	h.p.StartUpload("b", "", []string{"exists1", "exists2", "new"})
-	h.j.wait()
+	h.j.Wait()
 	tap := func(label string) {
 		t.Helper()
 		var bs []*widget.Button
-		h.j.do(func() {
+		h.j.Do(func() {
 			top := h.w.Canvas().Overlays().Top()
 			if top == nil {
 				t.Fatal("no dialog shown")
@@ -333,7 +334,7 @@ func TestConflictDialogOncePerBatch(t *testing.T) {
 	// "Skip" does not send the existing file at all.
 	f.uploads = nil
 	h.p.StartUpload("b", "", []string{"exists3", "new2"})
-	h.j.wait()
+	h.j.Wait()
 	tap("Skip")
 	h.settle()
 	if len(f.uploads) != 1 || strings.Join(f.uploads[0], ",") != "new2=skip" {

@@ -95,18 +95,18 @@ func TestIncompleteUploadsViewAborts(t *testing.T) {
 	}
 	h := newPanelHarness(t)
 	h.p.Connect(t.Context(), srv.Service(t), t.TempDir())
-	h.j.wait()
+	h.j.Wait()
 	var v *IncompleteView
-	h.j.do(func() {
+	h.j.Do(func() {
 		v = NewIncompleteView(t.Context(), h.w, h.p.deps, h.p.incomplete, bucket)
 		v.Show()
 	})
-	h.j.wait()
+	h.j.Wait()
 	if len(v.uploads) != 1 || v.uploads[0].Size != 5<<20 || !strings.HasPrefix(v.status.Text, "1 incomplete upload holds 5.0 MiB") {
 		t.Fatalf("view: %q %+v", v.status.Text, v.uploads)
 	}
 	var aborts []*widget.Button
-	h.j.do(func() {
+	h.j.Do(func() {
 		aborts = findButtons(h.w.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Text == "Abort" })
 	})
 	if len(aborts) != 1 {
@@ -114,15 +114,15 @@ func TestIncompleteUploadsViewAborts(t *testing.T) {
 	}
 	test.Tap(aborts[0])
 	var yes []*widget.Button
-	h.j.do(func() {
+	h.j.Do(func() {
 		yes = findButtons(h.w.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Text == "Yes" })
 	})
 	if len(yes) != 1 {
 		t.Fatalf("confirm buttons: %d", len(yes))
 	}
 	test.Tap(yes[0])
-	h.j.wait()
-	h.j.wait()
+	h.j.Wait()
+	h.j.Wait()
 	out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: &bucket})
 	if err != nil || len(out.Uploads) != 0 {
 		t.Fatalf("after abort: %v %d uploads", err, len(out.Uploads))

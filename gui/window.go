@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
 	"s3desk/storage/sandbox"
@@ -63,7 +64,7 @@ type MainWindow struct {
 	app  fyne.App
 	win  fyne.Window
 	deps Deps
-	jobs jobs
+	jobs *async.Jobs
 
 	status    *statusBar
 	profiles  *ProfilesView
@@ -76,7 +77,7 @@ type MainWindow struct {
 	settings   fyne.Window          // the open Settings window, or nil
 	uploadOpts *uploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
 
-	conn    viewContext        // the connection being made or in use: its context is the parent of all its work
+	conn    async.Gen          // the connection being made or in use: its context is the parent of all its work
 	stop    context.CancelFunc // ends the window's context (jobs.life)
 	svc     *storage.Service
 	profile string // the connected (or connecting) profile
@@ -91,21 +92,21 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 		deps.Connect = storage.New
 	}
 	mw := &MainWindow{app: a, deps: deps}
-	mw.jobs.life, mw.stop = context.WithCancel(ctx)
-	mw.jobs.mu.Lock() // no background callback runs before the window is built
-	defer mw.jobs.mu.Unlock()
+	life, stop := context.WithCancel(ctx)
+	mw.jobs, mw.stop = async.New(life), stop
+	defer mw.jobs.Hold()() // no background callback runs before the window is built
 	mw.win = a.NewWindow("S3 Desk")
 	mw.status = newStatusBar()
 	var store ProfileStore
 	if deps.Profiles != nil {
 		store = deps.Profiles
 	}
-	mw.profiles = NewProfilesView(mw.win, mw.status, &mw.jobs, store, deps.Discover)
-	mw.buckets = NewBucketsView(mw.win, mw.status, &mw.jobs)
-	mw.objects = NewObjectsView(mw.jobs.life, mw.win, nil, ObjectActions{})
+	mw.profiles = NewProfilesView(mw.win, mw.status, mw.jobs, store, deps.Discover)
+	mw.buckets = NewBucketsView(mw.win, mw.status, mw.jobs)
+	mw.objects = NewObjectsView(mw.jobs.Life(), mw.win, nil, ObjectActions{})
 	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
-	// Its UI callbacks take turns with the shell's (see jobs.do).
-	mw.objects.do = mw.jobs.do
+	// Its UI callbacks take turns with the shell's (see jobs.Do).
+	mw.objects.jobs = mw.jobs
 	mw.objects.confirmFiles = func() bool { return LoadSettings(a.Preferences()).ConfirmDelete }
 	mw.objects.actions = mw.objectActions()
 	mw.objects.OnNavigate(mw.navigated)
@@ -131,7 +132,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	mw.win.SetMaster()
 	mw.win.SetOnClosed(mw.shutdown)
 	if c := mw.cacheDir(); c != "" { // opened files a crash left behind (gui/opened.go)
-		mw.jobs.goRun(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
+		mw.jobs.Go(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
 	}
 
 	start := deps.StartProfile
@@ -159,13 +160,13 @@ func (mw *MainWindow) ShowAndRun() { mw.win.ShowAndRun() }
 func (mw *MainWindow) service() *storage.Service { return mw.svc }
 
 // wait blocks until all background work has finished (for tests).
-func (mw *MainWindow) wait() { mw.jobs.wait() }
+func (mw *MainWindow) wait() { mw.jobs.Wait() }
 
 func (mw *MainWindow) shutdown() {
 	mw.xfer.Close() // multipart uploads stay resumable
-	mw.conn.stop()
-	mw.buckets.load.stop()
-	mw.profiles.load.stop()
+	mw.conn.Stop()
+	mw.buckets.load.Stop()
+	mw.profiles.load.Stop()
 	mw.stop() // every dialog, batch and planning beneath the window
 	mw.cleanOpened()
 }
@@ -291,8 +292,8 @@ func (mw *MainWindow) connect(name string) {
 		return
 	}
 	// The old account's work (planning, dialogs, transfers) ends here.
-	ctx, gen := mw.conn.renew(mw.jobs.lifeCtx())
-	mw.jobs.setConn(ctx)
+	ctx, gen := mw.conn.Renew(mw.jobs.Life())
+	mw.jobs.SetConn(ctx)
 	mw.profile = name
 	mw.svc = nil
 	mw.buckets.SetStore(nil)
@@ -306,7 +307,7 @@ func (mw *MainWindow) connect(name string) {
 	deps := mw.deps
 	// Settings → Compatibility may override the profile's checksum mode.
 	compatOn, compatSet := LoadSettings(mw.app.Preferences()).CompatibilityFor(name)
-	mw.jobs.goRun(func() {
+	mw.jobs.Go(func() {
 		var cfg storage.Config
 		var err error
 		switch {
@@ -328,9 +329,9 @@ func (mw *MainWindow) connect(name string) {
 			mw.logTo(&cfg)
 			svc, err = deps.Connect(ctx, cfg)
 		}
-		mw.jobs.do(func() {
+		mw.jobs.Do(func() {
 			end()
-			if !mw.conn.current(gen) {
+			if !mw.conn.Current(gen) {
 				return
 			}
 			if err != nil {

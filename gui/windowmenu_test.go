@@ -50,7 +50,7 @@ func useTempLedger(t *testing.T, mw *MainWindow) *ledger.Store {
 		t.Fatal(err)
 	}
 	onUI(mw, func() {
-		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+		mw.share = NewSharer(mw.win, mw.jobs, func() ShareStore {
 			if s := mw.service(); s != nil {
 				return s
 			}
@@ -365,7 +365,7 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 	a := test.NewTempApp(t)
 	mw := NewMainWindow(t.Context(), a, Deps{})
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
-	onUI(mw, func() { mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore { return nil }, nil, nil) })
+	onUI(mw, func() { mw.share = NewSharer(mw.win, mw.jobs, func() ShareStore { return nil }, nil, nil) })
 	onUI(mw, mw.showSettings)
 	t.Cleanup(mw.settings.Close)
 	var entries []*widget.Entry
@@ -407,7 +407,7 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 func TestEscapeInBucketDialogsCancels(t *testing.T) {
 	v, j, w := newBucketsOnly(t)
 	v.SetStore(&usageBuckets{fakeBuckets: fakeBuckets{list: fixedBuckets()}, usage: storage.Usage{Objects: 3, Bytes: 10}})
-	j.wait()
+	j.Wait()
 	test.Tap(v.addBtn)
 	test.Type(v.create.name, "new-bucket")
 	v.create.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
@@ -415,14 +415,14 @@ func TestEscapeInBucketDialogsCancels(t *testing.T) {
 		t.Fatal("Escape left New bucket open")
 	}
 	v.ConfirmDelete("backups")
-	j.wait()
+	j.Wait()
 	d := v.del
 	if d == nil || d.confirm == nil {
 		t.Fatal("no delete dialog asking for the name")
 	}
 	test.Type(d.confirm, "back")
 	d.confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	j.wait()
+	j.Wait()
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("Escape left Delete bucket open")
 	}
