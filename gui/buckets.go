@@ -16,6 +16,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -72,17 +73,17 @@ func NewBucketsView(win fyne.Window, status *statusBar, j *async.Jobs) *BucketsV
 	v.list = widget.NewList(
 		func() int { return len(v.buckets) },
 		func() fyne.CanvasObject {
-			return newSideRow(func() *widget.List { return v.list }, v.bucketMenu, theme.StorageIcon())
+			return widgets.NewSideRow(func() *widget.List { return v.list }, v.bucketMenu, theme.StorageIcon())
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < 0 || id >= len(v.buckets) {
 				return
 			}
 			b := v.buckets[id]
-			row := o.(*sideRow)
-			row.id = id
-			row.name.SetText(b.Name)
-			row.detail.SetText(bucketDetail(b))
+			row := o.(*widgets.SideRow)
+			row.ID = id
+			row.Name.SetText(b.Name)
+			row.Detail.SetText(bucketDetail(b))
 		},
 	)
 	v.list.OnSelected = func(id widget.ListItemID) {
@@ -110,7 +111,7 @@ func NewBucketsView(win fyne.Window, status *statusBar, j *async.Jobs) *BucketsV
 	for _, b := range []*widget.Button{v.addBtn, v.delBtn, v.reloadBtn} {
 		b.Importance = widget.LowImportance
 	}
-	header := container.NewBorder(nil, nil, sectionTitle("Buckets"),
+	header := container.NewBorder(nil, nil, widgets.SectionTitle("Buckets"),
 		container.NewHBox(v.addBtn, v.delBtn, v.reloadBtn))
 	v.box = container.NewBorder(header, nil, nil, nil,
 		container.NewStack(v.list, container.NewPadded(container.NewVBox(v.message))))
@@ -192,7 +193,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 			if err != nil {
 				v.buckets = nil
 				v.list.Refresh()
-				v.showMessage("Could not list buckets: " + errorText(err))
+				v.showMessage("Could not list buckets: " + widgets.ErrorText(err))
 				return
 			}
 			sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
@@ -205,7 +206,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 				v.showMessage("")
 			}
 			if announce {
-				v.status.say(fmt.Sprintf("%d %s", len(list), plural(len(list), "bucket", "buckets")))
+				v.status.say(fmt.Sprintf("%d %s", len(list), widgets.Plural(len(list), "bucket", "buckets")))
 			}
 			v.current = ""
 			v.delBtn.Disable()
@@ -260,17 +261,10 @@ func bucketDetail(b storage.Bucket) string {
 	return strings.Join(parts, " · ")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // createBucketDialog asks for a name (checked as it is typed) and a region.
 type createBucketDialog struct {
 	dlg    *dialog.CustomDialog
-	name   *escEntry
+	name   *widgets.EscEntry
 	region *widget.SelectEntry
 	acls   *widget.Check // ObjectOwnership BucketOwnerPreferred
 	hint   *widget.Label
@@ -285,7 +279,7 @@ func (v *BucketsView) ShowCreate() {
 	}
 	d := &createBucketDialog{}
 	v.create = d
-	d.name = newEscEntry() // Escape cancels
+	d.name = widgets.NewEscEntry() // Escape cancels
 	d.name.SetPlaceHolder("my-bucket-name")
 	regions := bucketRegions
 	if r := store.Region(); r != "" {
@@ -312,7 +306,7 @@ func (v *BucketsView) ShowCreate() {
 			return false
 		}
 		if err := storage.ValidateBucketName(name); err != nil {
-			d.hint.SetText(sentence(errorText(err)))
+			d.hint.SetText(widgets.Sentence(widgets.ErrorText(err)))
 			d.hint.Importance = widget.DangerImportance
 			d.hint.Refresh()
 			d.fit()
@@ -351,7 +345,7 @@ func (v *BucketsView) ShowCreate() {
 			v.jobs.Do(func() {
 				end()
 				if err != nil {
-					d.hint.SetText(sentence(errorText(err)))
+					d.hint.SetText(widgets.Sentence(widgets.ErrorText(err)))
 					d.hint.Importance = widget.DangerImportance
 					d.hint.Refresh()
 					d.fit()
@@ -378,15 +372,15 @@ func (v *BucketsView) ShowCreate() {
 		container.NewHBox(layout.NewSpacer(), cancel, d.create))
 	d.dlg = dialog.NewCustomWithoutButtons("New bucket", content, v.win)
 	cancel.OnTapped = d.dlg.Hide
-	d.name.onEscape = d.dlg.Hide
-	fitDialog(d.dlg, 460)
+	d.name.OnEscape = d.dlg.Hide
+	widgets.FitDialog(d.dlg, 460)
 	d.dlg.Show()
 	v.win.Canvas().Focus(d.name)
 }
 
 func (d *createBucketDialog) fit() {
 	if d.dlg != nil {
-		fitDialog(d.dlg, 460)
+		widgets.FitDialog(d.dlg, 460)
 	}
 }
 
@@ -405,7 +399,7 @@ func without(list []string, s string) []string {
 type deleteBucketDialog struct {
 	dlg     *dialog.CustomDialog
 	summary *widget.Label
-	confirm *escEntry // nil for an empty bucket
+	confirm *widgets.EscEntry // nil for an empty bucket
 	del     *widget.Button
 	cancel  *widget.Button
 	result  *widget.Label
@@ -438,7 +432,7 @@ func (v *BucketsView) ConfirmDelete(bucket string) {
 				if errors.Is(err, context.Canceled) {
 					return
 				}
-				showError(v.win, "Could not look into “"+bucket+"”", err)
+				widgets.ShowError(v.win, "Could not look into “"+bucket+"”", err)
 				return
 			}
 			v.showDeleteDialog(store, bucket, usage)
@@ -464,9 +458,9 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 	} else {
 		d.summary = widget.NewLabel(fmt.Sprintf(
 			"“%s” holds %s %s (%s). Deleting it deletes all of them, with their old versions and unfinished uploads. This cannot be undone.",
-			bucket, humanize.Comma(usage.Objects), plural(int(usage.Objects), "object", "objects"), humanize.IBytes(uint64(usage.Bytes))))
+			bucket, humanize.Comma(usage.Objects), widgets.Plural(int(usage.Objects), "object", "objects"), humanize.IBytes(uint64(usage.Bytes))))
 		d.summary.Wrapping = fyne.TextWrapWord
-		d.confirm = newEscEntry() // Escape cancels
+		d.confirm = widgets.NewEscEntry() // Escape cancels
 		d.confirm.SetPlaceHolder(bucket)
 		d.del.SetText("Delete everything")
 		d.del.Disable()
@@ -487,7 +481,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 		d.dlg.Hide()
 	}
 	if d.confirm != nil {
-		d.confirm.onEscape = d.cancel.OnTapped
+		d.confirm.OnEscape = d.cancel.OnTapped
 	}
 	d.del.OnTapped = func() {
 		d.del.Disable()
@@ -520,9 +514,9 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 						return
 					}
 					d.result.Importance = widget.DangerImportance
-					d.result.SetText(sentence(errorText(err)))
+					d.result.SetText(widgets.Sentence(widgets.ErrorText(err)))
 					d.result.Show()
-					fitDialog(d.dlg, 480)
+					widgets.FitDialog(d.dlg, 480)
 					d.del.Enable()
 					if d.confirm != nil {
 						d.confirm.Enable()
@@ -543,18 +537,9 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 			})
 		})
 	}
-	fitDialog(d.dlg, 480)
+	widgets.FitDialog(d.dlg, 480)
 	d.dlg.Show()
 	if d.confirm != nil {
 		v.win.Canvas().Focus(d.confirm)
 	}
-}
-
-// sectionTitle is the small bold heading of a side-panel section.
-func sectionTitle(text string) *widget.Label {
-	l := widget.NewLabel(strings.ToUpper(text))
-	l.TextStyle = fyne.TextStyle{Bold: true}
-	l.SizeName = theme.SizeNameCaptionText
-	l.Importance = widget.LowImportance
-	return l
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
@@ -93,8 +94,8 @@ func tapListRow(t *testing.T, list *widget.List, text string) {
 func rightClickRow(t *testing.T, list *widget.List, text string) {
 	t.Helper()
 	for _, o := range test.LaidOutObjects(list) {
-		row, ok := o.(*sideRow)
-		if ok && row.Visible() && row.name.Text == text {
+		row, ok := o.(*widgets.SideRow)
+		if ok && row.Visible() && row.Name.Text == text {
 			test.TapSecondary(row)
 			return
 		}
@@ -374,10 +375,10 @@ func TestBucketListErrorIsReadable(t *testing.T) {
 		}
 	}
 	// A non-storage error with an XML body is cut to its first readable line.
-	if got := errorText(errors.New("boom: server said\n<?xml version=\"1.0\"?><Error/>")); got != "boom: server said" {
+	if got := widgets.ErrorText(errors.New("boom: server said\n<?xml version=\"1.0\"?><Error/>")); got != "boom: server said" {
 		t.Errorf("errorText = %q", got)
 	}
-	if got := errorText(context.Canceled); got != "" {
+	if got := widgets.ErrorText(context.Canceled); got != "" {
 		t.Errorf("a cancel should show nothing, got %q", got)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -206,9 +207,9 @@ func (v *CombineView) finish(rep *storage.CSVReport, err error) {
 	if err != nil {
 		v.progress.Hide()
 		if errors.Is(err, storage.ErrHeaderMismatch) {
-			v.status.SetText("Stopped. " + errorText(err))
+			v.status.SetText("Stopped. " + widgets.ErrorText(err))
 		} else {
-			v.status.SetText("Could not combine: " + errorText(err))
+			v.status.SetText("Could not combine: " + widgets.ErrorText(err))
 		}
 		v.status.Importance = widget.DangerImportance
 		v.status.Refresh()
@@ -216,8 +217,8 @@ func (v *CombineView) finish(rep *storage.CSVReport, err error) {
 	}
 	v.report = rep
 	v.status.SetText("Combined. Save the table as a CSV file, or publish it as CSV and HTML.")
-	v.counts.SetText(fmt.Sprintf("%s %s from %s %s, %d columns", humanize.Comma(rep.Rows), plural(int(rep.Rows), "row", "rows"),
-		humanize.Comma(int64(len(rep.Files))), plural(len(rep.Files), "file", "files"), len(rep.Header)))
+	v.counts.SetText(fmt.Sprintf("%s %s from %s %s, %d columns", humanize.Comma(rep.Rows), widgets.Plural(int(rep.Rows), "row", "rows"),
+		humanize.Comma(int64(len(rep.Files))), widgets.Plural(len(rep.Files), "file", "files"), len(rep.Header)))
 	var notes []string
 	if v.details.Text != "" {
 		notes = append(notes, v.details.Text)
@@ -262,7 +263,7 @@ func (v *CombineView) saveLocally() {
 	rep := v.report
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			showError(v.win, "Could not save", err)
+			widgets.ShowError(v.win, "Could not save", err)
 			return
 		}
 		if w == nil {
@@ -290,7 +291,7 @@ func (v *CombineView) saveTo(rep *storage.CSVReport, w fyne.URIWriteCloser) {
 			}
 			v.saveBtn.Enable()
 			if err != nil {
-				v.status.SetText("Could not save: " + errorText(err))
+				v.status.SetText("Could not save: " + widgets.ErrorText(err))
 				return
 			}
 			v.status.SetText(fmt.Sprintf("Saved %s (%s).", w.URI().Path(), humanize.IBytes(uint64(n))))
@@ -348,8 +349,8 @@ func (v *CombineView) showPublish() {
 	}
 	f.csvKey.Validator = keyCheck(f.csvOn)
 	f.htmlKey.Validator = keyCheck(f.htmlOn)
-	f.csvOn.OnChanged = func(b bool) { setEnabled(f.csvKey, b) }
-	f.htmlOn.OnChanged = func(b bool) { setEnabled(f.htmlKey, b); setEnabled(f.title, b) }
+	f.csvOn.OnChanged = func(b bool) { widgets.SetEnabled(f.csvKey, b) }
+	f.htmlOn.OnChanged = func(b bool) { widgets.SetEnabled(f.htmlKey, b); widgets.SetEnabled(f.title, b) }
 	items := []*widget.FormItem{
 		widget.NewFormItem("", f.csvOn), widget.NewFormItem("CSV key", f.csvKey),
 		widget.NewFormItem("", f.htmlOn), widget.NewFormItem("HTML key", f.htmlKey),
@@ -361,21 +362,13 @@ func (v *CombineView) showPublish() {
 		}
 		o := f.options()
 		if o.CSVKey == "" && o.HTMLKey == "" {
-			showError(v.win, "Nothing to publish", errors.New("tick the CSV, the HTML page, or both"))
+			widgets.ShowError(v.win, "Nothing to publish", errors.New("tick the CSV, the HTML page, or both"))
 			return
 		}
 		v.publish(o, false)
 	}, v.win)
 	d.Resize(fyne.NewSize(620, 380))
 	d.Show()
-}
-
-func setEnabled(w fyne.Disableable, on bool) {
-	if on {
-		w.Enable()
-	} else {
-		w.Disable()
-	}
 }
 
 func (f *publishForm) options() storage.ReportPublishOptions {
@@ -404,9 +397,9 @@ func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
 			}
 			v.pubBtn.Enable()
 			if errors.Is(err, storage.ErrPreconditionFailed) && !overwrite {
-				v.status.SetText(errorText(err))
+				v.status.SetText(widgets.ErrorText(err))
 				dialog.ShowConfirm("Replace existing objects?",
-					errorText(err)+"\n\nReplace it with the new report?", func(yes bool) {
+					widgets.ErrorText(err)+"\n\nReplace it with the new report?", func(yes bool) {
 						if yes {
 							v.publish(o, true)
 						}
@@ -422,8 +415,8 @@ func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
 				if res.CSV.Key != "" || res.HTML.Key != "" {
 					msg = "Uploaded, but not as asked: "
 				}
-				v.status.SetText(msg + errorText(err))
-				showError(v.win, "Could not publish", err)
+				v.status.SetText(msg + widgets.ErrorText(err))
+				widgets.ShowError(v.win, "Could not publish", err)
 				return
 			}
 			v.status.SetText(publishedText(v.bucket, res, o.Public))
@@ -435,8 +428,8 @@ func (v *CombineView) publish(o storage.ReportPublishOptions, overwrite bool) {
 // serve: the objects are uploaded but private until the user agrees to a
 // bucket-policy statement for each of them.
 func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error) {
-	v.status.SetText("Uploaded, but not public yet: " + errorText(cause))
-	dialog.ShowConfirm("Add a bucket-policy statement?", errorText(cause), func(yes bool) {
+	v.status.SetText("Uploaded, but not public yet: " + widgets.ErrorText(cause))
+	dialog.ShowConfirm("Add a bucket-policy statement?", widgets.ErrorText(cause), func(yes bool) {
 		if !yes {
 			v.status.SetText(publishedText(v.bucket, res, false) + " Not public: you chose not to add a bucket-policy statement; share a presigned link instead.")
 			return
@@ -461,8 +454,8 @@ func (v *CombineView) askPolicyConsent(res storage.PublishedReport, cause error)
 				}
 				v.pubBtn.Enable()
 				if err != nil {
-					v.status.SetText("Uploaded, but not public: " + errorText(err))
-					showError(v.win, "Could not make the report public", err)
+					v.status.SetText("Uploaded, but not public: " + widgets.ErrorText(err))
+					widgets.ShowError(v.win, "Could not make the report public", err)
 					return
 				}
 				v.status.SetText(publishedText(v.bucket, res, true))

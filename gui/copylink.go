@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 )
@@ -54,7 +55,7 @@ func (sh *Sharer) CopyLink(bucket string, entries []storage.Entry, done func(msg
 		}
 		sh.jobs.Do(func() {
 			if err != nil {
-				done("Could not make the link: " + errorText(err))
+				done("Could not make the link: " + widgets.ErrorText(err))
 				return
 			}
 			sh.clip.SetContent(strings.Join(urls, "\n"))

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
 )
@@ -38,7 +39,7 @@ func (mw *MainWindow) showLogFolder() {
 	dir := LogDir(c)
 	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
 	if err := mw.app.OpenURL(u); err != nil {
-		showError(mw.win, "Could not show the log folder", fmt.Errorf("the logs are in %s; no file manager opened it: %w", dir, err))
+		widgets.ShowError(mw.win, "Could not show the log folder", fmt.Errorf("the logs are in %s; no file manager opened it: %w", dir, err))
 	}
 }
 

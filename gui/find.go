@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -31,7 +32,7 @@ type findDialog struct {
 	prefix  string
 	store   ObjectStore
 	d       *dialog.CustomDialog
-	query   *escEntry
+	query   *widgets.EscEntry
 	scope   *widget.RadioGroup
 	goBtn   *widget.Button
 	status  *widget.Label
@@ -51,7 +52,7 @@ func (v *ObjectsView) ShowFind() {
 		return
 	}
 	f := &findDialog{v: v, bucket: v.bucket, prefix: v.prefix, store: v.store}
-	f.query = newEscEntry() // Escape closes the dialog
+	f.query = widgets.NewEscEntry() // Escape closes the dialog
 	f.query.SetPlaceHolder("Part of a name or path, any case")
 	f.query.OnSubmitted = func(string) { f.Search() }
 	opts := []string{scopeBucket}
@@ -114,7 +115,7 @@ func (v *ObjectsView) ShowFind() {
 		widget.NewSeparator())
 	f.d = dialog.NewCustom("Find in bucket", "Close", container.NewBorder(top, nil, nil, nil, f.list), v.win)
 	f.d.SetOnClosed(f.Stop)
-	f.query.onEscape = f.d.Hide
+	f.query.OnEscape = f.d.Hide
 	f.d.Resize(fyne.NewSize(720, 520))
 	f.d.Show()
 	v.win.Canvas().Focus(f.query)
@@ -210,7 +211,7 @@ func (f *findDialog) Search() {
 }
 
 func (f *findDialog) summary(lead string) string {
-	return lead + countOf(len(f.results), "match", "matches") + " in " + countOf64(f.scanned, "key", "keys") + " scanned"
+	return lead + widgets.Count(len(f.results), "match", "matches") + " in " + widgets.Count(f.scanned, "key", "keys") + " scanned"
 }
 
 func (f *findDialog) finish(err error) {
@@ -230,7 +231,7 @@ func (f *findDialog) finish(err error) {
 	case errors.Is(err, context.Canceled):
 		f.status.SetText(f.summary("Stopped: "))
 	default:
-		f.status.SetText(plainError(err))
+		f.status.SetText(widgets.ErrorText(err))
 	}
 }
 

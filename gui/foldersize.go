@@ -11,6 +11,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -51,7 +52,7 @@ func (v *ObjectsView) showSize(sel []storage.Entry) {
 	case len(sel) == 1:
 		title = "Size of “" + displayName(&sel[0]) + "”"
 	default:
-		title = "Size of " + countOf(len(sel), "item", "items")
+		title = "Size of " + widgets.Count(len(sel), "item", "items")
 	}
 	for _, e := range sel {
 		if e.IsFolder {
@@ -119,7 +120,7 @@ func (v *ObjectsView) showSize(sel []storage.Entry) {
 		case errors.Is(err, context.Canceled):
 			s.state.SetText("Stopped: the count above is partial.")
 		default:
-			s.state.SetText(plainError(err))
+			s.state.SetText(widgets.ErrorText(err))
 			s.state.Wrapping = fyne.TextWrapWord
 			s.state.Importance = widget.DangerImportance
 			s.state.Refresh()

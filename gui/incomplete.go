@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -89,7 +90,7 @@ func (v *IncompleteView) load() {
 		v.deps.Jobs.Do(func() {
 			v.refresh.Enable()
 			if err != nil {
-				v.status.SetText("Could not list incomplete uploads: " + errorText(err))
+				v.status.SetText("Could not list incomplete uploads: " + widgets.ErrorText(err))
 				return
 			}
 			v.uploads = ups
@@ -122,7 +123,7 @@ func (v *IncompleteView) confirmAbort(u storage.MultipartUpload) {
 			err := v.store.AbortMultipartUpload(v.ctx, u.Bucket, u.Key, u.UploadID)
 			v.deps.Jobs.Do(func() {
 				if err != nil {
-					v.status.SetText("Could not abort: " + errorText(err))
+					v.status.SetText("Could not abort: " + widgets.ErrorText(err))
 					return
 				}
 				v.load()

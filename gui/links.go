@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage/ledger"
 )
 
@@ -73,7 +74,7 @@ func (v *LinksView) Reload() {
 				return
 			}
 			if err != nil {
-				v.status.SetText("Could not read the links: " + errorText(err))
+				v.status.SetText("Could not read the links: " + widgets.ErrorText(err))
 				return
 			}
 			v.links = links
@@ -219,7 +220,7 @@ func (v *LinksView) copyWithSession(l ledger.Link) {
 		}
 		v.sh.jobs.Do(func() {
 			if err != nil {
-				v.status.SetText(shareSentence(errorText(err)))
+				v.status.SetText(shareSentence(widgets.ErrorText(err)))
 				return
 			}
 			v.sh.clip.SetContent(u)
@@ -236,7 +237,7 @@ func (v *LinksView) forget(l ledger.Link) {
 		}
 		v.sh.jobs.Do(func() {
 			if err != nil {
-				v.status.SetText(errorText(err))
+				v.status.SetText(widgets.ErrorText(err))
 				return
 			}
 			msg := "Forgot the link to " + l.Bucket + "/" + l.Key + "."
@@ -259,10 +260,10 @@ func (v *LinksView) forgetExpired() {
 		}
 		v.sh.jobs.Do(func() {
 			if err != nil {
-				v.status.SetText(errorText(err))
+				v.status.SetText(widgets.ErrorText(err))
 				return
 			}
-			v.status.SetText(fmt.Sprintf("Forgot %d expired %s.", n, plural(n, "link", "links")))
+			v.status.SetText(fmt.Sprintf("Forgot %d expired %s.", n, widgets.Plural(n, "link", "links")))
 			v.Reload()
 		})
 	})

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 )
@@ -42,7 +43,7 @@ func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool
 	store, prof := sh.store(), sh.profile()
 	parent := sh.connCtx()
 	if store == nil || parent == nil {
-		showError(sh.win, "Make public", errors.New("not connected"))
+		widgets.ShowError(sh.win, "Make public", errors.New("not connected"))
 		return
 	}
 	var targets []string
@@ -207,7 +208,7 @@ func (p *publicProgress) text() (string, float64) {
 		what = fmt.Sprintf("%s (%d of %d)", p.name, p.idx+1, p.targets)
 	}
 	if p.total > 0 {
-		return fmt.Sprintf("%s: %d of %d %s", what, p.done, p.total, plural(int(p.total), "file", "files")), float64(p.done) / float64(p.total)
+		return fmt.Sprintf("%s: %d of %d %s", what, p.done, p.total, widgets.Plural(int(p.total), "file", "files")), float64(p.done) / float64(p.total)
 	}
 	return what + "…", float64(p.idx) / float64(max(p.targets, 1))
 }
@@ -233,7 +234,7 @@ func (sh *Sharer) askPolicyConsent(parent context.Context, bucket string, out []
 		}
 		list = append(list, "  • "+res)
 	}
-	msg := widget.NewLabel(errorText(pe) + "\n\nThe statement (Sid " + storage.PublicSid(bucket, out[ask[0]].target) +
+	msg := widget.NewLabel(widgets.ErrorText(pe) + "\n\nThe statement (Sid " + storage.PublicSid(bucket, out[ask[0]].target) +
 		"…) allows anonymous s3:GetObject on:\n" + strings.Join(list, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
 	c := dialog.NewCustomConfirm("Add a bucket-policy statement?", "Add statement", "Cancel",
@@ -279,7 +280,7 @@ func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicO
 		case errors.Is(o.err, context.Canceled):
 			lines = append(lines, "✗ "+o.target+": stopped (cancelled); what had already been changed was put back as it was.")
 		case o.err != nil:
-			lines = append(lines, "✗ "+o.target+": "+errorText(o.err))
+			lines = append(lines, "✗ "+o.target+": "+widgets.ErrorText(o.err))
 			if !strings.HasSuffix(o.target, "/") {
 				failed = append(failed, storage.Entry{Key: o.target, Name: o.target})
 			}
@@ -309,7 +310,7 @@ func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicO
 		e.SetText(joined)
 		e.Wrapping = fyne.TextWrapOff
 		e.Disable()
-		box.Add(widget.NewLabel(fmt.Sprintf("Copied %d public %s to the clipboard.", len(urls), plural(len(urls), "link", "links"))))
+		box.Add(widget.NewLabel(fmt.Sprintf("Copied %d public %s to the clipboard.", len(urls), widgets.Plural(len(urls), "link", "links"))))
 		box.Add(e)
 		sh.jobs.Go(func() {
 			for _, l := range rec {
@@ -346,9 +347,9 @@ func (sh *Sharer) showPrivateOutcome(bucket string, out []publicOutcome) {
 			lines = append(lines, "✗ "+o.target+": not started (cancelled).")
 		case errors.Is(o.err, context.Canceled):
 			lines = append(lines, fmt.Sprintf("✗ %s: stopped (cancelled) after setting %d %s back to private; the rest are as they were. Make it private again to finish.",
-				o.target, o.priv.ACLReset, plural(int(o.priv.ACLReset), "ACL", "ACLs")))
+				o.target, o.priv.ACLReset, widgets.Plural(int(o.priv.ACLReset), "ACL", "ACLs")))
 		case o.err != nil:
-			lines = append(lines, "✗ "+o.target+": "+errorText(o.err))
+			lines = append(lines, "✗ "+o.target+": "+widgets.ErrorText(o.err))
 		case o.still:
 			why := "another grant (a bucket ACL, a policy statement of your own, or a folder made public) still allows anonymous reads"
 			if len(o.priv.StillGrantedBy) > 0 {
@@ -361,7 +362,7 @@ func (sh *Sharer) showPrivateOutcome(bucket string, out []publicOutcome) {
 				did = append(did, "removed its bucket-policy statement")
 			}
 			if o.priv.ACLReset > 0 {
-				did = append(did, fmt.Sprintf("set %d %s back to private", o.priv.ACLReset, plural(int(o.priv.ACLReset), "ACL", "ACLs")))
+				did = append(did, fmt.Sprintf("set %d %s back to private", o.priv.ACLReset, widgets.Plural(int(o.priv.ACLReset), "ACL", "ACLs")))
 			}
 			msg := "✓ " + o.target + ": private"
 			if len(did) > 0 {

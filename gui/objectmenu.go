@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -391,7 +392,7 @@ func (v *ObjectsView) CopyKeys() {
 	if len(keys) == 1 {
 		v.setStatus("Copied the key “" + keys[0] + "”")
 	} else {
-		v.setStatus("Copied " + countOf(len(keys), "key", "keys"))
+		v.setStatus("Copied " + widgets.Count(len(keys), "key", "keys"))
 	}
 }
 

@@ -12,25 +12,12 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
 // errNameTaken is returned when a new name is already used in the folder.
 var errNameTaken = errors.New("already exists")
-
-func countOf(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return humanize.Comma(int64(n)) + " " + many
-}
-
-func countOf64(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return humanize.Comma(n) + " " + many
-}
 
 // checkObjectName validates a new file or folder name typed by the user.
 func checkObjectName(s string) error {
@@ -47,20 +34,12 @@ func checkObjectName(s string) error {
 	return nil
 }
 
-func (v *ObjectsView) showError(title string, err error) {
-	if v.win == nil {
-		return
-	}
-	d := dialog.NewInformation(title, plainError(err), v.win)
-	d.Show()
-}
-
 // NewFolder asks for a name and creates the folder in the open folder.
 func (v *ObjectsView) NewFolder() {
 	if v.bucket == "" || v.store == nil {
 		return
 	}
-	entry := newEscEntry() // Escape cancels
+	entry := widgets.NewEscEntry() // Escape cancels
 	entry.SetPlaceHolder("Folder name")
 	entry.Validator = checkObjectName
 	bucket, prefix, store := v.bucket, v.prefix, v.store
@@ -73,7 +52,7 @@ func (v *ObjectsView) NewFolder() {
 			name := strings.TrimSpace(entry.Text)
 			key := prefix + name + "/"
 			if v.bucket == bucket && v.prefix == prefix && v.rowOfKey(key) {
-				v.showError("New folder", fmt.Errorf("a folder named “%s” already exists here", name))
+				widgets.ShowError(v.win, "New folder", fmt.Errorf("a folder named “%s” already exists here", name))
 				return
 			}
 			v.setStatus("Creating folder “" + name + "”…")
@@ -82,14 +61,14 @@ func (v *ObjectsView) NewFolder() {
 			}, func(err error) {
 				if err != nil {
 					v.setStatus("")
-					v.showError("The folder could not be created", err)
+					widgets.ShowError(v.win, "The folder could not be created", err)
 					return
 				}
 				v.setStatus("Created folder “" + name + "”")
 				v.refreshIfAt(bucket, prefix, key)
 			})
 		}, v.win)
-	entry.onEscape = d.Hide
+	entry.OnEscape = d.Hide
 	d.Resize(fyne.NewSize(380, d.MinSize().Height))
 	d.Show()
 	v.win.Canvas().Focus(entry)
@@ -124,7 +103,7 @@ func (v *ObjectsView) RenameSelected() {
 	e := sel[0]
 	bucket, prefix, store := v.bucket, v.prefix, v.store
 	old := displayName(&e)
-	entry := newEscEntry() // Escape cancels
+	entry := widgets.NewEscEntry() // Escape cancels
 	entry.SetText(old)
 	entry.Validator = func(s string) error {
 		if err := checkObjectName(s); err != nil {
@@ -156,7 +135,7 @@ func (v *ObjectsView) RenameSelected() {
 			}
 			v.setStatus("Renaming “" + old + "” to “" + name + "”…")
 			progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
-				v.setStatus("Renaming “" + old + "”… " + countOf64(n, "object", "objects") + " moved")
+				v.setStatus("Renaming “" + old + "”… " + widgets.Count(n, "object", "objects") + " moved")
 			})
 			v.background(func(ctx context.Context) error {
 				defer progress.Flush()
@@ -181,7 +160,7 @@ func (v *ObjectsView) RenameSelected() {
 			}, func(err error) {
 				if err != nil {
 					v.setStatus("")
-					v.showError("“"+old+"” was not renamed", err)
+					widgets.ShowError(v.win, "“"+old+"” was not renamed", err)
 					v.refreshIfAt(bucket, prefix, e.Key)
 					return
 				}
@@ -189,7 +168,7 @@ func (v *ObjectsView) RenameSelected() {
 				v.refreshIfAt(bucket, prefix, newKey)
 			})
 		}, v.win)
-	entry.onEscape = d.Hide
+	entry.OnEscape = d.Hide
 	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
 	v.win.Canvas().Focus(entry)
@@ -228,7 +207,7 @@ func (v *ObjectsView) DeleteSelected() {
 	}
 	ctx, cancel := context.WithCancel(v.life)
 	counting := dialog.NewCustom("Counting…", "Cancel",
-		widget.NewLabel("Counting what "+countOf(len(plan.folders), "folder holds", "folders hold")+"…"), v.win)
+		widget.NewLabel("Counting what "+widgets.Count(len(plan.folders), "folder holds", "folders hold")+"…"), v.win)
 	counting.SetOnClosed(cancel)
 	counting.Show()
 	v.background(func(context.Context) error {
@@ -249,7 +228,7 @@ func (v *ObjectsView) DeleteSelected() {
 			return
 		}
 		if err != nil {
-			v.showError("Nothing was deleted", err)
+			widgets.ShowError(v.win, "Nothing was deleted", err)
 			return
 		}
 		v.confirmDelete(bucket, prefix, store, plan, len(sel))
@@ -263,13 +242,13 @@ func (v *ObjectsView) confirmDelete(bucket, prefix string, store ObjectStore, pl
 	}
 	var lines []string
 	if len(plan.files) > 0 {
-		lines = append(lines, fmt.Sprintf("%s (%s)", countOf(len(plan.files), "file", "files"), humanize.IBytes(uint64(plan.fileBytes))))
+		lines = append(lines, fmt.Sprintf("%s (%s)", widgets.Count(len(plan.files), "file", "files"), humanize.IBytes(uint64(plan.fileBytes))))
 	}
 	if len(plan.folders) > 0 {
-		lines = append(lines, fmt.Sprintf("%s holding %s (%s)", countOf(len(plan.folders), "folder", "folders"),
-			countOf64(plan.objects, "object", "objects"), humanize.IBytes(uint64(plan.bytes))))
+		lines = append(lines, fmt.Sprintf("%s holding %s (%s)", widgets.Count(len(plan.folders), "folder", "folders"),
+			widgets.Count(plan.objects, "object", "objects"), humanize.IBytes(uint64(plan.bytes))))
 	}
-	title := "Delete " + countOf(n, "item", "items") + "?"
+	title := "Delete " + widgets.Count(n, "item", "items") + "?"
 	msg := "This deletes from “" + bucket + "”:\n" + strings.Join(lines, "\n") + "\n\nThis cannot be undone."
 	d := dialog.NewConfirm(title, msg, func(ok bool) {
 		if ok {
@@ -287,7 +266,7 @@ func (v *ObjectsView) runDelete(bucket, prefix string, store ObjectStore, plan d
 	var failed []storage.DeleteFailure
 	var done int64
 	progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
-		v.setStatus("Deleting… " + countOf64(n, "object", "objects") + " deleted")
+		v.setStatus("Deleting… " + widgets.Count(n, "object", "objects") + " deleted")
 	})
 	v.setStatus("Deleting…")
 	v.background(func(ctx context.Context) error {
@@ -314,7 +293,7 @@ func (v *ObjectsView) runDelete(bucket, prefix string, store ObjectStore, plan d
 		}
 		return nil
 	}, func(err error) {
-		v.setStatus("Deleted " + countOf64(deleted, "object", "objects"))
+		v.setStatus("Deleted " + widgets.Count(deleted, "object", "objects"))
 		if err == nil && len(failed) > 0 {
 			var b strings.Builder
 			for i, f := range failed {
@@ -322,12 +301,12 @@ func (v *ObjectsView) runDelete(bucket, prefix string, store ObjectStore, plan d
 					fmt.Fprintf(&b, "…and %d more", len(failed)-5)
 					break
 				}
-				fmt.Fprintf(&b, "%s: %s\n", f.Key, plainError(f.Err))
+				fmt.Fprintf(&b, "%s: %s\n", f.Key, widgets.ErrorText(f.Err))
 			}
-			err = fmt.Errorf("%s could not be deleted:\n%s", countOf(len(failed), "object", "objects"), b.String())
+			err = fmt.Errorf("%s could not be deleted:\n%s", widgets.Count(len(failed), "object", "objects"), b.String())
 		}
 		if err != nil {
-			v.showError("Not everything was deleted", err)
+			widgets.ShowError(v.win, "Not everything was deleted", err)
 		}
 		v.refreshIfAt(bucket, prefix, "")
 	})

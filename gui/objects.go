@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -330,7 +330,7 @@ func (v *ObjectsView) finishLoad(err error) {
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		v.loadErr = err
-		v.errorText.SetText(plainError(err))
+		v.errorText.SetText(widgets.ErrorText(err))
 	}
 	if len(v.selected) > 0 { // forget selected keys that are gone
 		have := make(map[string]bool, len(v.selected))
@@ -342,19 +342,6 @@ func (v *ObjectsView) finishLoad(err error) {
 		v.selected = have
 	}
 	v.refreshList()
-}
-
-// plainError is the message shown for err: the storage service's sentence,
-// never a stack or raw XML.
-func plainError(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "<?xml"); i >= 0 {
-		msg = strings.TrimSpace(msg[:i])
-	}
-	if msg == "" {
-		msg = "The operation failed."
-	}
-	return msg
 }
 
 // parentPrefix is the folder above prefix ("a/b/" -> "a/", "a/" -> "").
@@ -394,7 +381,7 @@ func (v *ObjectsView) build() {
 	v.noMatch = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	v.noMatch.Hide()
 	v.tableArea = container.NewStack(v.list, container.NewCenter(v.noMatch))
-	v.noBucket = centeredMessage(theme.StorageIcon(), "No bucket open", "Choose a bucket on the left to see its files.")
+	v.noBucket = widgets.CenteredMessage(theme.StorageIcon(), "No bucket open", "Choose a bucket on the left to see its files.")
 	v.errorText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	v.errorText.Wrapping = fyne.TextWrapWord
 	retry := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), v.Refresh)
@@ -420,7 +407,7 @@ func (v *ObjectsView) build() {
 
 // buildEmptyState fills the "This folder is empty" state.
 func (v *ObjectsView) buildEmptyState() {
-	box := centeredMessageBox(theme.FolderOpenIcon(), "This folder is empty", "Drop files here to upload.")
+	box := widgets.CenteredMessageBox(theme.FolderOpenIcon(), "This folder is empty", "Drop files here to upload.")
 	if v.actions.UploadFiles != nil {
 		up := widget.NewButtonWithIcon("Upload files…", theme.UploadIcon(), func() {
 			if f := v.actions.UploadFiles; f != nil {
@@ -432,20 +419,6 @@ func (v *ObjectsView) buildEmptyState() {
 	}
 	v.emptyState.Objects = []fyne.CanvasObject{box}
 	v.emptyState.Refresh()
-}
-
-func centeredMessageBox(icon fyne.Resource, title, hint string) *fyne.Container {
-	img := canvas.NewImageFromResource(theme.NewDisabledResource(icon))
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSquareSize(64))
-	return container.NewVBox(
-		container.NewCenter(img),
-		widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle(hint, fyne.TextAlignCenter, fyne.TextStyle{}))
-}
-
-func centeredMessage(icon fyne.Resource, title, hint string) fyne.CanvasObject {
-	return container.NewCenter(centeredMessageBox(icon, title, hint))
 }
 
 // showState shows the body that fits: no bucket, error, empty or the table.

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage/s3test"
 )
 
@@ -204,7 +205,7 @@ func (h *ovHarness) dialogEntry() *widget.Entry {
 		switch e := o.(type) {
 		case *widget.Entry:
 			return e
-		case *escEntry:
+		case *widgets.EscEntry:
 			return &e.Entry
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -108,7 +109,7 @@ func (v *PreviewView) startOpen() {
 		}
 	}
 	if err := privateDir(dir); dir == "" || err != nil {
-		showError(v.win, "Could not open the file", fmt.Errorf("no private folder for opened files: %v", err))
+		widgets.ShowError(v.win, "Could not open the file", fmt.Errorf("no private folder for opened files: %v", err))
 		return
 	}
 	ctx, gen := v.open.Renew(v.jobs.Ctx())
@@ -148,12 +149,12 @@ func (v *PreviewView) startOpen() {
 			v.openBtn.Enable()
 			v.openBtn.SetText("Open with system app")
 			if err != nil {
-				showError(v.win, "Could not open the file", err)
+				widgets.ShowError(v.win, "Could not open the file", err)
 				return
 			}
 			u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 			if err := v.app.OpenURL(u); err != nil {
-				showError(v.win, "Could not open the file", fmt.Errorf("no app opened %s: %w", path, err))
+				widgets.ShowError(v.win, "Could not open the file", fmt.Errorf("no app opened %s: %w", path, err))
 			}
 		})
 	})

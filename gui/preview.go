@@ -19,6 +19,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -153,7 +154,7 @@ func (v *PreviewView) show(p *storage.Preview, err error) {
 		v.info.SetText(infoLine(p))
 	}
 	if err != nil {
-		msg := errorText(err)
+		msg := widgets.ErrorText(err)
 		if p != nil {
 			v.body.Objects = []fyne.CanvasObject{container.NewBorder(previewErrorLabel(msg), nil, nil, nil, v.metaForm(p.Info))}
 		} else {

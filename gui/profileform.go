@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage/profiles"
 )
 
@@ -184,7 +185,7 @@ const profileFormWidth = 720
 // fit grows the dialog when a message needs more lines.
 func (f *profileForm) fit() {
 	if f.dlg != nil {
-		fitDialog(f.dlg, profileFormWidth)
+		widgets.FitDialog(f.dlg, profileFormWidth)
 	}
 }
 
@@ -394,14 +395,14 @@ func (f *profileForm) validate() bool {
 	}
 	switch {
 	case err != nil:
-		f.message.SetText(sentence(errorText(err)))
+		f.message.SetText(widgets.Sentence(widgets.ErrorText(err)))
 		f.message.Importance = widget.DangerImportance
 		f.saveBtn.Disable()
 		f.testBtn.Disable()
 	case len(warnings) > 0:
 		lines := make([]string, len(warnings))
 		for i, w := range warnings {
-			lines[i] = "⚠ " + sentence(w)
+			lines[i] = "⚠ " + widgets.Sentence(w)
 		}
 		f.message.SetText(strings.Join(lines, "\n"))
 		f.message.Importance = widget.WarningImportance
@@ -447,7 +448,7 @@ func (f *profileForm) test() {
 			}
 			f.testBtn.Enable()
 			if err != nil {
-				f.testResult.SetText("Could not connect: " + errorText(err))
+				f.testResult.SetText("Could not connect: " + widgets.ErrorText(err))
 				f.testResult.Importance = widget.DangerImportance
 			} else {
 				f.testResult.SetText("Connected: " + f.where(p) + " answered and accepted the keys.")
@@ -490,7 +491,7 @@ func (f *profileForm) save() {
 				f.offerSessionOnly(p, *sec)
 				return
 			default:
-				f.message.SetText(sentence(errorText(err)))
+				f.message.SetText(widgets.Sentence(widgets.ErrorText(err)))
 				f.message.Importance = widget.DangerImportance
 				f.message.Show()
 				f.message.Refresh()
@@ -524,7 +525,7 @@ func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) 
 				}
 				f.v.jobs.Do(func() {
 					if err != nil {
-						f.message.SetText(sentence(errorText(err)))
+						f.message.SetText(widgets.Sentence(widgets.ErrorText(err)))
 						f.message.Importance = widget.DangerImportance
 						f.message.Show()
 						f.message.Refresh()

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage/profiles"
 	"s3desk/storage/sandbox"
 )
@@ -83,31 +84,31 @@ func NewProfilesView(win fyne.Window, status *statusBar, j *async.Jobs, store Pr
 	v.list = widget.NewList(
 		func() int { return len(v.rows) },
 		func() fyne.CanvasObject {
-			return newSideRow(func() *widget.List { return v.list }, v.profileMenu, theme.AccountIcon())
+			return widgets.NewSideRow(func() *widget.List { return v.list }, v.profileMenu, theme.AccountIcon())
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < 0 || id >= len(v.rows) {
 				return
 			}
 			r := v.rows[id]
-			row := o.(*sideRow)
-			row.id = id
-			row.name.SetText(r.name)
-			row.detail.SetText(r.detail)
+			row := o.(*widgets.SideRow)
+			row.ID = id
+			row.Name.SetText(r.name)
+			row.Detail.SetText(r.detail)
 			switch r.kind {
 			case kindSandbox:
-				row.icon.SetResource(theme.ComputerIcon())
+				row.Icon.SetResource(theme.ComputerIcon())
 			case kindSaved:
-				row.icon.SetResource(theme.AccountIcon())
+				row.Icon.SetResource(theme.AccountIcon())
 			default:
-				row.icon.SetResource(theme.DownloadIcon())
+				row.Icon.SetResource(theme.DownloadIcon())
 			}
 			if r.kind == kindCandidate {
-				row.name.Importance = widget.LowImportance
+				row.Name.Importance = widget.LowImportance
 			} else {
-				row.name.Importance = widget.MediumImportance
+				row.Name.Importance = widget.MediumImportance
 			}
-			row.name.Refresh()
+			row.Name.Refresh()
 		},
 	)
 	v.list.OnSelected = v.selected
@@ -123,7 +124,7 @@ func NewProfilesView(win fyne.Window, status *statusBar, j *async.Jobs, store Pr
 	if store == nil {
 		v.addBtn.Disable()
 	}
-	header := container.NewBorder(nil, nil, sectionTitle("Profiles"),
+	header := container.NewBorder(nil, nil, widgets.SectionTitle("Profiles"),
 		container.NewHBox(v.addBtn, v.editBtn, v.delBtn))
 	v.addHint = widget.NewButtonWithIcon("Add an S3 account…", theme.ContentAddIcon(), func() { v.ShowForm(nil) })
 	v.addHint.Importance = widget.LowImportance
@@ -175,7 +176,7 @@ func (v *ProfilesView) Reload(selectName string) {
 				return
 			}
 			if listErr != nil && !errors.Is(listErr, context.Canceled) {
-				v.status.say("Could not read the saved profiles: " + errorText(listErr))
+				v.status.say("Could not read the saved profiles: " + widgets.ErrorText(listErr))
 			}
 			v.setRows(saved, found)
 			if selectName != "" {
@@ -350,7 +351,7 @@ func (v *ProfilesView) deleteCurrent() {
 				err := store.Delete(v.jobs.Life(), name)
 				v.jobs.Do(func() {
 					if err != nil {
-						showError(v.win, "Could not delete the profile", err)
+						widgets.ShowError(v.win, "Could not delete the profile", err)
 						return
 					}
 					v.status.say("Deleted profile " + name)
@@ -398,7 +399,7 @@ func (v *ProfilesView) confirmImport(c profiles.ImportCandidate) {
 			p, err := store.Import(v.jobs.Life(), c, keys)
 			v.jobs.Do(func() {
 				if err != nil {
-					showError(v.win, "Could not import “"+c.Name+"”", err)
+					widgets.ShowError(v.win, "Could not import “"+c.Name+"”", err)
 					return
 				}
 				v.status.say("Imported profile " + p.Name)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -74,7 +75,7 @@ func (v *ObjectsView) showObjectProperties(e storage.Entry) {
 	}, func(err error) {
 		act.Stop()
 		if err != nil {
-			msg := widget.NewLabel(plainError(err))
+			msg := widget.NewLabel(widgets.ErrorText(err))
 			msg.Wrapping = fyne.TextWrapWord
 			p.body.Objects = []fyne.CanvasObject{container.NewVBox(widget.NewIcon(theme.ErrorIcon()), msg)}
 			p.body.Refresh()
@@ -220,7 +221,7 @@ func (p *propsDialog) doSave() {
 	}, func(err error) {
 		if err != nil {
 			v.setStatus("")
-			p.errText.SetText(plainError(err))
+			p.errText.SetText(widgets.ErrorText(err))
 			p.errText.Show()
 			p.save.Enable()
 			return

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 )
@@ -53,7 +54,7 @@ func (sh *Sharer) ShowPublish(bucket, prefix string) *PublishDialog {
 	d.title = widget.NewEntry()
 	d.title.SetPlaceHolder("Files in " + bucket + "/" + prefix)
 	var labels []string
-	for _, p := range shareExpiryPresets[:len(shareExpiryPresets)-1] {
+	for _, p := range fixedExpiries() {
 		labels = append(labels, p.label)
 	}
 	d.expiry = widget.NewSelect(labels, func(string) { d.stale() })
@@ -130,7 +131,7 @@ func (d *PublishDialog) options() (storage.IndexOptions, error) {
 		o.Links = storage.IndexPublicLinks
 		return o, nil
 	}
-	for _, p := range shareExpiryPresets {
+	for _, p := range expiryPresets() {
 		if p.label == d.expiry.Selected {
 			o.Expiry = p.d
 		}
@@ -146,7 +147,7 @@ func (d *PublishDialog) build() {
 		err = errors.New("not connected")
 	}
 	if err != nil {
-		d.summary.SetText(errorText(err))
+		d.summary.SetText(widgets.ErrorText(err))
 		return
 	}
 	ctx, gen := d.load.Renew(d.sh.jobs.Ctx())
@@ -160,11 +161,11 @@ func (d *PublishDialog) build() {
 				return
 			}
 			if err != nil {
-				d.summary.SetText(errorText(err))
+				d.summary.SetText(widgets.ErrorText(err))
 				return
 			}
 			d.page = page
-			s := fmt.Sprintf("%d %s on the page.", len(page.Items), plural(len(page.Items), "file", "files"))
+			s := fmt.Sprintf("%d %s on the page.", len(page.Items), widgets.Plural(len(page.Items), "file", "files"))
 			if page.Links == storage.IndexPresignedLinks {
 				s += " The links stop working " + whenText(page.LinksExpire, time.Now()) + "; the page says so."
 				if page.LinksWhy != "" {
@@ -223,7 +224,7 @@ func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.
 	if !d.load.Current(gen) {
 		return
 	}
-	msg := widget.NewLabel(errorText(cause) + "\n\nThe statement allows anonymous s3:GetObject on arn:aws:s3:::" + page.Bucket + "/" + page.Prefix + "*")
+	msg := widget.NewLabel(widgets.ErrorText(cause) + "\n\nThe statement allows anonymous s3:GetObject on arn:aws:s3:::" + page.Bucket + "/" + page.Prefix + "*")
 	msg.Wrapping = fyne.TextWrapWord
 	dialog.NewCustomConfirm("Add a bucket-policy statement?", "Add statement", "Cancel",
 		container.NewGridWrap(fyne.NewSize(520, msg.MinSize().Height*2+40), msg), func(yes bool) {
@@ -265,7 +266,7 @@ func (d *PublishDialog) finish(gen int, url string, expires time.Time, err error
 	}
 	d.publish.Enable()
 	if err != nil {
-		d.result.SetText("Not published as asked: " + errorText(err))
+		d.result.SetText("Not published as asked: " + widgets.ErrorText(err))
 		d.result.Importance = widget.DangerImportance
 		d.result.Refresh()
 		return

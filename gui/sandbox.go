@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/sandbox"
 )
@@ -84,7 +85,7 @@ func (mw *MainWindow) confirmResetSandbox() {
 				mw.jobs.Do(func() {
 					end()
 					if err != nil {
-						showError(mw.win, "Could not reset the Local sandbox", err)
+						widgets.ShowError(mw.win, "Could not reset the Local sandbox", err)
 						return
 					}
 					mw.status.say("The Local sandbox has its sample data again")

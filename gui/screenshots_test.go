@@ -32,6 +32,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/profiles"
@@ -156,7 +157,7 @@ func TestScreenshots(t *testing.T) {
 	onUI(mw, func() { sd = mw.sharer().ShowShare("sampled", []storage.Entry{entry}) })
 	mw.wait()
 	onUI(mw, func() {
-		sd.expiry.SetSelected(shareExpiryPresets[2].label)
+		sd.expiry.SetSelected(expiryPresets()[2].label)
 		sd.note.SetText("for Ann, September requests")
 	})
 	mw.wait()
@@ -247,9 +248,9 @@ func walkDrawn(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 // name, as a right-click on it does.
 func rightClickSideRow(t *testing.T, list *widget.List, name string) {
 	t.Helper()
-	var row *sideRow
+	var row *widgets.SideRow
 	walkDrawn(list, func(o fyne.CanvasObject) {
-		if r, ok := o.(*sideRow); ok && r.Visible() && r.name.Text == name {
+		if r, ok := o.(*widgets.SideRow); ok && r.Visible() && r.Name.Text == name {
 			row = r
 		}
 	})

@@ -189,13 +189,6 @@ var conflictLabels = map[string]string{
 	ConflictKeepBoth:  "Keep both",
 }
 
-var expiryChoices = []struct {
-	label string
-	d     time.Duration
-}{
-	{"1 hour", time.Hour}, {"1 day", 24 * time.Hour}, {"7 days", 7 * 24 * time.Hour},
-}
-
 var themeLabels = map[string]string{ThemeSystem: "Follow the system", ThemeLight: "Light", ThemeDark: "Dark"}
 
 var compatLabels = map[string]string{CompatPreset: "As the provider preset", CompatOn: "Only when required (compatible)", CompatOff: "Always (AWS default)"}
@@ -234,7 +227,7 @@ func NewSettingsView(prefs fyne.Preferences, profiles []string, onSaved func(Set
 	v.conflict = widget.NewSelect(labelsOf(conflictLabels, ConflictAsk, ConflictOverwrite, ConflictSkip, ConflictKeepBoth), nil)
 	v.conflict.SetSelected(conflictLabels[s.Conflict])
 	var expLabels []string
-	for _, c := range expiryChoices {
+	for _, c := range fixedExpiries() {
 		expLabels = append(expLabels, c.label)
 	}
 	v.expiry = widget.NewSelect(expLabels, nil)
@@ -304,7 +297,7 @@ func (v *SettingsView) Read() (Settings, error) {
 	s.PartSizeMiB = num("part size", v.partSize)
 	s.BandwidthMiBps = num("bandwidth limit", v.bandwidth)
 	s.Conflict = keyOf(conflictLabels, v.conflict.Selected)
-	for _, c := range expiryChoices {
+	for _, c := range fixedExpiries() {
 		if c.label == v.expiry.Selected {
 			s.PresignExpiry = c.d
 		}
@@ -361,10 +354,10 @@ func keyOf(m map[string]string, label string) string {
 }
 
 func expiryLabel(d time.Duration) string {
-	for _, c := range expiryChoices {
+	for _, c := range fixedExpiries() {
 		if c.d == d {
 			return c.label
 		}
 	}
-	return expiryChoices[0].label
+	return fixedExpiries()[0].label
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 )
@@ -108,8 +109,8 @@ func (d *ShareDialog) build() {
 	d.note.SetPlaceHolder("Note for your Links list, e.g. \"for Ann, Q3 report\"")
 
 	var labels []string
-	sel := shareExpiryPresets[0].label
-	for _, p := range shareExpiryPresets {
+	sel := expiryPresets()[0].label
+	for _, p := range expiryPresets() {
 		labels = append(labels, p.label)
 		if p.d == d.sh.DefaultExpiry {
 			sel = p.label
@@ -120,7 +121,7 @@ func (d *ShareDialog) build() {
 	d.custom.OnChanged = func(string) { d.refresh() }
 	d.custom.Hide()
 	d.expiry = widget.NewSelect(labels, func(s string) {
-		if s == shareExpiryPresets[len(shareExpiryPresets)-1].label {
+		if s == expiryPresets()[len(expiryPresets())-1].label {
 			d.custom.Show()
 		} else {
 			d.custom.Hide()
@@ -208,7 +209,7 @@ func (d *ShareDialog) options() (storage.ShareOptions, string) {
 	if d.kind.Selected == sharePublic {
 		return o, ""
 	}
-	for _, p := range shareExpiryPresets {
+	for _, p := range expiryPresets() {
 		if p.label == d.expiry.Selected {
 			o.Expiry = p.d
 		}
@@ -221,7 +222,7 @@ func (d *ShareDialog) options() (storage.ShareOptions, string) {
 		o.Expiry = dur
 	}
 	if err := storage.ValidateExpiry(o.Expiry); err != nil {
-		return o, shareSentence(errorText(err))
+		return o, shareSentence(widgets.ErrorText(err))
 	}
 	switch d.kind.Selected {
 	case shareDownload:
@@ -230,7 +231,7 @@ func (d *ShareDialog) options() (storage.ShareOptions, string) {
 		}
 		if name := strings.TrimSpace(d.downloadAs.Text); name != "" {
 			if _, err := storage.ContentDispositionFor(name); err != nil {
-				return o, shareSentence(errorText(err))
+				return o, shareSentence(widgets.ErrorText(err))
 			}
 			o.DownloadAs = name
 		}
@@ -268,7 +269,7 @@ func (d *ShareDialog) refresh() {
 		rows = append(rows, d.rows["upload"])
 	}
 	show(d.publicBtn, kind == sharePublic)
-	if kind != sharePublic && d.expiry.Selected == shareExpiryPresets[len(shareExpiryPresets)-1].label {
+	if kind != sharePublic && d.expiry.Selected == expiryPresets()[len(expiryPresets())-1].label {
 		d.custom.Show()
 	} else {
 		d.custom.Hide()
@@ -321,7 +322,7 @@ func (d *ShareDialog) refresh() {
 				return
 			}
 			if err != nil {
-				d.works.SetText(errorText(err))
+				d.works.SetText(widgets.ErrorText(err))
 				return
 			}
 			d.showExpiry(l)
@@ -437,7 +438,7 @@ func (d *ShareDialog) copyLink() {
 			d.copyBtn.Enable()
 			if err != nil {
 				d.setConfirm("", false)
-				msg := shareSentence(errorText(err))
+				msg := shareSentence(widgets.ErrorText(err))
 				if errors.Is(err, storage.ErrNotPublic) {
 					msg += " Use \"Make public…\" first, or copy a download link instead."
 				}

@@ -106,7 +106,7 @@ func TestShareDialogCopiesPresignedLinkAndRecordsIt(t *testing.T) {
 	if !strings.Contains(d.works.Text, "Works until") || !d.copyBtn.Visible() || d.copyBtn.Disabled() {
 		t.Fatalf("before copy: works %q, button disabled %v", d.works.Text, d.copyBtn.Disabled())
 	}
-	f.act(func() { d.expiry.SetSelected(shareExpiryPresets[1].label) }) // 1 day
+	f.act(func() { d.expiry.SetSelected(expiryPresets()[1].label) }) // 1 day
 	f.act(func() { d.downloadAs.SetText("Q3.csv") })
 	f.act(func() { d.note.SetText("for Ann") })
 	f.j.Wait()
@@ -142,7 +142,7 @@ func TestShareDialogRefusesMoreThanSevenDays(t *testing.T) {
 	e := f.put(t, "x.txt", "x")
 	var d *ShareDialog
 	f.act(func() { d = f.sh.ShowShare(f.bucket, []storage.Entry{e}) })
-	f.act(func() { d.expiry.SetSelected(shareExpiryPresets[len(shareExpiryPresets)-1].label) })
+	f.act(func() { d.expiry.SetSelected(expiryPresets()[len(expiryPresets())-1].label) })
 	if !d.custom.Visible() {
 		t.Fatal("custom expiry entry hidden")
 	}

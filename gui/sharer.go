@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 )
@@ -98,20 +99,33 @@ func (sh *Sharer) record(ctx context.Context, l ledger.Link) string {
 		_, err = led.Add(ctx, l)
 	}
 	if err != nil {
-		return " (not recorded in Links: " + errorText(err) + ")"
+		return " (not recorded in Links: " + widgets.ErrorText(err) + ")"
 	}
 	return ""
 }
 
-// shareExpiryPresets are the expiry choices of the Share dialog.
-var shareExpiryPresets = []struct {
+// expiryPreset is one link lifetime offered to the user.
+type expiryPreset struct {
 	label string
 	d     time.Duration
-}{
-	{"1 hour", time.Hour},
-	{"1 day", 24 * time.Hour},
-	{"7 days (the longest allowed)", storage.MaxShareExpiry},
-	{"Custom…", 0},
+}
+
+// expiryPresets are the link lifetimes of the Share and Publish dialogs and
+// of Settings: the one table. The last, "Custom…" (0), asks for a duration;
+// fixedExpiries leaves it out.
+func expiryPresets() []expiryPreset {
+	return []expiryPreset{
+		{"1 hour", time.Hour},
+		{"1 day", 24 * time.Hour},
+		{"7 days (the longest allowed)", storage.MaxShareExpiry},
+		{"Custom…", 0},
+	}
+}
+
+// fixedExpiries are expiryPresets without "Custom…".
+func fixedExpiries() []expiryPreset {
+	p := expiryPresets()
+	return p[:len(p)-1]
 }
 
 var shareDurPart = regexp.MustCompile(`(\d+)\s*([a-zA-Z]+)`)

@@ -1,16 +1,11 @@
 package gui
 
 import (
-	"context"
-	"errors"
-	"strings"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
-
-	"s3desk/storage"
 )
 
 // statusBar is the strip at the bottom of the main window: a spinner while
@@ -84,7 +79,7 @@ func (s *statusBar) render() {
 	if n := len(s.tasks); n > 0 {
 		t := s.tasks[n-1].text
 		if n > 1 {
-			t += "  (+" + itoa(n-1) + " more)"
+			t += "  (+" + strconv.Itoa(n-1) + " more)"
 		}
 		s.message.SetText(t)
 		s.activity.Show()
@@ -94,74 +89,4 @@ func (s *statusBar) render() {
 	s.activity.Stop()
 	s.activity.Hide()
 	s.message.SetText(s.idle)
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
-}
-
-// errorText is the sentence shown to a person for err: the storage error's
-// own plain text, never a stack or a raw XML body. It returns "" for a
-// cancellation the user asked for.
-func errorText(err error) string {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return ""
-	}
-	var se *storage.Error
-	msg := err.Error()
-	if errors.As(err, &se) {
-		msg = se.Error()
-	}
-	// Keep one readable line: no XML bodies, no multi-line dumps.
-	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
-		msg = msg[:i]
-	}
-	if i := strings.Index(msg, "<?xml"); i >= 0 {
-		msg = strings.TrimSpace(msg[:i])
-	}
-	if len(msg) > 400 {
-		msg = msg[:400] + "…"
-	}
-	if msg == "" {
-		msg = "something went wrong"
-	}
-	return msg
-}
-
-// sentence capitalises the first letter, for a message that stands alone.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	return strings.ToUpper(string(r[0])) + string(r[1:])
-}
-
-// showError shows err in a dialog titled title, unless it is a cancellation.
-func showError(win fyne.Window, title string, err error) {
-	text := errorText(err)
-	if text == "" {
-		return
-	}
-	l := widget.NewLabel(sentence(text))
-	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, "OK", container.NewGridWrap(fyne.NewSize(420, l.MinSize().Height*3), l), win)
-	d.Show()
-}
-
-// fitDialog sizes d to width and to the height its content needs now (a
-// wrapped message may have grown).
-func fitDialog(d dialog.Dialog, width float32) {
-	min := d.MinSize()
-	d.Resize(fyne.NewSize(max(width, min.Width), min.Height))
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -104,7 +105,7 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 			return // cancelled: nothing is sent
 		}
 		if err != nil {
-			p.deps.Jobs.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
+			p.deps.Jobs.Do(func() { p.deps.Alert("Cannot upload", widgets.Sentence(widgets.ErrorText(err))) })
 			return
 		}
 		var existing []string
@@ -118,7 +119,7 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 				return
 			}
 			if err != nil {
-				p.deps.Jobs.Do(func() { p.deps.Alert("Cannot upload", sentence(errorText(err))) })
+				p.deps.Jobs.Do(func() { p.deps.Alert("Cannot upload", widgets.Sentence(widgets.ErrorText(err))) })
 				return
 			}
 		}
@@ -264,7 +265,7 @@ func (p *TransfersPanel) finished(kind, where string, res storage.BatchResult, t
 		return
 	}
 	n := res.Done + res.Failed + res.SkippedN + res.Cancelled
-	body := fmt.Sprintf("%d of %s %s, %s", res.Done, countOf(n, "file", "files"), where, humanize.IBytes(uint64(res.Bytes)))
+	body := fmt.Sprintf("%d of %s %s, %s", res.Done, widgets.Count(n, "file", "files"), where, humanize.IBytes(uint64(res.Bytes)))
 	if res.Failed > 0 {
 		body += fmt.Sprintf("; %d failed", res.Failed)
 	}
@@ -302,7 +303,7 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 			return
 		}
 		if err != nil {
-			p.deps.Jobs.Do(func() { p.deps.Alert("Cannot download", sentence(errorText(err))) })
+			p.deps.Jobs.Do(func() { p.deps.Alert("Cannot download", widgets.Sentence(widgets.ErrorText(err))) })
 			return
 		}
 		var existing []string
@@ -380,7 +381,7 @@ func (p *TransfersPanel) addResumable(e TransferEngine, rs []storage.ResumableUp
 		p.addRow(r)
 	}
 	p.deps.Alert("Interrupted uploads", fmt.Sprintf("%s %s interrupted when S3 Desk closed. Resume %s from the transfers panel (↻), or discard %s (the bin).",
-		countOf(len(rs), "upload", "uploads"), plural(len(rs), "was", "were"), plural(len(rs), "it", "them"), plural(len(rs), "it", "them")))
+		widgets.Count(len(rs), "upload", "uploads"), widgets.Plural(len(rs), "was", "were"), widgets.Plural(len(rs), "it", "them"), widgets.Plural(len(rs), "it", "them")))
 }
 
 func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string) {
@@ -400,7 +401,7 @@ func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string)
 		})
 		p.mu.Lock()
 		if err != nil && !errors.Is(err, context.Canceled) {
-			r.state, r.reason = storage.StateFailed, errorText(err)
+			r.state, r.reason = storage.StateFailed, widgets.ErrorText(err)
 			r.resume = jid // still resumable, or discardable
 		}
 		p.mu.Unlock()
@@ -426,7 +427,7 @@ func (p *TransfersPanel) discard(id int64) {
 			err := e.Discard(ctx, r.resume)
 			p.deps.Jobs.Do(func() {
 				if err != nil {
-					p.deps.Alert("Could not discard", sentence(errorText(err)))
+					p.deps.Alert("Could not discard", widgets.Sentence(widgets.ErrorText(err)))
 					return
 				}
 				p.mu.Lock()

@@ -11,12 +11,12 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -131,7 +131,7 @@ func NewTransfersPanel(win fyne.Window, deps TransferDeps) *TransfersPanel {
 	p := &TransfersPanel{win: win, deps: deps, byID: map[int64]*transferRow{}, owner: map[int64]TransferEngine{},
 		limiter: storage.NewRateLimiter(0)}
 	if p.deps.Alert == nil {
-		p.deps.Alert = p.alert
+		p.deps.Alert = func(title, message string) { widgets.ShowMessage(p.win, title, message) }
 	}
 	if p.deps.Choose == nil {
 		p.deps.Choose = p.askConflicts
@@ -174,7 +174,7 @@ func (p *TransfersPanel) build() {
 		p.list.Unselect(i)
 		if i < len(p.view) && p.view[i].reason != "" {
 			r := p.view[i]
-			p.deps.Alert(r.name, sentence(rowInfo(r)))
+			p.deps.Alert(r.name, widgets.Sentence(rowInfo(r)))
 		}
 	}
 	p.total = widget.NewProgressBar()
@@ -363,7 +363,7 @@ func (p *TransfersPanel) onProgress(ev storage.Progress) {
 		}
 		r.retries = max(r.retries, ev.Retries)
 		if ev.Err != nil && (ev.State == storage.StateFailed || ev.State == storage.StateSkipped) {
-			r.reason = errorText(ev.Err)
+			r.reason = widgets.ErrorText(ev.Err)
 			if r.reason == "" {
 				r.reason = ev.Err.Error()
 			}
@@ -449,7 +449,7 @@ func (p *TransfersPanel) updateHeader() {
 	} else {
 		p.total.SetValue(0)
 	}
-	s := fmt.Sprintf("%d of %s · %s of %s", finished, countOf(files, "file", "files"), humanize.IBytes(uint64(done)), humanize.IBytes(uint64(total)))
+	s := fmt.Sprintf("%d of %s · %s of %s", finished, widgets.Count(files, "file", "files"), humanize.IBytes(uint64(done)), humanize.IBytes(uint64(total)))
 	if failed > 0 {
 		s += fmt.Sprintf(" · %d failed", failed)
 	}
@@ -527,12 +527,6 @@ func (p *TransfersPanel) engineOf(id int64) TransferEngine {
 	return p.engine
 }
 
-func (p *TransfersPanel) alert(title, message string) {
-	l := widget.NewLabel(message)
-	l.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom(title, "OK", container.NewGridWrap(fyne.NewSize(440, l.MinSize().Height*3), l), p.win).Show()
-}
-
 // baseOf is the folder an entry was listed in.
 func baseOf(e storage.Entry) string {
 	if e.Name != "" && len(e.Key) >= len(e.Name) {
@@ -577,7 +571,7 @@ func (p *TransfersPanel) Connect(ctx context.Context, svc EngineMaker, dataDir s
 				return
 			}
 			if err != nil {
-				p.deps.Alert("Transfers unavailable", sentence(errorText(err)))
+				p.deps.Alert("Transfers unavailable", widgets.Sentence(widgets.ErrorText(err)))
 				return
 			}
 			p.SetEngine(e, svc)

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -379,7 +380,7 @@ func (mw *MainWindow) publishUploaded(bucket string, res storage.BatchResult) {
 		notDone := res.Failed + res.Cancelled + res.SkippedN
 		msg := "No file was uploaded, so nothing was made public."
 		if notDone > 0 {
-			msg = fmt.Sprintf("No file was uploaded (%s failed, cancelled or skipped; see the transfers panel), so nothing was made public.", countOf(notDone, "file", "files"))
+			msg = fmt.Sprintf("No file was uploaded (%s failed, cancelled or skipped; see the transfers panel), so nothing was made public.", widgets.Count(notDone, "file", "files"))
 		}
 		dialog.ShowInformation("Make public", msg, mw.win)
 		return

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
 	"s3desk/storage/sandbox"
@@ -335,7 +336,7 @@ func (mw *MainWindow) connect(name string) {
 				return
 			}
 			if err != nil {
-				mw.buckets.SetMessage("Could not connect to " + name + ": " + errorText(err))
+				mw.buckets.SetMessage("Could not connect to " + name + ": " + widgets.ErrorText(err))
 				mw.status.say("Could not connect to " + name)
 				return
 			}
