@@ -53,7 +53,7 @@ func settle(t *testing.T, mw *MainWindow) {
 	for {
 		mw.wait()
 		idle := false
-		onUI(mw, func() { idle = mw.objects.complete && mw.objects.ops == 0 })
+		onUI(mw, func() { idle = mw.objects.Idle() })
 		if idle {
 			mw.wait()
 			return

@@ -222,7 +222,7 @@ func infoLine(p *storage.Preview) string {
 	}
 	if !p.Info.LastModified.IsZero() {
 		// As the objects list writes it ("Today 19:04").
-		parts = append(parts, "modified "+formatTime(p.Info.LastModified, time.Now()))
+		parts = append(parts, "modified "+widgets.FormatTime(p.Info.LastModified, time.Now()))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
@@ -266,7 +267,7 @@ func TestPreviewInfoLineDateAsInObjectsList(t *testing.T) {
 	p := &storage.Preview{Kind: storage.PreviewCSV, Header: []string{"a"},
 		Info: storage.ObjectInfo{Size: 347, ContentType: "text/csv", LastModified: now}}
 	got := infoLine(p)
-	if want := "modified " + formatTime(p.Info.LastModified, now); !strings.HasSuffix(got, want) || !strings.Contains(got, "Today") {
+	if want := "modified " + widgets.FormatTime(p.Info.LastModified, now); !strings.HasSuffix(got, want) || !strings.Contains(got, "Today") {
 		t.Errorf("info line %q, want it to end with %q", got, want)
 	}
 }

@@ -15,7 +15,7 @@ func TestMainWindowWiresPreviewAndCombine(t *testing.T) {
 	b := srv.Bucket(t)
 	e := previewPlant(t, srv, b, "r/one.csv", "", []byte("a,b\n1,2\n"))
 	previewPlant(t, srv, b, "r/two.csv", "", []byte("a,b\n3,4\n"))
-	acts := mw.objects.actions
+	acts := mw.objects.Actions()
 	if acts.Preview == nil || acts.CombineCSV == nil {
 		t.Fatal("objectActions lacks Preview or CombineCSV")
 	}

@@ -171,7 +171,7 @@ func TestScreenshots(t *testing.T) {
 
 	// csv-preview.png: the table preview of the CSV, in its own window.
 	before := len(a.Driver().AllWindows())
-	onUI(mw, func() { mw.objects.actions.Preview("sampled", entry) })
+	onUI(mw, func() { mw.objects.Actions().Preview("sampled", entry) })
 	mw.wait()
 	wins := a.Driver().AllWindows()
 	if len(wins) != before+1 {
@@ -280,11 +280,9 @@ func openBucket(t *testing.T, mw *MainWindow, bucket string) {
 // selectKey selects the row of key in the objects view, as a click would.
 func selectKey(t *testing.T, mw *MainWindow, key string) {
 	t.Helper()
-	r := mw.objects.rowOf(key)
-	if r < 0 {
+	if !mw.objects.ClickKey(key) {
 		t.Fatalf("no row for %s", key)
 	}
-	mw.objects.clickRow(r, 0)
 }
 
 func presetLabelOf(p profiles.Provider) string {
@@ -388,11 +386,11 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 	var entries []storage.Entry
 	onUI(mw, func() {
 		for _, k := range []string{"2022/requests-2022-q3.csv", "2022/access-logs-september.tar.gz"} {
-			r := mw.objects.rowOf(k)
-			if r < 0 {
+			e, ok := mw.objects.Shown(k)
+			if !ok {
 				t.Fatalf("no row for %s", k)
 			}
-			entries = append(entries, mw.objects.entries[mw.objects.rows[r]])
+			entries = append(entries, e)
 		}
 	})
 	slow.rate.Store(1 << 20) // bytes per second per request

@@ -169,7 +169,7 @@ func TestUploadWithOptionsStoresHeadersAndMetadata(t *testing.T) {
 	// The toolbar's More menu and the File menu offer it.
 	onUI(mw, func() {
 		found := false
-		for _, it := range mw.objects.moreMenu().Items {
+		for _, it := range mw.objects.MoreMenu().Items {
 			found = found || it.Label == "Upload with options…"
 		}
 		if !found {
@@ -300,17 +300,17 @@ func TestFolderRightClickOffersCombine(t *testing.T) {
 	var gotPrefix string
 	var gotEntries []storage.Entry
 	onUI(mw, func() {
-		a := mw.objects.actions
+		a := mw.objects.Actions()
 		a.CombineCSV = func(_, prefix string, es []storage.Entry) { gotPrefix, gotEntries = prefix, es }
 		mw.objects.SetActions(a)
 		selectKey(t, mw, "notes.txt")
-		for _, it := range mw.objects.contextMenu().Items {
+		for _, it := range mw.objects.ContextMenu().Items {
 			if it.Label == "Combine CSVs…" {
 				t.Error("a .txt file offers Combine CSVs…")
 			}
 		}
 		selectKey(t, mw, "data/")
-		for _, it := range mw.objects.contextMenu().Items {
+		for _, it := range mw.objects.ContextMenu().Items {
 			if it.Label == "Combine CSVs…" {
 				it.Action()
 			}

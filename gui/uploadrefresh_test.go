@@ -25,7 +25,7 @@ func TestUploadShowsInTheViewedFolderWhenDone(t *testing.T) {
 	for deadline := time.Now().Add(time.Minute); ; {
 		settle(t, mw)
 		found := false
-		onUI(mw, func() { found = mw.objects.rowOfKey("docs/new.txt") })
+		onUI(mw, func() { found = mw.objects.Listed("docs/new.txt") })
 		if found {
 			return
 		}

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
+	"s3desk/gui/browser"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
@@ -70,7 +71,7 @@ type MainWindow struct {
 	status    *statusBar
 	profiles  *ProfilesView
 	buckets   *BucketsView
-	objects   *ObjectsView
+	objects   *browser.ObjectsView
 	transfers *fyne.Container // filled by the transfers view
 	xfer      *TransfersPanel // the transfers panel, inside transfers
 	share     *Sharer         // sharing dialogs and the Links view (gui/share.go)
@@ -104,12 +105,12 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	}
 	mw.profiles = NewProfilesView(mw.win, mw.status, mw.jobs, store, deps.Discover)
 	mw.buckets = NewBucketsView(mw.win, mw.status, mw.jobs)
-	mw.objects = NewObjectsView(mw.jobs.Life(), mw.win, nil, ObjectActions{})
+	mw.objects = browser.NewObjectsView(mw.jobs.Life(), mw.win, nil, browser.ObjectActions{})
 	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
 	// Its UI callbacks take turns with the shell's (see jobs.Do).
-	mw.objects.jobs = mw.jobs
-	mw.objects.confirmFiles = func() bool { return LoadSettings(a.Preferences()).ConfirmDelete }
-	mw.objects.actions = mw.objectActions()
+	mw.objects.SetJobs(mw.jobs)
+	mw.objects.SetConfirmFiles(func() bool { return LoadSettings(a.Preferences()).ConfirmDelete })
+	mw.objects.SetActions(mw.objectActions())
 	mw.objects.OnNavigate(mw.navigated)
 	mw.transfers = container.NewVBox()
 	mw.xfer = NewTransfersPanel(mw.win, mw.transferDeps())
@@ -367,7 +368,7 @@ func (mw *MainWindow) openBucket(bucket string) {
 
 // objectStore is the connected service as the objects view's store (a nil
 // interface, not a nil pointer, when none).
-func (mw *MainWindow) objectStore() ObjectStore {
+func (mw *MainWindow) objectStore() browser.ObjectStore {
 	if mw.svc == nil {
 		return nil
 	}
@@ -396,8 +397,8 @@ func (mw *MainWindow) navigated(bucket, prefix string) {
 // objectActions are the features the objects view offers besides browsing:
 // uploads, downloads, sharing, previews. Each feature adds its line here; a
 // nil callback hides its button and menu item.
-func (mw *MainWindow) objectActions() ObjectActions {
-	return ObjectActions{
+func (mw *MainWindow) objectActions() browser.ObjectActions {
+	return browser.ObjectActions{
 		UploadFiles:  func(bucket, prefix string) { mw.xfer.UploadFiles(bucket, prefix) },
 		UploadFolder: func(bucket, prefix string) { mw.xfer.UploadFolder(bucket, prefix) },
 		Download:     func(bucket string, entries []storage.Entry) { mw.xfer.Download(bucket, entries) },

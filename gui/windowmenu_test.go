@@ -130,7 +130,7 @@ func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
 	}
 	// The right-click menu offers it for files, not for folders.
 	hasCopyLink := func() bool {
-		for _, it := range mw.objects.contextMenu().Items {
+		for _, it := range mw.objects.ContextMenu().Items {
 			if it.Label == "Copy link" {
 				return true
 			}
@@ -170,14 +170,14 @@ func TestFinishedUploadShowsInViewedFolder(t *testing.T) {
 		mw.uploaded(storage.BatchResult{Items: []storage.Progress{{Upload: true, Bucket: b1, Key: "other/x.txt", State: storage.StateDone}}})
 	})
 	settle(t, mw)
-	if mw.objects.rowOfKey("docs/new.txt") {
+	if mw.objects.Listed("docs/new.txt") {
 		t.Fatal("an upload elsewhere refreshed the view")
 	}
 	onUI(mw, func() {
 		mw.uploaded(storage.BatchResult{Items: []storage.Progress{{Upload: true, Bucket: b1, Key: "docs/new.txt", State: storage.StateDone}}})
 	})
 	settle(t, mw)
-	if !mw.objects.rowOfKey("docs/new.txt") {
+	if !mw.objects.Listed("docs/new.txt") {
 		t.Fatal("the uploaded file does not show in the folder being viewed")
 	}
 }
@@ -203,7 +203,7 @@ func TestDeleteWithoutConfirmationWhenTurnedOff(t *testing.T) {
 	if top := mw.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatalf("deleting a file asked although confirmation is off: %q", overlayText(mw))
 	}
-	if mw.objects.rowOfKey("a.txt") {
+	if mw.objects.Listed("a.txt") {
 		t.Fatal("a.txt was not deleted")
 	}
 	// A folder still asks.
@@ -214,7 +214,7 @@ func TestDeleteWithoutConfirmationWhenTurnedOff(t *testing.T) {
 		t.Fatalf("deleting a folder did not ask: %q", txt)
 	}
 	onUI(mw, func() { mw.win.Canvas().Overlays().Top().Hide() })
-	if !mw.objects.rowOfKey("dir/") {
+	if !mw.objects.Listed("dir/") {
 		t.Fatal("the folder went without confirmation")
 	}
 }
@@ -301,7 +301,7 @@ func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 	}
 	esc()
 	settle(t, mw)
-	if c.Overlays().Top() != nil || !mw.objects.rowOfKey("a.txt") {
+	if c.Overlays().Top() != nil || !mw.objects.Listed("a.txt") {
 		t.Fatal("Escape did not cancel the delete")
 	}
 	if _, err := srv.Client(t).HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: &b1, Key: aws.String("a.txt")}); err != nil {
@@ -341,7 +341,7 @@ func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 			t.Fatalf("%s: Escape in its field left the dialog open", name)
 		}
 	}
-	if mw.objects.rowOfKey("zz/") || !mw.objects.rowOfKey("a.txt") {
+	if mw.objects.Listed("zz/") || !mw.objects.Listed("a.txt") {
 		t.Fatal("a cancelled dialog changed the bucket")
 	}
 }

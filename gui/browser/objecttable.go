@@ -1,4 +1,4 @@
-package gui
+package browser
 
 import (
 	"cmp"
@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -116,7 +117,7 @@ func (v *ObjectsView) updateCell(id widget.TableCellID, c *objCell) {
 		if e.IsFolder || e.LastModified.IsZero() {
 			text, imp = "—", widget.LowImportance
 		} else {
-			text = formatTime(e.LastModified, v.now())
+			text = widgets.FormatTime(e.LastModified, v.now())
 		}
 	case colClass:
 		if e.IsFolder {
@@ -173,19 +174,6 @@ func entryIcon(e *storage.Entry) fyne.Resource {
 		return theme.FileApplicationIcon()
 	}
 	return theme.FileIcon()
-}
-
-// formatTime shows t in local time, Finder style.
-func formatTime(t, now time.Time) string {
-	t = t.In(now.Location())
-	day := func(x time.Time) string { return x.Format("2006-01-02") }
-	switch day(t) {
-	case day(now):
-		return "Today " + t.Format("15:04")
-	case day(now.AddDate(0, 0, -1)):
-		return "Yesterday " + t.Format("15:04")
-	}
-	return t.Format("2 Jan 2006 15:04")
 }
 
 var classNames = map[string]string{

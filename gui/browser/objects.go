@@ -1,4 +1,4 @@
-package gui
+package browser
 
 import (
 	"context"
@@ -150,6 +150,14 @@ func NewObjectsView(ctx context.Context, win fyne.Window, store ObjectStore, act
 	v.showState()
 	return v
 }
+
+// SetJobs makes the view run its work with j: the shell gives its own, so
+// the view's UI callbacks take turns with the shell's.
+func (v *ObjectsView) SetJobs(j *async.Jobs) { v.jobs = j }
+
+// SetConfirmFiles tells whether deleting files asks first (Settings →
+// confirm before delete); nil always asks. Folders always ask.
+func (v *ObjectsView) SetConfirmFiles(f func() bool) { v.confirmFiles = f }
 
 // CanvasObject is the view's root widget.
 func (v *ObjectsView) CanvasObject() fyne.CanvasObject { return v.root }
