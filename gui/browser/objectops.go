@@ -74,16 +74,6 @@ func (v *ObjectsView) NewFolder() {
 	v.win.Canvas().Focus(entry)
 }
 
-// rowOfKey reports whether key is among the loaded entries.
-func (v *ObjectsView) rowOfKey(key string) bool {
-	for i := range v.entries {
-		if v.entries[i].Key == key {
-			return true
-		}
-	}
-	return false
-}
-
 // refreshIfAt reloads the listing if the user is still in bucket/prefix,
 // selecting key once it shows.
 func (v *ObjectsView) refreshIfAt(bucket, prefix, key string) {

@@ -75,21 +75,12 @@ type ObjectsView struct {
 	bucket, prefix string
 	history        []navLocation
 
-	// The listing, touched only on the UI goroutine.
-	gen           uint64 // bumped on every (re)load; late pages of older gens are dropped
-	entries       []storage.Entry
-	lower         []string // lower-case names, parallel to entries
-	rows          []int    // indices into entries: filtered and sorted
+	// The listing (model.go), touched only on the UI goroutine.
+	model
 	complete      bool
 	loadErr       error
-	sortCol       int
-	sortDesc      bool
-	filter        string
-	filterLower   string
-	showHidden    bool            // show names starting with "."
-	selected      map[string]bool // by key, so it survives sorting and filtering
-	anchor        int             // row of the last plain click, for Shift-click
-	cursor        int             // keyboard row
+	anchor        int // row of the last plain click, for Shift-click
+	cursor        int // keyboard row
 	hover         int
 	pendingSelect string      // key to select once it is loaded
 	ops           int         // running background operations
@@ -135,14 +126,14 @@ type ObjectsView struct {
 // requests run beneath ctx (see SetContext).
 func NewObjectsView(ctx context.Context, win fyne.Window, store ObjectStore, actions ObjectActions) *ObjectsView {
 	v := &ObjectsView{
-		win:      win,
-		store:    store,
-		actions:  actions,
-		now:      time.Now,
-		selected: map[string]bool{},
-		anchor:   -1,
-		cursor:   -1,
-		hover:    -1,
+		win:     win,
+		store:   store,
+		actions: actions,
+		now:     time.Now,
+		model:   newModel(),
+		anchor:  -1,
+		cursor:  -1,
+		hover:   -1,
 	}
 	v.life, v.stop = context.WithCancel(ctx)
 	v.jobs = async.New(v.life)
@@ -252,18 +243,7 @@ func (v *ObjectsView) Refresh() {
 }
 
 // Selected returns the selected entries in display order.
-func (v *ObjectsView) Selected() []storage.Entry {
-	var out []storage.Entry
-	if len(v.selected) == 0 {
-		return nil
-	}
-	for _, i := range v.rows {
-		if v.selected[v.entries[i].Key] {
-			out = append(out, v.entries[i])
-		}
-	}
-	return out
-}
+func (v *ObjectsView) Selected() []storage.Entry { return v.selection() }
 
 // load (re)starts the listing of the current folder.
 func (v *ObjectsView) load() {
@@ -271,11 +251,8 @@ func (v *ObjectsView) load() {
 		v.cancel()
 		v.cancel = nil
 	}
-	v.gen++
-	gen := v.gen
-	v.entries, v.lower, v.rows = nil, nil, nil
+	gen := v.reset()
 	v.complete, v.loadErr = false, nil
-	v.selected = map[string]bool{}
 	v.anchor, v.cursor, v.hover = -1, -1, -1
 	if v.bucket == "" || v.store == nil {
 		v.complete = true
@@ -299,7 +276,7 @@ func (v *ObjectsView) fetch(ctx context.Context, gen uint64, store ObjectStore, 
 		b := batch
 		batch = nil
 		v.jobs.Do(func() {
-			if v.gen != gen {
+			if !v.current(gen) {
 				return // the user has moved on: a late page never lands here
 			}
 			v.addEntries(b)

@@ -1,10 +1,8 @@
 package browser
 
 import (
-	"cmp"
 	"image/color"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -15,15 +13,6 @@ import (
 
 	"s3desk/gui/widgets"
 	"s3desk/storage"
-)
-
-// Columns of the table.
-const (
-	colName = iota
-	colSize
-	colModified
-	colClass
-	numCols
 )
 
 var colTitles = [numCols]string{"Name", "Size", "Last modified", "Storage class"}
@@ -141,22 +130,6 @@ func (v *ObjectsView) updateCell(id widget.TableCellID, c *objCell) {
 	}
 }
 
-// displayName is the name shown for e: its part below the open folder,
-// without a folder's trailing slash.
-func displayName(e *storage.Entry) string {
-	n := e.Name
-	if n == "" {
-		n = path.Base(e.Key)
-	}
-	if e.IsFolder {
-		n = strings.TrimSuffix(n, "/")
-	}
-	if n == "" {
-		return "(no name)"
-	}
-	return n
-}
-
 func entryIcon(e *storage.Entry) fyne.Resource {
 	if e.IsFolder {
 		return theme.FolderIcon()
@@ -176,77 +149,15 @@ func entryIcon(e *storage.Entry) fyne.Resource {
 	return theme.FileIcon()
 }
 
-var classNames = map[string]string{
-	"":                    "Standard",
-	"STANDARD":            "Standard",
-	"STANDARD_IA":         "Standard-IA",
-	"ONEZONE_IA":          "One Zone-IA",
-	"INTELLIGENT_TIERING": "Intelligent-Tiering",
-	"GLACIER":             "Glacier Flexible",
-	"GLACIER_IR":          "Glacier Instant",
-	"DEEP_ARCHIVE":        "Glacier Deep Archive",
-	"REDUCED_REDUNDANCY":  "Reduced Redundancy",
-	"EXPRESS_ONEZONE":     "Express One Zone",
-	"OUTPOSTS":            "Outposts",
-	"SNOW":                "Snow",
-}
-
-func storageClassName(c string) string {
-	if n, ok := classNames[c]; ok {
-		return n
-	}
-	return c
-}
-
 // ---- sorting and filtering ----
-
-// less orders entries i and j by the sort column; folders come first.
-func (v *ObjectsView) less(i, j int) int {
-	a, b := &v.entries[i], &v.entries[j]
-	if a.IsFolder != b.IsFolder {
-		if a.IsFolder {
-			return -1
-		}
-		return 1
-	}
-	var c int
-	switch v.sortCol {
-	case colSize:
-		c = cmp.Compare(a.Size, b.Size)
-	case colModified:
-		c = a.LastModified.Compare(b.LastModified)
-	case colClass:
-		c = cmp.Compare(storageClassName(a.StorageClass), storageClassName(b.StorageClass))
-	}
-	if c == 0 {
-		c = cmp.Compare(v.lower[i], v.lower[j])
-	}
-	if c == 0 {
-		c = cmp.Compare(a.Key, b.Key)
-	}
-	if v.sortDesc {
-		c = -c
-	}
-	return c
-}
-
-func (v *ObjectsView) matches(i int) bool {
-	if !v.showHidden && strings.HasPrefix(v.lower[i], ".") {
-		return false
-	}
-	return v.filter == "" || strings.Contains(v.lower[i], v.filterLower)
-}
 
 // SetShowHidden shows or hides keys whose name starts with "." (Settings and
 // View → Show hidden).
 func (v *ObjectsView) SetShowHidden(show bool) {
-	if show == v.showHidden {
-		return
+	if v.hidden(show) {
+		v.anchor, v.cursor = -1, -1
+		v.refreshList()
 	}
-	v.showHidden = show
-	v.resort()
-	v.pruneSelection()
-	v.refreshList()
 }
 
 // ShowHidden tells whether names starting with "." are shown.
@@ -259,35 +170,7 @@ func (v *ObjectsView) addEntries(batch []storage.Entry) {
 		v.showState()
 		return
 	}
-	start := len(v.entries)
-	for _, e := range batch {
-		if !e.IsFolder && e.Key == v.prefix {
-			continue // the folder's own marker object
-		}
-		v.entries = append(v.entries, e)
-		v.lower = append(v.lower, strings.ToLower(displayName(&e)))
-	}
-	var add []int
-	for i := start; i < len(v.entries); i++ {
-		if v.matches(i) {
-			add = append(add, i)
-		}
-	}
-	slices.SortFunc(add, v.less)
-	merged := make([]int, 0, len(v.rows)+len(add))
-	a, b := 0, 0
-	for a < len(v.rows) && b < len(add) {
-		if v.less(add[b], v.rows[a]) < 0 {
-			merged = append(merged, add[b])
-			b++
-		} else {
-			merged = append(merged, v.rows[a])
-			a++
-		}
-	}
-	merged = append(merged, v.rows[a:]...)
-	merged = append(merged, add[b:]...)
-	v.rows = merged
+	v.add(v.prefix, batch)
 	if v.pendingSelect != "" {
 		v.selectPending()
 	}
@@ -296,52 +179,22 @@ func (v *ObjectsView) addEntries(batch []storage.Entry) {
 
 // resort rebuilds the rows from all entries.
 func (v *ObjectsView) resort() {
-	rows := v.rows[:0]
-	for i := range v.entries {
-		if v.matches(i) {
-			rows = append(rows, i)
-		}
-	}
-	slices.SortFunc(rows, v.less)
-	v.rows = rows
+	v.sortRows()
 	v.anchor, v.cursor = -1, -1
 	v.refreshList()
 }
 
 // SortBy sorts by a column; asking again for the same column flips the order.
 func (v *ObjectsView) SortBy(col int) {
-	if col == v.sortCol {
-		v.sortDesc = !v.sortDesc
-	} else {
-		v.sortCol, v.sortDesc = col, false
-	}
-	v.resort()
-}
-
-func (v *ObjectsView) setFilter(s string) {
-	if s == v.filter {
-		return
-	}
-	v.filter = s
-	v.filterLower = strings.ToLower(s)
-	v.resort()
-	v.pruneSelection()
+	v.sortBy(col)
+	v.anchor, v.cursor = -1, -1
 	v.refreshList()
 }
 
-// pruneSelection drops rows that are not shown from the selection, so actions
-// never touch what the user cannot see.
-func (v *ObjectsView) pruneSelection() {
-	if len(v.selected) > 0 {
-		shown := make(map[string]bool, len(v.rows))
-		for _, r := range v.rows {
-			shown[v.entries[r].Key] = true
-		}
-		for k := range v.selected {
-			if !shown[k] {
-				delete(v.selected, k)
-			}
-		}
+func (v *ObjectsView) setFilter(s string) {
+	if v.filterBy(s) {
+		v.anchor, v.cursor = -1, -1
+		v.refreshList()
 	}
 }
 
@@ -373,11 +226,6 @@ func (v *ObjectsView) updateCount() {
 }
 
 // ---- selection ----
-
-// rowOf is the row showing key, or -1.
-func (v *ObjectsView) rowOf(key string) int {
-	return slices.IndexFunc(v.rows, func(r int) bool { return v.entries[r].Key == key })
-}
 
 func (v *ObjectsView) selectPendingIfLoaded() {
 	if v.pendingSelect != "" {
