@@ -537,10 +537,10 @@ func baseOf(e storage.Entry) string {
 
 func shortName(path string) string { return filepath.Base(path) }
 
-// EngineMaker builds the transfer engine of a connected account.
-// *storage.Service satisfies it.
+// EngineMaker builds the transfer engine of a connected account. The shell
+// adapts *storage.Service to it (gui/service.go).
 type EngineMaker interface {
-	NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (*storage.Engine, error)
+	NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (TransferEngine, error)
 	IncompleteStore
 }
 

@@ -43,7 +43,7 @@ type Deps struct {
 	// ResetSandbox wipes the sandbox and seeds it again; nil hides the action.
 	ResetSandbox func(ctx context.Context) error
 	// Connect builds a service from a config; nil means storage.New.
-	Connect func(ctx context.Context, cfg storage.Config) (*storage.Service, error)
+	Connect func(ctx context.Context, cfg storage.Config) (Service, error)
 	// StartProfile is opened at startup; "" opens the Local sandbox.
 	StartProfile string
 	// Version is shown in the About dialog.
@@ -81,7 +81,7 @@ type MainWindow struct {
 
 	conn    async.Gen          // the connection being made or in use: its context is the parent of all its work
 	stop    context.CancelFunc // ends the window's context (jobs.life)
-	svc     *storage.Service
+	svc     Service
 	profile string // the connected (or connecting) profile
 }
 
@@ -91,7 +91,7 @@ type MainWindow struct {
 // when the window closes.
 func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	if deps.Connect == nil {
-		deps.Connect = storage.New
+		deps.Connect = connectStorage
 	}
 	mw := &MainWindow{app: a, deps: deps}
 	life, stop := context.WithCancel(ctx)
@@ -159,7 +159,7 @@ func (mw *MainWindow) Window() fyne.Window { return mw.win }
 func (mw *MainWindow) ShowAndRun() { mw.win.ShowAndRun() }
 
 // service is the connected storage service, or nil.
-func (mw *MainWindow) service() *storage.Service { return mw.svc }
+func (mw *MainWindow) service() Service { return mw.svc }
 
 // wait blocks until all background work has finished (for tests).
 func (mw *MainWindow) wait() { mw.jobs.Wait() }
@@ -322,7 +322,7 @@ func (mw *MainWindow) connect(name string) {
 		default:
 			cfg, err = deps.Profiles.Config(ctx, name)
 		}
-		var svc *storage.Service
+		var svc Service
 		if err == nil {
 			cfg.Profile = name // the resume journal keeps each profile's uploads apart
 			if compatSet {
@@ -349,7 +349,7 @@ func (mw *MainWindow) connect(name string) {
 			mw.status.conn.SetText(name + " · " + where)
 			mw.buckets.SetStore(svc)
 			mw.objects.SetStore(svc)
-			mw.xfer.Connect(ctx, svc, mw.transferDataDir())
+			mw.xfer.Connect(ctx, engineMaker{svc}, mw.transferDataDir())
 		})
 	})
 }
