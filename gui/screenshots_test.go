@@ -32,6 +32,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
@@ -397,8 +398,8 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 	onUI(mw, func() {
 		mw.xfer.StartUpload("reports", "2022/", []string{small})
 	})
-	waitTransfers(t, mw, "the small upload", func(rows []transferRow) bool {
-		return len(rows) == 1 && rows[0].state == storage.StateDone
+	waitTransfers(t, mw, "the small upload", func(rows []transfers.RowState) bool {
+		return len(rows) == 1 && rows[0].State == storage.StateDone
 	})
 	onUI(mw, func() {
 		mw.xfer.StartDownload("reports", entries, dest)
@@ -406,22 +407,22 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 	})
 	// 1 MiB/s per request: the bars fill at different speeds (the upload
 	// sends three parts at once); wait until each is at least a fifth full.
-	waitTransfers(t, mw, "bars part-way", func(rows []transferRow) bool {
+	waitTransfers(t, mw, "bars part-way", func(rows []transfers.RowState) bool {
 		partial := 0
 		for _, r := range rows {
-			if r.state == storage.StateRunning && r.total > 0 && r.done*5 >= r.total && r.done*10 < r.total*9 {
+			if r.State == storage.StateRunning && r.Total > 0 && r.Done*5 >= r.Total && r.Done*10 < r.Total*9 {
 				partial++
 			}
 		}
 		return len(rows) == 4 && partial == 3
 	})
-	onUI(mw, mw.xfer.flush)
+	onUI(mw, mw.xfer.Flush)
 	shoot("transfers.png", mw.win.Canvas())
 
 	slow.rate.Store(0)
-	waitTransfers(t, mw, "the transfers to finish", func(rows []transferRow) bool {
+	waitTransfers(t, mw, "the transfers to finish", func(rows []transfers.RowState) bool {
 		for _, r := range rows {
-			if !r.state.Finished() {
+			if !r.State.Finished() {
 				return false
 			}
 		}
@@ -435,17 +436,11 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 }
 
 // waitTransfers polls the transfers panel's rows until cond holds.
-func waitTransfers(t *testing.T, mw *MainWindow, what string, cond func([]transferRow) bool) {
+func waitTransfers(t *testing.T, mw *MainWindow, what string, cond func([]transfers.RowState) bool) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
-		mw.xfer.mu.Lock()
-		rows := make([]transferRow, 0, len(mw.xfer.rows))
-		for _, r := range mw.xfer.rows {
-			rows = append(rows, *r)
-		}
-		mw.xfer.mu.Unlock()
-		if cond(rows) {
+		if cond(mw.xfer.Rows()) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

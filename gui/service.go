@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"s3desk/gui/browser"
+	"s3desk/gui/transfers"
 	"s3desk/storage"
 )
 
@@ -16,7 +17,7 @@ type Service interface {
 	ShareStore
 	CombineStore
 	PreviewStore
-	IncompleteStore
+	transfers.IncompleteStore
 	NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (*storage.Engine, error)
 	Endpoint() string
 }
@@ -34,7 +35,7 @@ func connectStorage(ctx context.Context, cfg storage.Config) (Service, error) {
 // interface the panel declares.
 type engineMaker struct{ svc Service }
 
-func (m engineMaker) NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (TransferEngine, error) {
+func (m engineMaker) NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (transfers.TransferEngine, error) {
 	e, err := m.svc.NewEngine(ctx, dataDir, opts)
 	if err != nil {
 		return nil, err // a nil interface, not a nil *storage.Engine

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"s3desk/gui/transfers"
 	"strconv"
 	"strings"
 	"time"
@@ -15,12 +16,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Conflict policies for transfers whose target already exists.
+// Conflict policies for transfers whose target already exists: the
+// transfers panel's.
 const (
-	ConflictAsk       = "ask"
-	ConflictOverwrite = "overwrite"
-	ConflictSkip      = "skip"
-	ConflictKeepBoth  = "keep-both"
+	ConflictAsk       = transfers.ConflictAsk
+	ConflictOverwrite = transfers.ConflictOverwrite
+	ConflictSkip      = transfers.ConflictSkip
+	ConflictKeepBoth  = transfers.ConflictKeepBoth
 )
 
 // Appearance choices.
@@ -50,6 +52,11 @@ type Settings struct {
 	ShowHidden     bool              // show keys whose name starts with "."
 	Theme          string            // system, light or dark
 	Compatibility  map[string]string // profile name -> CompatPreset, CompatOn or CompatOff
+}
+
+// Transfers are the settings the transfers panel reads.
+func (s Settings) Transfers() transfers.Settings {
+	return transfers.Settings{Concurrency: s.Concurrency, PartSizeMiB: s.PartSizeMiB, BandwidthMiBps: s.BandwidthMiBps, Conflict: s.Conflict}
 }
 
 // DefaultSettings are used for anything the user has not set.

@@ -16,6 +16,7 @@ import (
 
 	"s3desk/gui/async"
 	"s3desk/gui/browser"
+	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
@@ -72,12 +73,12 @@ type MainWindow struct {
 	profiles  *ProfilesView
 	buckets   *BucketsView
 	objects   *browser.ObjectsView
-	transfers *fyne.Container // filled by the transfers view
-	xfer      *TransfersPanel // the transfers panel, inside transfers
-	share     *Sharer         // sharing dialogs and the Links view (gui/share.go)
+	transfers *fyne.Container           // filled by the transfers view
+	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
+	share     *Sharer                   // sharing dialogs and the Links view (gui/share.go)
 
-	settings   fyne.Window          // the open Settings window, or nil
-	uploadOpts *uploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
+	settings   fyne.Window                    // the open Settings window, or nil
+	uploadOpts *transfers.UploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
 
 	conn    async.Gen          // the connection being made or in use: its context is the parent of all its work
 	stop    context.CancelFunc // ends the window's context (jobs.life)
@@ -113,7 +114,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	mw.objects.SetActions(mw.objectActions())
 	mw.objects.OnNavigate(mw.navigated)
 	mw.transfers = container.NewVBox()
-	mw.xfer = NewTransfersPanel(mw.win, mw.transferDeps())
+	mw.xfer = transfers.NewTransfersPanel(mw.win, mw.transferDeps())
 	mw.transfers.Add(mw.xfer.CanvasObject())
 	mw.win.SetOnDropped(mw.dropped)
 

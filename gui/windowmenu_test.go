@@ -396,7 +396,7 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 		expiry.SetSelected("1 day")
 		test.Tap(save)
 	})
-	if got := mw.xfer.limiter.Rate(); got != 3<<20 {
+	if got := mw.xfer.Rate(); got != 3<<20 {
 		t.Fatalf("bandwidth limit %d B/s after saving 3 MiB/s", got)
 	}
 	if mw.share.DefaultExpiry != 24*time.Hour {

@@ -1,4 +1,4 @@
-package gui
+package transfers
 
 import (
 	"context"
@@ -57,7 +57,7 @@ func newPanelHarness(t *testing.T) *panelHarness {
 // settle waits for background work and the last throttled redraw.
 func (h *panelHarness) settle() {
 	h.j.Wait()
-	time.Sleep(3 * refreshEvery)
+	time.Sleep(3 * RefreshEvery)
 	h.j.Do(h.p.flush)
 }
 
@@ -252,7 +252,7 @@ func TestPanelShowsStatesAndCancels(t *testing.T) {
 	h.p.SetEngine(f, nil)
 	h.p.StartUpload("b", "", []string{"ok.txt", "fail.txt", "slow.bin"})
 	id := <-f.running
-	time.Sleep(3 * refreshEvery)
+	time.Sleep(3 * RefreshEvery)
 	h.j.Do(h.p.flush)
 	got := h.infos()
 	if !strings.Contains(got[0], "Failed: upload: the connection to the service was lost") ||

@@ -1,4 +1,4 @@
-package gui
+package transfers
 
 import (
 	"context"
@@ -58,8 +58,8 @@ type TransferDeps struct {
 // longBatch is how long a batch must take to earn a desktop notification.
 const longBatch = 10 * time.Second
 
-// refreshEvery throttles the panel's redraws (~10/s), never per byte.
-const refreshEvery = 100 * time.Millisecond
+// RefreshEvery throttles the panel's redraws (~10/s), never per byte.
+const RefreshEvery = 100 * time.Millisecond
 
 // transferRow is one row of the panel. Its fields are guarded by the
 // panel's mu: transfer goroutines write them, the UI reads a snapshot.
@@ -373,7 +373,7 @@ func (p *TransfersPanel) onProgress(ev storage.Progress) {
 	p.schedule()
 }
 
-// schedule asks for one redraw within refreshEvery (any goroutine).
+// schedule asks for one redraw within RefreshEvery (any goroutine).
 func (p *TransfersPanel) schedule() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -381,7 +381,7 @@ func (p *TransfersPanel) schedule() {
 		return
 	}
 	p.scheduled = true
-	wait := refreshEvery - time.Since(p.lastFlush)
+	wait := RefreshEvery - time.Since(p.lastFlush)
 	if wait < 0 {
 		wait = 0
 	}
@@ -577,33 +577,6 @@ func (p *TransfersPanel) Connect(ctx context.Context, svc EngineMaker, dataDir s
 			p.SetEngine(e, svc)
 		})
 	})
-}
-
-// transferDeps link the transfers panel to the main window.
-func (mw *MainWindow) transferDeps() TransferDeps {
-	return TransferDeps{
-		Life: mw.jobs.Life(),
-		Jobs: mw.jobs,
-		Notify: func(title, body string) {
-			mw.app.SendNotification(fyne.NewNotification(title, body))
-		},
-		Settings: func() Settings { return LoadSettings(mw.app.Preferences()) },
-		Uploaded: mw.uploaded, // gui/windowmenu.go: refreshes the folder being viewed
-	}
-}
-
-// dropped uploads what was dropped on the window into the open folder.
-func (mw *MainWindow) dropped(_ fyne.Position, uris []fyne.URI) {
-	if u := mw.uploadOpts; u != nil { // gui/uploadopts.go: added to its list instead
-		u.dropped(uris)
-		return
-	}
-	mw.xfer.Dropped(mw.objects.Bucket(), mw.objects.Prefix(), uris)
-}
-
-// transferDataDir is where the resume journal lives: the app's storage.
-func (mw *MainWindow) transferDataDir() string {
-	return mw.app.Storage().RootURI().Path()
 }
 
 // SetBandwidth applies Settings' bandwidth limit (MiB/s, 0 = none) to every

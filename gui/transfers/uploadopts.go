@@ -1,4 +1,4 @@
-package gui
+package transfers
 
 import (
 	"fmt"
@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -41,8 +40,8 @@ var commonCacheControls = []string{
 // maxMetadataBytes is S3's limit on the user metadata of one object.
 const maxMetadataBytes = 2048
 
-// chosenUpload is what the dialog hands over when the user presses Upload.
-type chosenUpload struct {
+// ChosenUpload is what the dialog hands over when the user presses Upload.
+type ChosenUpload struct {
 	Paths  []string
 	Opts   storage.UploadOptions // ContentType, CacheControl, Metadata
 	Public bool
@@ -54,31 +53,35 @@ type uploadMetaRow struct {
 	box        *fyne.Container
 }
 
-// uploadOptionsDialog is the dialog. All methods run on the UI goroutine.
-type uploadOptionsDialog struct {
+// UploadOptionsDialog is the dialog. All methods run on the UI goroutine.
+type UploadOptionsDialog struct {
 	win            fyne.Window
 	bucket, prefix string
-	submit         func(chosenUpload)
-	onClosed       func() // optional: the dialog was closed (Upload or Cancel)
+	submit         func(ChosenUpload)
+	OnClosed       func() // optional: the dialog was closed (Upload or Cancel)
 
-	paths     []string
-	list      *fyne.Container // one row per chosen path
-	empty     *widget.Label
-	ctype     *widget.SelectEntry
-	cache     *widget.SelectEntry
-	meta      []*uploadMetaRow
-	metaBox   *fyne.Container
-	metaWin   *container.Scroll
-	public    *widget.Check
-	problem   *widget.Label
-	uploadBtn *widget.Button
-	d         *dialog.CustomDialog
+	paths []string
+	list  *fyne.Container // one row per chosen path
+	empty *widget.Label
+	// The fields the shell's tests fill in.
+	ContentType  *widget.SelectEntry
+	CacheControl *widget.SelectEntry
+	meta         []*uploadMetaRow
+	metaBox      *fyne.Container
+	metaWin      *container.Scroll
+	Public       *widget.Check
+	problem      *widget.Label
+	UploadButton *widget.Button
+	d            *dialog.CustomDialog
 }
 
-// newUploadOptionsDialog builds and shows the dialog; submit runs after
+// Paths are the chosen local files and folders.
+func (u *UploadOptionsDialog) Paths() []string { return append([]string(nil), u.paths...) }
+
+// NewUploadOptionsDialog builds and shows the dialog; submit runs after
 // Upload with the valid choices.
-func newUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(chosenUpload)) *uploadOptionsDialog {
-	u := &uploadOptionsDialog{win: win, bucket: bucket, prefix: prefix, submit: submit}
+func NewUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(ChosenUpload)) *UploadOptionsDialog {
+	u := &UploadOptionsDialog{win: win, bucket: bucket, prefix: prefix, submit: submit}
 	where := widget.NewLabel("Into " + bucket + "/" + prefix)
 	where.Truncation = fyne.TextTruncateEllipsis
 
@@ -92,20 +95,20 @@ func newUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 	files := container.NewBorder(nil, container.NewHBox(addFiles, addFolder), nil, nil,
 		container.NewStack(widget.NewCard("", "", nil), scroll))
 
-	u.ctype = widget.NewSelectEntry(commonContentTypes)
-	u.ctype.SetPlaceHolder("Detect from each file")
-	u.ctype.OnChanged = func(string) { u.validate() }
-	u.cache = widget.NewSelectEntry(commonCacheControls)
-	u.cache.SetPlaceHolder("None")
-	u.cache.OnChanged = func(string) { u.validate() }
+	u.ContentType = widget.NewSelectEntry(commonContentTypes)
+	u.ContentType.SetPlaceHolder("Detect from each file")
+	u.ContentType.OnChanged = func(string) { u.validate() }
+	u.CacheControl = widget.NewSelectEntry(commonCacheControls)
+	u.CacheControl.SetPlaceHolder("None")
+	u.CacheControl.OnChanged = func(string) { u.validate() }
 
 	u.metaBox = container.NewVBox()
 	addMeta := widget.NewButtonWithIcon("Add metadata", theme.ContentAddIcon(), func() {
-		u.win.Canvas().Focus(u.addMeta("", "").key)
+		u.win.Canvas().Focus(u.AddMeta("", "").key)
 	})
 	addMeta.Importance = widget.LowImportance
 
-	u.public = widget.NewCheck("Make public (anyone with the link can read)", nil)
+	u.Public = widget.NewCheck("Make public (anyone with the link can read)", nil)
 	hint := widget.NewLabel("After the upload, each file is made public the way Make public does it (object ACL, or a bucket-policy statement you are asked about), and the link is checked without credentials.")
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
@@ -117,26 +120,26 @@ func newUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 	u.problem.Hide()
 
 	form := widget.NewForm(
-		widget.NewFormItem("Content-Type", u.ctype),
-		widget.NewFormItem("Cache-Control", u.cache),
+		widget.NewFormItem("Content-Type", u.ContentType),
+		widget.NewFormItem("Cache-Control", u.CacheControl),
 	)
 	metaHead := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Metadata (x-amz-meta-…)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), addMeta)
-	u.uploadBtn = widget.NewButtonWithIcon("Upload", theme.UploadIcon(), u.done)
-	u.uploadBtn.Importance = widget.HighImportance
+	u.UploadButton = widget.NewButtonWithIcon("Upload", theme.UploadIcon(), u.done)
+	u.UploadButton.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { u.d.Hide() })
-	buttons := container.NewHBox(layout.NewSpacer(), cancel, u.uploadBtn)
+	buttons := container.NewHBox(layout.NewSpacer(), cancel, u.UploadButton)
 	top := container.NewVBox(where, widget.NewLabelWithStyle("Files", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	u.metaWin = container.NewVScroll(u.metaBox) // rows scroll; the dialog keeps its size
 	bottom := container.NewVBox(widget.NewSeparator(), form, metaHead, u.metaWin,
-		widget.NewSeparator(), u.public, hint, u.problem, buttons)
+		widget.NewSeparator(), u.Public, hint, u.problem, buttons)
 	body := container.NewBorder(top, bottom, nil, nil, files)
 	u.d = dialog.NewCustomWithoutButtons("Upload with options", body, win)
 	u.d.SetOnClosed(func() {
-		if u.onClosed != nil {
-			u.onClosed()
+		if u.OnClosed != nil {
+			u.OnClosed()
 		}
 	})
-	u.addMeta("", "")                                                                       // shows the key = value pattern; blank rows are ignored
+	u.AddMeta("", "")                                                                       // shows the key = value pattern; blank rows are ignored
 	u.metaWin.SetMinSize(fyne.NewSize(0, 2*u.meta[0].box.MinSize().Height+theme.Padding())) // two rows
 	u.d.Resize(fyne.NewSize(640, 680))
 	u.validate()
@@ -145,29 +148,29 @@ func newUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 }
 
 // pickFile adds one file (Fyne's chooser picks one at a time).
-func (u *uploadOptionsDialog) pickFile() {
+func (u *UploadOptionsDialog) pickFile() {
 	showChooser(dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}
 		path := r.URI().Path()
 		_ = r.Close()
-		u.addPaths(path)
+		u.AddPaths(path)
 	}, u.win), u.win)
 }
 
 // pickFolder adds a folder, uploaded with everything under it.
-func (u *uploadOptionsDialog) pickFolder() {
+func (u *UploadOptionsDialog) pickFolder() {
 	showChooser(dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 		if err != nil || l == nil {
 			return
 		}
-		u.addPaths(l.Path())
+		u.AddPaths(l.Path())
 	}, u.win), u.win)
 }
 
-// addPaths adds local files or folders to the list (once each).
-func (u *uploadOptionsDialog) addPaths(paths ...string) {
+// AddPaths adds local files or folders to the list (once each).
+func (u *UploadOptionsDialog) AddPaths(paths ...string) {
 	for _, p := range paths {
 		if p != "" && !slices.Contains(u.paths, p) {
 			u.paths = append(u.paths, p)
@@ -176,21 +179,21 @@ func (u *uploadOptionsDialog) addPaths(paths ...string) {
 	u.showPaths()
 }
 
-// dropped adds the local files and folders dropped on the window.
-func (u *uploadOptionsDialog) dropped(uris []fyne.URI) {
+// Dropped adds the local files and folders dropped on the window.
+func (u *UploadOptionsDialog) Dropped(uris []fyne.URI) {
 	for _, x := range uris {
 		if x.Scheme() == "file" {
-			u.addPaths(x.Path())
+			u.AddPaths(x.Path())
 		}
 	}
 }
 
-func (u *uploadOptionsDialog) removePath(p string) {
+func (u *UploadOptionsDialog) removePath(p string) {
 	u.paths = slices.DeleteFunc(u.paths, func(x string) bool { return x == p })
 	u.showPaths()
 }
 
-func (u *uploadOptionsDialog) showPaths() {
+func (u *UploadOptionsDialog) showPaths() {
 	u.list.Objects = nil
 	if len(u.paths) == 0 {
 		u.list.Objects = append(u.list.Objects, u.empty)
@@ -211,7 +214,7 @@ func (u *uploadOptionsDialog) showPaths() {
 }
 
 // addMeta fills the last row when it is blank, else adds a row.
-func (u *uploadOptionsDialog) addMeta(key, value string) *uploadMetaRow {
+func (u *UploadOptionsDialog) AddMeta(key, value string) *uploadMetaRow {
 	if n := len(u.meta); n > 0 && u.meta[n-1].key.Text == "" && u.meta[n-1].value.Text == "" {
 		r := u.meta[n-1]
 		r.key.SetText(key)
@@ -229,7 +232,7 @@ func (u *uploadOptionsDialog) addMeta(key, value string) *uploadMetaRow {
 		u.meta = slices.DeleteFunc(u.meta, func(x *uploadMetaRow) bool { return x == r })
 		u.metaBox.Remove(r.box)
 		if len(u.meta) == 0 {
-			u.addMeta("", "") // keep one row to type into
+			u.AddMeta("", "") // keep one row to type into
 		}
 		u.validate()
 	})
@@ -247,19 +250,19 @@ func (u *uploadOptionsDialog) addMeta(key, value string) *uploadMetaRow {
 
 // choices checks the fields and returns what to upload, or the first
 // problem in words.
-func (u *uploadOptionsDialog) choices() (chosenUpload, string) {
-	c := chosenUpload{Paths: slices.Clone(u.paths), Public: u.public.Checked}
+func (u *UploadOptionsDialog) choices() (ChosenUpload, string) {
+	c := ChosenUpload{Paths: slices.Clone(u.paths), Public: u.Public.Checked}
 	if len(c.Paths) == 0 {
 		return c, "Add at least one file or folder."
 	}
-	ct := strings.TrimSpace(u.ctype.Text)
+	ct := strings.TrimSpace(u.ContentType.Text)
 	if ct != "" {
 		if _, _, err := mime.ParseMediaType(ct); err != nil || !strings.Contains(ct, "/") {
 			return c, fmt.Sprintf("Content-Type %q is not a media type such as text/html or text/plain; charset=utf-8.", ct)
 		}
 	}
 	c.Opts.ContentType = ct
-	cc := strings.TrimSpace(u.cache.Text)
+	cc := strings.TrimSpace(u.CacheControl.Text)
 	if !headerSafe(cc) {
 		return c, "Cache-Control must be plain ASCII text on one line, e.g. max-age=3600."
 	}
@@ -316,8 +319,8 @@ func headerSafe(s string) bool {
 }
 
 // validate shows the first problem and enables Upload when there is none.
-func (u *uploadOptionsDialog) validate() {
-	if u.uploadBtn == nil {
+func (u *UploadOptionsDialog) validate() {
+	if u.UploadButton == nil {
 		return
 	}
 	_, msg := u.choices()
@@ -329,13 +332,13 @@ func (u *uploadOptionsDialog) validate() {
 		u.problem.Hide()
 	}
 	if msg != "" {
-		u.uploadBtn.Disable()
+		u.UploadButton.Disable()
 	} else {
-		u.uploadBtn.Enable()
+		u.UploadButton.Enable()
 	}
 }
 
-func (u *uploadOptionsDialog) done() {
+func (u *UploadOptionsDialog) done() {
 	c, msg := u.choices()
 	if msg != "" {
 		u.validate()
@@ -343,49 +346,6 @@ func (u *uploadOptionsDialog) done() {
 	}
 	u.d.Hide()
 	u.submit(c)
-}
-
-// openUploadOptions shows the dialog for bucket/prefix; Upload queues the
-// files in the transfers panel and, when asked, makes the uploaded files
-// public through the Sharer once the batch has ended.
-func (mw *MainWindow) openUploadOptions(bucket, prefix string) *uploadOptionsDialog {
-	u := newUploadOptionsDialog(mw.win, bucket, prefix, func(c chosenUpload) {
-		var after func(storage.BatchResult)
-		if c.Public {
-			after = func(res storage.BatchResult) { mw.publishUploaded(bucket, res) }
-		}
-		mw.xfer.StartUploadWith(bucket, prefix, c.Paths, c.Opts, after)
-	})
-	mw.uploadOpts = u
-	u.onClosed = func() {
-		if mw.uploadOpts == u {
-			mw.uploadOpts = nil
-		}
-	}
-	return u
-}
-
-// uploadWithOptions is "Upload with options…" of the toolbar and File menu.
-func (mw *MainWindow) uploadWithOptions(bucket, prefix string) { mw.openUploadOptions(bucket, prefix) }
-
-// publishUploaded makes the files res uploaded public (UI goroutine).
-func (mw *MainWindow) publishUploaded(bucket string, res storage.BatchResult) {
-	var entries []storage.Entry
-	for _, it := range res.Items {
-		if it.Upload && it.State == storage.StateDone && it.Bucket == bucket {
-			entries = append(entries, storage.Entry{Key: it.Key, Name: it.Key, Size: it.Total})
-		}
-	}
-	if len(entries) == 0 {
-		notDone := res.Failed + res.Cancelled + res.SkippedN
-		msg := "No file was uploaded, so nothing was made public."
-		if notDone > 0 {
-			msg = fmt.Sprintf("No file was uploaded (%s failed, cancelled or skipped; see the transfers panel), so nothing was made public.", widgets.Count(notDone, "file", "files"))
-		}
-		dialog.ShowInformation("Make public", msg, mw.win)
-		return
-	}
-	mw.sharer().MakePublic(bucket, entries, true)
 }
 
 // showChooser shows a file or folder chooser at a useful size: 900×600, or

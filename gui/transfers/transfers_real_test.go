@@ -7,7 +7,7 @@
 // .ci/checks/50-transfers-thread.sh:
 //
 //	xvfb-run -a go test -race -tags realdriver -run TestRealDriverTransfers ./gui/
-package gui
+package transfers
 
 import (
 	"bytes"

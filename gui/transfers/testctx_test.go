@@ -1,6 +1,6 @@
 //go:build ci
 
-package gui
+package transfers
 
 import (
 	"context"
