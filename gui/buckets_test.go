@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/gui/async"
+	"s3desk/gui/internal/guitest"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
@@ -135,15 +136,6 @@ func bucketNames(v *BucketsView) []string {
 		out = append(out, b.Name)
 	}
 	return out
-}
-
-func putObject(t *testing.T, c *s3.Client, bucket, key, body string) {
-	t.Helper()
-	_, err := c.PutObject(context.Background(), &s3.PutObjectInput{
-		Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)})
-	if err != nil {
-		t.Fatalf("put %s: %v", key, err)
-	}
 }
 
 func bucketExists(t *testing.T, c *s3.Client, bucket string) bool {
@@ -280,9 +272,9 @@ func TestDeleteFullBucketWantsItsNameTyped(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
 	c := srv.Client(t)
-	putObject(t, c, bucket, "a.txt", "hello")
-	putObject(t, c, bucket, "dir/b.txt", "world!")
-	putObject(t, c, bucket, "dir/deeper/c.bin", strings.Repeat("x", 1000))
+	guitest.PutObject(t, c, bucket, "a.txt", "hello")
+	guitest.PutObject(t, c, bucket, "dir/b.txt", "world!")
+	guitest.PutObject(t, c, bucket, "dir/deeper/c.bin", strings.Repeat("x", 1000))
 	mw := newSandboxWindow(t, srv)
 	if mw.buckets.Selected() != bucket {
 		t.Errorf("the account's only bucket was not opened on connect (selected %q)", mw.buckets.Selected())

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/gui/async"
+	"s3desk/gui/internal/guitest"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
@@ -115,7 +116,7 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 		t.Errorf("republish status %q, want a question about replacing", v.status.Text)
 	}
 	if top := v.win.Canvas().Overlays().Top(); top != nil {
-		tapButton(t, top, "No")
+		guitest.TapButton(t, top, "No")
 	}
 
 	// Public, on a bucket that refuses ACLs: uploaded, then the user is asked
@@ -128,22 +129,22 @@ func TestCombineShowsCountsAndPublishes(t *testing.T) {
 	}
 	csvURL, _ := svc.PublicURL(b, "pub/sept.csv")
 	htmlURL, _ := svc.PublicURL(b, "pub/sept.html")
-	if st, _ := httpGet(t, "GET", csvURL, ""); st != 403 {
+	if st, _ := guitest.HTTP(t, "GET", csvURL, ""); st != 403 {
 		t.Fatalf("public before consent: %d", st)
 	}
 	top := v.win.Canvas().Overlays().Top()
 	if top == nil {
 		t.Fatal("no consent dialog")
 	}
-	tapButton(t, top, "Yes")
+	guitest.TapButton(t, top, "Yes")
 	j.Wait()
 	if !strings.Contains(v.status.Text, "public (checked") || !strings.Contains(v.status.Text, htmlURL) {
 		t.Errorf("status after consent %q", v.status.Text)
 	}
-	if st, body := httpGet(t, "GET", csvURL, ""); st != 200 || body != string(local) {
+	if st, body := guitest.HTTP(t, "GET", csvURL, ""); st != 200 || body != string(local) {
 		t.Errorf("anonymous CSV: %d %q", st, body)
 	}
-	if st, body := httpGet(t, "GET", htmlURL, ""); st != 200 || !strings.Contains(body, "&lt;script&gt;") {
+	if st, body := guitest.HTTP(t, "GET", htmlURL, ""); st != 200 || !strings.Contains(body, "&lt;script&gt;") {
 		t.Errorf("anonymous HTML: %d", st)
 	}
 	v.win.Close()

@@ -32,6 +32,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
@@ -106,12 +107,12 @@ func TestScreenshots(t *testing.T) {
 	// folder, not the user's.
 	ledgerDir := t.TempDir()
 	onUI(mw, func() {
-		mw.share = NewSharer(mw.win, mw.jobs, func() ShareStore {
+		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore {
 			if s := mw.service(); s != nil {
 				return s
 			}
 			return nil
-		}, func() string { return mw.profile }, func() (LinkLedger, error) { return ledger.Open(ledgerDir) })
+		}, func() string { return mw.profile }, func() (sharing.LinkLedger, error) { return ledger.Open(ledgerDir) })
 	})
 
 	shoot := func(name string, c fyne.Canvas) {
@@ -154,21 +155,21 @@ func TestScreenshots(t *testing.T) {
 		entry = sel[0]
 	})
 	// The same call as the objects view's Share action, keeping the dialog.
-	var sd *ShareDialog
+	var sd *sharing.ShareDialog
 	onUI(mw, func() { sd = mw.sharer().ShowShare("sampled", []storage.Entry{entry}) })
 	mw.wait()
 	onUI(mw, func() {
-		sd.expiry.SetSelected(expiryPresets()[2].label)
-		sd.note.SetText("for Ann, September requests")
+		sd.SetExpiry(storage.MaxShareExpiry)
+		sd.SetNote("for Ann, September requests")
 	})
 	mw.wait()
-	onUI(mw, func() { test.Tap(sd.copyBtn) })
+	onUI(mw, sd.Copy)
 	mw.wait()
 	if got := a.Clipboard().Content(); !strings.HasPrefix(got, slow.url+"/sampled/") {
 		t.Errorf("copied %q, want a link into the sandbox", got)
 	}
 	shoot("share.png", mw.win.Canvas())
-	onUI(mw, sd.dlg.Hide)
+	onUI(mw, sd.Hide)
 
 	// csv-preview.png: the table preview of the CSV, in its own window.
 	before := len(a.Driver().AllWindows())

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"s3desk/gui/browser"
+	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/storage"
 )
@@ -14,7 +15,7 @@ import (
 type Service interface {
 	browser.ObjectStore
 	BucketStore
-	ShareStore
+	sharing.ShareStore
 	CombineStore
 	PreviewStore
 	transfers.IncompleteStore

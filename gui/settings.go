@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"strconv"
 	"strings"
@@ -233,12 +234,8 @@ func NewSettingsView(prefs fyne.Preferences, profiles []string, onSaved func(Set
 	v.bandwidth.SetText(strconv.Itoa(s.BandwidthMiBps))
 	v.conflict = widget.NewSelect(labelsOf(conflictLabels, ConflictAsk, ConflictOverwrite, ConflictSkip, ConflictKeepBoth), nil)
 	v.conflict.SetSelected(conflictLabels[s.Conflict])
-	var expLabels []string
-	for _, c := range fixedExpiries() {
-		expLabels = append(expLabels, c.label)
-	}
-	v.expiry = widget.NewSelect(expLabels, nil)
-	v.expiry.SetSelected(expiryLabel(s.PresignExpiry))
+	v.expiry = widget.NewSelect(sharing.ExpiryLabels(), nil)
+	v.expiry.SetSelected(sharing.ExpiryLabel(s.PresignExpiry))
 	v.confirm = widget.NewCheck("Confirm before deleting objects (folders and buckets always ask)", nil)
 	v.confirm.SetChecked(s.ConfirmDelete)
 	v.hidden = widget.NewCheck("Show hidden keys (names starting with \".\")", nil)
@@ -304,10 +301,8 @@ func (v *SettingsView) Read() (Settings, error) {
 	s.PartSizeMiB = num("part size", v.partSize)
 	s.BandwidthMiBps = num("bandwidth limit", v.bandwidth)
 	s.Conflict = keyOf(conflictLabels, v.conflict.Selected)
-	for _, c := range fixedExpiries() {
-		if c.label == v.expiry.Selected {
-			s.PresignExpiry = c.d
-		}
+	if d, ok := sharing.ExpiryOf(v.expiry.Selected); ok {
+		s.PresignExpiry = d
 	}
 	s.ConfirmDelete = v.confirm.Checked
 	s.ShowHidden = v.hidden.Checked
@@ -358,13 +353,4 @@ func keyOf(m map[string]string, label string) string {
 		}
 	}
 	return ""
-}
-
-func expiryLabel(d time.Duration) string {
-	for _, c := range fixedExpiries() {
-		if c.d == d {
-			return c.label
-		}
-	}
-	return fixedExpiries()[0].label
 }

@@ -167,7 +167,7 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 
 	upload("yes.html", "<p>public</p>")
 	onUI(mw, func() { guitest.Shot(t, mw.win.Canvas(), "upload_options_consent.png") })
-	onUI(mw, func() { tapButton(t, mw.win.Canvas().Overlays().Top(), "Add statement") })
+	onUI(mw, func() { guitest.TapButton(t, mw.win.Canvas().Overlays().Top(), "Add statement") })
 	waitFor(t, mw, "the outcome", func() bool { return strings.Contains(overlayText(mw), "pub/yes.html") })
 	if msg := uiText(mw); !strings.Contains(msg, "✓ pub/yes.html: public (bucket-policy statement") || !strings.Contains(msg, "opens without credentials") {
 		t.Fatalf("outcome: %q", msg)
@@ -176,14 +176,14 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, body := httpGet(t, "GET", url, ""); code != 200 || body != "<p>public</p>" {
+	if code, body := guitest.HTTP(t, "GET", url, ""); code != 200 || body != "<p>public</p>" {
 		t.Fatalf("anonymous GET %s: %d %q", url, code, body)
 	}
-	onUI(mw, func() { tapButton(t, mw.win.Canvas().Overlays().Top(), "Close") })
+	onUI(mw, func() { guitest.TapButton(t, mw.win.Canvas().Overlays().Top(), "Close") })
 
 	// Refusing the statement says so plainly, and the file stays private.
 	upload("no.html", "<p>private</p>")
-	onUI(mw, func() { tapButton(t, mw.win.Canvas().Overlays().Top(), "Cancel") })
+	onUI(mw, func() { guitest.TapButton(t, mw.win.Canvas().Overlays().Top(), "Cancel") })
 	waitFor(t, mw, "the outcome", func() bool { return strings.Contains(overlayText(mw), "pub/no.html") })
 	if msg := uiText(mw); !strings.Contains(msg, "✗ pub/no.html: Not made public: you chose not to add a bucket-policy statement") {
 		t.Fatalf("outcome after refusing: %q", msg)
@@ -192,7 +192,7 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 		t.Fatal("no presigned alternative offered")
 	}
 	url, _ = svc.PublicURL(b, "pub/no.html")
-	if code, _ := httpGet(t, "GET", url, ""); code == 200 {
+	if code, _ := guitest.HTTP(t, "GET", url, ""); code == 200 {
 		t.Fatalf("anonymous GET of a refused file worked: %s", url)
 	}
 }
@@ -214,8 +214,8 @@ func TestUploadWithOptionsPublicNothingUploaded(t *testing.T) {
 func TestFolderRightClickOffersCombine(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b, "data/a.csv", "x\n1\n")
-	putObject(t, srv.Client(t), b, "notes.txt", "hi")
+	guitest.PutObject(t, srv.Client(t), b, "data/a.csv", "x\n1\n")
+	guitest.PutObject(t, srv.Client(t), b, "notes.txt", "hi")
 	mw := newSandboxWindow(t, srv)
 	onUI(mw, func() { mw.objects.Open(b, "") })
 	settle(t, mw)

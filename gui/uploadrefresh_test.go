@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"s3desk/gui/internal/guitest"
 	"s3desk/gui/transfers"
 	"s3desk/storage/s3test"
 )
@@ -13,7 +14,7 @@ import (
 func TestUploadShowsInTheViewedFolderWhenDone(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b1, "docs/old.txt", "old")
+	guitest.PutObject(t, srv.Client(t), b1, "docs/old.txt", "old")
 	mw := newSandboxWindow(t, srv)
 	t.Cleanup(func() { mw.wait(); time.Sleep(3 * transfers.RefreshEvery) })
 	onUI(mw, func() { mw.objects.Open(b1, "docs/") })

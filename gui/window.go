@@ -16,6 +16,7 @@ import (
 
 	"s3desk/gui/async"
 	"s3desk/gui/browser"
+	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
@@ -75,7 +76,7 @@ type MainWindow struct {
 	objects   *browser.ObjectsView
 	transfers *fyne.Container           // filled by the transfers view
 	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
-	share     *Sharer                   // sharing dialogs and the Links view (gui/share.go)
+	share     *sharing.Sharer           // sharing dialogs and the Links view (gui/share.go)
 
 	settings   fyne.Window                    // the open Settings window, or nil
 	uploadOpts *transfers.UploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there

@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/internal/guitest"
+	"s3desk/gui/sharing"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/s3test"
@@ -50,12 +52,12 @@ func useTempLedger(t *testing.T, mw *MainWindow) *ledger.Store {
 		t.Fatal(err)
 	}
 	onUI(mw, func() {
-		mw.share = NewSharer(mw.win, mw.jobs, func() ShareStore {
+		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore {
 			if s := mw.service(); s != nil {
 				return s
 			}
 			return nil
-		}, func() string { return mw.profile }, func() (LinkLedger, error) { return led, nil })
+		}, func() string { return mw.profile }, func() (sharing.LinkLedger, error) { return led, nil })
 	})
 	return led
 }
@@ -63,7 +65,7 @@ func useTempLedger(t *testing.T, mw *MainWindow) *ledger.Store {
 func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t) // two buckets: none opens by itself
-	putObject(t, srv.Client(t), b1, "docs/report.pdf", "%PDF-1.4 hello")
+	guitest.PutObject(t, srv.Client(t), b1, "docs/report.pdf", "%PDF-1.4 hello")
 	mw := newSandboxWindow(t, srv)
 	led := useTempLedger(t, mw)
 	a := mw.menuActions()
@@ -157,13 +159,13 @@ func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
 func TestFinishedUploadShowsInViewedFolder(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b1, "docs/old.txt", "old")
+	guitest.PutObject(t, srv.Client(t), b1, "docs/old.txt", "old")
 	mw := newSandboxWindow(t, srv)
 	onUI(mw, func() { mw.objects.Open(b1, "docs/") })
 	settle(t, mw)
 
-	putObject(t, srv.Client(t), b1, "docs/new.txt", "new")
-	putObject(t, srv.Client(t), b1, "other/x.txt", "x")
+	guitest.PutObject(t, srv.Client(t), b1, "docs/new.txt", "new")
+	guitest.PutObject(t, srv.Client(t), b1, "other/x.txt", "x")
 	// A batch elsewhere leaves the view alone; one into this folder
 	// refreshes it.
 	onUI(mw, func() {
@@ -186,8 +188,8 @@ func TestDeleteWithoutConfirmationWhenTurnedOff(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
 	c := srv.Client(t)
-	putObject(t, c, b1, "a.txt", "a")
-	putObject(t, c, b1, "dir/b.txt", "b")
+	guitest.PutObject(t, c, b1, "a.txt", "a")
+	guitest.PutObject(t, c, b1, "dir/b.txt", "b")
 	mw := newSandboxWindow(t, srv)
 	s := LoadSettings(mw.app.Preferences())
 	s.ConfirmDelete = false
@@ -250,7 +252,7 @@ func TestCtrlAAndCtrlCWorkWhenNothingHasFocus(t *testing.T) {
 func TestKeysWaitWhileADialogIsOpen(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b1, "a.txt", "a")
+	guitest.PutObject(t, srv.Client(t), b1, "a.txt", "a")
 	mw := newSandboxWindow(t, srv)
 	onUI(mw, func() { mw.objects.Open(b1, "") })
 	settle(t, mw)
@@ -282,7 +284,7 @@ func TestKeysWaitWhileADialogIsOpen(t *testing.T) {
 func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b1, "a.txt", "a")
+	guitest.PutObject(t, srv.Client(t), b1, "a.txt", "a")
 	mw := newSandboxWindow(t, srv)
 	onUI(mw, func() { mw.objects.Open(b1, "") })
 	settle(t, mw)
@@ -365,7 +367,9 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 	a := test.NewTempApp(t)
 	mw := NewMainWindow(t.Context(), a, Deps{})
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
-	onUI(mw, func() { mw.share = NewSharer(mw.win, mw.jobs, func() ShareStore { return nil }, nil, nil) })
+	onUI(mw, func() {
+		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore { return nil }, nil, nil)
+	})
 	onUI(mw, mw.showSettings)
 	t.Cleanup(mw.settings.Close)
 	var entries []*widget.Entry

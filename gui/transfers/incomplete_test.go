@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/internal/guitest"
 	"s3desk/storage/s3test"
 )
 
@@ -41,7 +42,7 @@ func TestIncompleteUploadsViewAborts(t *testing.T) {
 	}
 	var aborts []*widget.Button
 	h.j.Do(func() {
-		aborts = findButtons(h.w.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Text == "Abort" })
+		aborts = guitest.FindButtons(h.w.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Text == "Abort" })
 	})
 	if len(aborts) != 1 {
 		t.Fatalf("Abort buttons: %d", len(aborts))
@@ -49,7 +50,7 @@ func TestIncompleteUploadsViewAborts(t *testing.T) {
 	test.Tap(aborts[0])
 	var yes []*widget.Button
 	h.j.Do(func() {
-		yes = findButtons(h.w.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Text == "Yes" })
+		yes = guitest.FindButtons(h.w.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Text == "Yes" })
 	})
 	if len(yes) != 1 {
 		t.Fatalf("confirm buttons: %d", len(yes))

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/gui/async"
+	"s3desk/gui/internal/guitest"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
@@ -224,27 +225,6 @@ func (f *fakeEngine) Resumable() []storage.ResumableUpload                      
 func (f *fakeEngine) Resume(context.Context, string, storage.ProgressFunc) error { return nil }
 func (f *fakeEngine) Discard(context.Context, string) error                      { return nil }
 
-// findButtons walks o for buttons matching keep.
-func findButtons(o fyne.CanvasObject, keep func(*widget.Button) bool) []*widget.Button {
-	var out []*widget.Button
-	switch x := o.(type) {
-	case *widget.Button:
-		if keep(x) {
-			out = append(out, x)
-		}
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			out = append(out, findButtons(c, keep)...)
-		}
-	case fyne.Widget:
-		r := test.WidgetRenderer(x)
-		for _, c := range r.Objects() {
-			out = append(out, findButtons(c, keep)...)
-		}
-	}
-	return out
-}
-
 func TestPanelShowsStatesAndCancels(t *testing.T) {
 	h := newPanelHarness(t)
 	f := newFakeEngine()
@@ -262,7 +242,7 @@ func TestPanelShowsStatesAndCancels(t *testing.T) {
 	// Tap the Cancel button of the running row (the only enabled one).
 	var cancels []*widget.Button
 	h.j.Do(func() {
-		cancels = findButtons(h.w.Content(), func(b *widget.Button) bool {
+		cancels = guitest.FindButtons(h.w.Content(), func(b *widget.Button) bool {
 			return b.Icon != nil && b.Icon.Name() == theme.CancelIcon().Name() && !b.Disabled()
 		})
 	})
@@ -284,7 +264,7 @@ func TestPanelShowsStatesAndCancels(t *testing.T) {
 	// Retry the failed row.
 	var retries []*widget.Button
 	h.j.Do(func() {
-		retries = findButtons(h.w.Content(), func(b *widget.Button) bool {
+		retries = guitest.FindButtons(h.w.Content(), func(b *widget.Button) bool {
 			return b.Icon != nil && b.Icon.Name() == theme.ViewRefreshIcon().Name() && !b.Disabled()
 		})
 	})
@@ -310,7 +290,7 @@ func TestConflictDialogOncePerBatch(t *testing.T) {
 			if top == nil {
 				t.Fatal("no dialog shown")
 			}
-			bs = findButtons(top, func(b *widget.Button) bool { return b.Text == label })
+			bs = guitest.FindButtons(top, func(b *widget.Button) bool { return b.Text == label })
 		})
 		if len(bs) != 1 {
 			t.Fatalf("button %q: found %d", label, len(bs))

@@ -1,8 +1,7 @@
-package gui
+package sharing
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
+	"s3desk/gui/internal/guitest"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/s3test"
@@ -57,7 +57,7 @@ func (f *shareFixture) act(fn func()) {
 
 func (f *shareFixture) put(t *testing.T, key, body string) storage.Entry {
 	t.Helper()
-	putObject(t, f.srv.Client(t), f.bucket, key, body)
+	guitest.PutObject(t, f.srv.Client(t), f.bucket, key, body)
 	return storage.Entry{Key: key, Name: key[strings.LastIndex(key, "/")+1:], Size: int64(len(body))}
 }
 
@@ -68,34 +68,6 @@ func (f *shareFixture) links(t *testing.T) []ledger.Link {
 		t.Fatal(err)
 	}
 	return all
-}
-
-func httpGet(t *testing.T, method, url string, body string) (int, string) {
-	t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req, _ := http.NewRequest(method, url, r)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-// tapButton taps the visible button labelled text inside o (e.g. an overlay).
-func tapButton(t *testing.T, o fyne.CanvasObject, text string) {
-	t.Helper()
-	for _, x := range test.LaidOutObjects(o) {
-		if b, ok := x.(*widget.Button); ok && b.Text == text && b.Visible() {
-			test.Tap(b)
-			return
-		}
-	}
-	t.Fatalf("no button %q", text)
 }
 
 func TestShareDialogCopiesPresignedLinkAndRecordsIt(t *testing.T) {
@@ -125,7 +97,7 @@ func TestShareDialogCopiesPresignedLinkAndRecordsIt(t *testing.T) {
 	if d.link.Text != url || !d.linkBox.Visible() || !d.link.Selectable || d.link.Wrapping != fyne.TextWrapBreak {
 		t.Fatalf("link shown as %q (visible %v, selectable %v, wrapping %v)", d.link.Text, d.linkBox.Visible(), d.link.Selectable, d.link.Wrapping)
 	}
-	if st, body := httpGet(t, http.MethodGet, url, ""); st != 200 || body != "a,b\n1,2\n" {
+	if st, body := guitest.HTTP(t, http.MethodGet, url, ""); st != 200 || body != "a,b\n1,2\n" {
 		t.Fatalf("GET copied link: %d %q", st, body)
 	}
 	links := f.links(t)
@@ -188,7 +160,7 @@ func TestShareDialogUploadLinkAndPublicCheck(t *testing.T) {
 	f.act(func() { test.Tap(d.copyBtn) })
 	f.j.Wait()
 	url := f.app.Clipboard().Content()
-	if st, body := httpGet(t, http.MethodPut, url, "hello from bob"); st != 200 {
+	if st, body := guitest.HTTP(t, http.MethodPut, url, "hello from bob"); st != 200 {
 		t.Fatalf("PUT: %d %s", st, body)
 	}
 	if l := f.links(t); len(l) != 1 || l[0].Kind != ledger.Upload || l[0].Key != "inbox/from-bob.txt" {
@@ -220,10 +192,10 @@ func TestMakePublicAsksConsentThenCopiesCheckedURL(t *testing.T) {
 	if top == nil {
 		t.Fatal("no consent dialog")
 	}
-	f.act(func() { tapButton(t, top, "Add statement") })
+	f.act(func() { guitest.TapButton(t, top, "Add statement") })
 	f.j.Wait()
 	url := f.app.Clipboard().Content()
-	if st, body := httpGet(t, http.MethodGet, url, ""); st != 200 || body != "hello" {
+	if st, body := guitest.HTTP(t, http.MethodGet, url, ""); st != 200 || body != "hello" {
 		t.Fatalf("copied public URL %q: %d %q", url, st, body)
 	}
 	if l := f.links(t); len(l) != 1 || l[0].Kind != ledger.Public || l[0].URL != url {
@@ -231,7 +203,7 @@ func TestMakePublicAsksConsentThenCopiesCheckedURL(t *testing.T) {
 	}
 	f.act(func() { f.sh.MakePublic(f.bucket, []storage.Entry{e}, false) })
 	f.j.Wait()
-	if st, _ := httpGet(t, http.MethodGet, url, ""); st != 403 {
+	if st, _ := guitest.HTTP(t, http.MethodGet, url, ""); st != 403 {
 		t.Fatalf("after Make private: %d", st)
 	}
 }
@@ -300,7 +272,7 @@ func TestPublishDialogPreviewThenPublish(t *testing.T) {
 	f.act(func() { test.Tap(d.publish) })
 	f.j.Wait()
 	url := f.app.Clipboard().Content()
-	st, body := httpGet(t, http.MethodGet, url, "")
+	st, body := guitest.HTTP(t, http.MethodGet, url, "")
 	if st != 200 || !strings.Contains(body, "a.txt</a>") {
 		t.Fatalf("page via copied link %q: %d %.100q", url, st, body)
 	}
@@ -318,27 +290,10 @@ func TestPublishDialogPreviewThenPublish(t *testing.T) {
 	f.j.Wait()
 	f.act(func() { test.Tap(d.publish) })
 	f.j.Wait()
-	f.act(func() { tapButton(t, f.win.Canvas().Overlays().Top(), "Add statement") })
+	f.act(func() { guitest.TapButton(t, f.win.Canvas().Overlays().Top(), "Add statement") })
 	f.j.Wait()
 	url = f.app.Clipboard().Content()
-	if st, body := httpGet(t, http.MethodGet, url, ""); st != 200 || !strings.Contains(body, "a.txt</a>") || strings.Contains(url, "X-Amz") {
+	if st, body := guitest.HTTP(t, http.MethodGet, url, ""); st != 200 || !strings.Contains(body, "a.txt</a>") || strings.Contains(url, "X-Amz") {
 		t.Fatalf("public page %q: %d", url, st)
-	}
-}
-
-func TestMainWindowWiresSharing(t *testing.T) {
-	srv := s3test.StartVersity(t)
-	mw := newSandboxWindow(t, srv)
-	a := mw.objectActions()
-	if a.Share == nil || a.MakePublic == nil || a.PublishIndex == nil || mw.menuActions().ShowLinks == nil {
-		t.Fatal("sharing is not wired into the main window")
-	}
-	var sh *Sharer
-	mw.jobs.Do(func() { sh = mw.sharer() })
-	if sh != mw.sharer() || sh.store() == nil || sh.store().(*storage.Service) != mw.service() {
-		t.Fatal("the Sharer does not use the connected service")
-	}
-	if sh.DefaultExpiry != LoadSettings(mw.app.Preferences()).PresignExpiry {
-		t.Fatalf("default expiry %v", sh.DefaultExpiry)
 	}
 }

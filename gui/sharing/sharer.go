@@ -1,4 +1,4 @@
-package gui
+package sharing
 
 import (
 	"context"
@@ -72,6 +72,13 @@ func NewSharer(win fyne.Window, j *async.Jobs, store func() ShareStore, profile 
 		ledger: openLedger, DefaultExpiry: time.Hour}
 }
 
+// SetConn gives the connection's context (the parent of Make public's
+// work); conn returning nil means not connected.
+func (sh *Sharer) SetConn(conn func() context.Context) { sh.conn = conn }
+
+// Store is the connected service, nil when none.
+func (sh *Sharer) Store() ShareStore { return sh.store() }
+
 // DefaultLedger opens the ledger in the app's data directory, once.
 func DefaultLedger() func() (LinkLedger, error) {
 	var st *ledger.Store
@@ -126,6 +133,36 @@ func expiryPresets() []expiryPreset {
 func fixedExpiries() []expiryPreset {
 	p := expiryPresets()
 	return p[:len(p)-1]
+}
+
+// ExpiryLabels are the fixed link lifetimes as offered (Settings' choice
+// of the default expiry).
+func ExpiryLabels() []string {
+	var out []string
+	for _, p := range fixedExpiries() {
+		out = append(out, p.label)
+	}
+	return out
+}
+
+// ExpiryOf is the lifetime a label of ExpiryLabels stands for.
+func ExpiryOf(label string) (time.Duration, bool) {
+	for _, p := range fixedExpiries() {
+		if p.label == label {
+			return p.d, true
+		}
+	}
+	return 0, false
+}
+
+// ExpiryLabel is the label of d, or the first one when d is not a preset.
+func ExpiryLabel(d time.Duration) string {
+	for _, p := range fixedExpiries() {
+		if p.d == d {
+			return p.label
+		}
+	}
+	return fixedExpiries()[0].label
 }
 
 var shareDurPart = regexp.MustCompile(`(\d+)\s*([a-zA-Z]+)`)
@@ -212,20 +249,4 @@ func shareSentence(text string) string {
 		text += "."
 	}
 	return text
-}
-
-// sharer is the main window's Sharer, made on first use. Call on the UI
-// goroutine.
-func (mw *MainWindow) sharer() *Sharer {
-	if mw.share == nil {
-		mw.share = NewSharer(mw.win, mw.jobs, func() ShareStore {
-			if s := mw.service(); s != nil {
-				return s
-			}
-			return nil
-		}, func() string { return mw.profile }, nil)
-		mw.share.conn = mw.jobs.Ctx
-		mw.share.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
-	}
-	return mw.share
 }
