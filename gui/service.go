@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"s3desk/gui/browser"
+	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/storage"
@@ -16,8 +17,8 @@ type Service interface {
 	browser.ObjectStore
 	BucketStore
 	sharing.ShareStore
-	CombineStore
-	PreviewStore
+	preview.CombineStore
+	preview.PreviewStore
 	transfers.IncompleteStore
 	NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (*storage.Engine, error)
 	Endpoint() string

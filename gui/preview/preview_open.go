@@ -1,4 +1,4 @@
-package gui
+package preview
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"s3desk/gui/async"
 	"s3desk/gui/widgets"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,42 +16,11 @@ import (
 	"github.com/dustin/go-humanize"
 )
 
-// Files opened with a system app live in a private folder of the user's
-// cache (CacheDir/open, 0700), each in its own subfolder. They must outlive
-// the download (the app reads them after S3 Desk hands them over), so they
-// are removed when the app quits, and anything older than a day (left by a
-// crash) is removed at the next start.
+// "Open with system app": the object is downloaded into the private folder
+// the shell gives (SetOpenDir) and handed to the system.
 
 // openCap is the size above which "Open with system app" asks first.
 const openCap = 200 << 20
-
-// openMaxAge is how long an opened file may stay after a crash.
-const openMaxAge = 24 * time.Hour
-
-// DefaultCacheDir is S3 Desk's folder in the user's cache
-// (os.UserCacheDir()/s3desk): the logs and the opened files.
-func DefaultCacheDir() (string, error) {
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "s3desk"), nil
-}
-
-// LogDir is the log folder inside the cache folder.
-func LogDir(cache string) string { return filepath.Join(cache, "logs") }
-
-// openedDir is the folder for opened files inside the cache folder.
-func openedDir(cache string) string { return filepath.Join(cache, "open") }
-
-// cacheDir is Deps.CacheDir, else DefaultCacheDir ("" when there is none).
-func (mw *MainWindow) cacheDir() string {
-	if mw.deps.CacheDir != "" {
-		return mw.deps.CacheDir
-	}
-	d, _ := DefaultCacheDir()
-	return d
-}
 
 // privateDir makes dir (and its parents) with mode 0700.
 func privateDir(dir string) error {
@@ -60,27 +28,6 @@ func privateDir(dir string) error {
 		return err
 	}
 	return os.Chmod(dir, 0o700)
-}
-
-// pruneOpened removes what in dir is older than maxAge.
-func pruneOpened(dir string, maxAge time.Duration, now time.Time) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range ents {
-		info, err := e.Info()
-		if err == nil && now.Sub(info.ModTime()) > maxAge {
-			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
-}
-
-// cleanOpened removes every opened file (at quit).
-func (mw *MainWindow) cleanOpened() {
-	if c := mw.cacheDir(); c != "" {
-		_ = os.RemoveAll(openedDir(c))
-	}
 }
 
 // openWithSystemApp downloads the object into the private folder, with
@@ -103,11 +50,6 @@ func (v *PreviewView) openWithSystemApp() {
 
 func (v *PreviewView) startOpen() {
 	dir := v.openDir
-	if dir == "" {
-		if c, err := DefaultCacheDir(); err == nil {
-			dir = openedDir(c)
-		}
-	}
 	if err := privateDir(dir); dir == "" || err != nil {
 		widgets.ShowError(v.win, "Could not open the file", fmt.Errorf("no private folder for opened files: %v", err))
 		return

@@ -1,4 +1,4 @@
-package gui
+package preview
 
 import (
 	"context"
@@ -114,14 +114,6 @@ func NewCombineWindow(a fyne.App, store CombineStore, j *async.Jobs, bucket, pre
 	v.win.Show()
 	v.start()
 	return v
-}
-
-// combineCSV is the objects view's "Combine CSVs…": the selection, or the
-// open folder when nothing is selected.
-func (mw *MainWindow) combineCSV(bucket, prefix string, entries []storage.Entry) {
-	if svc := mw.service(); svc != nil {
-		NewCombineWindow(mw.app, svc, mw.jobs, bucket, prefix, entries)
-	}
 }
 
 // Window is the combine window.

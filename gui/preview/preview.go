@@ -1,4 +1,4 @@
-package gui
+package preview
 
 import (
 	"context"
@@ -44,8 +44,8 @@ type PreviewView struct {
 	key    string
 	size   int64
 
-	// openDir holds the files opened with a system app (gui/opened.go);
-	// "" is DefaultCacheDir()/open.
+	// openDir holds the files opened with a system app (SetOpenDir); ""
+	// means there is none and opening fails with a message.
 	openDir string
 	openDlg *dialog.CustomDialog // the open-with progress, while it runs
 
@@ -108,15 +108,8 @@ func NewPreviewWindow(a fyne.App, store PreviewStore, j *async.Jobs, bucket stri
 	return v
 }
 
-// preview is the objects view's "Preview" (Space): a window for entry.
-func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
-	if svc := mw.service(); svc != nil && !entry.IsFolder {
-		v := NewPreviewWindow(mw.app, svc, mw.jobs, bucket, entry)
-		if c := mw.cacheDir(); c != "" {
-			v.openDir = openedDir(c)
-		}
-	}
-}
+// SetOpenDir sets the private folder for files opened with a system app.
+func (v *PreviewView) SetOpenDir(dir string) { v.openDir = dir }
 
 // Window is the preview's window.
 func (v *PreviewView) Window() fyne.Window { return v.win }
