@@ -228,11 +228,11 @@ func (sh *Sharer) askPolicyConsent(parent context.Context, bucket string, out []
 	errors.As(out[ask[0]].err, &pe)
 	var list []string
 	for _, i := range ask {
-		res := "arn:aws:s3:::" + bucket + "/" + out[i].target
-		if strings.HasSuffix(out[i].target, "/") {
-			res += "*"
+		pattern := out[i].target
+		if strings.HasSuffix(pattern, "/") {
+			pattern += "*"
 		}
-		list = append(list, "  • "+res)
+		list = append(list, "  • "+objectARN(store, bucket, pattern))
 	}
 	msg := widget.NewLabel(widgets.ErrorText(pe) + "\n\nThe statement (Sid " + storage.PublicSid(bucket, out[ask[0]].target) +
 		"…) allows anonymous s3:GetObject on:\n" + strings.Join(list, "\n"))

@@ -224,7 +224,7 @@ func (d *PublishDialog) askConsent(gen int, page storage.IndexPage, pub storage.
 	if !d.load.Current(gen) {
 		return
 	}
-	msg := widget.NewLabel(widgets.ErrorText(cause) + "\n\nThe statement allows anonymous s3:GetObject on arn:aws:s3:::" + page.Bucket + "/" + page.Prefix + "*")
+	msg := widget.NewLabel(widgets.ErrorText(cause) + "\n\nThe statement allows anonymous s3:GetObject on " + objectARN(d.sh.store(), page.Bucket, page.Prefix+"*"))
 	msg.Wrapping = fyne.TextWrapWord
 	dialog.NewCustomConfirm("Add a bucket-policy statement?", "Add statement", "Cancel",
 		container.NewGridWrap(fyne.NewSize(520, msg.MinSize().Height*2+40), msg), func(yes bool) {
