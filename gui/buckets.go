@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
 
+	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
@@ -40,12 +42,12 @@ var bucketRegions = []string{
 type BucketsView struct {
 	win    fyne.Window
 	status *statusBar
-	jobs   *jobs
+	jobs   *async.Jobs
 
 	store   BucketStore
 	buckets []storage.Bucket
 	current string // the selected bucket's name
-	load    viewContext
+	load    async.Gen
 	// autoOpen opens the only bucket of a freshly connected account.
 	autoOpen bool
 
@@ -66,22 +68,22 @@ type BucketsView struct {
 }
 
 // NewBucketsView builds an empty Buckets view; SetStore connects it.
-func NewBucketsView(win fyne.Window, status *statusBar, j *jobs) *BucketsView {
+func NewBucketsView(win fyne.Window, status *statusBar, j *async.Jobs) *BucketsView {
 	v := &BucketsView{win: win, status: status, jobs: j}
 	v.list = widget.NewList(
 		func() int { return len(v.buckets) },
 		func() fyne.CanvasObject {
-			return newSideRow(func() *widget.List { return v.list }, v.bucketMenu, theme.StorageIcon())
+			return widgets.NewSideRow(func() *widget.List { return v.list }, v.bucketMenu, theme.StorageIcon())
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < 0 || id >= len(v.buckets) {
 				return
 			}
 			b := v.buckets[id]
-			row := o.(*sideRow)
-			row.id = id
-			row.name.SetText(b.Name)
-			row.detail.SetText(bucketDetail(b))
+			row := o.(*widgets.SideRow)
+			row.ID = id
+			row.Name.SetText(b.Name)
+			row.Detail.SetText(bucketDetail(b))
 		},
 	)
 	v.list.OnSelected = func(id widget.ListItemID) {
@@ -109,7 +111,7 @@ func NewBucketsView(win fyne.Window, status *statusBar, j *jobs) *BucketsView {
 	for _, b := range []*widget.Button{v.addBtn, v.delBtn, v.reloadBtn} {
 		b.Importance = widget.LowImportance
 	}
-	header := container.NewBorder(nil, nil, sectionTitle("Buckets"),
+	header := container.NewBorder(nil, nil, widgets.SectionTitle("Buckets"),
 		container.NewHBox(v.addBtn, v.delBtn, v.reloadBtn))
 	v.box = container.NewBorder(header, nil, nil, nil,
 		container.NewStack(v.list, container.NewPadded(container.NewVBox(v.message))))
@@ -136,7 +138,7 @@ func (v *BucketsView) SetStore(store BucketStore) {
 	v.list.Refresh()
 	v.delBtn.Disable()
 	if store == nil {
-		v.load.stop()
+		v.load.Stop()
 		v.addBtn.Disable()
 		v.reloadBtn.Disable()
 		v.showMessage("Choose a profile to see its buckets.")
@@ -151,7 +153,7 @@ func (v *BucketsView) SetStore(store BucketStore) {
 // SetMessage shows a line in place of the list (for example while the
 // profile connects, or why it could not).
 func (v *BucketsView) SetMessage(text string) {
-	v.load.stop()
+	v.load.Stop()
 	v.buckets = nil
 	v.list.Refresh()
 	v.showMessage(text)
@@ -176,22 +178,22 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 	if store == nil {
 		return
 	}
-	ctx, gen := v.load.renew(v.jobs.ctx())
+	ctx, gen := v.load.Renew(v.jobs.Ctx())
 	if len(v.buckets) == 0 {
 		v.showMessage("Loading buckets…")
 	}
 	_, end := v.status.begin("Listing buckets…")
-	v.jobs.goRun(func() {
+	v.jobs.Go(func() {
 		list, err := store.ListBuckets(ctx)
-		v.jobs.do(func() {
+		v.jobs.Do(func() {
 			end()
-			if !v.load.current(gen) {
+			if !v.load.Current(gen) {
 				return // the user moved on; this answer is stale
 			}
 			if err != nil {
 				v.buckets = nil
 				v.list.Refresh()
-				v.showMessage("Could not list buckets: " + errorText(err))
+				v.showMessage("Could not list buckets: " + widgets.ErrorText(err))
 				return
 			}
 			sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
@@ -204,7 +206,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 				v.showMessage("")
 			}
 			if announce {
-				v.status.say(fmt.Sprintf("%d %s", len(list), plural(len(list), "bucket", "buckets")))
+				v.status.say(fmt.Sprintf("%d %s", len(list), widgets.Plural(len(list), "bucket", "buckets")))
 			}
 			v.current = ""
 			v.delBtn.Disable()
@@ -259,17 +261,10 @@ func bucketDetail(b storage.Bucket) string {
 	return strings.Join(parts, " · ")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // createBucketDialog asks for a name (checked as it is typed) and a region.
 type createBucketDialog struct {
 	dlg    *dialog.CustomDialog
-	name   *escEntry
+	name   *widgets.EscEntry
 	region *widget.SelectEntry
 	acls   *widget.Check // ObjectOwnership BucketOwnerPreferred
 	hint   *widget.Label
@@ -284,7 +279,7 @@ func (v *BucketsView) ShowCreate() {
 	}
 	d := &createBucketDialog{}
 	v.create = d
-	d.name = newEscEntry() // Escape cancels
+	d.name = widgets.NewEscEntry() // Escape cancels
 	d.name.SetPlaceHolder("my-bucket-name")
 	regions := bucketRegions
 	if r := store.Region(); r != "" {
@@ -311,7 +306,7 @@ func (v *BucketsView) ShowCreate() {
 			return false
 		}
 		if err := storage.ValidateBucketName(name); err != nil {
-			d.hint.SetText(sentence(errorText(err)))
+			d.hint.SetText(widgets.Sentence(widgets.ErrorText(err)))
 			d.hint.Importance = widget.DangerImportance
 			d.hint.Refresh()
 			d.fit()
@@ -340,17 +335,17 @@ func (v *BucketsView) ShowCreate() {
 		d.hint.Refresh()
 		d.fit()
 		_, end := v.status.begin("Creating bucket " + name + "…")
-		ctx := v.jobs.ctx() // a switch of account ends it
-		v.jobs.goRun(func() {
+		ctx := v.jobs.Ctx() // a switch of account ends it
+		v.jobs.Go(func() {
 			opts := storage.CreateBucketOptions{Region: region}
 			if acls {
 				opts.ObjectOwnership = "BucketOwnerPreferred"
 			}
 			err := store.CreateBucket(ctx, name, opts)
-			v.jobs.do(func() {
+			v.jobs.Do(func() {
 				end()
 				if err != nil {
-					d.hint.SetText(sentence(errorText(err)))
+					d.hint.SetText(widgets.Sentence(widgets.ErrorText(err)))
 					d.hint.Importance = widget.DangerImportance
 					d.hint.Refresh()
 					d.fit()
@@ -377,15 +372,15 @@ func (v *BucketsView) ShowCreate() {
 		container.NewHBox(layout.NewSpacer(), cancel, d.create))
 	d.dlg = dialog.NewCustomWithoutButtons("New bucket", content, v.win)
 	cancel.OnTapped = d.dlg.Hide
-	d.name.onEscape = d.dlg.Hide
-	fitDialog(d.dlg, 460)
+	d.name.OnEscape = d.dlg.Hide
+	widgets.FitDialog(d.dlg, 460)
 	d.dlg.Show()
 	v.win.Canvas().Focus(d.name)
 }
 
 func (d *createBucketDialog) fit() {
 	if d.dlg != nil {
-		fitDialog(d.dlg, 460)
+		widgets.FitDialog(d.dlg, 460)
 	}
 }
 
@@ -404,7 +399,7 @@ func without(list []string, s string) []string {
 type deleteBucketDialog struct {
 	dlg     *dialog.CustomDialog
 	summary *widget.Label
-	confirm *escEntry // nil for an empty bucket
+	confirm *widgets.EscEntry // nil for an empty bucket
 	del     *widget.Button
 	cancel  *widget.Button
 	result  *widget.Label
@@ -416,31 +411,28 @@ func (v *BucketsView) ConfirmDelete(bucket string) {
 	if store == nil || bucket == "" {
 		return
 	}
-	ctx, cancel := context.WithCancel(v.jobs.ctx())
+	ctx, cancel := context.WithCancel(v.jobs.Ctx())
 	update, end := v.status.begin("Counting what “" + bucket + "” holds…")
 	counting := dialog.NewCustomWithoutButtons("Delete bucket",
 		container.NewVBox(widget.NewLabel("Counting what “"+bucket+"” holds…"), widget.NewProgressBarInfinite()), v.win)
 	stop := widget.NewButton("Cancel", func() { cancel() })
 	counting.SetButtons([]fyne.CanvasObject{stop})
 	counting.Show()
-	v.jobs.goRun(func() {
-		throttle := newThrottle()
-		usage, err := store.Usage(ctx, bucket, "", func(u storage.Usage) {
-			if throttle.ok() {
-				v.jobs.do(func() {
-					update(fmt.Sprintf("Counting “%s”: %s objects so far…", bucket, humanize.Comma(u.Objects)))
-				})
-			}
+	v.jobs.Go(func() {
+		progress := async.NewThrottle(async.Every, v.jobs.Do, func(u storage.Usage) {
+			update(fmt.Sprintf("Counting “%s”: %s objects so far…", bucket, humanize.Comma(u.Objects)))
 		})
+		usage, err := store.Usage(ctx, bucket, "", progress.Push)
+		progress.Flush()
 		cancel()
-		v.jobs.do(func() {
+		v.jobs.Do(func() {
 			end()
 			counting.Hide()
 			if err != nil {
 				if errors.Is(err, context.Canceled) {
 					return
 				}
-				showError(v.win, "Could not look into “"+bucket+"”", err)
+				widgets.ShowError(v.win, "Could not look into “"+bucket+"”", err)
 				return
 			}
 			v.showDeleteDialog(store, bucket, usage)
@@ -466,9 +458,9 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 	} else {
 		d.summary = widget.NewLabel(fmt.Sprintf(
 			"“%s” holds %s %s (%s). Deleting it deletes all of them, with their old versions and unfinished uploads. This cannot be undone.",
-			bucket, humanize.Comma(usage.Objects), plural(int(usage.Objects), "object", "objects"), humanize.IBytes(uint64(usage.Bytes))))
+			bucket, humanize.Comma(usage.Objects), widgets.Plural(int(usage.Objects), "object", "objects"), humanize.IBytes(uint64(usage.Bytes))))
 		d.summary.Wrapping = fyne.TextWrapWord
-		d.confirm = newEscEntry() // Escape cancels
+		d.confirm = widgets.NewEscEntry() // Escape cancels
 		d.confirm.SetPlaceHolder(bucket)
 		d.del.SetText("Delete everything")
 		d.del.Disable()
@@ -483,13 +475,13 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 	}
 	items = append(items, d.result, container.NewHBox(layout.NewSpacer(), d.cancel, d.del))
 	d.dlg = dialog.NewCustomWithoutButtons("Delete bucket “"+bucket+"”", container.NewVBox(items...), v.win)
-	ctx, cancel := context.WithCancel(v.jobs.ctx())
+	ctx, cancel := context.WithCancel(v.jobs.Ctx())
 	d.cancel.OnTapped = func() {
 		cancel()
 		d.dlg.Hide()
 	}
 	if d.confirm != nil {
-		d.confirm.onEscape = d.cancel.OnTapped
+		d.confirm.OnEscape = d.cancel.OnTapped
 	}
 	d.del.OnTapped = func() {
 		d.del.Disable()
@@ -497,20 +489,17 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 			d.confirm.Disable()
 		}
 		update, end := v.status.begin("Deleting bucket " + bucket + "…")
-		v.jobs.goRun(func() {
-			throttle := newThrottle()
-			err := store.DeleteBucket(ctx, bucket, storage.DeleteBucketOptions{Force: force, Progress: func(n int64) {
-				if throttle.ok() {
-					v.jobs.do(func() {
-						text := fmt.Sprintf("Deleting bucket %s: %s objects deleted…", bucket, humanize.Comma(n))
-						update(text)
-						d.result.Importance = widget.LowImportance
-						d.result.SetText(text)
-						d.result.Show()
-					})
-				}
-			}})
-			v.jobs.do(func() {
+		v.jobs.Go(func() {
+			progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
+				text := fmt.Sprintf("Deleting bucket %s: %s objects deleted…", bucket, humanize.Comma(n))
+				update(text)
+				d.result.Importance = widget.LowImportance
+				d.result.SetText(text)
+				d.result.Show()
+			})
+			err := store.DeleteBucket(ctx, bucket, storage.DeleteBucketOptions{Force: force, Progress: progress.Push})
+			progress.Flush()
+			v.jobs.Do(func() {
 				end()
 				if err != nil {
 					if errors.Is(err, context.Canceled) {
@@ -525,9 +514,9 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 						return
 					}
 					d.result.Importance = widget.DangerImportance
-					d.result.SetText(sentence(errorText(err)))
+					d.result.SetText(widgets.Sentence(widgets.ErrorText(err)))
 					d.result.Show()
-					fitDialog(d.dlg, 480)
+					widgets.FitDialog(d.dlg, 480)
 					d.del.Enable()
 					if d.confirm != nil {
 						d.confirm.Enable()
@@ -548,18 +537,9 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 			})
 		})
 	}
-	fitDialog(d.dlg, 480)
+	widgets.FitDialog(d.dlg, 480)
 	d.dlg.Show()
 	if d.confirm != nil {
 		v.win.Canvas().Focus(d.confirm)
 	}
-}
-
-// sectionTitle is the small bold heading of a side-panel section.
-func sectionTitle(text string) *widget.Label {
-	l := widget.NewLabel(strings.ToUpper(text))
-	l.TextStyle = fyne.TextStyle{Bold: true}
-	l.SizeName = theme.SizeNameCaptionText
-	l.Importance = widget.LowImportance
-	return l
 }

@@ -15,6 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/async"
+	"s3desk/gui/internal/guitest"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
@@ -39,8 +42,7 @@ func newSandboxWindow(t *testing.T, srv *s3test.Server) *MainWindow {
 // onUI runs fn as the UI goroutine would: while no background callback
 // runs (the test driver runs fyne.Do callbacks inline on their goroutine).
 func onUI(mw *MainWindow, fn func()) {
-	mw.jobs.mu.Lock()
-	defer mw.jobs.mu.Unlock()
+	defer mw.jobs.Hold()()
 	fn()
 }
 
@@ -52,7 +54,7 @@ func settle(t *testing.T, mw *MainWindow) {
 	for {
 		mw.wait()
 		idle := false
-		onUI(mw, func() { idle = mw.objects.complete && mw.objects.ops == 0 })
+		onUI(mw, func() { idle = mw.objects.Idle() })
 		if idle {
 			mw.wait()
 			return
@@ -93,8 +95,8 @@ func tapListRow(t *testing.T, list *widget.List, text string) {
 func rightClickRow(t *testing.T, list *widget.List, text string) {
 	t.Helper()
 	for _, o := range test.LaidOutObjects(list) {
-		row, ok := o.(*sideRow)
-		if ok && row.Visible() && row.name.Text == text {
+		row, ok := o.(*widgets.SideRow)
+		if ok && row.Visible() && row.Name.Text == text {
 			test.TapSecondary(row)
 			return
 		}
@@ -134,15 +136,6 @@ func bucketNames(v *BucketsView) []string {
 		out = append(out, b.Name)
 	}
 	return out
-}
-
-func putObject(t *testing.T, c *s3.Client, bucket, key, body string) {
-	t.Helper()
-	_, err := c.PutObject(context.Background(), &s3.PutObjectInput{
-		Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)})
-	if err != nil {
-		t.Fatalf("put %s: %v", key, err)
-	}
 }
 
 func bucketExists(t *testing.T, c *s3.Client, bucket string) bool {
@@ -279,9 +272,9 @@ func TestDeleteFullBucketWantsItsNameTyped(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
 	c := srv.Client(t)
-	putObject(t, c, bucket, "a.txt", "hello")
-	putObject(t, c, bucket, "dir/b.txt", "world!")
-	putObject(t, c, bucket, "dir/deeper/c.bin", strings.Repeat("x", 1000))
+	guitest.PutObject(t, c, bucket, "a.txt", "hello")
+	guitest.PutObject(t, c, bucket, "dir/b.txt", "world!")
+	guitest.PutObject(t, c, bucket, "dir/deeper/c.bin", strings.Repeat("x", 1000))
 	mw := newSandboxWindow(t, srv)
 	if mw.buckets.Selected() != bucket {
 		t.Errorf("the account's only bucket was not opened on connect (selected %q)", mw.buckets.Selected())
@@ -346,14 +339,14 @@ func (f *fakeBuckets) Usage(context.Context, string, string, func(storage.Usage)
 }
 func (f *fakeBuckets) Region() string { return "eu-west-1" }
 
-func newBucketsOnly(t *testing.T) (*BucketsView, *jobs, fyne.Window) {
+func newBucketsOnly(t *testing.T) (*BucketsView, *async.Jobs, fyne.Window) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	j := newJobs(t.Context())
+	j := async.New(t.Context())
 	v := NewBucketsView(w, newStatusBar(), j)
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(320, 400))
-	t.Cleanup(j.wait)
+	t.Cleanup(j.Wait)
 	return v, j, w
 }
 
@@ -363,7 +356,7 @@ func TestBucketListErrorIsReadable(t *testing.T) {
 		Msg: "list buckets: the access key is not known to the service; check the access key ID",
 		Err: errors.New("operation error S3: ListBuckets, https response error StatusCode: 403\n<?xml version=\"1.0\"?><Error><Code>InvalidAccessKeyId</Code></Error>")}
 	v.SetStore(&fakeBuckets{err: raw})
-	j.wait()
+	j.Wait()
 	msg := v.message.Text
 	if !strings.Contains(msg, "access key is not known") {
 		t.Errorf("message %q lacks the plain text", msg)
@@ -374,10 +367,10 @@ func TestBucketListErrorIsReadable(t *testing.T) {
 		}
 	}
 	// A non-storage error with an XML body is cut to its first readable line.
-	if got := errorText(errors.New("boom: server said\n<?xml version=\"1.0\"?><Error/>")); got != "boom: server said" {
+	if got := widgets.ErrorText(errors.New("boom: server said\n<?xml version=\"1.0\"?><Error/>")); got != "boom: server said" {
 		t.Errorf("errorText = %q", got)
 	}
-	if got := errorText(context.Canceled); got != "" {
+	if got := widgets.ErrorText(context.Canceled); got != "" {
 		t.Errorf("a cancel should show nothing, got %q", got)
 	}
 }
@@ -391,7 +384,7 @@ func TestStaleBucketListIsDropped(t *testing.T) {
 	v.SetStore(fast) // the user switched profile before the first answer
 	waitCalls(t, slow)
 	close(slow.release)
-	j.wait()
+	j.Wait()
 	if got := bucketNames(v); len(got) != 1 || got[0] != "new-account-bucket" {
 		t.Fatalf("list %v: the stale answer landed", got)
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
 )
@@ -38,7 +39,7 @@ func (mw *MainWindow) showLogFolder() {
 	dir := LogDir(c)
 	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
 	if err := mw.app.OpenURL(u); err != nil {
-		showError(mw.win, "Could not show the log folder", fmt.Errorf("the logs are in %s; no file manager opened it: %w", dir, err))
+		widgets.ShowError(mw.win, "Could not show the log folder", fmt.Errorf("the logs are in %s; no file manager opened it: %w", dir, err))
 	}
 }
 
@@ -50,15 +51,15 @@ func (mw *MainWindow) copyDiagnostics() {
 	if mw.deps.Profiles != nil {
 		store = mw.deps.Profiles
 	}
-	ctx := mw.jobs.lifeCtx()
-	mw.jobs.goRun(func() {
+	ctx := mw.jobs.Life()
+	mw.jobs.Go(func() {
 		var ps []profiles.Profile
 		var err error
 		if store != nil {
 			ps, err = store.List(ctx)
 		}
 		text := diagnosticsText(mw.deps.Version, ps, err, mw.svc != nil)
-		mw.jobs.do(func() {
+		mw.jobs.Do(func() {
 			mw.app.Clipboard().SetContent(text)
 			mw.status.say("Copied the diagnostics: paste them into your bug report")
 		})

@@ -38,9 +38,9 @@ func TestConnectedServiceLogsToTheFileWithoutSecrets(t *testing.T) {
 			cfg.SecretAccessKey = secret
 			return cfg, nil
 		},
-		Connect: func(ctx context.Context, cfg storage.Config) (*storage.Service, error) {
+		Connect: func(ctx context.Context, cfg storage.Config) (Service, error) {
 			got = cfg
-			return storage.New(ctx, cfg)
+			return connectStorage(ctx, cfg)
 		},
 		Logger: log, Secrets: scrub, CacheDir: cache,
 	})
@@ -53,7 +53,7 @@ func TestConnectedServiceLogsToTheFileWithoutSecrets(t *testing.T) {
 	if svc == nil {
 		t.Fatal("not connected")
 	}
-	svc.Logger().Warn("abort failed", "key", "big.bin", "err", "signing with "+secret)
+	svc.(*account).Logger().Warn("abort failed", "key", "big.bin", "err", "signing with "+secret)
 	b, err := os.ReadFile(filepath.Join(LogDir(cache), logfile.Name))
 	if err != nil {
 		t.Fatal(err)

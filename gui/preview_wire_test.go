@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"s3desk/gui/internal/guitest"
+	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
 
@@ -13,15 +15,16 @@ func TestMainWindowWiresPreviewAndCombine(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	mw := newSandboxWindow(t, srv)
 	b := srv.Bucket(t)
-	e := previewPlant(t, srv, b, "r/one.csv", "", []byte("a,b\n1,2\n"))
-	previewPlant(t, srv, b, "r/two.csv", "", []byte("a,b\n3,4\n"))
-	acts := mw.objects.actions
+	guitest.PutObject(t, srv.Client(t), b, "r/one.csv", "a,b\n1,2\n")
+	guitest.PutObject(t, srv.Client(t), b, "r/two.csv", "a,b\n3,4\n")
+	e := storage.Entry{Key: "r/one.csv", Name: "one.csv", Size: int64(len("a,b\n1,2\n"))}
+	acts := mw.objects.Actions()
 	if acts.Preview == nil || acts.CombineCSV == nil {
 		t.Fatal("objectActions lacks Preview or CombineCSV")
 	}
 	before := len(mw.app.Driver().AllWindows())
-	// As on the UI goroutine: one callback at a time (see jobs.do).
-	ui := func(fn func()) { mw.jobs.mu.Lock(); fn(); mw.jobs.mu.Unlock(); mw.wait() }
+	// As on the UI goroutine: one callback at a time (see jobs.Do).
+	ui := func(fn func()) { release := mw.jobs.Hold(); fn(); release(); mw.wait() }
 	ui(func() { acts.Preview(b, e) })
 	ui(func() { acts.CombineCSV(b, "r/", nil) })
 	var titles []string

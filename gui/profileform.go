@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage/profiles"
 )
 
@@ -184,7 +185,7 @@ const profileFormWidth = 720
 // fit grows the dialog when a message needs more lines.
 func (f *profileForm) fit() {
 	if f.dlg != nil {
-		fitDialog(f.dlg, profileFormWidth)
+		widgets.FitDialog(f.dlg, profileFormWidth)
 	}
 }
 
@@ -394,14 +395,14 @@ func (f *profileForm) validate() bool {
 	}
 	switch {
 	case err != nil:
-		f.message.SetText(sentence(errorText(err)))
+		f.message.SetText(widgets.Sentence(widgets.ErrorText(err)))
 		f.message.Importance = widget.DangerImportance
 		f.saveBtn.Disable()
 		f.testBtn.Disable()
 	case len(warnings) > 0:
 		lines := make([]string, len(warnings))
 		for i, w := range warnings {
-			lines[i] = "⚠ " + sentence(w)
+			lines[i] = "⚠ " + widgets.Sentence(w)
 		}
 		f.message.SetText(strings.Join(lines, "\n"))
 		f.message.Importance = widget.WarningImportance
@@ -430,7 +431,7 @@ func (f *profileForm) test() {
 	if f.testCancel != nil {
 		f.testCancel()
 	}
-	ctx, cancel := context.WithCancel(f.v.jobs.lifeCtx())
+	ctx, cancel := context.WithCancel(f.v.jobs.Life())
 	f.testCancel = cancel
 	p, sec := f.profile(), f.secretValue()
 	f.testResult.SetText("Connecting to " + f.where(p) + "…")
@@ -439,15 +440,15 @@ func (f *profileForm) test() {
 	f.testResult.Refresh()
 	f.testBtn.Disable()
 	store := f.v.store
-	f.v.jobs.goRun(func() {
+	f.v.jobs.Go(func() {
 		err := store.Test(ctx, p, sec)
-		f.v.jobs.do(func() {
+		f.v.jobs.Do(func() {
 			if ctx.Err() != nil {
 				return // the form was closed or a newer test started
 			}
 			f.testBtn.Enable()
 			if err != nil {
-				f.testResult.SetText("Could not connect: " + errorText(err))
+				f.testResult.SetText("Could not connect: " + widgets.ErrorText(err))
 				f.testResult.Importance = widget.DangerImportance
 			} else {
 				f.testResult.SetText("Connected: " + f.where(p) + " answered and accepted the keys.")
@@ -475,14 +476,14 @@ func (f *profileForm) save() {
 	p, sec := f.profile(), f.secretValue()
 	store := f.v.store
 	f.saveBtn.Disable()
-	f.v.jobs.goRun(func() {
+	f.v.jobs.Go(func() {
 		var err error
 		if f.editing == nil {
-			err = store.Add(f.v.jobs.lifeCtx(), p, *sec)
+			err = store.Add(f.v.jobs.Life(), p, *sec)
 		} else {
-			err = store.Update(f.v.jobs.lifeCtx(), f.editing.Name, p, sec)
+			err = store.Update(f.v.jobs.Life(), f.editing.Name, p, sec)
 		}
-		f.v.jobs.do(func() {
+		f.v.jobs.Do(func() {
 			f.saveBtn.Enable()
 			switch {
 			case err == nil:
@@ -490,7 +491,7 @@ func (f *profileForm) save() {
 				f.offerSessionOnly(p, *sec)
 				return
 			default:
-				f.message.SetText(sentence(errorText(err)))
+				f.message.SetText(widgets.Sentence(widgets.ErrorText(err)))
 				f.message.Importance = widget.DangerImportance
 				f.message.Show()
 				f.message.Refresh()
@@ -514,17 +515,17 @@ func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) 
 			if !ok {
 				return
 			}
-			f.v.jobs.goRun(func() {
+			f.v.jobs.Go(func() {
 				var err error
 				if editing == nil {
-					err = store.AddForSession(f.v.jobs.lifeCtx(), p, sec)
+					err = store.AddForSession(f.v.jobs.Life(), p, sec)
 				} else {
 					store.UseForSession(p.Name, sec)
-					err = store.Update(f.v.jobs.lifeCtx(), editing.Name, p, nil)
+					err = store.Update(f.v.jobs.Life(), editing.Name, p, nil)
 				}
-				f.v.jobs.do(func() {
+				f.v.jobs.Do(func() {
 					if err != nil {
-						f.message.SetText(sentence(errorText(err)))
+						f.message.SetText(widgets.Sentence(widgets.ErrorText(err)))
 						f.message.Importance = widget.DangerImportance
 						f.message.Show()
 						f.message.Refresh()

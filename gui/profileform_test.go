@@ -9,22 +9,23 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/storage/profiles"
 )
 
 // newFormView is a profiles view on a temporary store, in a test window.
-func newFormView(t *testing.T) (*ProfilesView, *profiles.Store, *jobs) {
+func newFormView(t *testing.T) (*ProfilesView, *profiles.Store, *async.Jobs) {
 	t.Helper()
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	j := newJobs(t.Context())
-	t.Cleanup(j.wait)
+	j := async.New(t.Context())
+	t.Cleanup(j.Wait)
 	store, err := profiles.Open(t.TempDir(), &memKeychain{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := NewProfilesView(w, newStatusBar(), j, store, nil)
-	j.wait()
+	j.Wait()
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(900, 800))
 	return v, store, j
@@ -116,7 +117,7 @@ func TestProfileFormEditR2ShowsAccountID(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.ShowForm(&p)
-	j.wait()
+	j.Wait()
 	f := v.form
 	if f.account.Text != id || !hasLabel(formLabels(f), "Account ID") || f.endpoint.Text != p.Endpoint {
 		t.Fatalf("edit form: account %q, rows %v, endpoint %q", f.account.Text, formLabels(f), f.endpoint.Text)

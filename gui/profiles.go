@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
+	"s3desk/gui/widgets"
 	"s3desk/storage/profiles"
 )
 
@@ -48,13 +50,13 @@ type profileRow struct {
 type ProfilesView struct {
 	win      fyne.Window
 	status   *statusBar
-	jobs     *jobs
+	jobs     *async.Jobs
 	store    ProfileStore // nil when the profiles folder could not be opened
 	discover func(context.Context) ([]profiles.ImportCandidate, error)
 
 	rows    []profileRow
 	current string
-	load    viewContext
+	load    async.Gen
 
 	list    *widget.List
 	addBtn  *widget.Button
@@ -74,38 +76,38 @@ type ProfilesView struct {
 }
 
 // NewProfilesView builds the view and starts reading the profiles.
-func NewProfilesView(win fyne.Window, status *statusBar, j *jobs, store ProfileStore,
+func NewProfilesView(win fyne.Window, status *statusBar, j *async.Jobs, store ProfileStore,
 	discover func(context.Context) ([]profiles.ImportCandidate, error)) *ProfilesView {
 	v := &ProfilesView{win: win, status: status, jobs: j, store: store, discover: discover}
 	v.rows = []profileRow{sandboxRow()}
 	v.list = widget.NewList(
 		func() int { return len(v.rows) },
 		func() fyne.CanvasObject {
-			return newSideRow(func() *widget.List { return v.list }, v.profileMenu, theme.AccountIcon())
+			return widgets.NewSideRow(func() *widget.List { return v.list }, v.profileMenu, theme.AccountIcon())
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < 0 || id >= len(v.rows) {
 				return
 			}
 			r := v.rows[id]
-			row := o.(*sideRow)
-			row.id = id
-			row.name.SetText(r.name)
-			row.detail.SetText(r.detail)
+			row := o.(*widgets.SideRow)
+			row.ID = id
+			row.Name.SetText(r.name)
+			row.Detail.SetText(r.detail)
 			switch r.kind {
 			case kindSandbox:
-				row.icon.SetResource(theme.ComputerIcon())
+				row.Icon.SetResource(theme.ComputerIcon())
 			case kindSaved:
-				row.icon.SetResource(theme.AccountIcon())
+				row.Icon.SetResource(theme.AccountIcon())
 			default:
-				row.icon.SetResource(theme.DownloadIcon())
+				row.Icon.SetResource(theme.DownloadIcon())
 			}
 			if r.kind == kindCandidate {
-				row.name.Importance = widget.LowImportance
+				row.Name.Importance = widget.LowImportance
 			} else {
-				row.name.Importance = widget.MediumImportance
+				row.Name.Importance = widget.MediumImportance
 			}
-			row.name.Refresh()
+			row.Name.Refresh()
 		},
 	)
 	v.list.OnSelected = v.selected
@@ -121,7 +123,7 @@ func NewProfilesView(win fyne.Window, status *statusBar, j *jobs, store ProfileS
 	if store == nil {
 		v.addBtn.Disable()
 	}
-	header := container.NewBorder(nil, nil, sectionTitle("Profiles"),
+	header := container.NewBorder(nil, nil, widgets.SectionTitle("Profiles"),
 		container.NewHBox(v.addBtn, v.editBtn, v.delBtn))
 	v.addHint = widget.NewButtonWithIcon("Add an S3 account…", theme.ContentAddIcon(), func() { v.ShowForm(nil) })
 	v.addHint.Importance = widget.LowImportance
@@ -156,9 +158,9 @@ func (v *ProfilesView) Names() []string {
 // Reload reads the saved profiles and ~/.aws again, then selects selectName
 // when it is given and listed.
 func (v *ProfilesView) Reload(selectName string) {
-	ctx, gen := v.load.renew(v.jobs.lifeCtx())
+	ctx, gen := v.load.Renew(v.jobs.Life())
 	store, discover := v.store, v.discover
-	v.jobs.goRun(func() {
+	v.jobs.Go(func() {
 		var saved []profiles.Profile
 		var listErr error
 		if store != nil {
@@ -168,12 +170,12 @@ func (v *ProfilesView) Reload(selectName string) {
 		if discover != nil {
 			found, _ = discover(ctx) // an unreadable ~/.aws just offers nothing to import
 		}
-		v.jobs.do(func() {
-			if !v.load.current(gen) {
+		v.jobs.Do(func() {
+			if !v.load.Current(gen) {
 				return
 			}
 			if listErr != nil && !errors.Is(listErr, context.Canceled) {
-				v.status.say("Could not read the saved profiles: " + errorText(listErr))
+				v.status.say("Could not read the saved profiles: " + widgets.ErrorText(listErr))
 			}
 			v.setRows(saved, found)
 			if selectName != "" {
@@ -344,11 +346,11 @@ func (v *ProfilesView) deleteCurrent() {
 			if !ok {
 				return
 			}
-			v.jobs.goRun(func() {
-				err := store.Delete(v.jobs.lifeCtx(), name)
-				v.jobs.do(func() {
+			v.jobs.Go(func() {
+				err := store.Delete(v.jobs.Life(), name)
+				v.jobs.Do(func() {
 					if err != nil {
-						showError(v.win, "Could not delete the profile", err)
+						widgets.ShowError(v.win, "Could not delete the profile", err)
 						return
 					}
 					v.status.say("Deleted profile " + name)
@@ -392,11 +394,11 @@ func (v *ProfilesView) confirmImport(c profiles.ImportCandidate) {
 			return
 		}
 		keys := copyKeys.Checked
-		v.jobs.goRun(func() {
-			p, err := store.Import(v.jobs.lifeCtx(), c, keys)
-			v.jobs.do(func() {
+		v.jobs.Go(func() {
+			p, err := store.Import(v.jobs.Life(), c, keys)
+			v.jobs.Do(func() {
 				if err != nil {
-					showError(v.win, "Could not import “"+c.Name+"”", err)
+					widgets.ShowError(v.win, "Could not import “"+c.Name+"”", err)
 					return
 				}
 				v.status.say("Imported profile " + p.Name)

@@ -284,8 +284,7 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
 	<-started
 	listed := func() bool { // the saved profiles arrive in the background
-		mw.jobs.mu.Lock()
-		defer mw.jobs.mu.Unlock()
+		defer mw.jobs.Hold()()
 		_, ok := mw.profiles.row("Chosen")
 		return ok
 	}
@@ -295,9 +294,9 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	mw.jobs.mu.Lock()
+	release2 := mw.jobs.Hold()
 	tapListRow(t, mw.profiles.list, "Chosen")
-	mw.jobs.mu.Unlock()
+	release2()
 	close(release)
 	settle(t, mw)
 	endpoint := ""

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
 	"s3desk/storage/sandbox"
@@ -80,12 +81,12 @@ func (mw *MainWindow) confirmResetSandbox() {
 				return
 			}
 			_, end := mw.status.begin("Resetting the Local sandbox…")
-			mw.jobs.goRun(func() {
-				err := reset(mw.jobs.lifeCtx())
-				mw.jobs.do(func() {
+			mw.jobs.Go(func() {
+				err := reset(mw.jobs.Life())
+				mw.jobs.Do(func() {
 					end()
 					if err != nil {
-						showError(mw.win, "Could not reset the Local sandbox", err)
+						widgets.ShowError(mw.win, "Could not reset the Local sandbox", err)
 						return
 					}
 					mw.status.say("The Local sandbox has its sample data again")

@@ -32,10 +32,13 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/sharing"
+	"s3desk/gui/transfers"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/profiles"
-	"s3desk/storage/report"
+	"s3desk/storage/share"
 	"s3desk/storage/transfer"
 )
 
@@ -106,12 +109,12 @@ func TestScreenshots(t *testing.T) {
 	// folder, not the user's.
 	ledgerDir := t.TempDir()
 	onUI(mw, func() {
-		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore {
 			if s := mw.service(); s != nil {
-				return report.New(s)
+				return s
 			}
 			return nil
-		}, func() string { return mw.profile }, func() (LinkLedger, error) { return ledger.Open(ledgerDir) })
+		}, func() string { return mw.profile }, func() (sharing.LinkLedger, error) { return ledger.Open(ledgerDir) })
 	})
 
 	shoot := func(name string, c fyne.Canvas) {
@@ -154,25 +157,25 @@ func TestScreenshots(t *testing.T) {
 		entry = sel[0]
 	})
 	// The same call as the objects view's Share action, keeping the dialog.
-	var sd *ShareDialog
+	var sd *sharing.ShareDialog
 	onUI(mw, func() { sd = mw.sharer().ShowShare("sampled", []storage.Entry{entry}) })
 	mw.wait()
 	onUI(mw, func() {
-		sd.expiry.SetSelected(shareExpiryPresets[2].label)
-		sd.note.SetText("for Ann, September requests")
+		sd.SetExpiry(share.MaxShareExpiry)
+		sd.SetNote("for Ann, September requests")
 	})
 	mw.wait()
-	onUI(mw, func() { test.Tap(sd.copyBtn) })
+	onUI(mw, sd.Copy)
 	mw.wait()
 	if got := a.Clipboard().Content(); !strings.HasPrefix(got, slow.url+"/sampled/") {
 		t.Errorf("copied %q, want a link into the sandbox", got)
 	}
 	shoot("share.png", mw.win.Canvas())
-	onUI(mw, sd.dlg.Hide)
+	onUI(mw, sd.Hide)
 
 	// csv-preview.png: the table preview of the CSV, in its own window.
 	before := len(a.Driver().AllWindows())
-	onUI(mw, func() { mw.objects.actions.Preview("sampled", entry) })
+	onUI(mw, func() { mw.objects.Actions().Preview("sampled", entry) })
 	mw.wait()
 	wins := a.Driver().AllWindows()
 	if len(wins) != before+1 {
@@ -249,9 +252,9 @@ func walkDrawn(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 // name, as a right-click on it does.
 func rightClickSideRow(t *testing.T, list *widget.List, name string) {
 	t.Helper()
-	var row *sideRow
+	var row *widgets.SideRow
 	walkDrawn(list, func(o fyne.CanvasObject) {
-		if r, ok := o.(*sideRow); ok && r.Visible() && r.name.Text == name {
+		if r, ok := o.(*widgets.SideRow); ok && r.Visible() && r.Name.Text == name {
 			row = r
 		}
 	})
@@ -281,11 +284,9 @@ func openBucket(t *testing.T, mw *MainWindow, bucket string) {
 // selectKey selects the row of key in the objects view, as a click would.
 func selectKey(t *testing.T, mw *MainWindow, key string) {
 	t.Helper()
-	r := mw.objects.rowOf(key)
-	if r < 0 {
+	if !mw.objects.ClickKey(key) {
 		t.Fatalf("no row for %s", key)
 	}
-	mw.objects.clickRow(r, 0)
 }
 
 func presetLabelOf(p profiles.Provider) string {
@@ -389,19 +390,19 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 	var entries []storage.Entry
 	onUI(mw, func() {
 		for _, k := range []string{"2022/requests-2022-q3.csv", "2022/access-logs-september.tar.gz"} {
-			r := mw.objects.rowOf(k)
-			if r < 0 {
+			e, ok := mw.objects.Shown(k)
+			if !ok {
 				t.Fatalf("no row for %s", k)
 			}
-			entries = append(entries, mw.objects.entries[mw.objects.rows[r]])
+			entries = append(entries, e)
 		}
 	})
 	slow.rate.Store(1 << 20) // bytes per second per request
 	onUI(mw, func() {
 		mw.xfer.StartUpload("reports", "2022/", []string{small})
 	})
-	waitTransfers(t, mw, "the small upload", func(rows []transferRow) bool {
-		return len(rows) == 1 && rows[0].state == transfer.StateDone
+	waitTransfers(t, mw, "the small upload", func(rows []transfers.RowState) bool {
+		return len(rows) == 1 && rows[0].State == transfer.StateDone
 	})
 	onUI(mw, func() {
 		mw.xfer.StartDownload("reports", entries, dest)
@@ -409,22 +410,22 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 	})
 	// 1 MiB/s per request: the bars fill at different speeds (the upload
 	// sends three parts at once); wait until each is at least a fifth full.
-	waitTransfers(t, mw, "bars part-way", func(rows []transferRow) bool {
+	waitTransfers(t, mw, "bars part-way", func(rows []transfers.RowState) bool {
 		partial := 0
 		for _, r := range rows {
-			if r.state == transfer.StateRunning && r.total > 0 && r.done*5 >= r.total && r.done*10 < r.total*9 {
+			if r.State == transfer.StateRunning && r.Total > 0 && r.Done*5 >= r.Total && r.Done*10 < r.Total*9 {
 				partial++
 			}
 		}
 		return len(rows) == 4 && partial == 3
 	})
-	onUI(mw, mw.xfer.flush)
+	onUI(mw, mw.xfer.Flush)
 	shoot("transfers.png", mw.win.Canvas())
 
 	slow.rate.Store(0)
-	waitTransfers(t, mw, "the transfers to finish", func(rows []transferRow) bool {
+	waitTransfers(t, mw, "the transfers to finish", func(rows []transfers.RowState) bool {
 		for _, r := range rows {
-			if !r.state.Finished() {
+			if !r.State.Finished() {
 				return false
 			}
 		}
@@ -438,17 +439,11 @@ func shootTransfers(t *testing.T, mw *MainWindow, slow *shotProxy, shoot func(st
 }
 
 // waitTransfers polls the transfers panel's rows until cond holds.
-func waitTransfers(t *testing.T, mw *MainWindow, what string, cond func([]transferRow) bool) {
+func waitTransfers(t *testing.T, mw *MainWindow, what string, cond func([]transfers.RowState) bool) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
-		mw.xfer.mu.Lock()
-		rows := make([]transferRow, 0, len(mw.xfer.rows))
-		for _, r := range mw.xfer.rows {
-			rows = append(rows, *r)
-		}
-		mw.xfer.mu.Unlock()
-		if cond(rows) {
+		if cond(mw.xfer.Rows()) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)

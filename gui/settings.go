@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"s3desk/gui/sharing"
+	"s3desk/gui/transfers"
 	"strconv"
 	"strings"
 	"time"
@@ -15,12 +17,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Conflict policies for transfers whose target already exists.
+// Conflict policies for transfers whose target already exists: the
+// transfers panel's.
 const (
-	ConflictAsk       = "ask"
-	ConflictOverwrite = "overwrite"
-	ConflictSkip      = "skip"
-	ConflictKeepBoth  = "keep-both"
+	ConflictAsk       = transfers.ConflictAsk
+	ConflictOverwrite = transfers.ConflictOverwrite
+	ConflictSkip      = transfers.ConflictSkip
+	ConflictKeepBoth  = transfers.ConflictKeepBoth
 )
 
 // Appearance choices.
@@ -50,6 +53,11 @@ type Settings struct {
 	ShowHidden     bool              // show keys whose name starts with "."
 	Theme          string            // system, light or dark
 	Compatibility  map[string]string // profile name -> CompatPreset, CompatOn or CompatOff
+}
+
+// Transfers are the settings the transfers panel reads.
+func (s Settings) Transfers() transfers.Settings {
+	return transfers.Settings{Concurrency: s.Concurrency, PartSizeMiB: s.PartSizeMiB, BandwidthMiBps: s.BandwidthMiBps, Conflict: s.Conflict}
 }
 
 // DefaultSettings are used for anything the user has not set.
@@ -189,13 +197,6 @@ var conflictLabels = map[string]string{
 	ConflictKeepBoth:  "Keep both",
 }
 
-var expiryChoices = []struct {
-	label string
-	d     time.Duration
-}{
-	{"1 hour", time.Hour}, {"1 day", 24 * time.Hour}, {"7 days", 7 * 24 * time.Hour},
-}
-
 var themeLabels = map[string]string{ThemeSystem: "Follow the system", ThemeLight: "Light", ThemeDark: "Dark"}
 
 var compatLabels = map[string]string{CompatPreset: "As the provider preset", CompatOn: "Only when required (compatible)", CompatOff: "Always (AWS default)"}
@@ -233,12 +234,8 @@ func NewSettingsView(prefs fyne.Preferences, profiles []string, onSaved func(Set
 	v.bandwidth.SetText(strconv.Itoa(s.BandwidthMiBps))
 	v.conflict = widget.NewSelect(labelsOf(conflictLabels, ConflictAsk, ConflictOverwrite, ConflictSkip, ConflictKeepBoth), nil)
 	v.conflict.SetSelected(conflictLabels[s.Conflict])
-	var expLabels []string
-	for _, c := range expiryChoices {
-		expLabels = append(expLabels, c.label)
-	}
-	v.expiry = widget.NewSelect(expLabels, nil)
-	v.expiry.SetSelected(expiryLabel(s.PresignExpiry))
+	v.expiry = widget.NewSelect(sharing.ExpiryLabels(), nil)
+	v.expiry.SetSelected(sharing.ExpiryLabel(s.PresignExpiry))
 	v.confirm = widget.NewCheck("Confirm before deleting objects (folders and buckets always ask)", nil)
 	v.confirm.SetChecked(s.ConfirmDelete)
 	v.hidden = widget.NewCheck("Show hidden keys (names starting with \".\")", nil)
@@ -304,10 +301,8 @@ func (v *SettingsView) Read() (Settings, error) {
 	s.PartSizeMiB = num("part size", v.partSize)
 	s.BandwidthMiBps = num("bandwidth limit", v.bandwidth)
 	s.Conflict = keyOf(conflictLabels, v.conflict.Selected)
-	for _, c := range expiryChoices {
-		if c.label == v.expiry.Selected {
-			s.PresignExpiry = c.d
-		}
+	if d, ok := sharing.ExpiryOf(v.expiry.Selected); ok {
+		s.PresignExpiry = d
 	}
 	s.ConfirmDelete = v.confirm.Checked
 	s.ShowHidden = v.hidden.Checked
@@ -358,13 +353,4 @@ func keyOf(m map[string]string, label string) string {
 		}
 	}
 	return ""
-}
-
-func expiryLabel(d time.Duration) string {
-	for _, c := range expiryChoices {
-		if c.d == d {
-			return c.label
-		}
-	}
-	return expiryChoices[0].label
 }

@@ -1,18 +1,11 @@
 package gui
 
 import (
-	"context"
-	"errors"
-	"strings"
-	"sync"
-	"time"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
-
-	"s3desk/storage"
 )
 
 // statusBar is the strip at the bottom of the main window: a spinner while
@@ -86,7 +79,7 @@ func (s *statusBar) render() {
 	if n := len(s.tasks); n > 0 {
 		t := s.tasks[n-1].text
 		if n > 1 {
-			t += "  (+" + itoa(n-1) + " more)"
+			t += "  (+" + strconv.Itoa(n-1) + " more)"
 		}
 		s.message.SetText(t)
 		s.activity.Show()
@@ -96,190 +89,4 @@ func (s *statusBar) render() {
 	s.activity.Stop()
 	s.activity.Hide()
 	s.message.SetText(s.idle)
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
-}
-
-// errorText is the sentence shown to a person for err: the storage error's
-// own plain text, never a stack or a raw XML body. It returns "" for a
-// cancellation the user asked for.
-func errorText(err error) string {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return ""
-	}
-	var se *storage.Error
-	msg := err.Error()
-	if errors.As(err, &se) {
-		msg = se.Error()
-	}
-	// Keep one readable line: no XML bodies, no multi-line dumps.
-	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
-		msg = msg[:i]
-	}
-	if i := strings.Index(msg, "<?xml"); i >= 0 {
-		msg = strings.TrimSpace(msg[:i])
-	}
-	if len(msg) > 400 {
-		msg = msg[:400] + "…"
-	}
-	if msg == "" {
-		msg = "something went wrong"
-	}
-	return msg
-}
-
-// sentence capitalises the first letter, for a message that stands alone.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	return strings.ToUpper(string(r[0])) + string(r[1:])
-}
-
-// showError shows err in a dialog titled title, unless it is a cancellation.
-func showError(win fyne.Window, title string, err error) {
-	text := errorText(err)
-	if text == "" {
-		return
-	}
-	l := widget.NewLabel(sentence(text))
-	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, "OK", container.NewGridWrap(fyne.NewSize(420, l.MinSize().Height*3), l), win)
-	d.Show()
-}
-
-// jobs runs background work and lets tests wait for all of it to finish,
-// which also orders the widget updates done in fyne.Do before the test's
-// reads.
-type jobs struct {
-	wg sync.WaitGroup
-	mu sync.Mutex // serialises UI callbacks (the test driver runs them inline)
-
-	cmu  sync.Mutex      // guards life and conn
-	life context.Context // the window's: cancelled when it closes
-	conn context.Context // the connection's: cancelled when the user switches account; nil before one
-}
-
-// newJobs gives the window's jobs; life ends when the window closes.
-func newJobs(life context.Context) *jobs { return &jobs{life: life} }
-
-// ctx is the context new work of the connected account runs on: the
-// connection's, or the window's before the first connection. Dialogs and
-// batches take a child of it.
-func (j *jobs) ctx() context.Context {
-	j.cmu.Lock()
-	defer j.cmu.Unlock()
-	if j.conn != nil {
-		return j.conn
-	}
-	if j.life == nil {
-		panic("gui: jobs without a context (build them with newJobs)")
-	}
-	return j.life
-}
-
-// lifeCtx is the window's context: work that outlives a connection (the
-// profiles list, the links ledger) runs on it.
-func (j *jobs) lifeCtx() context.Context {
-	j.cmu.Lock()
-	defer j.cmu.Unlock()
-	if j.life == nil {
-		panic("gui: jobs without a context (build them with newJobs)")
-	}
-	return j.life
-}
-
-// setConn makes ctx the connection's context.
-func (j *jobs) setConn(ctx context.Context) {
-	j.cmu.Lock()
-	j.conn = ctx
-	j.cmu.Unlock()
-}
-
-// do runs fn on the UI goroutine (fyne.Do). Under the test driver, where
-// fyne.Do runs fn at once on the calling goroutine, the mutex keeps two
-// callbacks from touching widgets at the same time.
-func (j *jobs) do(fn func()) {
-	fyne.Do(func() {
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		fn()
-	})
-}
-
-func (j *jobs) goRun(fn func()) {
-	j.wg.Add(1)
-	go func() {
-		defer j.wg.Done()
-		fn()
-	}()
-}
-
-func (j *jobs) wait() { j.wg.Wait() }
-
-// viewContext is a cancellable context with a generation number: starting a
-// new load cancels the previous one, and a result whose generation is no
-// longer current is dropped.
-type viewContext struct {
-	gen    int
-	cancel context.CancelFunc
-}
-
-// renew cancels the previous context and returns a new child of parent
-// with its generation. Call on the UI goroutine.
-func (v *viewContext) renew(parent context.Context) (context.Context, int) {
-	if v.cancel != nil {
-		v.cancel()
-	}
-	ctx, cancel := context.WithCancel(parent)
-	v.gen++
-	v.cancel = cancel
-	return ctx, v.gen
-}
-
-// current tells (on the UI goroutine) whether gen is still the live load.
-func (v *viewContext) current(gen int) bool { return gen == v.gen }
-
-// stop cancels whatever runs and invalidates its results.
-func (v *viewContext) stop() {
-	if v.cancel != nil {
-		v.cancel()
-		v.cancel = nil
-	}
-	v.gen++
-}
-
-// throttle lets progress through about ten times a second. It is used by
-// one goroutine.
-type throttle struct{ last time.Time }
-
-func newThrottle() *throttle { return &throttle{} }
-
-func (t *throttle) ok() bool {
-	now := time.Now()
-	if now.Sub(t.last) < 100*time.Millisecond {
-		return false
-	}
-	t.last = now
-	return true
-}
-
-// fitDialog sizes d to width and to the height its content needs now (a
-// wrapped message may have grown).
-func fitDialog(d dialog.Dialog, width float32) {
-	min := d.MinSize()
-	d.Resize(fyne.NewSize(max(width, min.Width), min.Height))
 }

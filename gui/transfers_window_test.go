@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/transfers"
 	"s3desk/storage/s3test"
-	"s3desk/storage/transfer"
 )
 
 // overlayText is the text of the labels in the top dialog.
@@ -49,7 +49,7 @@ func TestWindowDropUploadsIntoViewedFolder(t *testing.T) {
 	b1, _ := srv.Bucket(t), srv.Bucket(t) // two buckets: none opens by itself
 	mw := newSandboxWindow(t, srv)
 	// Let the panel's last throttled redraw run before the next test.
-	t.Cleanup(func() { mw.wait(); time.Sleep(3 * refreshEvery) })
+	t.Cleanup(func() { mw.wait(); time.Sleep(3 * transfers.RefreshEvery) })
 	src := t.TempDir()
 	_ = os.MkdirAll(filepath.Join(src, "album", "2024"), 0o755)
 	_ = os.WriteFile(filepath.Join(src, "notes.csv"), []byte("a,b\n"), 0o644)
@@ -77,58 +77,5 @@ func TestWindowDropUploadsIntoViewedFolder(t *testing.T) {
 	sort.Strings(keys)
 	if strings.Join(keys, ",") != "docs/album/2024/p.png,docs/notes.csv" {
 		t.Fatalf("keys %v", keys)
-	}
-}
-
-func TestIncompleteUploadsViewAborts(t *testing.T) {
-	srv := s3test.StartVersity(t)
-	bucket := srv.Bucket(t)
-	ctx := context.Background()
-	c := srv.Client(t)
-	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &bucket, Key: aws.String("half.bin")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: &bucket, Key: aws.String("half.bin"), UploadId: up.UploadId,
-		PartNumber: aws.Int32(1), Body: strings.NewReader(strings.Repeat("x", 5<<20))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newPanelHarness(t)
-	h.p.Connect(t.Context(), transfer.New(srv.Service(t)), t.TempDir())
-	h.j.wait()
-	var v *IncompleteView
-	h.j.do(func() {
-		v = NewIncompleteView(t.Context(), h.w, h.p.deps, h.p.incomplete, bucket)
-		v.Show()
-	})
-	h.j.wait()
-	if len(v.uploads) != 1 || v.uploads[0].Size != 5<<20 || !strings.HasPrefix(v.status.Text, "1 incomplete upload holds 5.0 MiB") {
-		t.Fatalf("view: %q %+v", v.status.Text, v.uploads)
-	}
-	var aborts []*widget.Button
-	h.j.do(func() {
-		aborts = findButtons(h.w.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Text == "Abort" })
-	})
-	if len(aborts) != 1 {
-		t.Fatalf("Abort buttons: %d", len(aborts))
-	}
-	test.Tap(aborts[0])
-	var yes []*widget.Button
-	h.j.do(func() {
-		yes = findButtons(h.w.Canvas().Overlays().Top(), func(b *widget.Button) bool { return b.Text == "Yes" })
-	})
-	if len(yes) != 1 {
-		t.Fatalf("confirm buttons: %d", len(yes))
-	}
-	test.Tap(yes[0])
-	h.j.wait()
-	h.j.wait()
-	out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: &bucket})
-	if err != nil || len(out.Uploads) != 0 {
-		t.Fatalf("after abort: %v %d uploads", err, len(out.Uploads))
-	}
-	if !strings.HasPrefix(v.status.Text, "No incomplete uploads") {
-		t.Fatalf("status %q", v.status.Text)
 	}
 }

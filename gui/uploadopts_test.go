@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,27 +15,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/internal/guitest"
+	"s3desk/gui/transfers"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
-	"s3desk/storage/share"
 )
-
-// shot saves a PNG of the window to $S3DESK_SHOTS/name, to look at.
-func shot(t *testing.T, c fyne.Canvas, name string) {
-	t.Helper()
-	dir := os.Getenv("S3DESK_SHOTS")
-	if dir == "" {
-		return
-	}
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, c.Capture()); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func writeTemp(t *testing.T, name, body string) string {
 	t.Helper()
@@ -66,7 +49,7 @@ func uiHasButton(mw *MainWindow, text string) bool {
 func uploadWindow(t *testing.T, srv *s3test.Server) *MainWindow {
 	t.Helper()
 	mw := newSandboxWindow(t, srv)
-	t.Cleanup(func() { mw.wait(); time.Sleep(3 * refreshEvery) })
+	t.Cleanup(func() { mw.wait(); time.Sleep(3 * transfers.RefreshEvery) })
 	return mw
 }
 
@@ -99,68 +82,6 @@ func hasButton(o fyne.CanvasObject, text string) bool {
 	return false
 }
 
-func TestUploadOptionsValidation(t *testing.T) {
-	a := test.NewTempApp(t)
-	w := a.NewWindow("t")
-	w.Resize(fyne.NewSize(1000, 760))
-	var got *chosenUpload
-	u := newUploadOptionsDialog(w, "b", "p/", func(c chosenUpload) { got = &c })
-	if !u.uploadBtn.Disabled() {
-		t.Fatal("Upload is enabled with no file chosen")
-	}
-	u.addPaths("/tmp/a.txt", "/tmp/a.txt", "/tmp/b.txt")
-	if len(u.paths) != 2 || u.uploadBtn.Disabled() {
-		t.Fatalf("paths %v, disabled %v", u.paths, u.uploadBtn.Disabled())
-	}
-	u.removePath("/tmp/a.txt")
-	if len(u.paths) != 1 || u.paths[0] != "/tmp/b.txt" {
-		t.Fatalf("after remove: %v", u.paths)
-	}
-	for _, c := range []struct{ ctype, cache, key, val, want string }{
-		{"text html", "", "", "", "not a media type"},
-		{"", "max-age=1\r\nx: y", "", "", "Cache-Control"},
-		{"", "", "bad key", "v", "only ASCII letters, digits and -"},
-		{"", "", "ünï", "v", "only ASCII letters"},
-		{"", "", "", "v", "key is empty"},
-		{"", "", "k", "é", "plain ASCII"},
-		{"", "", "k", strings.Repeat("x", 3000), "S3 allows 2048"},
-	} {
-		u.ctype.SetText(c.ctype)
-		u.cache.SetText(c.cache)
-		for len(u.meta) > 0 {
-			u.metaBox.Remove(u.meta[0].box)
-			u.meta = u.meta[1:]
-		}
-		u.addMeta(c.key, c.val)
-		if !u.uploadBtn.Disabled() || !u.problem.Visible() || !strings.Contains(u.problem.Text, c.want) {
-			t.Fatalf("%+v: disabled %v, problem %q", c, u.uploadBtn.Disabled(), u.problem.Text)
-		}
-	}
-	u.ctype.SetText("text/html; charset=utf-8")
-	u.cache.SetText("public, max-age=60")
-	u.meta[0].key.SetText("Owner-Id")
-	u.meta[0].value.SetText("ann 42")
-	u.addMeta("owner-id", "dup")
-	if len(u.meta) != 2 || !strings.Contains(u.problem.Text, "twice") {
-		t.Fatalf("duplicate key: %d rows, %q", len(u.meta), u.problem.Text)
-	}
-	u.meta[1].key.SetText("") // a blank row is ignored
-	u.meta[1].value.SetText("")
-	u.public.SetChecked(true)
-	if u.uploadBtn.Disabled() || u.problem.Visible() {
-		t.Fatalf("valid input refused: %q", u.problem.Text)
-	}
-	shot(t, w.Canvas(), "upload_options.png")
-	test.Tap(u.uploadBtn)
-	if got == nil {
-		t.Fatal("Upload did not hand over the choices")
-	}
-	if got.Opts.ContentType != "text/html; charset=utf-8" || got.Opts.CacheControl != "public, max-age=60" ||
-		len(got.Opts.Metadata) != 1 || got.Opts.Metadata["owner-id"] != "ann 42" || !got.Public || len(got.Paths) != 1 {
-		t.Fatalf("choices %+v", *got)
-	}
-}
-
 func TestUploadWithOptionsStoresHeadersAndMetadata(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b, _ := srv.Bucket(t), srv.Bucket(t)
@@ -170,7 +91,7 @@ func TestUploadWithOptionsStoresHeadersAndMetadata(t *testing.T) {
 	// The toolbar's More menu and the File menu offer it.
 	onUI(mw, func() {
 		found := false
-		for _, it := range mw.objects.moreMenu().Items {
+		for _, it := range mw.objects.MoreMenu().Items {
 			found = found || it.Label == "Upload with options…"
 		}
 		if !found {
@@ -181,21 +102,21 @@ func TestUploadWithOptionsStoresHeadersAndMetadata(t *testing.T) {
 		}
 	})
 	src := writeTemp(t, "index.html", "<h1>hello</h1>")
-	var u *uploadOptionsDialog
+	var u *transfers.UploadOptionsDialog
 	onUI(mw, func() {
 		u = mw.openUploadOptions(b, "site/")
 		// Dropping on the window while the dialog is open adds to its list.
 		mw.dropped(fyne.NewPos(10, 10), []fyne.URI{fstorage.NewFileURI(src)})
-		if len(u.paths) != 1 || u.paths[0] != src {
-			t.Errorf("drop while the dialog is open: list %v", u.paths)
+		if len(u.Paths()) != 1 || u.Paths()[0] != src {
+			t.Errorf("drop while the dialog is open: list %v", u.Paths())
 		}
-		u.ctype.SetText("text/html; charset=utf-8")
-		u.cache.SetText("max-age=60")
-		u.addMeta("Owner", "ann")
-		u.addMeta("build-2", "7")
+		u.ContentType.SetText("text/html; charset=utf-8")
+		u.CacheControl.SetText("max-age=60")
+		u.AddMeta("Owner", "ann")
+		u.AddMeta("build-2", "7")
 	})
-	onUI(mw, func() { shot(t, mw.win.Canvas(), "upload_options_window.png") })
-	onUI(mw, func() { test.Tap(u.uploadBtn) })
+	onUI(mw, func() { guitest.Shot(t, mw.win.Canvas(), "upload_options_window.png") })
+	onUI(mw, func() { test.Tap(u.UploadButton) })
 	onUI(mw, func() {
 		if mw.uploadOpts != nil {
 			t.Error("the closed dialog still takes drops")
@@ -214,7 +135,7 @@ func TestUploadWithOptionsStoresHeadersAndMetadata(t *testing.T) {
 			aws.ToString(head.ContentType), aws.ToString(head.CacheControl), head.Metadata)
 	}
 	// The panel counts in the singular for one file.
-	waitFor(t, mw, "the total line", func() bool { return strings.HasPrefix(mw.xfer.totalLabel.Text, "1 of 1 file ·") })
+	waitFor(t, mw, "the total line", func() bool { return strings.HasPrefix(mw.xfer.TotalText(), "1 of 1 file ·") })
 	var open bool
 	onUI(mw, func() { open = mw.win.Canvas().Overlays().Top() != nil })
 	if open {
@@ -233,10 +154,10 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 		src := writeTemp(t, name, body)
 		onUI(mw, func() {
 			u := mw.openUploadOptions(b, "pub/")
-			u.addPaths(src)
-			u.ctype.SetText("text/html")
-			u.public.SetChecked(true)
-			test.Tap(u.uploadBtn)
+			u.AddPaths(src)
+			u.ContentType.SetText("text/html")
+			u.Public.SetChecked(true)
+			test.Tap(u.UploadButton)
 		})
 		waitFor(t, mw, "the bucket-policy question", func() bool {
 			return hasButton(mw.win.Canvas().Overlays().Top(), "Add statement")
@@ -245,24 +166,24 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 	svc := mw.service()
 
 	upload("yes.html", "<p>public</p>")
-	onUI(mw, func() { shot(t, mw.win.Canvas(), "upload_options_consent.png") })
-	onUI(mw, func() { tapButton(t, mw.win.Canvas().Overlays().Top(), "Add statement") })
+	onUI(mw, func() { guitest.Shot(t, mw.win.Canvas(), "upload_options_consent.png") })
+	onUI(mw, func() { guitest.TapButton(t, mw.win.Canvas().Overlays().Top(), "Add statement") })
 	waitFor(t, mw, "the outcome", func() bool { return strings.Contains(overlayText(mw), "pub/yes.html") })
 	if msg := uiText(mw); !strings.Contains(msg, "✓ pub/yes.html: public (bucket-policy statement") || !strings.Contains(msg, "opens without credentials") {
 		t.Fatalf("outcome: %q", msg)
 	}
-	url, err := share.New(svc).PublicURL(b, "pub/yes.html")
+	url, err := svc.PublicURL(b, "pub/yes.html")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, body := httpGet(t, "GET", url, ""); code != 200 || body != "<p>public</p>" {
+	if code, body := guitest.HTTP(t, "GET", url, ""); code != 200 || body != "<p>public</p>" {
 		t.Fatalf("anonymous GET %s: %d %q", url, code, body)
 	}
-	onUI(mw, func() { tapButton(t, mw.win.Canvas().Overlays().Top(), "Close") })
+	onUI(mw, func() { guitest.TapButton(t, mw.win.Canvas().Overlays().Top(), "Close") })
 
 	// Refusing the statement says so plainly, and the file stays private.
 	upload("no.html", "<p>private</p>")
-	onUI(mw, func() { tapButton(t, mw.win.Canvas().Overlays().Top(), "Cancel") })
+	onUI(mw, func() { guitest.TapButton(t, mw.win.Canvas().Overlays().Top(), "Cancel") })
 	waitFor(t, mw, "the outcome", func() bool { return strings.Contains(overlayText(mw), "pub/no.html") })
 	if msg := uiText(mw); !strings.Contains(msg, "✗ pub/no.html: Not made public: you chose not to add a bucket-policy statement") {
 		t.Fatalf("outcome after refusing: %q", msg)
@@ -270,8 +191,8 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 	if !uiHasButton(mw, "Share a presigned link instead…") {
 		t.Fatal("no presigned alternative offered")
 	}
-	url, _ = share.New(svc).PublicURL(b, "pub/no.html")
-	if code, _ := httpGet(t, "GET", url, ""); code == 200 {
+	url, _ = svc.PublicURL(b, "pub/no.html")
+	if code, _ := guitest.HTTP(t, "GET", url, ""); code == 200 {
 		t.Fatalf("anonymous GET of a refused file worked: %s", url)
 	}
 }
@@ -283,9 +204,9 @@ func TestUploadWithOptionsPublicNothingUploaded(t *testing.T) {
 	empty := t.TempDir()
 	onUI(mw, func() {
 		u := mw.openUploadOptions(b, "")
-		u.addPaths(empty)
-		u.public.SetChecked(true)
-		test.Tap(u.uploadBtn)
+		u.AddPaths(empty)
+		u.Public.SetChecked(true)
+		test.Tap(u.UploadButton)
 	})
 	waitFor(t, mw, "the outcome", func() bool { return strings.Contains(overlayText(mw), "nothing was made public") })
 }
@@ -293,25 +214,25 @@ func TestUploadWithOptionsPublicNothingUploaded(t *testing.T) {
 func TestFolderRightClickOffersCombine(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b, "data/a.csv", "x\n1\n")
-	putObject(t, srv.Client(t), b, "notes.txt", "hi")
+	guitest.PutObject(t, srv.Client(t), b, "data/a.csv", "x\n1\n")
+	guitest.PutObject(t, srv.Client(t), b, "notes.txt", "hi")
 	mw := newSandboxWindow(t, srv)
 	onUI(mw, func() { mw.objects.Open(b, "") })
 	settle(t, mw)
 	var gotPrefix string
 	var gotEntries []storage.Entry
 	onUI(mw, func() {
-		a := mw.objects.actions
+		a := mw.objects.Actions()
 		a.CombineCSV = func(_, prefix string, es []storage.Entry) { gotPrefix, gotEntries = prefix, es }
 		mw.objects.SetActions(a)
 		selectKey(t, mw, "notes.txt")
-		for _, it := range mw.objects.contextMenu().Items {
+		for _, it := range mw.objects.ContextMenu().Items {
 			if it.Label == "Combine CSVs…" {
 				t.Error("a .txt file offers Combine CSVs…")
 			}
 		}
 		selectKey(t, mw, "data/")
-		for _, it := range mw.objects.contextMenu().Items {
+		for _, it := range mw.objects.ContextMenu().Items {
 			if it.Label == "Combine CSVs…" {
 				it.Action()
 			}

@@ -6,15 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"s3desk/gui/internal/guitest"
+	"s3desk/gui/transfers"
 	"s3desk/storage/s3test"
 )
 
 func TestUploadShowsInTheViewedFolderWhenDone(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b1, "docs/old.txt", "old")
+	guitest.PutObject(t, srv.Client(t), b1, "docs/old.txt", "old")
 	mw := newSandboxWindow(t, srv)
-	t.Cleanup(func() { mw.wait(); time.Sleep(3 * refreshEvery) })
+	t.Cleanup(func() { mw.wait(); time.Sleep(3 * transfers.RefreshEvery) })
 	onUI(mw, func() { mw.objects.Open(b1, "docs/") })
 	settle(t, mw)
 	src := filepath.Join(t.TempDir(), "new.txt")
@@ -25,7 +27,7 @@ func TestUploadShowsInTheViewedFolderWhenDone(t *testing.T) {
 	for deadline := time.Now().Add(time.Minute); ; {
 		settle(t, mw)
 		found := false
-		onUI(mw, func() { found = mw.objects.rowOfKey("docs/new.txt") })
+		onUI(mw, func() { found = mw.objects.Listed("docs/new.txt") })
 		if found {
 			return
 		}

@@ -14,9 +14,13 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
+	"s3desk/gui/browser"
+	"s3desk/gui/sharing"
+	"s3desk/gui/transfers"
+	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
-	"s3desk/storage/transfer"
 )
 
 // ProfileConfigs turns a saved profile's name into a storage.Config
@@ -40,7 +44,7 @@ type Deps struct {
 	// ResetSandbox wipes the sandbox and seeds it again; nil hides the action.
 	ResetSandbox func(ctx context.Context) error
 	// Connect builds a service from a config; nil means storage.New.
-	Connect func(ctx context.Context, cfg storage.Config) (*storage.Service, error)
+	Connect func(ctx context.Context, cfg storage.Config) (Service, error)
 	// StartProfile is opened at startup; "" opens the Local sandbox.
 	StartProfile string
 	// Version is shown in the About dialog.
@@ -63,22 +67,22 @@ type MainWindow struct {
 	app  fyne.App
 	win  fyne.Window
 	deps Deps
-	jobs jobs
+	jobs *async.Jobs
 
 	status    *statusBar
 	profiles  *ProfilesView
 	buckets   *BucketsView
-	objects   *ObjectsView
-	transfers *fyne.Container // filled by the transfers view
-	xfer      *TransfersPanel // the transfers panel, inside transfers
-	share     *Sharer         // sharing dialogs and the Links view (gui/share.go)
+	objects   *browser.ObjectsView
+	transfers *fyne.Container           // filled by the transfers view
+	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
+	share     *sharing.Sharer           // sharing dialogs and the Links view (gui/share.go)
 
-	settings   fyne.Window          // the open Settings window, or nil
-	uploadOpts *uploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
+	settings   fyne.Window                    // the open Settings window, or nil
+	uploadOpts *transfers.UploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
 
-	conn    viewContext        // the connection being made or in use: its context is the parent of all its work
+	conn    async.Gen          // the connection being made or in use: its context is the parent of all its work
 	stop    context.CancelFunc // ends the window's context (jobs.life)
-	svc     *storage.Service
+	svc     Service
 	profile string // the connected (or connecting) profile
 }
 
@@ -88,29 +92,29 @@ type MainWindow struct {
 // when the window closes.
 func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	if deps.Connect == nil {
-		deps.Connect = storage.New
+		deps.Connect = connectStorage
 	}
 	mw := &MainWindow{app: a, deps: deps}
-	mw.jobs.life, mw.stop = context.WithCancel(ctx)
-	mw.jobs.mu.Lock() // no background callback runs before the window is built
-	defer mw.jobs.mu.Unlock()
+	life, stop := context.WithCancel(ctx)
+	mw.jobs, mw.stop = async.New(life), stop
+	defer mw.jobs.Hold()() // no background callback runs before the window is built
 	mw.win = a.NewWindow("S3 Desk")
 	mw.status = newStatusBar()
 	var store ProfileStore
 	if deps.Profiles != nil {
 		store = deps.Profiles
 	}
-	mw.profiles = NewProfilesView(mw.win, mw.status, &mw.jobs, store, deps.Discover)
-	mw.buckets = NewBucketsView(mw.win, mw.status, &mw.jobs)
-	mw.objects = NewObjectsView(mw.jobs.life, mw.win, nil, ObjectActions{})
+	mw.profiles = NewProfilesView(mw.win, mw.status, mw.jobs, store, deps.Discover)
+	mw.buckets = NewBucketsView(mw.win, mw.status, mw.jobs)
+	mw.objects = browser.NewObjectsView(mw.jobs.Life(), mw.win, nil, browser.ObjectActions{})
 	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
-	// Its UI callbacks take turns with the shell's (see jobs.do).
-	mw.objects.do = mw.jobs.do
-	mw.objects.confirmFiles = func() bool { return LoadSettings(a.Preferences()).ConfirmDelete }
-	mw.objects.actions = mw.objectActions()
+	// Its UI callbacks take turns with the shell's (see jobs.Do).
+	mw.objects.SetJobs(mw.jobs)
+	mw.objects.SetConfirmFiles(func() bool { return LoadSettings(a.Preferences()).ConfirmDelete })
+	mw.objects.SetActions(mw.objectActions())
 	mw.objects.OnNavigate(mw.navigated)
 	mw.transfers = container.NewVBox()
-	mw.xfer = NewTransfersPanel(mw.win, mw.transferDeps())
+	mw.xfer = transfers.NewTransfersPanel(mw.win, mw.transferDeps())
 	mw.transfers.Add(mw.xfer.CanvasObject())
 	mw.win.SetOnDropped(mw.dropped)
 
@@ -131,7 +135,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	mw.win.SetMaster()
 	mw.win.SetOnClosed(mw.shutdown)
 	if c := mw.cacheDir(); c != "" { // opened files a crash left behind (gui/opened.go)
-		mw.jobs.goRun(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
+		mw.jobs.Go(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
 	}
 
 	start := deps.StartProfile
@@ -156,16 +160,16 @@ func (mw *MainWindow) Window() fyne.Window { return mw.win }
 func (mw *MainWindow) ShowAndRun() { mw.win.ShowAndRun() }
 
 // service is the connected storage service, or nil.
-func (mw *MainWindow) service() *storage.Service { return mw.svc }
+func (mw *MainWindow) service() Service { return mw.svc }
 
 // wait blocks until all background work has finished (for tests).
-func (mw *MainWindow) wait() { mw.jobs.wait() }
+func (mw *MainWindow) wait() { mw.jobs.Wait() }
 
 func (mw *MainWindow) shutdown() {
 	mw.xfer.Close() // multipart uploads stay resumable
-	mw.conn.stop()
-	mw.buckets.load.stop()
-	mw.profiles.load.stop()
+	mw.conn.Stop()
+	mw.buckets.load.Stop()
+	mw.profiles.load.Stop()
 	mw.stop() // every dialog, batch and planning beneath the window
 	mw.cleanOpened()
 }
@@ -291,8 +295,8 @@ func (mw *MainWindow) connect(name string) {
 		return
 	}
 	// The old account's work (planning, dialogs, transfers) ends here.
-	ctx, gen := mw.conn.renew(mw.jobs.lifeCtx())
-	mw.jobs.setConn(ctx)
+	ctx, gen := mw.conn.Renew(mw.jobs.Life())
+	mw.jobs.SetConn(ctx)
 	mw.profile = name
 	mw.svc = nil
 	mw.buckets.SetStore(nil)
@@ -306,7 +310,7 @@ func (mw *MainWindow) connect(name string) {
 	deps := mw.deps
 	// Settings → Compatibility may override the profile's checksum mode.
 	compatOn, compatSet := LoadSettings(mw.app.Preferences()).CompatibilityFor(name)
-	mw.jobs.goRun(func() {
+	mw.jobs.Go(func() {
 		var cfg storage.Config
 		var err error
 		switch {
@@ -319,7 +323,7 @@ func (mw *MainWindow) connect(name string) {
 		default:
 			cfg, err = deps.Profiles.Config(ctx, name)
 		}
-		var svc *storage.Service
+		var svc Service
 		if err == nil {
 			cfg.Profile = name // the resume journal keeps each profile's uploads apart
 			if compatSet {
@@ -328,13 +332,13 @@ func (mw *MainWindow) connect(name string) {
 			mw.logTo(&cfg)
 			svc, err = deps.Connect(ctx, cfg)
 		}
-		mw.jobs.do(func() {
+		mw.jobs.Do(func() {
 			end()
-			if !mw.conn.current(gen) {
+			if !mw.conn.Current(gen) {
 				return
 			}
 			if err != nil {
-				mw.buckets.SetMessage("Could not connect to " + name + ": " + errorText(err))
+				mw.buckets.SetMessage("Could not connect to " + name + ": " + widgets.ErrorText(err))
 				mw.status.say("Could not connect to " + name)
 				return
 			}
@@ -346,7 +350,7 @@ func (mw *MainWindow) connect(name string) {
 			mw.status.conn.SetText(name + " · " + where)
 			mw.buckets.SetStore(svc)
 			mw.objects.SetStore(svc)
-			mw.xfer.Connect(ctx, transfer.New(svc), mw.transferDataDir())
+			mw.xfer.Connect(ctx, engineMaker{svc}, mw.transferDataDir())
 		})
 	})
 }
@@ -365,7 +369,7 @@ func (mw *MainWindow) openBucket(bucket string) {
 
 // objectStore is the connected service as the objects view's store (a nil
 // interface, not a nil pointer, when none).
-func (mw *MainWindow) objectStore() ObjectStore {
+func (mw *MainWindow) objectStore() browser.ObjectStore {
 	if mw.svc == nil {
 		return nil
 	}
@@ -394,8 +398,8 @@ func (mw *MainWindow) navigated(bucket, prefix string) {
 // objectActions are the features the objects view offers besides browsing:
 // uploads, downloads, sharing, previews. Each feature adds its line here; a
 // nil callback hides its button and menu item.
-func (mw *MainWindow) objectActions() ObjectActions {
-	return ObjectActions{
+func (mw *MainWindow) objectActions() browser.ObjectActions {
+	return browser.ObjectActions{
 		UploadFiles:  func(bucket, prefix string) { mw.xfer.UploadFiles(bucket, prefix) },
 		UploadFolder: func(bucket, prefix string) { mw.xfer.UploadFolder(bucket, prefix) },
 		Download:     func(bucket string, entries []storage.Entry) { mw.xfer.Download(bucket, entries) },

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"s3desk/gui/async"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
 	"s3desk/storage/s3test"
@@ -61,12 +62,12 @@ func TestGoldenBucketsPanel(t *testing.T) {
 	v, j, w := newBucketsOnly(t)
 	w.Resize(fyne.NewSize(300, 360))
 	v.SetStore(&fakeBuckets{list: fixedBuckets()})
-	j.wait()
+	j.Wait()
 	v.Select("photos-2024")
 	golden(t, "buckets_panel.xml", w.Canvas())
 
 	v.SetStore(&fakeBuckets{})
-	j.wait()
+	j.Wait()
 	golden(t, "buckets_empty.xml", w.Canvas())
 }
 
@@ -74,7 +75,7 @@ func TestGoldenBucketDialogs(t *testing.T) {
 	v, j, w := newBucketsOnly(t)
 	w.Resize(fyne.NewSize(720, 480))
 	v.SetStore(&usageBuckets{fakeBuckets: fakeBuckets{list: fixedBuckets()}, usage: storage.Usage{Objects: 12345, Bytes: 3 << 30}})
-	j.wait()
+	j.Wait()
 
 	test.Tap(v.addBtn)
 	test.Type(v.create.name, "My_Bucket")
@@ -83,7 +84,7 @@ func TestGoldenBucketDialogs(t *testing.T) {
 
 	v.Select("backups")
 	test.Tap(v.delBtn)
-	j.wait()
+	j.Wait()
 	golden(t, "bucket_delete_full.xml", w.Canvas())
 	test.Tap(v.del.cancel)
 }
@@ -91,8 +92,8 @@ func TestGoldenBucketDialogs(t *testing.T) {
 func TestGoldenProfileForm(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	j := newJobs(t.Context())
-	t.Cleanup(j.wait)
+	j := async.New(t.Context())
+	t.Cleanup(j.Wait)
 	store, err := profiles.Open(t.TempDir(), &memKeychain{})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +102,7 @@ func TestGoldenProfileForm(t *testing.T) {
 		func(context.Context) ([]profiles.ImportCandidate, error) {
 			return []profiles.ImportCandidate{{Name: "work-sso", Region: "eu-central-1", Kind: "SSO"}}, nil
 		})
-	j.wait() // the constructor starts reading the profiles
+	j.Wait() // the constructor starts reading the profiles
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(760, 760))
 	if names := v.Names(); len(names) != 2 || names[1] != "work-sso" {

@@ -15,9 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"s3desk/gui/internal/guitest"
+	"s3desk/gui/sharing"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
-	"s3desk/storage/report"
 	"s3desk/storage/s3test"
 	"s3desk/storage/transfer"
 )
@@ -52,12 +53,12 @@ func useTempLedger(t *testing.T, mw *MainWindow) *ledger.Store {
 		t.Fatal(err)
 	}
 	onUI(mw, func() {
-		mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore {
+		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore {
 			if s := mw.service(); s != nil {
-				return report.New(s)
+				return s
 			}
 			return nil
-		}, func() string { return mw.profile }, func() (LinkLedger, error) { return led, nil })
+		}, func() string { return mw.profile }, func() (sharing.LinkLedger, error) { return led, nil })
 	})
 	return led
 }
@@ -65,7 +66,7 @@ func useTempLedger(t *testing.T, mw *MainWindow) *ledger.Store {
 func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t) // two buckets: none opens by itself
-	putObject(t, srv.Client(t), b1, "docs/report.pdf", "%PDF-1.4 hello")
+	guitest.PutObject(t, srv.Client(t), b1, "docs/report.pdf", "%PDF-1.4 hello")
 	mw := newSandboxWindow(t, srv)
 	led := useTempLedger(t, mw)
 	a := mw.menuActions()
@@ -132,7 +133,7 @@ func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
 	}
 	// The right-click menu offers it for files, not for folders.
 	hasCopyLink := func() bool {
-		for _, it := range mw.objects.contextMenu().Items {
+		for _, it := range mw.objects.ContextMenu().Items {
 			if it.Label == "Copy link" {
 				return true
 			}
@@ -159,27 +160,27 @@ func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
 func TestFinishedUploadShowsInViewedFolder(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b1, "docs/old.txt", "old")
+	guitest.PutObject(t, srv.Client(t), b1, "docs/old.txt", "old")
 	mw := newSandboxWindow(t, srv)
 	onUI(mw, func() { mw.objects.Open(b1, "docs/") })
 	settle(t, mw)
 
-	putObject(t, srv.Client(t), b1, "docs/new.txt", "new")
-	putObject(t, srv.Client(t), b1, "other/x.txt", "x")
+	guitest.PutObject(t, srv.Client(t), b1, "docs/new.txt", "new")
+	guitest.PutObject(t, srv.Client(t), b1, "other/x.txt", "x")
 	// A batch elsewhere leaves the view alone; one into this folder
 	// refreshes it.
 	onUI(mw, func() {
 		mw.uploaded(transfer.BatchResult{Items: []transfer.Progress{{Upload: true, Bucket: b1, Key: "other/x.txt", State: transfer.StateDone}}})
 	})
 	settle(t, mw)
-	if mw.objects.rowOfKey("docs/new.txt") {
+	if mw.objects.Listed("docs/new.txt") {
 		t.Fatal("an upload elsewhere refreshed the view")
 	}
 	onUI(mw, func() {
 		mw.uploaded(transfer.BatchResult{Items: []transfer.Progress{{Upload: true, Bucket: b1, Key: "docs/new.txt", State: transfer.StateDone}}})
 	})
 	settle(t, mw)
-	if !mw.objects.rowOfKey("docs/new.txt") {
+	if !mw.objects.Listed("docs/new.txt") {
 		t.Fatal("the uploaded file does not show in the folder being viewed")
 	}
 }
@@ -188,8 +189,8 @@ func TestDeleteWithoutConfirmationWhenTurnedOff(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
 	c := srv.Client(t)
-	putObject(t, c, b1, "a.txt", "a")
-	putObject(t, c, b1, "dir/b.txt", "b")
+	guitest.PutObject(t, c, b1, "a.txt", "a")
+	guitest.PutObject(t, c, b1, "dir/b.txt", "b")
 	mw := newSandboxWindow(t, srv)
 	s := LoadSettings(mw.app.Preferences())
 	s.ConfirmDelete = false
@@ -205,7 +206,7 @@ func TestDeleteWithoutConfirmationWhenTurnedOff(t *testing.T) {
 	if top := mw.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatalf("deleting a file asked although confirmation is off: %q", overlayText(mw))
 	}
-	if mw.objects.rowOfKey("a.txt") {
+	if mw.objects.Listed("a.txt") {
 		t.Fatal("a.txt was not deleted")
 	}
 	// A folder still asks.
@@ -216,7 +217,7 @@ func TestDeleteWithoutConfirmationWhenTurnedOff(t *testing.T) {
 		t.Fatalf("deleting a folder did not ask: %q", txt)
 	}
 	onUI(mw, func() { mw.win.Canvas().Overlays().Top().Hide() })
-	if !mw.objects.rowOfKey("dir/") {
+	if !mw.objects.Listed("dir/") {
 		t.Fatal("the folder went without confirmation")
 	}
 }
@@ -252,7 +253,7 @@ func TestCtrlAAndCtrlCWorkWhenNothingHasFocus(t *testing.T) {
 func TestKeysWaitWhileADialogIsOpen(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b1, "a.txt", "a")
+	guitest.PutObject(t, srv.Client(t), b1, "a.txt", "a")
 	mw := newSandboxWindow(t, srv)
 	onUI(mw, func() { mw.objects.Open(b1, "") })
 	settle(t, mw)
@@ -284,7 +285,7 @@ func TestKeysWaitWhileADialogIsOpen(t *testing.T) {
 func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b1, _ := srv.Bucket(t), srv.Bucket(t)
-	putObject(t, srv.Client(t), b1, "a.txt", "a")
+	guitest.PutObject(t, srv.Client(t), b1, "a.txt", "a")
 	mw := newSandboxWindow(t, srv)
 	onUI(mw, func() { mw.objects.Open(b1, "") })
 	settle(t, mw)
@@ -303,7 +304,7 @@ func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 	}
 	esc()
 	settle(t, mw)
-	if c.Overlays().Top() != nil || !mw.objects.rowOfKey("a.txt") {
+	if c.Overlays().Top() != nil || !mw.objects.Listed("a.txt") {
 		t.Fatal("Escape did not cancel the delete")
 	}
 	if _, err := srv.Client(t).HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: &b1, Key: aws.String("a.txt")}); err != nil {
@@ -343,7 +344,7 @@ func TestEscapeClosesTheDialogAsCancel(t *testing.T) {
 			t.Fatalf("%s: Escape in its field left the dialog open", name)
 		}
 	}
-	if mw.objects.rowOfKey("zz/") || !mw.objects.rowOfKey("a.txt") {
+	if mw.objects.Listed("zz/") || !mw.objects.Listed("a.txt") {
 		t.Fatal("a cancelled dialog changed the bucket")
 	}
 }
@@ -367,7 +368,9 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 	a := test.NewTempApp(t)
 	mw := NewMainWindow(t.Context(), a, Deps{})
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
-	onUI(mw, func() { mw.share = NewSharer(mw.win, &mw.jobs, func() ShareStore { return nil }, nil, nil) })
+	onUI(mw, func() {
+		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore { return nil }, nil, nil)
+	})
 	onUI(mw, mw.showSettings)
 	t.Cleanup(mw.settings.Close)
 	var entries []*widget.Entry
@@ -398,7 +401,7 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 		expiry.SetSelected("1 day")
 		test.Tap(save)
 	})
-	if got := mw.xfer.limiter.Rate(); got != 3<<20 {
+	if got := mw.xfer.Rate(); got != 3<<20 {
 		t.Fatalf("bandwidth limit %d B/s after saving 3 MiB/s", got)
 	}
 	if mw.share.DefaultExpiry != 24*time.Hour {
@@ -409,7 +412,7 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 func TestEscapeInBucketDialogsCancels(t *testing.T) {
 	v, j, w := newBucketsOnly(t)
 	v.SetStore(&usageBuckets{fakeBuckets: fakeBuckets{list: fixedBuckets()}, usage: storage.Usage{Objects: 3, Bytes: 10}})
-	j.wait()
+	j.Wait()
 	test.Tap(v.addBtn)
 	test.Type(v.create.name, "new-bucket")
 	v.create.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
@@ -417,14 +420,14 @@ func TestEscapeInBucketDialogsCancels(t *testing.T) {
 		t.Fatal("Escape left New bucket open")
 	}
 	v.ConfirmDelete("backups")
-	j.wait()
+	j.Wait()
 	d := v.del
 	if d == nil || d.confirm == nil {
 		t.Fatal("no delete dialog asking for the name")
 	}
 	test.Type(d.confirm, "back")
 	d.confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	j.wait()
+	j.Wait()
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("Escape left Delete bucket open")
 	}

@@ -1,0 +1,24 @@
+package gui
+
+import (
+	"s3desk/gui/preview"
+	"s3desk/storage"
+)
+
+// preview is the objects view's "Preview" (Space): a window for entry.
+func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
+	if svc := mw.service(); svc != nil && !entry.IsFolder {
+		v := preview.NewPreviewWindow(mw.app, svc, mw.jobs, bucket, entry)
+		if c := mw.cacheDir(); c != "" {
+			v.SetOpenDir(openedDir(c))
+		}
+	}
+}
+
+// combineCSV is the objects view's "Combine CSVs…": the selection, or the
+// open folder when nothing is selected.
+func (mw *MainWindow) combineCSV(bucket, prefix string, entries []storage.Entry) {
+	if svc := mw.service(); svc != nil {
+		preview.NewCombineWindow(mw.app, svc, mw.jobs, bucket, prefix, entries)
+	}
+}
