@@ -3,12 +3,18 @@
 package gui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
 
@@ -101,5 +107,45 @@ func TestConnectionEndCancelsPlanning(t *testing.T) {
 	}
 	if f.Seen("PutObject") != 0 || h.p.Planning() != 0 || len(h.alerts) != 0 {
 		t.Fatalf("puts %d, planning %d, alerts %q", f.Seen("PutObject"), h.p.Planning(), h.alerts)
+	}
+}
+
+// blockingPlanner plans until its context ends.
+type blockingPlanner struct{ *fakeEngine }
+
+func (b blockingPlanner) PlanUpload(ctx context.Context, _ string, _ []string) (storage.UploadPlan, error) {
+	<-ctx.Done()
+	return storage.UploadPlan{}, ctx.Err()
+}
+
+// Escape on the main window stops a planning when no dialog is open.
+func TestEscapeStopsPlanning(t *testing.T) {
+	a := test.NewTempApp(t)
+	mw := NewMainWindow(t.Context(), a, Deps{
+		Sandbox: func(context.Context) (storage.Config, error) { return storage.Config{}, errors.New("no sandbox here") },
+	})
+	t.Cleanup(func() { mw.wait(); mw.win.Close() })
+	settle(t, mw)
+	f := newFakeEngine()
+	onUI(mw, func() {
+		mw.xfer.SetEngine(blockingPlanner{f}, nil)
+		mw.xfer.StartUpload("b", "", []string{"a.txt"})
+	})
+	if n := mw.xfer.Planning(); n != 1 {
+		t.Fatalf("%d plannings, want 1", n)
+	}
+	onUI(mw, func() {
+		mw.win.Canvas().(test.WindowlessCanvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	})
+	for end := time.Now().Add(2 * time.Second); mw.xfer.Planning() != 0 && time.Now().Before(end); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := mw.xfer.Planning(); n != 0 {
+		t.Fatalf("%d plannings after Escape", n)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.uploads) != 0 {
+		t.Fatalf("uploads %v after a stopped planning", f.uploads)
 	}
 }
