@@ -15,6 +15,9 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"s3desk/gui/widgets"
+	"s3desk/storage/transfer"
 )
 
 // Conflict policies for transfers whose target already exists: the
@@ -82,6 +85,13 @@ func (s Settings) Validate() error {
 	}
 	if s.PartSizeMiB < minPartSizeMiB || s.PartSizeMiB > 5*1024 {
 		errs = append(errs, fmt.Errorf("part size must be between %d MiB (the S3 minimum) and 5120 MiB (got %d)", minPartSizeMiB, s.PartSizeMiB))
+	}
+	if len(errs) == 0 {
+		// The engine's memory budget: part size × parts in flight.
+		if err := transfer.ValidateTransferOptions(transfer.TransferOptions{
+			PartSize: int64(s.PartSizeMiB) << 20, Concurrency: s.Concurrency}); err != nil {
+			errs = append(errs, errors.New(widgets.ErrorText(err)))
+		}
 	}
 	if s.BandwidthMiBps < 0 {
 		errs = append(errs, fmt.Errorf("bandwidth limit cannot be negative; use 0 for no limit"))

@@ -22,6 +22,8 @@ func TestSettingsValidation(t *testing.T) {
 	}{
 		{"zero concurrency", func(s *Settings) { s.Concurrency = 0 }, "concurrency"},
 		{"small part", func(s *Settings) { s.PartSizeMiB = 4 }, "part size"},
+		{"over the memory budget", func(s *Settings) { s.Concurrency, s.PartSizeMiB = 64, 5120 }, "lower the part size"},
+		{"too many parts in flight", func(s *Settings) { s.Concurrency, s.PartSizeMiB = 12, 16 }, "lower the concurrency to 4 or less"},
 		{"negative bandwidth", func(s *Settings) { s.BandwidthMiBps = -1 }, "bandwidth"},
 		{"long expiry", func(s *Settings) { s.PresignExpiry = 8 * 24 * time.Hour }, "7 days"},
 		{"bad conflict", func(s *Settings) { s.Conflict = "merge" }, "conflict"},
@@ -42,8 +44,8 @@ func TestSettingsValidation(t *testing.T) {
 func TestSettingsPersistThroughPreferences(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := DefaultSettings()
-	s.Concurrency = 12
-	s.PartSizeMiB = 64
+	s.Concurrency = 8
+	s.PartSizeMiB = 8
 	s.BandwidthMiBps = 5
 	s.Conflict = ConflictKeepBoth
 	s.PresignExpiry = 24 * time.Hour
@@ -54,7 +56,7 @@ func TestSettingsPersistThroughPreferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := LoadSettings(a.Preferences())
-	if got.Concurrency != 12 || got.PartSizeMiB != 64 || got.BandwidthMiBps != 5 || got.Conflict != ConflictKeepBoth ||
+	if got.Concurrency != 8 || got.PartSizeMiB != 8 || got.BandwidthMiBps != 5 || got.Conflict != ConflictKeepBoth ||
 		got.PresignExpiry != 24*time.Hour || !got.ShowHidden || got.Theme != ThemeDark {
 		t.Fatalf("round trip lost values: %+v", got)
 	}

@@ -221,6 +221,8 @@ func TestForceDeleteVersionedBucket(t *testing.T) {
 	t.Run(s3test.Versity, func(t *testing.T) { forceDeleteVersioned(t, s3test.StartVersityVersioned(t)) })
 	t.Run(s3test.GoFakeS3, func(t *testing.T) { forceDeleteVersioned(t, s3test.StartFake(t)) })
 	t.Run(s3test.Sandbox, func(t *testing.T) { forceDeleteVersioned(t, s3test.StartSandbox(t)) })
+	t.Run(s3test.MinIO, func(t *testing.T) { forceDeleteVersioned(t, s3test.StartMinIO(t)) })
+	t.Run(s3test.Rclone, func(t *testing.T) { forceDeleteVersioned(t, s3test.StartRclone(t)) })
 }
 
 func forceDeleteVersioned(t *testing.T, srv *s3test.Server) {
@@ -245,8 +247,8 @@ func forceDeleteVersioned(t *testing.T, srv *s3test.Server) {
 			t.Fatal(err)
 		}
 		if len(vs.Versions)+len(vs.DeleteMarkers) < 4 {
-			if srv.Kind == s3test.Versity {
-				t.Fatalf("versitygw with --versioning-dir kept %d versions and %d markers, want 4", len(vs.Versions), len(vs.DeleteMarkers))
+			if srv.Kind == s3test.Versity || srv.Kind == s3test.MinIO {
+				t.Fatalf("%s kept %d versions and %d markers, want 4", srv.Kind, len(vs.Versions), len(vs.DeleteMarkers))
 			}
 			srv.Skip(t, fmt.Sprintf("server keeps no versions (%d versions, %d markers)", len(vs.Versions), len(vs.DeleteMarkers)))
 		}

@@ -151,6 +151,9 @@ func TestMultipartCopy(t *testing.T) {
 		if srv.Fake() {
 			srv.Skip(t, "gofakes3 does not implement UploadPartCopy")
 		}
+		if srv.Kind == s3test.Rclone {
+			srv.Skip(t, "rclone serve s3 gives a multipart object its whole MD5 as ETag, not a -N one")
+		}
 		ctx := context.Background()
 		svc := srv.Service(t)
 		storage.SetCopyLimitsForTest(svc, 5<<20, 5<<20)

@@ -42,13 +42,13 @@ func awkwardKeys() []awkwardKey {
 		{key: "cafe\u0301.txt"}, // NFD: another key
 		{key: "emoji 😀🎉/🚀.txt"},
 		{key: "Ünïcödé/ファイル 名.txt"},
-		{key: "a//b", notOnVersity: `posix folds "a//b" into "a/b"`, notOn: map[string]string{s3test.MinIO: `MinIO refuses "//" (XMinioInvalidObjectName)`}},
-		{key: "/leading", notOnVersity: `posix drops the leading "/"`},
-		{key: "trailing/"},
+		{key: "a//b", notOnVersity: `posix folds "a//b" into "a/b"`, notOn: map[string]string{s3test.MinIO: `MinIO refuses "//" (XMinioInvalidObjectName)`, s3test.Rclone: `rclone refuses "//"`}},
+		{key: "/leading", notOnVersity: `posix drops the leading "/"`, notOn: map[string]string{s3test.MinIO: `MinIO drops the leading "/"`, s3test.Rclone: `rclone (local folder) drops the leading "/"`}},
+		{key: "trailing/", notOn: map[string]string{s3test.Rclone: "rclone keeps a folder marker as a directory (typed application/x-directory, not copied as an object)"}},
 		{key: long},
-		{key: strings.Repeat("L", 1024), notOnVersity: "a path segment over 255 bytes", notOn: map[string]string{s3test.MinIO: "MinIO refuses a path segment over 255 bytes"}},
+		{key: strings.Repeat("L", 1024), notOnVersity: "a path segment over 255 bytes", notOn: map[string]string{s3test.MinIO: "MinIO refuses a path segment over 255 bytes", s3test.Rclone: "rclone (local folder): a path segment over 255 bytes"}},
 		{key: "x"},
-		{key: "x/y", notOnVersity: `a key "x" beside "x/y"`},
+		{key: "x/y", notOnVersity: `a key "x" beside "x/y"`, notOn: map[string]string{s3test.MinIO: `MinIO does not list "x/y" beside an object "x"`, s3test.Rclone: `rclone (local folder): a key "x" beside "x/y"`}},
 		{key: "back\\slash.txt"},
 		{key: "~tilde$dollar@at!bang(paren)[bracket]{brace}*star"},
 	}

@@ -75,6 +75,8 @@ type Sandbox struct {
 	partsMu sync.Mutex
 	parts   map[string]map[string]int64 // upload ID -> part number -> bytes
 
+	policies *policies // bucket policies (gofakes3 has none)
+
 	mu      sync.RWMutex
 	db      *bolt.DB
 	handler http.Handler // the current gofakes3 handler; nil while resetting
@@ -146,6 +148,12 @@ func StartWith(ctx context.Context, dir string, opts Options) (*Sandbox, error) 
 	if err := s.openDB(); err != nil {
 		return nil, err
 	}
+	pol, err := loadPolicies(dir)
+	if err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	s.policies = pol
 	ln, err := listen(st.Port)
 	if err != nil {
 		s.db.Close()
@@ -204,9 +212,32 @@ func (s *Sandbox) openDB() error {
 // ServeHTTP lets only requests that name the sandbox's access key through:
 // loopback alone does not keep a web page in the user's browser from
 // reaching the port.
+//
+// Anonymous GETs and HEADs of objects a bucket policy makes public are let
+// through too, as S3 lets them through: that is what "Make public" means.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.RLock()
+	h := s.handler
+	s.mu.RUnlock()
+	if h == nil {
+		writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The sandbox is being reset; try again in a moment.")
+		return
+	}
+	if bucket, key, ok := anonymousRead(r); ok {
+		if s.policies.allowsAnonymousGet(bucket, key) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		writeError(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+		return
+	}
 	if r.Header.Get("Origin") != "" || !s.authorized(r) {
 		writeError(w, http.StatusForbidden, "InvalidAccessKeyId", "The sandbox accepts only S3 Desk's own requests.")
+		return
+	}
+	bucket, key := splitPath(r.URL.Path)
+	if _, ok := r.URL.Query()["policy"]; ok && bucket != "" && key == "" {
+		s.servePolicy(w, r, h, bucket)
 		return
 	}
 	if !s.admitSize(r) {
@@ -219,14 +250,34 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("The local sandbox keeps objects up to %d MiB; use a real S3 service for bigger files.", s.maxSize>>20))
 		return
 	}
-	s.mu.RLock()
-	h := s.handler
-	s.mu.RUnlock()
-	if h == nil {
-		writeError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "The sandbox is being reset; try again in a moment.")
+	if r.Method == http.MethodDelete && bucket != "" && key == "" && len(r.URL.Query()) == 0 {
+		// DeleteBucket: a bucket made again later starts without a policy.
+		rec := &statusRecorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		if rec.status/100 == 2 {
+			_ = s.policies.set(bucket, nil)
+		}
 		return
 	}
 	h.ServeHTTP(w, r)
+}
+
+// statusRecorder remembers the status a handler answered with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
 }
 
 // admitSize refuses a PUT whose object (or multipart upload so far) would
@@ -327,6 +378,9 @@ func (s *Sandbox) Reset(ctx context.Context) error {
 	}
 	if err == nil {
 		err = removeIfExists(filepath.Join(s.dir, seededFile))
+	}
+	if err == nil {
+		err = s.policies.clear()
 	}
 	if err != nil {
 		// Keep serving whatever is left rather than nothing.
