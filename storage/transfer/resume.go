@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"s3desk/storage/internal/atomicfile"
 	"sort"
 	"strings"
 	"sync"
@@ -96,11 +97,7 @@ func (j *journal) write(name string, v any) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	tmp := filepath.Join(j.dir, name+".tmp")
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(j.dir, name))
+	return atomicfile.Write(filepath.Join(j.dir, name), data, atomicfile.Options{TempPattern: "." + name + "-*.tmp"})
 }
 
 func (j *journal) save(r *uploadRecord) error { return j.write("up-"+r.ID+".json", r) }
