@@ -548,7 +548,7 @@ func baseOf(e storage.Entry) string {
 func shortName(path string) string { return filepath.Base(path) }
 
 // EngineMaker builds the transfer engine of a connected account.
-// *storage.Service satisfies it.
+// *transfer.Service satisfies it.
 type EngineMaker interface {
 	NewEngine(ctx context.Context, dataDir string, opts transfer.TransferOptions) (*transfer.Engine, error)
 	IncompleteStore

@@ -6,7 +6,7 @@ package transfer
 // call and has no way to continue an upload it did not start. So the engine
 // journals every multipart upload it starts (UploadId, part size, the parts
 // the server acknowledged, the local file's size and mtime) through the S3
-// client it gives the transfer manager (tmClient in transfer.go). Resuming
+// client it gives the transfer manager (tmClient in tmclient.go). Resuming
 // then needs the lower-level calls: ListParts to learn what the server has,
 // UploadPart for the missing parts, CompleteMultipartUpload to finish. Those
 // are here, and only here.

@@ -223,7 +223,7 @@ func newEngine(ctx context.Context, s *storage.Service, dataDir string, opts Tra
 		// orphan parts stay on the server.
 		o.FailTimeout = 30 * time.Second
 		// A part whose body breaks off or fails its checksum is fetched
-		// again (retry.go); requests follow the client's retryer.
+		// again (storage/retry.go); requests follow the client's retryer.
 		o.PartBodyMaxRetries = verify.BodyAttempts
 		if s.Compatibility() {
 			o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
@@ -275,7 +275,7 @@ func (e *Engine) Close() {
 
 func (e *Engine) register(ctx context.Context, id int64) (context.Context, func(), error) {
 	c, cancel := context.WithCancelCause(ctx)
-	c = verify.WithRetryCounter(c, new(atomic.Int64)) // Progress.Retries (retry.go)
+	c = verify.WithRetryCounter(c, new(atomic.Int64)) // Progress.Retries (storage/internal/verify)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
