@@ -24,7 +24,7 @@ import (
 // InternalError and ServiceUnavailable sent with another status by some
 // S3-compatible servers, and a response cut off while the SDK read it
 // (io.ErrUnexpectedEOF). Object bodies are read after the call returns;
-// the download path retries those itself (download.go).
+// the download path retries those itself (storage/transfer/download.go).
 const (
 	retryMaxAttempts = 10
 	// Throttling backs off from 1 s, other errors from 50 ms, doubling per

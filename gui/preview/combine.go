@@ -22,7 +22,7 @@ import (
 	"s3desk/storage/share"
 )
 
-// CombineStore is what "Combine CSVs…" needs; *storage.Service has it.
+// CombineStore is what "Combine CSVs…" needs; *report.Service has it.
 type CombineStore interface {
 	CombineCSV(ctx context.Context, bucket string, opts report.CombineOptions) (*report.CSVReport, error)
 	PublishReport(ctx context.Context, r *report.CSVReport, opts report.ReportPublishOptions) (report.PublishedReport, error)

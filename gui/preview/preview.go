@@ -24,7 +24,7 @@ import (
 	"s3desk/storage/preview"
 )
 
-// PreviewStore is what the preview window needs; *storage.Service has it.
+// PreviewStore is what the preview window needs; *preview.Previewer has it.
 type PreviewStore interface {
 	Preview(ctx context.Context, bucket, key string) (*preview.Preview, error)
 	SaveToOpen(ctx context.Context, bucket, key, dir string, progress func(written int64)) (string, error)

@@ -197,7 +197,7 @@ func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 // sessionCreds is what copying a session-bound link again needs from the
-// connected service (*storage.Service has it).
+// connected service (*share.Service has it).
 type sessionCreds interface {
 	Credentials(ctx context.Context) (aws.Credentials, error)
 }

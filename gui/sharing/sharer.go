@@ -22,7 +22,7 @@ import (
 // small text helpers they share; the Share dialog itself is in share.go.
 
 // ShareStore is what sharing needs from the storage service.
-// *storage.Service satisfies it.
+// *report.Service (sharing plus index pages) satisfies it.
 type ShareStore interface {
 	PresignGet(ctx context.Context, bucket, key string, opts share.ShareOptions) (share.SharedLink, error)
 	PresignPut(ctx context.Context, bucket, key string, opts share.ShareOptions) (share.SharedLink, error)

@@ -417,7 +417,7 @@ func baseOf(e storage.Entry) string {
 func shortName(path string) string { return filepath.Base(path) }
 
 // EngineMaker builds the transfer engine of a connected account. The shell
-// adapts *storage.Service to it (gui/service.go).
+// adapts *transfer.Service to it (gui/service.go).
 type EngineMaker interface {
 	NewEngine(ctx context.Context, dataDir string, opts transfer.TransferOptions) (TransferEngine, error)
 	IncompleteStore

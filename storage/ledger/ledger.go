@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"s3desk/storage/internal/atomicfile"
 	"slices"
 	"sync"
 	"time"
@@ -139,7 +140,7 @@ func Open(dir string) (*Store, error) {
 func (s *Store) scrub() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	unlock, err := lockFile(s.path+".lock", lockTimeout)
+	unlock, err := atomicfile.Lock(s.path+".lock", "the link ledger", lockTimeout)
 	if err != nil {
 		return err
 	}
@@ -183,7 +184,7 @@ func (s *Store) Add(ctx context.Context, l Link) (Link, error) {
 	l = l.stripped()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	unlock, err := lockFile(s.path+".lock", lockTimeout)
+	unlock, err := atomicfile.Lock(s.path+".lock", "the link ledger", lockTimeout)
 	if err != nil {
 		return l, err
 	}
@@ -266,7 +267,7 @@ func (s *Store) update(ctx context.Context, fn func([]Link) ([]Link, bool), id s
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	unlock, err := lockFile(s.path+".lock", lockTimeout)
+	unlock, err := atomicfile.Lock(s.path+".lock", "the link ledger", lockTimeout)
 	if err != nil {
 		return err
 	}
@@ -310,28 +311,7 @@ func (s *Store) write(all []Link) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(s.path)
-	tmp, err := os.CreateTemp(dir, ".links-*.tmp")
-	if err != nil {
-		return fmt.Errorf("could not write the link ledger: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not protect the link ledger: %w", err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not write the link ledger: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not write the link ledger: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("could not write the link ledger: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
+	if err := atomicfile.Write(s.path, b, atomicfile.Options{TempPattern: ".links-*.tmp"}); err != nil {
 		return fmt.Errorf("could not write the link ledger: %w", err)
 	}
 	return nil

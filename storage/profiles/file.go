@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"s3desk/storage/internal/atomicfile"
 	"time"
 )
 
@@ -18,7 +19,7 @@ import (
 func (s *Store) locked(fn func(ff fileFormat) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	unlock, err := lockFile(s.path+".lock", 10*time.Second)
+	unlock, err := atomicfile.Lock(s.path+".lock", "the profiles file", 10*time.Second)
 	if err != nil {
 		return err
 	}
@@ -53,9 +54,8 @@ func (s *Store) load() (fileFormat, error) {
 	return ff, nil
 }
 
-// save writes the file atomically: a temp file in the same folder (mode
-// 0600 from the start), flushed to disk, then renamed over the old file. A
-// crash at any point leaves either the old or the new file, never a mix.
+// save writes the file atomically and durably (atomicfile.Write): a crash
+// at any point leaves either the old or the new file, never a mix.
 func (s *Store) save(ff fileFormat) error {
 	ff.Version = 1
 	b, err := json.MarshalIndent(ff, "", "  ")
@@ -63,35 +63,12 @@ func (s *Store) save(ff fileFormat) error {
 		return fmt.Errorf("profiles: encoding: %w", err)
 	}
 	b = append(b, '\n')
-	tmp, err := os.CreateTemp(s.dir, tempPattern) // CreateTemp makes it 0600
-	if err != nil {
+	err = atomicfile.Write(s.path, b, atomicfile.Options{TempPattern: tempPattern, Rename: s.rename})
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) && pe.Op == "createtemp" {
 		return fmt.Errorf("cannot save profiles in %s: %w", s.dir, err)
 	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
+	if err != nil {
 		return fmt.Errorf("cannot save profiles to %s (nothing was changed): %w", s.path, err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		return fail(err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := s.rename(name, s.path); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("cannot save profiles to %s (nothing was changed): %w", s.path, err)
-	}
-	if d, err := os.Open(s.dir); err == nil {
-		_ = d.Sync() // make the rename itself durable
-		d.Close()
 	}
 	return nil
 }

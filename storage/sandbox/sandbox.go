@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"s3desk/storage/internal/atomicfile"
 	"strconv"
 	"strings"
 	"sync"
@@ -456,21 +457,8 @@ func loadState(dir string) state {
 
 func saveState(dir string, st state) error {
 	b, _ := json.Marshal(st)
-	tmp, err := os.CreateTemp(dir, ".state-*.tmp")
-	if err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, stateFile), b, atomicfile.Options{TempPattern: ".state-*.tmp"}); err != nil {
 		return fmt.Errorf("sandbox: cannot write its state: %w", err)
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("sandbox: cannot write its state: %w", werr)
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ package transfer
 // call and has no way to continue an upload it did not start. So the engine
 // journals every multipart upload it starts (UploadId, part size, the parts
 // the server acknowledged, the local file's size and mtime) through the S3
-// client it gives the transfer manager (tmClient in transfer.go). Resuming
+// client it gives the transfer manager (tmClient in tmclient.go). Resuming
 // then needs the lower-level calls: ListParts to learn what the server has,
 // UploadPart for the missing parts, CompleteMultipartUpload to finish. Those
 // are here, and only here.
@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"s3desk/storage/internal/atomicfile"
 	"sort"
 	"strings"
 	"sync"
@@ -96,11 +97,7 @@ func (j *journal) write(name string, v any) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	tmp := filepath.Join(j.dir, name+".tmp")
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(j.dir, name))
+	return atomicfile.Write(filepath.Join(j.dir, name), data, atomicfile.Options{TempPattern: "." + name + "-*.tmp"})
 }
 
 func (j *journal) save(r *uploadRecord) error { return j.write("up-"+r.ID+".json", r) }
