@@ -10,45 +10,58 @@ import (
 	"s3desk/storage"
 )
 
-// Service is the connected account as the shell hands it to the features:
-// the union of the interfaces each feature declares. *storage.Service
-// satisfies it; Deps.Connect returns it, so tests can give a fake.
-type Service interface {
-	browser.ObjectStore
-	BucketStore
-	sharing.ShareStore
-	preview.CombineStore
-	preview.PreviewStore
-	transfers.IncompleteStore
-	NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (*storage.Engine, error)
-	Endpoint() string
+// Account is a connected account as the shell hands it to the features:
+// each field is the interface its feature declares. Deps.Connect returns
+// it; connectStorage builds it from a storage service, the one place that
+// knows which storage type serves which feature.
+type Account struct {
+	Objects  browser.ObjectStore
+	Buckets  BucketStore
+	Sharing  sharing.ShareStore
+	Combine  preview.CombineStore
+	Preview  preview.PreviewStore
+	Engines  transfers.EngineMaker
+	Endpoint string // "" for AWS itself
+	Region   string
 }
 
 // connectStorage is the default Deps.Connect: a storage service.
-func connectStorage(ctx context.Context, cfg storage.Config) (Service, error) {
+func connectStorage(ctx context.Context, cfg storage.Config) (*Account, error) {
 	svc, err := storage.New(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return svc, nil
+	return accountOf(svc), nil
 }
 
-// engineMaker gives the transfers panel the service's engine as the
+// accountOf hands svc to every feature.
+func accountOf(svc *storage.Service) *Account {
+	return &Account{
+		Objects:  svc,
+		Buckets:  svc,
+		Sharing:  svc,
+		Combine:  svc,
+		Preview:  svc,
+		Engines:  engineMaker{svc},
+		Endpoint: svc.Endpoint(),
+		Region:   svc.Region(),
+	}
+}
+
+// engineSource is what builds transfer engines in storage.
+type engineSource interface {
+	NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (*storage.Engine, error)
+	transfers.IncompleteStore
+}
+
+// engineMaker gives the transfers panel the storage engine as the
 // interface the panel declares.
-type engineMaker struct{ svc Service }
+type engineMaker struct{ engineSource }
 
 func (m engineMaker) NewEngine(ctx context.Context, dataDir string, opts storage.TransferOptions) (transfers.TransferEngine, error) {
-	e, err := m.svc.NewEngine(ctx, dataDir, opts)
+	e, err := m.engineSource.NewEngine(ctx, dataDir, opts)
 	if err != nil {
 		return nil, err // a nil interface, not a nil *storage.Engine
 	}
 	return e, nil
-}
-
-func (m engineMaker) ListMultipartUploads(ctx context.Context, bucket, prefix string) ([]storage.MultipartUpload, error) {
-	return m.svc.ListMultipartUploads(ctx, bucket, prefix)
-}
-
-func (m engineMaker) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
-	return m.svc.AbortMultipartUpload(ctx, bucket, key, uploadID)
 }
