@@ -31,6 +31,7 @@ func TestConnectedServiceLogsToTheFileWithoutSecrets(t *testing.T) {
 	log, scrub := lf.Logger()
 	const secret = "GUIsecretKEY0123456789abcdefGUI"
 	var got storage.Config
+	var svc *storage.Service
 	a := test.NewTempApp(t)
 	mw := NewMainWindow(t.Context(), a, Deps{
 		Sandbox: func(context.Context) (storage.Config, error) {
@@ -38,9 +39,14 @@ func TestConnectedServiceLogsToTheFileWithoutSecrets(t *testing.T) {
 			cfg.SecretAccessKey = secret
 			return cfg, nil
 		},
-		Connect: func(ctx context.Context, cfg storage.Config) (Service, error) {
+		Connect: func(ctx context.Context, cfg storage.Config) (*Account, error) {
 			got = cfg
-			return connectStorage(ctx, cfg)
+			s, err := storage.New(ctx, cfg)
+			if err != nil {
+				return nil, err
+			}
+			svc = s
+			return accountOf(s), nil
 		},
 		Logger: log, Secrets: scrub, CacheDir: cache,
 	})
@@ -49,11 +55,10 @@ func TestConnectedServiceLogsToTheFileWithoutSecrets(t *testing.T) {
 	if got.Logger != log {
 		t.Fatal("the service's config has no logger")
 	}
-	svc := mw.service()
-	if svc == nil {
+	if mw.service() == nil || svc == nil {
 		t.Fatal("not connected")
 	}
-	svc.(*account).Logger().Warn("abort failed", "key", "big.bin", "err", "signing with "+secret)
+	svc.Logger().Warn("abort failed", "key", "big.bin", "err", "signing with "+secret)
 	b, err := os.ReadFile(filepath.Join(LogDir(cache), logfile.Name))
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 // preview is the objects view's "Preview" (Space): a window for entry.
 func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
 	if svc := mw.service(); svc != nil && !entry.IsFolder {
-		v := preview.NewPreviewWindow(mw.app, svc, mw.jobs, bucket, entry)
+		v := preview.NewPreviewWindow(mw.app, svc.Preview, mw.jobs, bucket, entry)
 		if c := mw.cacheDir(); c != "" {
 			v.SetOpenDir(openedDir(c))
 		}
@@ -19,6 +19,6 @@ func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
 // open folder when nothing is selected.
 func (mw *MainWindow) combineCSV(bucket, prefix string, entries []storage.Entry) {
 	if svc := mw.service(); svc != nil {
-		preview.NewCombineWindow(mw.app, svc, mw.jobs, bucket, prefix, entries)
+		preview.NewCombineWindow(mw.app, svc.Combine, mw.jobs, bucket, prefix, entries)
 	}
 }

@@ -301,7 +301,7 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 	settle(t, mw)
 	endpoint := ""
 	if mw.service() != nil {
-		endpoint = mw.service().Endpoint()
+		endpoint = mw.service().Endpoint
 	}
 	if mw.profiles.Current() != "Chosen" || endpoint != chosenSrv.Endpoint {
 		t.Fatalf("current %q, connected to %q: the slow sandbox took over", mw.profiles.Current(), endpoint)

@@ -111,7 +111,7 @@ func TestScreenshots(t *testing.T) {
 	onUI(mw, func() {
 		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore {
 			if s := mw.service(); s != nil {
-				return s
+				return s.Sharing
 			}
 			return nil
 		}, func() string { return mw.profile }, func() (sharing.LinkLedger, error) { return ledger.Open(ledgerDir) })

@@ -8,7 +8,7 @@ func (mw *MainWindow) sharer() *sharing.Sharer {
 	if mw.share == nil {
 		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore {
 			if s := mw.service(); s != nil {
-				return s
+				return s.Sharing
 			}
 			return nil
 		}, func() string { return mw.profile }, nil)

@@ -15,7 +15,7 @@ func TestMainWindowWiresSharing(t *testing.T) {
 	}
 	var sh *sharing.Sharer
 	mw.jobs.Do(func() { sh = mw.sharer() })
-	if sh != mw.sharer() || sh.Store() == nil || sh.Store().(*account) != mw.service() {
+	if sh != mw.sharer() || sh.Store() == nil || sh.Store() != mw.service().Sharing {
 		t.Fatal("the sharing.Sharer does not use the connected service")
 	}
 	if sh.DefaultExpiry != LoadSettings(mw.app.Preferences()).PresignExpiry {

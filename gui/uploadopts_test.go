@@ -163,7 +163,7 @@ func TestUploadWithOptionsPublicViaConsentedPolicy(t *testing.T) {
 			return hasButton(mw.win.Canvas().Overlays().Top(), "Add statement")
 		})
 	}
-	svc := mw.service()
+	svc := mw.service().Sharing
 
 	upload("yes.html", "<p>public</p>")
 	onUI(mw, func() { guitest.Shot(t, mw.win.Canvas(), "upload_options_consent.png") })

@@ -44,7 +44,7 @@ type Deps struct {
 	// ResetSandbox wipes the sandbox and seeds it again; nil hides the action.
 	ResetSandbox func(ctx context.Context) error
 	// Connect builds a service from a config; nil means storage.New.
-	Connect func(ctx context.Context, cfg storage.Config) (Service, error)
+	Connect func(ctx context.Context, cfg storage.Config) (*Account, error)
 	// StartProfile is opened at startup; "" opens the Local sandbox.
 	StartProfile string
 	// Version is shown in the About dialog.
@@ -82,7 +82,7 @@ type MainWindow struct {
 
 	conn    async.Gen          // the connection being made or in use: its context is the parent of all its work
 	stop    context.CancelFunc // ends the window's context (jobs.life)
-	svc     Service
+	svc     *Account
 	profile string // the connected (or connecting) profile
 }
 
@@ -160,7 +160,7 @@ func (mw *MainWindow) Window() fyne.Window { return mw.win }
 func (mw *MainWindow) ShowAndRun() { mw.win.ShowAndRun() }
 
 // service is the connected storage service, or nil.
-func (mw *MainWindow) service() Service { return mw.svc }
+func (mw *MainWindow) service() *Account { return mw.svc }
 
 // wait blocks until all background work has finished (for tests).
 func (mw *MainWindow) wait() { mw.jobs.Wait() }
@@ -323,7 +323,7 @@ func (mw *MainWindow) connect(name string) {
 		default:
 			cfg, err = deps.Profiles.Config(ctx, name)
 		}
-		var svc Service
+		var svc *Account
 		if err == nil {
 			cfg.Profile = name // the resume journal keeps each profile's uploads apart
 			if compatSet {
@@ -343,14 +343,14 @@ func (mw *MainWindow) connect(name string) {
 				return
 			}
 			mw.svc = svc
-			where := svc.Endpoint()
+			where := svc.Endpoint
 			if where == "" {
-				where = "AWS " + svc.Region()
+				where = "AWS " + svc.Region
 			}
 			mw.status.conn.SetText(name + " · " + where)
-			mw.buckets.SetStore(svc)
-			mw.objects.SetStore(svc)
-			mw.xfer.Connect(ctx, engineMaker{svc}, mw.transferDataDir())
+			mw.buckets.SetStore(svc.Buckets)
+			mw.objects.SetStore(svc.Objects)
+			mw.xfer.Connect(ctx, svc.Engines, mw.transferDataDir())
 		})
 	})
 }
@@ -373,7 +373,7 @@ func (mw *MainWindow) objectStore() browser.ObjectStore {
 	if mw.svc == nil {
 		return nil
 	}
-	return mw.svc
+	return mw.svc.Objects
 }
 
 // navigated follows the objects view: the title names the place, and the

@@ -55,7 +55,7 @@ func useTempLedger(t *testing.T, mw *MainWindow) *ledger.Store {
 	onUI(mw, func() {
 		mw.share = sharing.NewSharer(mw.win, mw.jobs, func() sharing.ShareStore {
 			if s := mw.service(); s != nil {
-				return s
+				return s.Sharing
 			}
 			return nil
 		}, func() string { return mw.profile }, func() (sharing.LinkLedger, error) { return led, nil })

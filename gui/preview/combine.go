@@ -143,6 +143,9 @@ func (v *CombineView) start() {
 	})
 	opts.OnProgress = progress.Push
 	opts.OnMismatch = func(m report.HeaderMismatch) report.MismatchAction {
+		// The progress so far shows before the question, and nothing
+		// redraws behind it while the combine waits for the answer.
+		progress.Flush()
 		answer := make(chan report.MismatchAction, 1)
 		v.jobs.Do(func() {
 			if !v.run.Current(gen) || v.closed {

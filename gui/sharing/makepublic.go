@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/async"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"s3desk/storage/ledger"
@@ -110,7 +111,6 @@ func (sh *Sharer) runPublic(parent context.Context, title string, targets []stri
 	p := newPublicProgress(sh, title, len(targets), cancel)
 	sh.jobs.Go(func() {
 		defer cancel()
-		p.start()
 		var out []publicOutcome
 		for i, t := range targets {
 			if ctx.Err() != nil {
@@ -142,15 +142,13 @@ type publicProgress struct {
 	idx         int
 	name        string
 	done, total int64
-	dirty       bool
-	quit        chan struct{}
-	stopped     chan struct{}
+	redraw      *async.Throttle[struct{}] // renders the newest progress, at most ten times a second
 }
 
 // newPublicProgress shows the dialog. Call on the UI goroutine.
 func newPublicProgress(sh *Sharer, title string, targets int, cancel context.CancelFunc) *publicProgress {
-	p := &publicProgress{sh: sh, targets: targets, label: widget.NewLabel("Starting…"), bar: widget.NewProgressBar(),
-		quit: make(chan struct{}), stopped: make(chan struct{})}
+	p := &publicProgress{sh: sh, targets: targets, label: widget.NewLabel("Starting…"), bar: widget.NewProgressBar()}
+	p.redraw = async.NewThrottle(async.Every, sh.jobs.Do, func(struct{}) { p.render() })
 	p.label.Wrapping = fyne.TextWrapWord
 	p.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	p.cancel.OnTapped = func() {
@@ -167,38 +165,14 @@ func newPublicProgress(sh *Sharer, title string, targets int, cancel context.Can
 // set records progress; any goroutine may call it.
 func (p *publicProgress) set(i int, name string, done, total int64) {
 	p.mu.Lock()
-	p.idx, p.name, p.done, p.total, p.dirty = i, name, done, total, true
+	p.idx, p.name, p.done, p.total = i, name, done, total
 	p.mu.Unlock()
+	p.redraw.Push(struct{}{})
 }
 
-// start runs the pump that shows progress every 100 ms while it changes.
-func (p *publicProgress) start() {
-	go func() {
-		defer close(p.stopped)
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-p.quit:
-				return
-			case <-tick.C:
-				p.mu.Lock()
-				dirty := p.dirty
-				p.dirty = false
-				p.mu.Unlock()
-				if dirty {
-					p.sh.jobs.Do(p.render)
-				}
-			}
-		}
-	}()
-}
-
-// stop ends the pump (the caller renders the final value).
-func (p *publicProgress) stop() {
-	close(p.quit)
-	<-p.stopped
-}
+// stop shows what is still waiting for its redraw (the caller renders the
+// final value after it).
+func (p *publicProgress) stop() { p.redraw.Flush() }
 
 // text and value are what the dialog shows for the current progress.
 func (p *publicProgress) text() (string, float64) {

@@ -7,22 +7,24 @@ import (
 	"s3desk/storage/transfer"
 )
 
-// engineMaker adapts a storage service to EngineMaker, as the shell does
+// engineSource is what builds transfer engines in storage.
+type engineSource interface {
+	NewEngine(ctx context.Context, dataDir string, opts transfer.TransferOptions) (*transfer.Engine, error)
+	IncompleteStore
+}
+
+// engineMaker adapts storage's engines to EngineMaker, as the shell does
 // (gui/service.go).
-type engineMaker struct{ svc *storage.Service }
+type engineMaker struct{ engineSource }
 
 func (m engineMaker) NewEngine(ctx context.Context, dataDir string, opts transfer.TransferOptions) (TransferEngine, error) {
-	e, err := transfer.New(m.svc).NewEngine(ctx, dataDir, opts)
+	e, err := m.engineSource.NewEngine(ctx, dataDir, opts)
 	if err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
-func (m engineMaker) ListMultipartUploads(ctx context.Context, bucket, prefix string) ([]storage.MultipartUpload, error) {
-	return m.svc.ListMultipartUploads(ctx, bucket, prefix)
-}
-
-func (m engineMaker) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
-	return m.svc.AbortMultipartUpload(ctx, bucket, key, uploadID)
-}
+// enginesOf is how the tests hand a storage service to Connect: the one
+// place that knows which storage type builds engines.
+func enginesOf(svc *storage.Service) EngineMaker { return engineMaker{transfer.New(svc)} }

@@ -29,7 +29,7 @@ func TestIncompleteUploadsViewAborts(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newPanelHarness(t)
-	h.p.Connect(t.Context(), engineMaker{srv.Service(t)}, t.TempDir())
+	h.p.Connect(t.Context(), enginesOf(srv.Service(t)), t.TempDir())
 	h.j.Wait()
 	var v *IncompleteView
 	h.j.Do(func() {

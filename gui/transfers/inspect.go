@@ -1,6 +1,8 @@
 package transfers
 
-import "s3desk/storage/transfer"
+import (
+	"s3desk/storage/transfer"
+)
 
 // RowState is what a transfer row shows, for the shell and its tests.
 type RowState struct {

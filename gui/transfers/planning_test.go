@@ -31,7 +31,7 @@ func TestCancelUploadPlanningStartsNothing(t *testing.T) {
 		}
 	}
 	h := newPanelHarness(t)
-	h.p.Connect(t.Context(), engineMaker{svc}, t.TempDir())
+	h.p.Connect(t.Context(), enginesOf(svc), t.TempDir())
 	h.j.Wait()
 	h.j.Do(func() { h.p.StartUpload(bucket, "", []string{dir}) })
 
@@ -87,7 +87,7 @@ func TestConnectionEndCancelsPlanning(t *testing.T) {
 	}
 	h := newPanelHarness(t)
 	conn, end := contextWithCancel(t)
-	h.p.Connect(conn, engineMaker{svc}, t.TempDir())
+	h.p.Connect(conn, enginesOf(svc), t.TempDir())
 	h.j.Wait()
 	h.j.Do(func() { h.p.StartUpload(bucket, "", []string{dir}) })
 	for f.Seen("HeadObject") == 0 {

@@ -2,6 +2,7 @@ package transfers
 
 import (
 	"fmt"
+	"s3desk/gui/widgets"
 	"s3desk/storage/transfer"
 	"time"
 
@@ -127,11 +128,8 @@ func etaText(d time.Duration) string {
 
 // retriesText tells how many requests were sent again ("" for none).
 func retriesText(n int) string {
-	switch {
-	case n <= 0:
+	if n <= 0 {
 		return ""
-	case n == 1:
-		return " · 1 retry"
 	}
-	return fmt.Sprintf(" · %d retries", n)
+	return " · " + widgets.Count(n, "retry", "retries")
 }

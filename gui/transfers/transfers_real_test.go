@@ -86,7 +86,7 @@ func TestRealDriverTransfers(t *testing.T) {
 		w.SetContent(p.CanvasObject())
 		w.Resize(fyne.NewSize(900, 400))
 		w.Show()
-		p.Connect(t.Context(), engineMaker{svc}, t.TempDir())
+		p.Connect(t.Context(), enginesOf(svc), t.TempDir())
 	})
 	defer fyne.DoAndWait(w.Hide) // closing the last window would end the app
 	waitFor := func(what string, cond func() bool) {

@@ -87,7 +87,7 @@ func TestDropUploadsIntoOpenFolder(t *testing.T) {
 	_ = os.WriteFile(filepath.Join(src, "photos", "sub", "y.txt"), []byte("y"), 0o644)
 	uris := []fyne.URI{repository.NewFileURI(file), repository.NewFileURI(filepath.Join(src, "photos"))}
 	h.p.Dropped(bucket, "", uris)
-	h.p.Connect(t.Context(), engineMaker{svc}, t.TempDir())
+	h.p.Connect(t.Context(), enginesOf(svc), t.TempDir())
 	h.j.Wait()
 	h.p.Dropped("", "", uris)
 	if len(h.alerts) != 2 || !strings.HasPrefix(h.alerts[0], "Not connected") || !strings.HasPrefix(h.alerts[1], "Open a bucket first") {
