@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -113,7 +114,7 @@ func TestBuckets(t *testing.T) {
 		}
 
 		// Not empty -> ErrBucketNotEmpty, nothing lost.
-		put(t, svc, name, "keep.txt", "data")
+		storetest.Put(t, svc, name, "keep.txt", "data")
 		err = svc.DeleteBucket(ctx, name, storage.DeleteBucketOptions{})
 		if !errors.Is(err, storage.ErrBucketNotEmpty) {
 			t.Fatalf("delete non-empty: want ErrBucketNotEmpty, got %v", err)
@@ -139,7 +140,7 @@ func TestBuckets(t *testing.T) {
 
 func TestBucketExistsOtherOwner(t *testing.T) {
 	// Only the mapping can be checked without a second account.
-	err := storage.MapErrForTest("create bucket", "taken", "", apiErr("BucketAlreadyExists"))
+	err := storage.MapErrForTest("create bucket", "taken", "", storetest.APIErr("BucketAlreadyExists"))
 	if !errors.Is(err, storage.ErrBucketExists) || !strings.Contains(err.Error(), "another account") {
 		t.Fatalf("got %v", err)
 	}
@@ -153,7 +154,7 @@ func TestForceDeleteBucket(t *testing.T) {
 		// bucket's own DELETE.
 		var mu sync.Mutex
 		var deletes []string // "upload <id>" or "bucket"
-		svc, _ := countingProxy(t, srv, func(r *http.Request) {
+		svc, _ := storetest.CountingProxy(t, srv, func(r *http.Request) {
 			if r.Method != http.MethodDelete {
 				return
 			}
@@ -172,7 +173,7 @@ func TestForceDeleteBucket(t *testing.T) {
 		for i := range 1203 {
 			keys = append(keys, fmt.Sprintf("d%d/k%04d", i%3, i))
 		}
-		putMany(t, srv, b, keys)
+		storetest.PutMany(t, srv, b, keys)
 		if err := svc.CreateFolder(ctx, b, "empty"); err != nil {
 			t.Fatal(err)
 		}
@@ -236,9 +237,9 @@ func forceDeleteVersioned(t *testing.T, srv *s3test.Server) {
 			srv.Skip(t, "versioning not supported: "+err.Error())
 		}
 		for i := range 3 {
-			put(t, svc, b, "doc.txt", fmt.Sprintf("version %d", i))
+			storetest.Put(t, svc, b, "doc.txt", fmt.Sprintf("version %d", i))
 		}
-		put(t, svc, b, "gone.txt", "soon a delete marker")
+		storetest.Put(t, svc, b, "gone.txt", "soon a delete marker")
 		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(b), Key: aws.String("gone.txt")}); err != nil {
 			t.Fatal(err)
 		}

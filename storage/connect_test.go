@@ -19,6 +19,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -149,7 +150,7 @@ func TestAWSCABundle(t *testing.T) {
 
 // The mapping of RequestTimeTooSkewed, as a unit and as a server answer.
 func TestClockSkew(t *testing.T) {
-	err := storage.MapErrForTest("connect", "", "", apiErr("RequestTimeTooSkewed"))
+	err := storage.MapErrForTest("connect", "", "", storetest.APIErr("RequestTimeTooSkewed"))
 	if !errors.Is(err, storage.ErrClockSkew) || !strings.Contains(err.Error(), "clock") {
 		t.Fatalf("mapping: %v", err)
 	}
@@ -190,7 +191,7 @@ func TestErrorMapping(t *testing.T) {
 		"SomethingNew":                  storage.ErrProtocol,
 	}
 	for code, want := range cases {
-		err := storage.MapErrForTest("do it", "bkt", "key", apiErr(code))
+		err := storage.MapErrForTest("do it", "bkt", "key", storetest.APIErr(code))
 		if !errors.Is(err, want) {
 			t.Errorf("%s: want %v, got %v", code, want, err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -105,7 +106,7 @@ func TestRenameFolder(t *testing.T) {
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
 		for _, k := range []string{"old/", "old/a.txt", "old/sub/b c+d.txt", "old-not/x", "older/y", "old.txt"} {
-			put(t, svc, b, k, "v:"+k)
+			storetest.Put(t, svc, b, k, "v:"+k)
 		}
 		var last int64
 		if err := svc.RenameFolder(ctx, b, "old", "new name/", func(n int64) { last = n }); err != nil {
@@ -114,9 +115,9 @@ func TestRenameFolder(t *testing.T) {
 		if last != 3 {
 			t.Errorf("progress ended at %d, want 3", last)
 		}
-		_, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true})
+		_, objs, _ := storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true})
 		want := []string{"new name/", "new name/a.txt", "new name/sub/b c+d.txt", "old-not/x", "old.txt", "older/y"}
-		if got := keysOf(objs); !slices.Equal(got, want) {
+		if got := storetest.KeysOf(objs); !slices.Equal(got, want) {
 			t.Fatalf("after rename: %q, want %q", got, want)
 		}
 		if got := readAll(t, svc, b, "new name/sub/b c+d.txt"); string(got) != "v:old/sub/b c+d.txt" {
@@ -130,16 +131,16 @@ func TestRenameFolder(t *testing.T) {
 		if err := svc.MoveFolder(ctx, storage.ObjectRef{Bucket: b, Key: "new name"}, storage.ObjectRef{Bucket: b2, Key: "x"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		_, objs, _ = listAll(t, svc, b2, storage.ListOptions{Recursive: true})
-		if got := keysOf(objs); !slices.Equal(got, []string{"x/", "x/a.txt", "x/sub/b c+d.txt"}) {
+		_, objs, _ = storetest.ListAll(t, svc, b2, storage.ListOptions{Recursive: true})
+		if got := storetest.KeysOf(objs); !slices.Equal(got, []string{"x/", "x/a.txt", "x/sub/b c+d.txt"}) {
 			t.Errorf("moved across buckets: %q", got)
 		}
 		if err := svc.CopyFolder(ctx, storage.ObjectRef{Bucket: b2, Key: "x"}, storage.ObjectRef{Bucket: b2, Key: "y"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		_, objs, _ = listAll(t, svc, b2, storage.ListOptions{Recursive: true})
+		_, objs, _ = storetest.ListAll(t, svc, b2, storage.ListOptions{Recursive: true})
 		if len(objs) != 6 {
-			t.Errorf("after folder copy: %q", keysOf(objs))
+			t.Errorf("after folder copy: %q", storetest.KeysOf(objs))
 		}
 	})
 }
@@ -227,7 +228,7 @@ func TestRenameFolderCancelLosesNothing(t *testing.T) {
 		for i := range 60 {
 			keys = append(keys, fmt.Sprintf("src/f%02d.txt", i))
 		}
-		putMany(t, srv, b, keys)
+		storetest.PutMany(t, srv, b, keys)
 		ctx, cancel := context.WithCancel(context.Background())
 		err := svc.RenameFolder(ctx, b, "src", "dst", func(n int64) {
 			if n >= 5 {
@@ -237,7 +238,7 @@ func TestRenameFolderCancelLosesNothing(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("want context.Canceled, got %v", err)
 		}
-		_, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true})
+		_, objs, _ := storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true})
 		have := map[string]bool{}
 		for _, o := range objs {
 			have[o.Key] = true
@@ -269,7 +270,7 @@ func TestDeleteFolderCancel(t *testing.T) {
 		for i := range 30 {
 			keys = append(keys, fmt.Sprintf("f/%02d", i))
 		}
-		putMany(t, srv, b, keys)
+		storetest.PutMany(t, srv, b, keys)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		// Small pages so there is a page boundary to stop at.
@@ -288,7 +289,7 @@ func TestDeleteFolderCancel(t *testing.T) {
 		if !errors.Is(err, context.Canceled) || res.Deleted != 0 {
 			t.Fatalf("cancelled delete: %+v %v", res, err)
 		}
-		if _, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true}); len(objs) != 30 {
+		if _, objs, _ := storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true}); len(objs) != 30 {
 			t.Fatalf("a cancelled delete removed keys: %d left", len(objs))
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -28,7 +29,7 @@ func TestDeleteFolderExactPrefix(t *testing.T) {
 			outside = append(outside, "a") // versitygw cannot hold "a" beside "a/"
 		}
 		for _, k := range append(slices.Clone(inside), outside...) {
-			put(t, svc, b, k, "12345")
+			storetest.Put(t, svc, b, k, "12345")
 		}
 		plan, err := svc.PlanDeleteFolder(ctx, b, "a")
 		if err != nil {
@@ -45,9 +46,9 @@ func TestDeleteFolderExactPrefix(t *testing.T) {
 		if res.Deleted != 4 || len(res.Failed) != 0 || last != 4 {
 			t.Errorf("result %+v, progress %d", res, last)
 		}
-		_, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true})
+		_, objs, _ := storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true})
 		slices.Sort(outside)
-		if got := keysOf(objs); !slices.Equal(got, outside) {
+		if got := storetest.KeysOf(objs); !slices.Equal(got, outside) {
 			t.Errorf("left %q, want %q", got, outside)
 		}
 		if _, err := svc.PlanDeleteFolder(ctx, b, ""); !errors.Is(err, storage.ErrInvalidArgument) {
@@ -71,7 +72,7 @@ func TestDeleteObjectsBatches(t *testing.T) {
 		for i := range 1205 {
 			keys = append(keys, fmt.Sprintf("k/%05d", i))
 		}
-		putMany(t, srv, b, append(keys, "keep"))
+		storetest.PutMany(t, srv, b, append(keys, "keep"))
 		res, err := svc.DeleteObjects(ctx, b, append(keys, keys[0])) // a duplicate is deleted once
 		if err != nil {
 			t.Fatal(err)
@@ -79,8 +80,8 @@ func TestDeleteObjectsBatches(t *testing.T) {
 		if res.Deleted != 1205 || len(res.Failed) != 0 {
 			t.Errorf("result %+v", res)
 		}
-		_, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true})
-		if got := keysOf(objs); !slices.Equal(got, []string{"keep"}) {
+		_, objs, _ := storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true})
+		if got := storetest.KeysOf(objs); !slices.Equal(got, []string{"keep"}) {
 			t.Errorf("left %d keys: %q...", len(got), got[:min(3, len(got))])
 		}
 		if res, err := svc.DeleteObjects(ctx, b, nil); err != nil || res.Deleted != 0 {
@@ -195,13 +196,13 @@ func TestDeleteObjectsCompatibilityMode(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := srv.Bucket(t)
-		putMany(t, srv, b, []string{"a", "b c", "d/e+f"})
+		storetest.PutMany(t, srv, b, []string{"a", "b c", "d/e+f"})
 		res, err := svc.DeleteObjects(context.Background(), b, []string{"a", "b c", "d/e+f"})
 		if err != nil || res.Deleted != 3 || len(res.Failed) != 0 {
 			t.Fatalf("%+v %v", res, err)
 		}
-		if _, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true}); len(objs) != 0 {
-			t.Fatalf("left %q", keysOf(objs))
+		if _, objs, _ := storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true}); len(objs) != 0 {
+			t.Fatalf("left %q", storetest.KeysOf(objs))
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -22,7 +23,7 @@ func TestFolderOpsSurviveFaults(t *testing.T) {
 	for i := 0; i < 60; i++ {
 		keys = append(keys, fmt.Sprintf("src/f%02d/k%02d.txt", i%6, i))
 	}
-	putMany(t, srv, bucket, keys)
+	storetest.PutMany(t, srv, bucket, keys)
 
 	f := s3test.NewFaults(t, srv)
 	f.Add(s3test.Rule{Share: 0.2, Fault: s3test.SlowDown()})
@@ -53,9 +54,9 @@ func TestFolderOpsSurviveFaults(t *testing.T) {
 
 	// Behind the proxy's back: exactly the moved copy is left, byte for byte.
 	f.Clear()
-	_, objs, _ := listAll(t, srv.Service(t), bucket, storage.ListOptions{Recursive: true})
+	_, objs, _ := storetest.ListAll(t, srv.Service(t), bucket, storage.ListOptions{Recursive: true})
 	if len(objs) != 60 {
-		t.Fatalf("%d objects left, want the 60 moved ones: %v", len(objs), keysOf(objs))
+		t.Fatalf("%d objects left, want the 60 moved ones: %v", len(objs), storetest.KeysOf(objs))
 	}
 	for _, o := range objs {
 		orig := "src/" + o.Key[len("moved/"):]
@@ -65,7 +66,7 @@ func TestFolderOpsSurviveFaults(t *testing.T) {
 		}
 		b, err := io.ReadAll(r)
 		r.Close()
-		if err != nil || string(b) != bodyFor(orig) {
+		if err != nil || string(b) != storetest.BodyFor(orig) {
 			t.Fatalf("%s: %q, %v; want the bytes of %s", o.Key, b, err, orig)
 		}
 	}

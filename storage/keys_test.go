@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -88,13 +89,13 @@ func TestKeysAreData(t *testing.T) {
 			}
 		}
 		// Listing returns exactly these keys, each once, byte for byte.
-		_, objs, _ := listAll(t, svc, b, storage.ListOptions{Recursive: true})
+		_, objs, _ := storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true})
 		want := slices.Sorted(slices.Values(keys))
-		if got := keysOf(objs); !slices.Equal(got, want) {
+		if got := storetest.KeysOf(objs); !slices.Equal(got, want) {
 			t.Fatalf("recursive listing:\n got %q\nwant %q", got, want)
 		}
 		// One level: every key shows once, as itself or as its first folder.
-		folders, objs, _ := listAll(t, svc, b, storage.ListOptions{PageSize: 3})
+		folders, objs, _ := storetest.ListAll(t, svc, b, storage.ListOptions{PageSize: 3})
 		top := map[string]int{}
 		for _, e := range append(folders, objs...) {
 			top[e.Key]++
@@ -110,7 +111,7 @@ func TestKeysAreData(t *testing.T) {
 				continue
 			}
 			if top[shown] != 1 {
-				t.Logf("top level: %q", keysOf(append(folders, objs...)))
+				t.Logf("top level: %q", storetest.KeysOf(append(folders, objs...)))
 				t.Errorf("%q: top level shows %q %d times", short(k), short(shown), top[shown])
 			}
 		}
@@ -175,7 +176,7 @@ func TestKeysAreData(t *testing.T) {
 				t.Errorf("rename %q: %v", short(k), err)
 			}
 		}
-		_, left, _ := listAll(t, svc, b2, storage.ListOptions{Recursive: true})
+		_, left, _ := storetest.ListAll(t, svc, b2, storage.ListOptions{Recursive: true})
 		long := 0
 		for _, k := range keys {
 			if len(k) > 1000 {
@@ -183,7 +184,7 @@ func TestKeysAreData(t *testing.T) {
 			}
 		}
 		if len(left) != long {
-			t.Errorf("rename left %q", keysOf(left))
+			t.Errorf("rename left %q", storetest.KeysOf(left))
 		}
 		// The renamed copies form one folder; deleting it leaves the
 		// originals exactly.
@@ -194,8 +195,8 @@ func TestKeysAreData(t *testing.T) {
 		if dr, err := svc.DeleteFolder(ctx, b, "renamed", nil); err != nil || dr.Deleted != plan.Objects {
 			t.Errorf("delete folder: %+v %v", dr, err)
 		}
-		_, objs, _ = listAll(t, svc, b, storage.ListOptions{Recursive: true})
-		if got := keysOf(objs); !slices.Equal(got, want) {
+		_, objs, _ = storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true})
+		if got := storetest.KeysOf(objs); !slices.Equal(got, want) {
 			t.Errorf("after folder delete:\n got %q\nwant %q", got, want)
 		}
 		res, err := svc.DeleteObjects(ctx, b, keys)

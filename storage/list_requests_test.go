@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -20,11 +21,11 @@ func TestListSendsNoRequestPerKey(t *testing.T) {
 	for i := range 30 {
 		keys = append(keys, fmt.Sprintf("p/k%02d.txt", i), fmt.Sprintf("p/sub%d/x.txt", i%3))
 	}
-	putMany(t, srv, b, keys)
+	storetest.PutMany(t, srv, b, keys)
 	var mu sync.Mutex
 	var other []string
 	lists := 0
-	svc, _ := countingProxy(t, srv, func(r *http.Request) {
+	svc, _ := storetest.CountingProxy(t, srv, func(r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
 		if r.Method == http.MethodGet && r.URL.Query().Get("list-type") == "2" {
@@ -43,12 +44,12 @@ func TestListSendsNoRequestPerKey(t *testing.T) {
 		}
 		other, lists = nil, 0
 	}
-	folders, objects, pages := listAll(t, svc, b, storage.ListOptions{Prefix: "p/", PageSize: 10})
+	folders, objects, pages := storetest.ListAll(t, svc, b, storage.ListOptions{Prefix: "p/", PageSize: 10})
 	if len(folders) != 3 || len(objects) != 30 {
 		t.Fatalf("listed %d folders, %d objects", len(folders), len(objects))
 	}
 	check("folder listing", pages)
-	_, objects, pages = listAll(t, svc, b, storage.ListOptions{Prefix: "p/", Recursive: true})
+	_, objects, pages = storetest.ListAll(t, svc, b, storage.ListOptions{Prefix: "p/", Recursive: true})
 	if len(objects) != 33 {
 		t.Fatalf("recursive listing: %d objects", len(objects))
 	}

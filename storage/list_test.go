@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -18,14 +19,14 @@ func TestListFoldersAndObjects(t *testing.T) {
 		ctx := context.Background()
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
-		put(t, svc, b, "top.txt", "hello")
-		put(t, svc, b, "docs/a.txt", "a")
-		put(t, svc, b, "docs/sub/b.txt", "bb")
+		storetest.Put(t, svc, b, "top.txt", "hello")
+		storetest.Put(t, svc, b, "docs/a.txt", "a")
+		storetest.Put(t, svc, b, "docs/sub/b.txt", "bb")
 		if err := svc.CreateFolder(ctx, b, "empty"); err != nil {
 			t.Fatal(err)
 		}
-		folders, objects, _ := listAll(t, svc, b, storage.ListOptions{})
-		if got, want := keysOf(folders), []string{"docs/", "empty/"}; !slices.Equal(got, want) {
+		folders, objects, _ := storetest.ListAll(t, svc, b, storage.ListOptions{})
+		if got, want := storetest.KeysOf(folders), []string{"docs/", "empty/"}; !slices.Equal(got, want) {
 			t.Errorf("folders = %q, want %q", got, want)
 		}
 		if len(objects) != 1 || objects[0].Key != "top.txt" || objects[0].Size != 5 || objects[0].IsFolder || objects[0].LastModified.IsZero() {
@@ -36,7 +37,7 @@ func TestListFoldersAndObjects(t *testing.T) {
 				t.Errorf("folder entry %+v", f)
 			}
 		}
-		folders, objects, _ = listAll(t, svc, b, storage.ListOptions{Prefix: "docs/"})
+		folders, objects, _ = storetest.ListAll(t, svc, b, storage.ListOptions{Prefix: "docs/"})
 		if len(folders) != 1 || folders[0].Key != "docs/sub/" || folders[0].Name != "sub/" {
 			t.Errorf("docs/ folders = %+v", folders)
 		}
@@ -44,16 +45,16 @@ func TestListFoldersAndObjects(t *testing.T) {
 			t.Errorf("docs/ objects = %+v", objects)
 		}
 		// The empty folder lists as empty (its own marker is not a row).
-		folders, objects, _ = listAll(t, svc, b, storage.ListOptions{Prefix: "empty/"})
+		folders, objects, _ = storetest.ListAll(t, svc, b, storage.ListOptions{Prefix: "empty/"})
 		if len(folders)+len(objects) != 0 {
 			t.Errorf("empty/ lists %v %v", folders, objects)
 		}
-		_, objects, _ = listAll(t, svc, b, storage.ListOptions{Recursive: true})
-		if got, want := keysOf(objects), []string{"docs/a.txt", "docs/sub/b.txt", "empty/", "top.txt"}; !slices.Equal(got, want) {
+		_, objects, _ = storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true})
+		if got, want := storetest.KeysOf(objects), []string{"docs/a.txt", "docs/sub/b.txt", "empty/", "top.txt"}; !slices.Equal(got, want) {
 			t.Errorf("recursive = %q, want %q", got, want)
 		}
-		_, objects, _ = listAll(t, svc, b, storage.ListOptions{Recursive: true, StartAfter: "docs/sub/b.txt"})
-		if got, want := keysOf(objects), []string{"empty/", "top.txt"}; !slices.Equal(got, want) {
+		_, objects, _ = storetest.ListAll(t, svc, b, storage.ListOptions{Recursive: true, StartAfter: "docs/sub/b.txt"})
+		if got, want := storetest.KeysOf(objects), []string{"empty/", "top.txt"}; !slices.Equal(got, want) {
 			t.Errorf("StartAfter = %q, want %q", got, want)
 		}
 		// Missing bucket.
@@ -69,16 +70,16 @@ func TestListPageSizeOne(t *testing.T) {
 	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
-		putMany(t, srv, b, []string{"a", "b", "c/1", "d/2", "e"})
-		folders, objects, pages := listAll(t, svc, b, storage.ListOptions{PageSize: 1})
-		if got := append(keysOf(folders), keysOf(objects)...); len(got) != 5 {
+		storetest.PutMany(t, srv, b, []string{"a", "b", "c/1", "d/2", "e"})
+		folders, objects, pages := storetest.ListAll(t, svc, b, storage.ListOptions{PageSize: 1})
+		if got := append(storetest.KeysOf(folders), storetest.KeysOf(objects)...); len(got) != 5 {
 			t.Fatalf("PageSize=1 gave %q", got)
 		}
 		if pages < 5 {
 			t.Errorf("PageSize=1 gave %d pages, want 5", pages)
 		}
-		_, objects, pages = listAll(t, svc, b, storage.ListOptions{PageSize: 1, Recursive: true})
-		if got, want := keysOf(objects), []string{"a", "b", "c/1", "d/2", "e"}; !slices.Equal(got, want) || pages < 5 {
+		_, objects, pages = storetest.ListAll(t, svc, b, storage.ListOptions{PageSize: 1, Recursive: true})
+		if got, want := storetest.KeysOf(objects), []string{"a", "b", "c/1", "d/2", "e"}; !slices.Equal(got, want) || pages < 5 {
 			t.Errorf("recursive PageSize=1: %q in %d pages", got, pages)
 		}
 	})
@@ -93,7 +94,7 @@ func TestListLargePrefix(t *testing.T) {
 		for i := range keys {
 			keys[i] = fmt.Sprintf("many/item-%05d.dat", i)
 		}
-		putMany(t, srv, b, append(keys, "many-other.txt", "manyX/y"))
+		storetest.PutMany(t, srv, b, append(keys, "many-other.txt", "manyX/y"))
 		start := time.Now()
 		seen := map[string]int{}
 		pages := 0
@@ -138,10 +139,10 @@ func TestUsage(t *testing.T) {
 		ctx := context.Background()
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
-		put(t, svc, b, "p/a", "12345")
-		put(t, svc, b, "p/deep/b", "123")
-		put(t, svc, b, "p-other", "1234567")
-		put(t, svc, b, "top", "1")
+		storetest.Put(t, svc, b, "p/a", "12345")
+		storetest.Put(t, svc, b, "p/deep/b", "123")
+		storetest.Put(t, svc, b, "p-other", "1234567")
+		storetest.Put(t, svc, b, "top", "1")
 		svc2 := srv.Service(t)
 		var updates []storage.Usage
 		u, err := svc2.Usage(ctx, b, "p/", func(u storage.Usage) { updates = append(updates, u) })
@@ -187,7 +188,7 @@ func BenchmarkList2500(b *testing.B) {
 	for i := range keys {
 		keys[i] = fmt.Sprintf("many/item-%05d.dat", i)
 	}
-	putMany(b, srv, bucket, keys)
+	storetest.PutMany(b, srv, bucket, keys)
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0

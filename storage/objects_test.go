@@ -11,6 +11,7 @@ import (
 	"testing/iotest"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -158,8 +159,8 @@ func TestCreateFolder(t *testing.T) {
 				t.Fatalf("marker %q: %+v %v", key, info, err)
 			}
 		}
-		folders, _, _ := listAll(t, svc, b, storage.ListOptions{})
-		if got := keysOf(folders); len(got) != 3 || got[0] != "a/" || got[1] != "plain/" || got[2] != "with slash/" {
+		folders, _, _ := storetest.ListAll(t, svc, b, storage.ListOptions{})
+		if got := storetest.KeysOf(folders); len(got) != 3 || got[0] != "a/" || got[1] != "plain/" || got[2] != "with slash/" {
 			t.Errorf("folders = %q", got)
 		}
 		if err := svc.CreateFolder(ctx, b, ""); !errors.Is(err, storage.ErrInvalidName) {
@@ -261,7 +262,7 @@ func TestOpenRangeOutside(t *testing.T) {
 		ctx := context.Background()
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
-		put(t, svc, b, "ten", "0123456789")
+		storetest.Put(t, svc, b, "ten", "0123456789")
 		rc, _, err := svc.Open(ctx, b, "ten", storage.ReadOptions{Offset: 50, Length: 5})
 		if err == nil {
 			rc.Close()

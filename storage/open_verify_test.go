@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -17,7 +18,7 @@ func TestOpenFlippedByte(t *testing.T) {
 	s3test.Each(t, func(t *testing.T, srv *s3test.Server) {
 		bucket := srv.Bucket(t)
 		body := strings.Repeat("S3 Desk never saves a wrong byte. ", 2000)
-		put(t, srv.Service(t), bucket, "r.txt", body)
+		storetest.Put(t, srv.Service(t), bucket, "r.txt", body)
 		f := s3test.NewFaults(t, srv)
 		svc := f.Server().Service(t)
 		rc, _, err := svc.Open(context.Background(), bucket, "r.txt", storage.ReadOptions{})

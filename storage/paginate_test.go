@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/report"
 	"s3desk/storage/s3test"
 	"s3desk/storage/share"
@@ -86,7 +87,7 @@ func TestObjectListingsEndInErrProtocol(t *testing.T) {
 	for i := range keys {
 		keys[i] = fmt.Sprintf("big/f%04d.csv", i)
 	}
-	putMany(t, srv, b, keys)
+	storetest.PutMany(t, srv, b, keys)
 
 	paths := []struct {
 		name string
@@ -181,8 +182,8 @@ func TestForcedDeleteVersionListingEndsInErrProtocol(t *testing.T) {
 			for i := range 6 {
 				keys = append(keys, fmt.Sprintf("k%d", i))
 			}
-			putMany(t, srv, b, keys)
-			putMany(t, srv, b, keys) // two versions each
+			storetest.PutMany(t, srv, b, keys)
+			storetest.PutMany(t, srv, b, keys) // two versions each
 			f, svc := faulted(t, srv, "ListObjectVersions", rule)
 			ctx := storage.WithPageSizeForTest(listCtx(t), 4)
 			err := svc.DeleteBucket(ctx, b, storage.DeleteBucketOptions{Force: true})

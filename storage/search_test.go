@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 )
 
@@ -15,7 +16,7 @@ func TestFind(t *testing.T) {
 		ctx := context.Background()
 		svc := srv.Service(t)
 		b := srv.Bucket(t)
-		putMany(t, srv, b, []string{"photos/Summer.JPG", "photos/winter.png", "photos/2024/summer-trip/", "docs/summer.txt", "Ärger/ÄPFEL.txt"})
+		storetest.PutMany(t, srv, b, []string{"photos/Summer.JPG", "photos/winter.png", "photos/2024/summer-trip/", "docs/summer.txt", "Ärger/ÄPFEL.txt"})
 		var matches []string
 		var progress int64
 		scanned, err := svc.Find(ctx, b, storage.FindOptions{Prefix: "photos/", Query: "SUMMER",

@@ -12,15 +12,9 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"unicode/utf8"
 
@@ -28,21 +22,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 
 	"s3desk/storage/preview"
 	"s3desk/storage/s3test"
 )
-
-func putObject(t testing.TB, c *s3.Client, bucket, key, contentType string, body []byte) {
-	t.Helper()
-	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}
-	if contentType != "" {
-		in.ContentType = aws.String(contentType)
-	}
-	if _, err := c.PutObject(context.Background(), in); err != nil {
-		t.Fatalf("put %s: %v", key, err)
-	}
-}
 
 func TestPreviewKindFor(t *testing.T) {
 	cases := []struct {
@@ -71,47 +55,15 @@ func TestPreviewKindFor(t *testing.T) {
 	}
 }
 
-// countingProxy sits between the service and versitygw and counts the
-// response body bytes the server sends.
-// onRequest, when set, sees each request before it is forwarded.
-func countingProxy(t *testing.T, srv *s3test.Server, onRequest func(*http.Request)) (*storage.Service, *atomic.Int64) {
-	t.Helper()
-	target, _ := url.Parse(srv.Endpoint)
-	var n atomic.Int64
-	rp := httputil.NewSingleHostReverseProxy(target)
-	if onRequest != nil {
-		direct := rp.Director
-		rp.Director = func(r *http.Request) { onRequest(r); direct(r) }
-	}
-	rp.ModifyResponse = func(r *http.Response) error {
-		r.Body = &countBody{ReadCloser: r.Body, n: &n}
-		return nil
-	}
-	ps := httptest.NewServer(rp)
-	t.Cleanup(ps.Close)
-	return serviceVia(t, srv, ps.URL), &n
-}
-
-type countBody struct {
-	io.ReadCloser
-	n *atomic.Int64
-}
-
-func (c *countBody) Read(p []byte) (int, error) {
-	n, err := c.ReadCloser.Read(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
 func TestPreviewTextReadsOnlyARange(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t)
 	const size = 50 << 20
 	line := []byte("the quick brown fox jumps over the lazy dog, ünïcödé ✓\n")
 	big := bytes.Repeat(line, size/len(line)+1)[:size]
-	putObject(t, srv.Client(t), b, "logs/big.log", "text/plain", big)
+	storetest.PutObject(t, srv.Client(t), b, "logs/big.log", "text/plain", big)
 
-	svc, wire := countingProxy(t, srv, nil)
+	svc, wire := storetest.CountingProxy(t, srv, nil)
 	p, err := preview.New(svc).Preview(context.Background(), b, "logs/big.log")
 	if err != nil {
 		t.Fatal(err)
@@ -142,8 +94,8 @@ func TestPreviewTextSmallAndEmpty(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t)
 	c := srv.Client(t)
-	putObject(t, c, b, "notes.txt", "", append([]byte{0xEF, 0xBB, 0xBF}, "hello\nwörld\n"...))
-	putObject(t, c, b, "empty.md", "", nil)
+	storetest.PutObject(t, c, b, "notes.txt", "", append([]byte{0xEF, 0xBB, 0xBF}, "hello\nwörld\n"...))
+	storetest.PutObject(t, c, b, "empty.md", "", nil)
 	svc := srv.Service(t)
 	p, err := preview.New(svc).Preview(context.Background(), b, "notes.txt")
 	if err != nil {
@@ -189,10 +141,10 @@ func TestPreviewImages(t *testing.T) {
 	jpeg.Encode(&jpgB, testImage(41, 31), nil)
 	gif.Encode(&gifB, testImage(42, 32), nil)
 	webpB, _ := base64.StdEncoding.DecodeString(tinyWebP)
-	putObject(t, c, b, "img/a.png", "image/png", pngB.Bytes())
-	putObject(t, c, b, "img/b.jpeg", "", jpgB.Bytes())
-	putObject(t, c, b, "img/c.gif", "application/octet-stream", gifB.Bytes())
-	putObject(t, c, b, "img/d", "image/webp", webpB)
+	storetest.PutObject(t, c, b, "img/a.png", "image/png", pngB.Bytes())
+	storetest.PutObject(t, c, b, "img/b.jpeg", "", jpgB.Bytes())
+	storetest.PutObject(t, c, b, "img/c.gif", "application/octet-stream", gifB.Bytes())
+	storetest.PutObject(t, c, b, "img/d", "image/webp", webpB)
 	svc := srv.Service(t)
 	for _, tc := range []struct {
 		key, format string
@@ -209,9 +161,9 @@ func TestPreviewImages(t *testing.T) {
 	}
 
 	// Bad data: garbage, a cut PNG, an empty "image".
-	putObject(t, c, b, "bad/garbage.png", "image/png", []byte("this is not a picture at all"))
-	putObject(t, c, b, "bad/cut.png", "image/png", pngB.Bytes()[:pngB.Len()/2])
-	putObject(t, c, b, "bad/empty.jpg", "", nil)
+	storetest.PutObject(t, c, b, "bad/garbage.png", "image/png", []byte("this is not a picture at all"))
+	storetest.PutObject(t, c, b, "bad/cut.png", "image/png", pngB.Bytes()[:pngB.Len()/2])
+	storetest.PutObject(t, c, b, "bad/empty.jpg", "", nil)
 	for _, key := range []string{"bad/garbage.png", "bad/cut.png", "bad/empty.jpg"} {
 		p, err := preview.New(svc).Preview(context.Background(), b, key)
 		if !errors.Is(err, storage.ErrUnreadable) {
@@ -303,8 +255,8 @@ func TestPreviewCSV(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		sb.WriteString(strings.Repeat("x", i%7) + ",\"n, " + string(rune('a'+i%26)) + "\"\n")
 	}
-	putObject(t, c, b, "t/big.csv", "text/csv", []byte(sb.String()))
-	putObject(t, c, b, "t/small.tsv", "", []byte("a\tb\n1\t2\n3\n"))
+	storetest.PutObject(t, c, b, "t/big.csv", "text/csv", []byte(sb.String()))
+	storetest.PutObject(t, c, b, "t/small.tsv", "", []byte("a\tb\n1\t2\n3\n"))
 	svc := srv.Service(t)
 	p, err := preview.New(svc).Preview(context.Background(), b, "t/big.csv")
 	if err != nil {
@@ -326,12 +278,12 @@ func TestPreviewOtherAndDownloadToTemp(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t)
 	data := bytes.Repeat([]byte{0, 1, 2, 3, 250}, 10000)
-	putObject(t, srv.Client(t), b, "dir/../weird:name.bin", "application/octet-stream", data)
+	storetest.PutObject(t, srv.Client(t), b, "dir/../weird:name.bin", "application/octet-stream", data)
 	svc := srv.Service(t)
 	p, err := preview.New(svc).Preview(context.Background(), b, "dir/../weird:name.bin")
 	if err != nil {
 		// versitygw's posix backend refuses ".." segments.
-		putObject(t, srv.Client(t), b, "dir/weird:name.bin", "application/octet-stream", data)
+		storetest.PutObject(t, srv.Client(t), b, "dir/weird:name.bin", "application/octet-stream", data)
 		p, err = preview.New(svc).Preview(context.Background(), b, "dir/weird:name.bin")
 		if err != nil {
 			t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/internal/sharetest"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/report"
 	"s3desk/storage/s3test"
 	"s3desk/storage/share"
@@ -26,11 +27,11 @@ func TestCombineSameHeaderKeepsOrder(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t)
 	c := srv.Client(t)
-	putObject(t, c, b, "22_Sept/01.csv", "text/csv", []byte("\uFEFFservice,count\nalpha,1\nbeta,2\n"))
-	putObject(t, c, b, "22_Sept/02.csv", "", []byte("service,count\ngamma,3\n\"delta, inc\",4\n"))
-	putObject(t, c, b, "22_Sept/03.csv", "", []byte("service , count\nepsilon,5\n\"multi\nline\",6\nzeta,7\n"))
-	putObject(t, c, b, "22_Sept/notes.txt", "", []byte("not a csv"))
-	putObject(t, c, b, "22_Oct/01.csv", "", []byte("service,count\nother,9\n"))
+	storetest.PutObject(t, c, b, "22_Sept/01.csv", "text/csv", []byte("\uFEFFservice,count\nalpha,1\nbeta,2\n"))
+	storetest.PutObject(t, c, b, "22_Sept/02.csv", "", []byte("service,count\ngamma,3\n\"delta, inc\",4\n"))
+	storetest.PutObject(t, c, b, "22_Sept/03.csv", "", []byte("service , count\nepsilon,5\n\"multi\nline\",6\nzeta,7\n"))
+	storetest.PutObject(t, c, b, "22_Sept/notes.txt", "", []byte("not a csv"))
+	storetest.PutObject(t, c, b, "22_Oct/01.csv", "", []byte("service,count\nother,9\n"))
 	svc := srv.Service(t)
 	var last report.CombineProgress
 	rep, err := report.New(svc).CombineCSV(context.Background(), b, report.CombineOptions{
@@ -87,10 +88,10 @@ func TestCombineHeaderMismatch(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t)
 	c := srv.Client(t)
-	putObject(t, c, b, "m/a.csv", "", []byte("id,name\n1,a\n"))
-	putObject(t, c, b, "m/b.csv", "", bytes.Repeat([]byte("id,title\n2,b\n"), 1))
-	putObject(t, c, b, "m/c.csv", "", []byte("id,name\n3,c\n4,d,extra\n"))
-	putObject(t, c, b, "m/d.csv", "", nil)
+	storetest.PutObject(t, c, b, "m/a.csv", "", []byte("id,name\n1,a\n"))
+	storetest.PutObject(t, c, b, "m/b.csv", "", bytes.Repeat([]byte("id,title\n2,b\n"), 1))
+	storetest.PutObject(t, c, b, "m/c.csv", "", []byte("id,name\n3,c\n4,d,extra\n"))
+	storetest.PutObject(t, c, b, "m/d.csv", "", nil)
 	svc := srv.Service(t)
 	var asked []report.HeaderMismatch
 	rep, err := report.New(svc).CombineCSV(context.Background(), b, report.CombineOptions{Prefixes: []string{"m/"}, TempDir: t.TempDir(),
@@ -123,13 +124,13 @@ func TestPublishReport(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t) // bucket-owner enforced: refuses ACLs, as new AWS buckets do
 	c := srv.Client(t)
-	putObject(t, c, b, "in/1.csv", "", []byte("name,link,note\nsvc,https://example.com/a?b=1&c=2,<script>alert(1)</script>\n"))
-	putObject(t, c, b, "in/2.csv", "", []byte("name,link,note\nother,ftp://x.example/y,\"a & b\"\n"))
+	storetest.PutObject(t, c, b, "in/1.csv", "", []byte("name,link,note\nsvc,https://example.com/a?b=1&c=2,<script>alert(1)</script>\n"))
+	storetest.PutObject(t, c, b, "in/2.csv", "", []byte("name,link,note\nother,ftp://x.example/y,\"a & b\"\n"))
 	// The uploads themselves never carry an ACL (a bucket that refuses ACLs
 	// would refuse the report); public access comes afterwards.
 	var mu sync.Mutex
 	uploadACLs := map[string]string{}
-	svc, _ := countingProxy(t, srv, func(r *http.Request) {
+	svc, _ := storetest.CountingProxy(t, srv, func(r *http.Request) {
 		if _, isACL := r.URL.Query()["acl"]; r.Method == http.MethodPut && !isACL && strings.HasPrefix(r.URL.Path, "/"+b+"/") {
 			mu.Lock()
 			uploadACLs[strings.TrimPrefix(r.URL.Path, "/"+b+"/")] = r.Header.Get("X-Amz-Acl")
@@ -206,7 +207,7 @@ func TestPublishReport(t *testing.T) {
 	mu.Unlock()
 
 	// Where ACLs work, the ACL path is used and checked.
-	aclSvc := serviceVia(t, srv, sharetest.ACLProxy(t, srv, true))
+	aclSvc := storetest.ServiceVia(t, srv, sharetest.ACLProxy(t, srv, true))
 	res, err = report.New(aclSvc).PublishReport(ctx, rep, report.ReportPublishOptions{Bucket: b, CSVKey: "acl/r.csv", Public: true})
 	if err != nil || res.CSVPublic.Method != share.PublicByACL || !res.CSVPublic.Verified || res.HTMLPublic.Method != "" {
 		t.Fatalf("ACL publish: %+v, %v", res, err)
@@ -271,7 +272,7 @@ func TestCombineManyFilesBoundedMemory(t *testing.T) {
 	row := "2022-09-01,some-service-name,12345,https://example.com/info/page\n"
 	body := []byte("date,service,count,link\n" + strings.Repeat(row, fileSize/len(row)))
 	for i := 0; i < 50; i++ {
-		putObject(t, c, b, fmt.Sprintf("big/%02d.csv", i), "", body)
+		storetest.PutObject(t, c, b, fmt.Sprintf("big/%02d.csv", i), "", body)
 	}
 	svc := srv.Service(t)
 	// Collect garbage promptly, so that the heap in use tracks what is

@@ -12,6 +12,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/internal/sharetest"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 	"s3desk/storage/share"
 )
@@ -42,7 +43,7 @@ func blockProxy(t *testing.T, srv *s3test.Server, pabXML string, ignorePolicy bo
 		rp.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	return serviceVia(t, srv, ts.URL)
+	return storetest.ServiceVia(t, srv, ts.URL)
 }
 
 const pabAllOn = `<?xml version="1.0" encoding="UTF-8"?>

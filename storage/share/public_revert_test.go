@@ -18,6 +18,7 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/internal/sharetest"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 	"s3desk/storage/share"
 )
@@ -42,7 +43,7 @@ func TestMakePublicRevertRestoresPreviousGrants(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t)
 	emu := sharetest.NewACLEmu(t, srv, false)
-	svc := serviceVia(t, srv, emu.URL)
+	svc := storetest.ServiceVia(t, srv, emu.URL)
 	c := (&s3test.Server{Endpoint: emu.URL, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey}).Client(t)
 	sharetest.Put(t, srv.Client(t), b, "g/a.txt", []byte("a"))
 	sharetest.Put(t, srv.Client(t), b, "g/b.txt", []byte("b"))
@@ -68,7 +69,7 @@ func TestMakePublicRevertFailureNamesStillPublicKeys(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	b := srv.Bucket(t)
 	emu := sharetest.NewACLEmu(t, srv, false)
-	svc := serviceVia(t, srv, emu.URL)
+	svc := storetest.ServiceVia(t, srv, emu.URL)
 	for _, k := range []string{"f/a", "f/b", "f/c", "f/d", "f/e", "f/g"} {
 		sharetest.Put(t, srv.Client(t), b, k, []byte(k))
 	}
@@ -105,10 +106,10 @@ func TestMakePublicFolderCancelStopsAndUndoes(t *testing.T) {
 	for i := range keys {
 		keys[i] = fmt.Sprintf("big/%03d.txt", i)
 	}
-	putMany(t, srv, b, keys)
+	storetest.PutMany(t, srv, b, keys)
 	f := s3test.NewFaults(t, &s3test.Server{Endpoint: emu.URL, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
 	f.Add(s3test.Rule{Match: s3test.Op("PutObjectAcl"), Fault: s3test.Latency(40 * time.Millisecond)})
-	svc := serviceVia(t, srv, f.URL)
+	svc := storetest.ServiceVia(t, srv, f.URL)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var last, total atomic.Int64
@@ -152,10 +153,10 @@ func TestMakePublicFolderACLsRunInParallel(t *testing.T) {
 	for i := range keys {
 		keys[i] = fmt.Sprintf("par/%03d.txt", i)
 	}
-	putMany(t, srv, b, keys)
+	storetest.PutMany(t, srv, b, keys)
 	f := s3test.NewFaults(t, &s3test.Server{Endpoint: emu.URL, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
 	f.Add(s3test.Rule{Match: s3test.Op("PutObjectAcl"), Fault: s3test.Latency(40 * time.Millisecond)})
-	svc := serviceVia(t, srv, f.URL)
+	svc := storetest.ServiceVia(t, srv, f.URL)
 	var calls atomic.Int64
 	var last atomic.Int64
 	start := time.Now()
@@ -258,7 +259,7 @@ func TestMakePublicRefusedACLNeedsNoUndo(t *testing.T) {
 	// One file: with two, the first refusal cancels the other's change in
 	// flight, whose outcome is then unknown and rightly undone.
 	sharetest.Put(t, srv.Client(t), b, "r/a", []byte("a"))
-	_, err := share.New(serviceVia(t, srv, emu.URL)).MakePublic(context.Background(), b, "r/", share.PublicOptions{})
+	_, err := share.New(storetest.ServiceVia(t, srv, emu.URL)).MakePublic(context.Background(), b, "r/", share.PublicOptions{})
 	var pe *share.PublicError
 	if errors.Is(err, share.ErrStillPublic) || !errors.As(err, &pe) || !pe.NeedsConsent {
 		t.Fatalf("got %v", err)
@@ -279,9 +280,9 @@ func TestMakePublicCancelWithFailedUndoIsNotQuiet(t *testing.T) {
 		keys[i] = fmt.Sprintf("cx/%02d", i)
 		emu.FailRevert[keys[i]] = true
 	}
-	putMany(t, srv, b, keys)
+	storetest.PutMany(t, srv, b, keys)
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := share.New(serviceVia(t, srv, emu.URL)).MakePublic(ctx, b, "cx/", share.PublicOptions{Progress: func(done, _ int64) {
+	_, err := share.New(storetest.ServiceVia(t, srv, emu.URL)).MakePublic(ctx, b, "cx/", share.PublicOptions{Progress: func(done, _ int64) {
 		if done == 10 {
 			cancel()
 		}
@@ -305,11 +306,11 @@ func TestMakePublicFolderListingIsGuarded(t *testing.T) {
 	for i := range keys {
 		keys[i] = fmt.Sprintf("lp/%04d", i)
 	}
-	putMany(t, srv, b, keys)
+	storetest.PutMany(t, srv, b, keys)
 	emu := sharetest.NewACLEmu(t, srv, true)
 	f := s3test.NewFaults(t, &s3test.Server{Endpoint: emu.URL, Region: srv.Region, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey})
 	f.Add(s3test.Rule{Match: s3test.Op("ListObjectsV2"), Fault: s3test.Fault{DropToken: true}})
-	_, err := share.New(serviceVia(t, srv, f.URL)).MakePublic(context.Background(), b, "lp/", share.PublicOptions{})
+	_, err := share.New(storetest.ServiceVia(t, srv, f.URL)).MakePublic(context.Background(), b, "lp/", share.PublicOptions{})
 	if !errors.Is(err, storage.ErrProtocol) {
 		t.Fatalf("got %v", err)
 	}

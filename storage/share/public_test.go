@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"s3desk/storage/internal/sharetest"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 	"s3desk/storage/share"
 )
@@ -22,7 +23,7 @@ func TestMakePublicThroughACL(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	c, b := srv.Client(t), srv.Bucket(t)
 	ctx := context.Background()
-	svc := serviceVia(t, srv, sharetest.ACLProxy(t, srv, true))
+	svc := storetest.ServiceVia(t, srv, sharetest.ACLProxy(t, srv, true))
 	sharetest.KeepPolicy(t, c, b)
 	sharetest.Put(t, c, b, shareHostileKey, []byte("public soon"))
 	sharetest.Put(t, c, b, "other/kept.txt", []byte("theirs"))
@@ -73,7 +74,7 @@ func TestMakePublicThroughACL(t *testing.T) {
 func TestMakePublicIgnoredACLIsNotSuccess(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	c, b := srv.Client(t), srv.Bucket(t)
-	svc := serviceVia(t, srv, sharetest.ACLProxy(t, srv, false))
+	svc := storetest.ServiceVia(t, srv, sharetest.ACLProxy(t, srv, false))
 	sharetest.Put(t, c, b, "k.txt", []byte("x"))
 	_, err := share.New(svc).MakePublic(context.Background(), b, "k.txt", share.PublicOptions{})
 	var pe *share.PublicError

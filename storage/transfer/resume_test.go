@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 	"s3desk/storage/transfer"
 )
@@ -91,7 +92,7 @@ func newPartGate(t *testing.T, srv *s3test.Server, after int32) *partGate {
 	}))
 	t.Cleanup(ts.Close)
 	t.Cleanup(g.Release) // runs first: lets held handlers end so ts.Close returns
-	g.svc = serviceVia(t, srv, ts.URL)
+	g.svc = storetest.ServiceVia(t, srv, ts.URL)
 	return g
 }
 

@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"s3desk/storage"
+	"s3desk/storage/internal/storetest"
 	"s3desk/storage/s3test"
 	"s3desk/storage/transfer"
 )
@@ -300,7 +301,7 @@ func TestDownloadMD5ETag(t *testing.T) {
 		bucket := srv.Bucket(t)
 		svc := srv.Service(t)
 		body := strings.Repeat("0123456789abcdef", 4096)
-		put(t, svc, bucket, "a.txt", body)
+		storetest.Put(t, svc, bucket, "a.txt", body)
 		f := s3test.NewFaults(t, srv)
 		e := faultEngine(t, f)
 		dest := t.TempDir()

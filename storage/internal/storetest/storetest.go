@@ -1,4 +1,6 @@
-package transfer_test
+// Package storetest holds the small helpers the storage packages' tests
+// share: planting objects, listing, counting requests. Test code only.
+package storetest
 
 import (
 	"bytes"
@@ -21,13 +23,13 @@ import (
 	"s3desk/storage/s3test"
 )
 
-func apiErr(code string) error {
+func APIErr(code string) error {
 	return &smithy.GenericAPIError{Code: code, Message: "server says " + code}
 }
 
-// serviceVia is a storage.Service for srv's account reached through
+// ServiceVia is a storage.Service for srv's account reached through
 // endpoint (a proxy in front of srv).
-func serviceVia(t testing.TB, srv *s3test.Server, endpoint string) *storage.Service {
+func ServiceVia(t testing.TB, srv *s3test.Server, endpoint string) *storage.Service {
 	t.Helper()
 	cfg := srv.Config()
 	cfg.Endpoint = endpoint
@@ -38,18 +40,18 @@ func serviceVia(t testing.TB, srv *s3test.Server, endpoint string) *storage.Serv
 	return svc
 }
 
-func put(t testing.TB, svc *storage.Service, bucket, key, body string) {
+func Put(t testing.TB, svc *storage.Service, bucket, key, body string) {
 	t.Helper()
 	if strings.HasSuffix(key, "/") {
 		body = "" // a folder marker: versitygw refuses "dir/" keys with content
 	}
 	if err := svc.Put(context.Background(), bucket, key, strings.NewReader(body), int64(len(body)), storage.PutOptions{}); err != nil {
-		t.Fatalf("put %q: %v", key, err)
+		t.Fatalf("Put %q: %v", key, err)
 	}
 }
 
-// putMany plants keys with the raw client, 16 at a time.
-func putMany(t testing.TB, srv *s3test.Server, bucket string, keys []string) {
+// PutMany plants keys with the raw client, 16 at a time.
+func PutMany(t testing.TB, srv *s3test.Server, bucket string, keys []string) {
 	t.Helper()
 	c := srv.Client(t)
 	var wg sync.WaitGroup
@@ -62,7 +64,7 @@ func putMany(t testing.TB, srv *s3test.Server, bucket string, keys []string) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader(bodyFor(k))})
+			_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader(BodyFor(k))})
 			if err != nil {
 				mu.Lock()
 				if firstErr == nil {
@@ -78,8 +80,8 @@ func putMany(t testing.TB, srv *s3test.Server, bucket string, keys []string) {
 	}
 }
 
-// listAll collects a listing.
-func listAll(t testing.TB, svc *storage.Service, bucket string, opts storage.ListOptions) (folders, objects []storage.Entry, pages int) {
+// ListAll collects a listing.
+func ListAll(t testing.TB, svc *storage.Service, bucket string, opts storage.ListOptions) (folders, objects []storage.Entry, pages int) {
 	t.Helper()
 	for p, err := range svc.List(context.Background(), bucket, opts) {
 		if err != nil {
@@ -92,7 +94,7 @@ func listAll(t testing.TB, svc *storage.Service, bucket string, opts storage.Lis
 	return folders, objects, pages
 }
 
-func keysOf(es []storage.Entry) []string {
+func KeysOf(es []storage.Entry) []string {
 	out := make([]string, len(es))
 	for i, e := range es {
 		out[i] = e.Key
@@ -100,29 +102,29 @@ func keysOf(es []storage.Entry) []string {
 	return out
 }
 
-// bodyFor is the planted content of key: empty for folder markers.
-func bodyFor(key string) string {
+// BodyFor is the planted content of key: empty for folder markers.
+func BodyFor(key string) string {
 	if strings.HasSuffix(key, "/") {
 		return ""
 	}
 	return "x"
 }
 
-func putObject(t testing.TB, c *s3.Client, bucket, key, contentType string, body []byte) {
+func PutObject(t testing.TB, c *s3.Client, bucket, key, contentType string, body []byte) {
 	t.Helper()
 	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}
 	if contentType != "" {
 		in.ContentType = aws.String(contentType)
 	}
 	if _, err := c.PutObject(context.Background(), in); err != nil {
-		t.Fatalf("put %s: %v", key, err)
+		t.Fatalf("Put %s: %v", key, err)
 	}
 }
 
-// countingProxy sits between the service and versitygw and counts the
+// CountingProxy sits between the service and versitygw and counts the
 // response body bytes the server sends.
 // onRequest, when set, sees each request before it is forwarded.
-func countingProxy(t *testing.T, srv *s3test.Server, onRequest func(*http.Request)) (*storage.Service, *atomic.Int64) {
+func CountingProxy(t *testing.T, srv *s3test.Server, onRequest func(*http.Request)) (*storage.Service, *atomic.Int64) {
 	t.Helper()
 	target, _ := url.Parse(srv.Endpoint)
 	var n atomic.Int64
@@ -137,7 +139,7 @@ func countingProxy(t *testing.T, srv *s3test.Server, onRequest func(*http.Reques
 	}
 	ps := httptest.NewServer(rp)
 	t.Cleanup(ps.Close)
-	return serviceVia(t, srv, ps.URL), &n
+	return ServiceVia(t, srv, ps.URL), &n
 }
 
 type countBody struct {
