@@ -33,7 +33,7 @@ func (mw *MainWindow) logTo(cfg *storage.Config) {
 func (mw *MainWindow) showLogFolder() {
 	c := mw.cacheDir()
 	if mw.deps.Logger == nil || c == "" {
-		mw.status.say("S3 Desk is not writing a log in this session")
+		mw.status.Say("S3 Desk is not writing a log in this session")
 		return
 	}
 	dir := LogDir(c)
@@ -61,7 +61,7 @@ func (mw *MainWindow) copyDiagnostics() {
 		text := diagnosticsText(mw.deps.Version, ps, err, mw.svc != nil)
 		mw.jobs.Do(func() {
 			mw.app.Clipboard().SetContent(text)
-			mw.status.say("Copied the diagnostics: paste them into your bug report")
+			mw.status.Say("Copied the diagnostics: paste them into your bug report")
 		})
 	})
 }

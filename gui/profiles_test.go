@@ -99,78 +99,78 @@ func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
 		t.Fatalf("rows %v: the Local sandbox must come first", names)
 	}
 
-	test.Tap(pv.addBtn)
-	f := pv.form
+	test.Tap(pv.AddButton())
+	f := pv.Form()
 	if f == nil {
 		t.Fatal("no profile form")
 	}
-	if !f.saveBtn.Disabled() || f.message.Importance != widget.DangerImportance || f.message.Text == "" {
-		t.Fatalf("empty form: save enabled or no message (%q)", f.message.Text)
+	if !f.SaveBtn.Disabled() || f.Message.Importance != widget.DangerImportance || f.Message.Text == "" {
+		t.Fatalf("empty form: save enabled or no message (%q)", f.Message.Text)
 	}
-	test.Type(f.name, "Work MinIO")
-	f.provider.SetSelected(presetLabel(t, profiles.ProviderMinIO))
-	if !f.pathStyle.Checked || !f.compat.Checked || f.region.Text == "" {
+	test.Type(f.Name, "Work MinIO")
+	f.Provider.SetSelected(presetLabel(t, profiles.ProviderMinIO))
+	if !f.PathStyle.Checked || !f.Compat.Checked || f.Region.Text == "" {
 		t.Errorf("MinIO preset did not fill path style / compatibility / region")
 	}
-	f.endpoint.SetText("")
-	test.Type(f.endpoint, "http://files.example.com:9000")
-	if !f.saveBtn.Disabled() || !strings.Contains(f.message.Text, "http://") {
-		t.Errorf("plain http to another host accepted: %q", f.message.Text)
+	f.Endpoint.SetText("")
+	test.Type(f.Endpoint, "http://files.example.com:9000")
+	if !f.SaveBtn.Disabled() || !strings.Contains(f.Message.Text, "http://") {
+		t.Errorf("plain http to another host accepted: %q", f.Message.Text)
 	}
-	test.Tap(f.insecure)
-	if f.saveBtn.Disabled() || f.message.Importance != widget.WarningImportance {
-		t.Errorf("allowed insecure endpoint: save disabled or no warning (%q)", f.message.Text)
+	test.Tap(f.Insecure)
+	if f.SaveBtn.Disabled() || f.Message.Importance != widget.WarningImportance {
+		t.Errorf("allowed insecure endpoint: save disabled or no warning (%q)", f.Message.Text)
 	}
-	test.Tap(f.insecure)
-	f.endpoint.SetText(srv.Endpoint)
-	test.Type(f.accessKey, srv.AccessKey)
-	if !f.saveBtn.Disabled() || !strings.Contains(f.message.Text, "secret") {
-		t.Errorf("access key without secret accepted: %q", f.message.Text)
+	test.Tap(f.Insecure)
+	f.Endpoint.SetText(srv.Endpoint)
+	test.Type(f.AccessKey, srv.AccessKey)
+	if !f.SaveBtn.Disabled() || !strings.Contains(f.Message.Text, "secret") {
+		t.Errorf("access key without secret accepted: %q", f.Message.Text)
 	}
 
 	// Test connection with a wrong secret, then the right one.
-	test.Type(f.secret, "wrong-secret")
-	test.Tap(f.testBtn)
+	test.Type(f.Secret, "wrong-secret")
+	test.Tap(f.TestBtn)
 	settle(t, mw)
-	if !strings.HasPrefix(f.testResult.Text, "Could not connect:") || strings.Contains(f.testResult.Text, "<") {
-		t.Errorf("bad secret: result %q", f.testResult.Text)
+	if !strings.HasPrefix(f.TestResult.Text, "Could not connect:") || strings.Contains(f.TestResult.Text, "<") {
+		t.Errorf("bad secret: result %q", f.TestResult.Text)
 	}
-	f.secret.SetText("")
-	test.Type(f.secret, srv.SecretKey)
-	test.Tap(f.testBtn)
+	f.Secret.SetText("")
+	test.Type(f.Secret, srv.SecretKey)
+	test.Tap(f.TestBtn)
 	settle(t, mw)
-	if !strings.HasPrefix(f.testResult.Text, "Connected") {
-		t.Fatalf("good secret: result %q", f.testResult.Text)
+	if !strings.HasPrefix(f.TestResult.Text, "Connected") {
+		t.Fatalf("good secret: result %q", f.TestResult.Text)
 	}
 
-	test.Tap(f.saveBtn)
+	test.Tap(f.SaveBtn)
 	settle(t, mw)
 	saved, err := store.Get(context.Background(), "Work MinIO")
 	if err != nil {
-		t.Fatalf("not saved: %v (form says %q)", err, f.message.Text)
+		t.Fatalf("not saved: %v (form says %q)", err, f.Message.Text)
 	}
 	if saved.AccessKeyID != srv.AccessKey || saved.Endpoint != srv.Endpoint {
 		t.Errorf("saved %+v", saved)
 	}
 	// Saving selects and connects the profile.
 	if pv.Current() != "Work MinIO" || mw.service() == nil {
-		t.Fatalf("current %q, connected %v, buckets message %q", pv.Current(), mw.service() != nil, mw.buckets.message.Text)
+		t.Fatalf("current %q, connected %v, buckets message %q", pv.Current(), mw.service() != nil, mw.buckets.Message().Text)
 	}
 	if got := bucketNames(mw.buckets); len(got) != 1 || got[0] != bucket {
 		t.Errorf("buckets of the new profile %v, want [%s]", got, bucket)
 	}
 
 	// Editing never shows the secret and keeps it when left empty.
-	test.Tap(pv.editBtn)
-	f = pv.form
-	if f.secret.Text != "" || f.secret.Password != true {
-		t.Fatalf("secret shown in the edit form: %q", f.secret.Text)
+	test.Tap(pv.EditButton())
+	f = pv.Form()
+	if f.Secret.Text != "" || f.Secret.Password != true {
+		t.Fatalf("secret shown in the edit form: %q", f.Secret.Text)
 	}
-	f.region.SetText("eu-central-1")
-	test.Tap(f.saveBtn)
+	f.Region.SetText("eu-central-1")
+	test.Tap(f.SaveBtn)
 	settle(t, mw)
 	if p, _ := store.Get(context.Background(), "Work MinIO"); p.Region != "eu-central-1" {
-		t.Errorf("edit not saved: region %q (%q)", p.Region, f.message.Text)
+		t.Errorf("edit not saved: region %q (%q)", p.Region, f.Message.Text)
 	}
 	cfg, err := store.Config(context.Background(), "Work MinIO")
 	if err != nil || cfg.SecretAccessKey != srv.SecretKey {
@@ -178,17 +178,17 @@ func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
 	}
 
 	// Delete asks first.
-	test.Tap(pv.delBtn)
-	if pv.confirm == nil {
+	test.Tap(pv.DeleteButton())
+	if pv.Confirm() == nil {
 		t.Fatal("no delete confirmation")
 	}
-	pv.confirm.Dismiss()
+	pv.Confirm().Dismiss()
 	settle(t, mw)
 	if _, err := store.Get(context.Background(), "Work MinIO"); err != nil {
 		t.Fatal("dismissing the confirmation deleted the profile")
 	}
-	test.Tap(pv.delBtn)
-	pv.confirm.Confirm()
+	test.Tap(pv.DeleteButton())
+	pv.Confirm().Confirm()
 	settle(t, mw)
 	if _, err := store.Get(context.Background(), "Work MinIO"); !errors.Is(err, profiles.ErrNotFound) {
 		t.Fatalf("profile not deleted: %v", err)
@@ -203,22 +203,22 @@ func TestKeychainUnavailableOffersSessionOnly(t *testing.T) {
 	kc := &memKeychain{broken: true}
 	mw, store := newProfilesWindow(t, srv, kc)
 	pv := mw.profiles
-	test.Tap(pv.addBtn)
-	f := pv.form
-	test.Type(f.name, "No keychain")
-	f.provider.SetSelected(presetLabel(t, profiles.ProviderMinIO))
-	f.endpoint.SetText(srv.Endpoint)
-	test.Type(f.accessKey, srv.AccessKey)
-	test.Type(f.secret, srv.SecretKey)
-	test.Tap(f.saveBtn)
+	test.Tap(pv.AddButton())
+	f := pv.Form()
+	test.Type(f.Name, "No keychain")
+	f.Provider.SetSelected(presetLabel(t, profiles.ProviderMinIO))
+	f.Endpoint.SetText(srv.Endpoint)
+	test.Type(f.AccessKey, srv.AccessKey)
+	test.Type(f.Secret, srv.SecretKey)
+	test.Tap(f.SaveBtn)
 	settle(t, mw)
-	if f.keychainDlg == nil {
-		t.Fatalf("no keychain question; form says %q", f.message.Text)
+	if f.KeychainDlg() == nil {
+		t.Fatalf("no keychain question; form says %q", f.Message.Text)
 	}
-	f.keychainDlg.Confirm()
+	f.KeychainDlg().Confirm()
 	settle(t, mw)
 	if pv.Current() != "No keychain" || mw.service() == nil {
-		t.Fatalf("session-only profile not connected: current %q, %q", pv.Current(), mw.buckets.message.Text)
+		t.Fatalf("session-only profile not connected: current %q, %q", pv.Current(), mw.buckets.Message().Text)
 	}
 	if len(kc.items) != 0 {
 		t.Error("a secret reached the keychain")
@@ -285,8 +285,7 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 	<-started
 	listed := func() bool { // the saved profiles arrive in the background
 		defer mw.jobs.Hold()()
-		_, ok := mw.profiles.row("Chosen")
-		return ok
+		return mw.profiles.Listed("Chosen")
 	}
 	for deadline := time.Now().Add(time.Minute); !listed(); {
 		if time.Now().After(deadline) {
@@ -295,7 +294,7 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	release2 := mw.jobs.Hold()
-	tapListRow(t, mw.profiles.list, "Chosen")
+	tapListRow(t, mw.profiles.List(), "Chosen")
 	release2()
 	close(release)
 	settle(t, mw)

@@ -80,7 +80,7 @@ func (mw *MainWindow) confirmResetSandbox() {
 			if !ok {
 				return
 			}
-			_, end := mw.status.begin("Resetting the Local sandbox…")
+			_, end := mw.status.Begin("Resetting the Local sandbox…")
 			mw.jobs.Go(func() {
 				err := reset(mw.jobs.Life())
 				mw.jobs.Do(func() {
@@ -89,19 +89,17 @@ func (mw *MainWindow) confirmResetSandbox() {
 						widgets.ShowError(mw.win, "Could not reset the Local sandbox", err)
 						return
 					}
-					mw.status.say("The Local sandbox has its sample data again")
+					mw.status.Say("The Local sandbox has its sample data again")
 					if mw.profile == profiles.SandboxName && mw.svc != nil {
 						// Same address, new contents: list again from the top.
 						mw.objects.SetStore(mw.objectStore())
-						mw.buckets.current = ""
-						mw.buckets.autoOpen = true
-						mw.buckets.reload("", false)
+						mw.buckets.ListAgain()
 					}
 				})
 			})
 		}, mw.win)
 	d.SetConfirmText("Reset")
 	d.SetConfirmImportance(widget.DangerImportance)
-	mw.profiles.confirm = d
+	mw.profiles.SetConfirm(d)
 	d.Show()
 }

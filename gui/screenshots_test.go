@@ -103,7 +103,7 @@ func TestScreenshots(t *testing.T) {
 	t.Cleanup(func() { mw.wait(); mw.win.Close() })
 	settle(t, mw)
 	if mw.service() == nil {
-		t.Fatalf("not connected to the Local sandbox: %q", mw.buckets.message.Text)
+		t.Fatalf("not connected to the Local sandbox: %q", mw.buckets.Message().Text)
 	}
 	// Links copied in the Share dialog go to a ledger in a temporary
 	// folder, not the user's.
@@ -130,7 +130,7 @@ func TestScreenshots(t *testing.T) {
 	// buckets.png: the account's buckets, the sample bucket open, and the
 	// bucket's context menu.
 	openBucket(t, mw, "sampled")
-	onUI(mw, func() { rightClickSideRow(t, mw.buckets.list, "sampled") })
+	onUI(mw, func() { rightClickSideRow(t, mw.buckets.List(), "sampled") })
 	shoot("buckets.png", mw.win.Canvas())
 	onUI(mw, func() {
 		top := mw.win.Canvas().Overlays().Top()
@@ -191,16 +191,16 @@ func TestScreenshots(t *testing.T) {
 	// profiles.png: the side panel's profiles and the form adding a
 	// Cloudflare R2 profile.
 	onUI(mw, func() {
-		test.Tap(mw.profiles.addBtn)
-		f := mw.profiles.form
-		f.name.SetText("Cloudflare R2")
-		f.provider.SetSelected(presetLabelOf(profiles.ProviderR2))
-		f.endpoint.SetText("https://4f0c2e5a9d1b7386e2c4a8f01b3d5e7c.r2.cloudflarestorage.com")
-		f.accessKey.SetText("e2c4a8f01b3d5e7c4f0c2e5a9d1b7386")
-		f.secret.SetText("not-a-real-secret-just-a-screenshot")
+		test.Tap(mw.profiles.AddButton())
+		f := mw.profiles.Form()
+		f.Name.SetText("Cloudflare R2")
+		f.Provider.SetSelected(presetLabelOf(profiles.ProviderR2))
+		f.Endpoint.SetText("https://4f0c2e5a9d1b7386e2c4a8f01b3d5e7c.r2.cloudflarestorage.com")
+		f.AccessKey.SetText("e2c4a8f01b3d5e7c4f0c2e5a9d1b7386")
+		f.Secret.SetText("not-a-real-secret-just-a-screenshot")
 	})
 	shoot("profiles.png", mw.win.Canvas())
-	onUI(mw, func() { mw.profiles.form.close() })
+	onUI(mw, func() { mw.profiles.Form().Close() })
 }
 
 // frame prepares c for a capture as a driver's frame would: the test

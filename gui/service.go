@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 
+	"s3desk/gui/accounts"
 	"s3desk/gui/browser"
 	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
@@ -19,7 +20,7 @@ import (
 // knows which storage type serves which feature.
 type Account struct {
 	Objects  browser.ObjectStore
-	Buckets  BucketStore
+	Buckets  accounts.BucketStore
 	Sharing  sharing.ShareStore
 	Combine  preview.CombineStore
 	Preview  preview.PreviewStore

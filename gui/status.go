@@ -41,9 +41,9 @@ func newStatusBar() *statusBar {
 	return s
 }
 
-// begin shows text with the spinner until the returned func is called. Call
+// Begin shows text with the spinner until the returned func is called. Call
 // both on the UI goroutine.
-func (s *statusBar) begin(text string) (update func(string), end func()) {
+func (s *statusBar) Begin(text string) (update func(string), end func()) {
 	s.next++
 	id := s.next
 	s.tasks = append(s.tasks, statusTask{id: id, text: text})
@@ -68,9 +68,9 @@ func (s *statusBar) begin(text string) (update func(string), end func()) {
 	return update, end
 }
 
-// say sets the text shown when nothing is running (the result of the last
+// Say sets the text shown when nothing is running (the result of the last
 // operation, for example "Deleted bucket photos").
-func (s *statusBar) say(text string) {
+func (s *statusBar) Say(text string) {
 	s.idle = text
 	s.render()
 }

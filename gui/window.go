@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/accounts"
 	"s3desk/gui/async"
 	"s3desk/gui/browser"
 	"s3desk/gui/sharing"
@@ -34,7 +35,7 @@ type Deps struct {
 	// Profiles are the saved profiles; nil when the profiles folder could not
 	// be opened (then only the Local sandbox is offered).
 	Profiles interface {
-		ProfileStore
+		accounts.ProfileStore
 		ProfileConfigs
 	}
 	// Discover finds unimported profiles in ~/.aws; nil finds none.
@@ -70,8 +71,8 @@ type MainWindow struct {
 	jobs *async.Jobs
 
 	status    *statusBar
-	profiles  *ProfilesView
-	buckets   *BucketsView
+	profiles  *accounts.ProfilesView
+	buckets   *accounts.BucketsView
 	objects   *browser.ObjectsView
 	transfers *fyne.Container           // filled by the transfers view
 	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
@@ -100,12 +101,12 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	defer mw.jobs.Hold()() // no background callback runs before the window is built
 	mw.win = a.NewWindow("S3 Desk")
 	mw.status = newStatusBar()
-	var store ProfileStore
+	var store accounts.ProfileStore
 	if deps.Profiles != nil {
 		store = deps.Profiles
 	}
-	mw.profiles = NewProfilesView(mw.win, mw.status, mw.jobs, store, deps.Discover)
-	mw.buckets = NewBucketsView(mw.win, mw.status, mw.jobs)
+	mw.profiles = accounts.NewProfilesView(mw.win, mw.status, mw.jobs, store, deps.Discover)
+	mw.buckets = accounts.NewBucketsView(mw.win, mw.status, mw.jobs)
 	mw.objects = browser.NewObjectsView(mw.jobs.Life(), mw.win, nil, browser.ObjectActions{})
 	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
 	// Its UI callbacks take turns with the shell's (see jobs.Do).
@@ -146,7 +147,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 		mw.profiles.Select(profiles.SandboxName)
 	} else {
 		// Saved profiles are read in the background; select when they are in.
-		mw.profiles.current = start
+		mw.profiles.Choose(start)
 		mw.profiles.Reload(start)
 		mw.connect(start)
 	}
@@ -168,8 +169,8 @@ func (mw *MainWindow) wait() { mw.jobs.Wait() }
 func (mw *MainWindow) shutdown() {
 	mw.xfer.Close() // multipart uploads stay resumable
 	mw.conn.Stop()
-	mw.buckets.load.Stop()
-	mw.profiles.load.Stop()
+	mw.buckets.Stop()
+	mw.profiles.Stop()
 	mw.stop() // every dialog, batch and planning beneath the window
 	mw.cleanOpened()
 }
@@ -209,7 +210,7 @@ func (mw *MainWindow) menuActions() MenuActions {
 			s := LoadSettings(mw.app.Preferences())
 			s.ShowHidden = show
 			if err := s.Save(mw.app.Preferences()); err != nil {
-				mw.status.say("Could not save the setting: " + err.Error())
+				mw.status.Say("Could not save the setting: " + err.Error())
 			}
 			mw.installMenu() // the Show hidden tick follows
 		},
@@ -241,7 +242,7 @@ func (mw *MainWindow) refresh() {
 	switch {
 	case mw.objects.Bucket() != "":
 		mw.objects.Refresh()
-	case mw.buckets.store != nil:
+	case mw.buckets.Connected():
 		mw.buckets.Refresh()
 	}
 }
@@ -264,7 +265,7 @@ func (mw *MainWindow) showSettings() {
 	w := mw.app.NewWindow("S3 Desk Settings")
 	names := []string{}
 	for _, n := range mw.profiles.Names() {
-		if r, ok := mw.profiles.row(n); ok && r.kind == kindSaved {
+		if mw.profiles.Saved(n) {
 			names = append(names, n)
 		}
 	}
@@ -278,7 +279,7 @@ func (mw *MainWindow) showSettings() {
 		// Running transfers follow a new bandwidth limit at once.
 		mw.xfer.SetBandwidth(s.BandwidthMiBps)
 		mw.installMenu() // the Show hidden tick follows
-		mw.status.say(settingsSavedText(before, s, mw.svc != nil))
+		mw.status.Say(settingsSavedText(before, s, mw.svc != nil))
 		before = s
 	})
 	w.SetContent(v.CanvasObject())
@@ -306,7 +307,7 @@ func (mw *MainWindow) connect(name string) {
 	mw.xfer.Connect(ctx, nil, "")
 	mw.win.SetTitle("S3 Desk")
 	mw.status.conn.SetText(name)
-	_, end := mw.status.begin("Connecting to " + name + "…")
+	_, end := mw.status.Begin("Connecting to " + name + "…")
 	deps := mw.deps
 	// Settings → Compatibility may override the profile's checksum mode.
 	compatOn, compatSet := LoadSettings(mw.app.Preferences()).CompatibilityFor(name)
@@ -339,7 +340,7 @@ func (mw *MainWindow) connect(name string) {
 			}
 			if err != nil {
 				mw.buckets.SetMessage("Could not connect to " + name + ": " + widgets.ErrorText(err))
-				mw.status.say("Could not connect to " + name)
+				mw.status.Say("Could not connect to " + name)
 				return
 			}
 			mw.svc = svc
@@ -390,8 +391,7 @@ func (mw *MainWindow) navigated(bucket, prefix string) {
 	}
 	mw.win.SetTitle(where + " — S3 Desk")
 	if mw.buckets.Selected() != bucket {
-		mw.buckets.current = bucket // no OnSelect: the view is there already
-		mw.buckets.Select(bucket)
+		mw.buckets.Opened(bucket) // no OnSelect: the view is there already
 	}
 }
 

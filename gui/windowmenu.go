@@ -20,7 +20,7 @@ func (mw *MainWindow) inBucket(what string, fn func(bucket, prefix string)) func
 	return func() {
 		b := mw.objects.Bucket()
 		if b == "" {
-			mw.status.say("Open a bucket first to " + what + ".")
+			mw.status.Say("Open a bucket first to " + what + ".")
 			return
 		}
 		fn(b, mw.objects.Prefix())
@@ -43,7 +43,7 @@ func (mw *MainWindow) menuDownload() func() {
 	return mw.inBucket("download", func(bucket, _ string) {
 		sel := mw.objects.Selected()
 		if len(sel) == 0 {
-			mw.status.say("Select files or folders to download.")
+			mw.status.Say("Select files or folders to download.")
 			return
 		}
 		mw.xfer.Download(bucket, sel)
@@ -61,7 +61,7 @@ func (mw *MainWindow) menuCopyLink() func() {
 func (mw *MainWindow) copyLink(bucket string, entries []storage.Entry) {
 	sh := mw.sharer()
 	sh.DefaultExpiry = LoadSettings(mw.app.Preferences()).PresignExpiry
-	sh.CopyLink(bucket, entries, mw.status.say)
+	sh.CopyLink(bucket, entries, mw.status.Say)
 }
 
 // uploaded refreshes the objects view when an upload batch put something

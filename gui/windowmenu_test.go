@@ -17,7 +17,6 @@ import (
 
 	"s3desk/gui/internal/guitest"
 	"s3desk/gui/sharing"
-	"s3desk/storage"
 	"s3desk/storage/ledger"
 	"s3desk/storage/s3test"
 	"s3desk/storage/transfer"
@@ -78,7 +77,7 @@ func TestMenuUploadDownloadAndCopyLink(t *testing.T) {
 	}
 	for name, fn := range map[string]func(){"UploadFiles": a.UploadFiles, "UploadFolder": a.UploadFolder, "Download": a.Download, "CopyLink": a.CopyLink} {
 		// With no bucket open, each says what to do and opens nothing.
-		onUI(mw, func() { mw.status.say("") })
+		onUI(mw, func() { mw.status.Say("") })
 		onUI(mw, fn)
 		mw.wait()
 		if !strings.Contains(mw.status.idle, "Open a bucket first") || mw.win.Canvas().Overlays().Top() != nil {
@@ -406,29 +405,5 @@ func TestSettingsSaveAppliesBandwidthAndExpiryAtOnce(t *testing.T) {
 	}
 	if mw.share.DefaultExpiry != 24*time.Hour {
 		t.Fatalf("the open Sharer still uses %v", mw.share.DefaultExpiry)
-	}
-}
-
-func TestEscapeInBucketDialogsCancels(t *testing.T) {
-	v, j, w := newBucketsOnly(t)
-	v.SetStore(&usageBuckets{fakeBuckets: fakeBuckets{list: fixedBuckets()}, usage: storage.Usage{Objects: 3, Bytes: 10}})
-	j.Wait()
-	test.Tap(v.addBtn)
-	test.Type(v.create.name, "new-bucket")
-	v.create.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if w.Canvas().Overlays().Top() != nil {
-		t.Fatal("Escape left New bucket open")
-	}
-	v.ConfirmDelete("backups")
-	j.Wait()
-	d := v.del
-	if d == nil || d.confirm == nil {
-		t.Fatal("no delete dialog asking for the name")
-	}
-	test.Type(d.confirm, "back")
-	d.confirm.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	j.Wait()
-	if w.Canvas().Overlays().Top() != nil {
-		t.Fatal("Escape left Delete bucket open")
 	}
 }

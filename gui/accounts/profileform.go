@@ -1,4 +1,4 @@
-package gui
+package accounts
 
 import (
 	"context"
@@ -334,7 +334,7 @@ func (f *profileForm) save() {
 				return
 			}
 			f.close()
-			f.v.status.say("Saved profile " + p.Name)
+			f.v.status.Say("Saved profile " + p.Name)
 			f.v.current = ""
 			f.v.Reload(p.Name)
 		})
@@ -368,7 +368,7 @@ func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) 
 						return
 					}
 					f.close()
-					f.v.status.say("Using the key of " + p.Name + " for this session only")
+					f.v.status.Say("Using the key of " + p.Name + " for this session only")
 					f.v.current = ""
 					f.v.Reload(p.Name)
 				})

@@ -1,4 +1,4 @@
-package gui
+package accounts
 
 import (
 	"net/url"

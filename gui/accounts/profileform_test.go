@@ -1,4 +1,4 @@
-package gui
+package accounts
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func newFormView(t *testing.T) (*ProfilesView, *profiles.Store, *async.Jobs) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := NewProfilesView(w, newStatusBar(), j, store, nil)
+	v := NewProfilesView(w, &testStatus{}, j, store, nil)
 	j.Wait()
 	w.SetContent(v.CanvasObject())
 	w.Resize(fyne.NewSize(900, 800))

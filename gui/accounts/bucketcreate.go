@@ -1,4 +1,4 @@
-package gui
+package accounts
 
 import (
 	"s3desk/gui/widgets"
@@ -88,7 +88,7 @@ func (v *BucketsView) ShowCreate() {
 		d.hint.Importance = widget.LowImportance
 		d.hint.Refresh()
 		d.fit()
-		_, end := v.status.begin("Creating bucket " + name + "…")
+		_, end := v.status.Begin("Creating bucket " + name + "…")
 		ctx := v.jobs.Ctx() // a switch of account ends it
 		v.jobs.Go(func() {
 			opts := storage.CreateBucketOptions{Region: region}
@@ -107,7 +107,7 @@ func (v *BucketsView) ShowCreate() {
 					return
 				}
 				d.dlg.Hide()
-				v.status.say("Created bucket " + name)
+				v.status.Say("Created bucket " + name)
 				if v.store == store {
 					v.reload(name, false)
 				}

@@ -1,4 +1,4 @@
-package gui
+package accounts
 
 import (
 	"context"
@@ -49,7 +49,7 @@ type profileRow struct {
 // in ~/.aws, and edits them.
 type ProfilesView struct {
 	win      fyne.Window
-	status   *statusBar
+	status   Status
 	jobs     *async.Jobs
 	store    ProfileStore // nil when the profiles folder could not be opened
 	discover func(context.Context) ([]profiles.ImportCandidate, error)
@@ -76,7 +76,7 @@ type ProfilesView struct {
 }
 
 // NewProfilesView builds the view and starts reading the profiles.
-func NewProfilesView(win fyne.Window, status *statusBar, j *async.Jobs, store ProfileStore,
+func NewProfilesView(win fyne.Window, status Status, j *async.Jobs, store ProfileStore,
 	discover func(context.Context) ([]profiles.ImportCandidate, error)) *ProfilesView {
 	v := &ProfilesView{win: win, status: status, jobs: j, store: store, discover: discover}
 	v.rows = []profileRow{sandboxRow()}
@@ -175,7 +175,7 @@ func (v *ProfilesView) Reload(selectName string) {
 				return
 			}
 			if listErr != nil && !errors.Is(listErr, context.Canceled) {
-				v.status.say("Could not read the saved profiles: " + widgets.ErrorText(listErr))
+				v.status.Say("Could not read the saved profiles: " + widgets.ErrorText(listErr))
 			}
 			v.setRows(saved, found)
 			if selectName != "" {
@@ -353,7 +353,7 @@ func (v *ProfilesView) deleteCurrent() {
 						widgets.ShowError(v.win, "Could not delete the profile", err)
 						return
 					}
-					v.status.say("Deleted profile " + name)
+					v.status.Say("Deleted profile " + name)
 					if v.current == name {
 						v.current = ""
 						v.Reload(profiles.SandboxName)
@@ -401,7 +401,7 @@ func (v *ProfilesView) confirmImport(c profiles.ImportCandidate) {
 					widgets.ShowError(v.win, "Could not import “"+c.Name+"”", err)
 					return
 				}
-				v.status.say("Imported profile " + p.Name)
+				v.status.Say("Imported profile " + p.Name)
 				v.Reload(p.Name)
 			})
 		})
@@ -416,3 +416,10 @@ func lowLabel(text string) *widget.Label {
 	l.SizeName = theme.SizeNameCaptionText
 	return l
 }
+
+// Choose makes name the chosen profile before its row is listed (the saved
+// profiles are read in the background).
+func (v *ProfilesView) Choose(name string) { v.current = name }
+
+// Stop cancels the reading in flight.
+func (v *ProfilesView) Stop() { v.load.Stop() }

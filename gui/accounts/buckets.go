@@ -1,4 +1,4 @@
-package gui
+package accounts
 
 import (
 	"context"
@@ -37,7 +37,7 @@ var bucketRegions = []string{
 // BucketsView lists the buckets of the connected profile, in the side panel.
 type BucketsView struct {
 	win    fyne.Window
-	status *statusBar
+	status Status
 	jobs   *async.Jobs
 
 	store   BucketStore
@@ -64,7 +64,7 @@ type BucketsView struct {
 }
 
 // NewBucketsView builds an empty Buckets view; SetStore connects it.
-func NewBucketsView(win fyne.Window, status *statusBar, j *async.Jobs) *BucketsView {
+func NewBucketsView(win fyne.Window, status Status, j *async.Jobs) *BucketsView {
 	v := &BucketsView{win: win, status: status, jobs: j}
 	v.list = widget.NewList(
 		func() int { return len(v.buckets) },
@@ -178,7 +178,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 	if len(v.buckets) == 0 {
 		v.showMessage("Loading buckets…")
 	}
-	_, end := v.status.begin("Listing buckets…")
+	_, end := v.status.Begin("Listing buckets…")
 	v.jobs.Go(func() {
 		list, err := store.ListBuckets(ctx)
 		v.jobs.Do(func() {
@@ -202,7 +202,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 				v.showMessage("")
 			}
 			if announce {
-				v.status.say(fmt.Sprintf("%d %s", len(list), widgets.Plural(len(list), "bucket", "buckets")))
+				v.status.Say(fmt.Sprintf("%d %s", len(list), widgets.Plural(len(list), "bucket", "buckets")))
 			}
 			v.current = ""
 			v.delBtn.Disable()
@@ -256,3 +256,24 @@ func bucketDetail(b storage.Bucket) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// Connected tells whether the view lists an account's buckets.
+func (v *BucketsView) Connected() bool { return v.store != nil }
+
+// ListAgain lists from the top, as for a freshly connected account (its only
+// bucket opens): the account's contents changed behind the view.
+func (v *BucketsView) ListAgain() {
+	v.current = ""
+	v.autoOpen = true
+	v.reload("", false)
+}
+
+// Opened marks bucket as the open one without OnSelect (the shell opened it
+// already) and selects its row when listed.
+func (v *BucketsView) Opened(bucket string) {
+	v.current = bucket
+	v.Select(bucket)
+}
+
+// Stop cancels the listing in flight.
+func (v *BucketsView) Stop() { v.load.Stop() }

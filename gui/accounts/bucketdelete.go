@@ -1,4 +1,4 @@
-package gui
+package accounts
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func (v *BucketsView) ConfirmDelete(bucket string) {
 		return
 	}
 	ctx, cancel := context.WithCancel(v.jobs.Ctx())
-	update, end := v.status.begin("Counting what “" + bucket + "” holds…")
+	update, end := v.status.Begin("Counting what “" + bucket + "” holds…")
 	counting := dialog.NewCustomWithoutButtons("Delete bucket",
 		container.NewVBox(widget.NewLabel("Counting what “"+bucket+"” holds…"), widget.NewProgressBarInfinite()), v.win)
 	stop := widget.NewButton("Cancel", func() { cancel() })
@@ -113,7 +113,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 		if d.confirm != nil {
 			d.confirm.Disable()
 		}
-		update, end := v.status.begin("Deleting bucket " + bucket + "…")
+		update, end := v.status.Begin("Deleting bucket " + bucket + "…")
 		v.jobs.Go(func() {
 			progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
 				text := fmt.Sprintf("Deleting bucket %s: %s objects deleted…", bucket, humanize.Comma(n))
@@ -128,7 +128,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 				end()
 				if err != nil {
 					if errors.Is(err, context.Canceled) {
-						v.status.say("Stopped deleting " + bucket)
+						v.status.Say("Stopped deleting " + bucket)
 						return
 					}
 					if !force && errors.Is(err, storage.ErrBucketNotEmpty) {
@@ -149,7 +149,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 					return
 				}
 				d.dlg.Hide()
-				v.status.say("Deleted bucket " + bucket)
+				v.status.Say("Deleted bucket " + bucket)
 				if v.store == store {
 					if v.current == bucket {
 						v.current = ""
