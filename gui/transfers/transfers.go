@@ -264,7 +264,22 @@ func (p *TransfersPanel) schedule() {
 	if wait < 0 {
 		wait = 0
 	}
-	time.AfterFunc(wait, func() { p.deps.Jobs.Do(p.flush) })
+	// A tracked goroutine rather than a bare timer: Jobs.Wait waits for a
+	// pending redraw, and one still pending when the window closes is
+	// dropped, never run against a closed window (under the test driver,
+	// where fyne.Do runs inline, a late redraw raced the next window).
+	p.deps.Jobs.Go(func() {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			p.deps.Jobs.Do(p.flush)
+		case <-p.deps.Life.Done():
+			p.mu.Lock()
+			p.scheduled = false
+			p.mu.Unlock()
+		}
+	})
 }
 
 // flush copies the rows and redraws (UI goroutine).
