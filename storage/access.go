@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -53,7 +54,15 @@ func (s *Service) BucketPolicy(ctx context.Context, bucket string) (string, erro
 	if err != nil {
 		return "", mapErr("read the bucket policy", bucket, "", err)
 	}
-	return aws.ToString(out.Policy), nil
+	text := aws.ToString(out.Policy)
+	// A service without bucket policies may answer with something else (an
+	// XML listing, an HTML page): that is "not supported", not a policy
+	// that is corrupt.
+	if t := strings.TrimSpace(text); t != "" && t[0] != '{' {
+		return "", &Error{Op: "read the bucket policy", Bucket: bucket, Kind: ErrNotImplemented,
+			Msg: fmt.Sprintf("read the bucket policy: the service of bucket %q answered with something that is not a bucket policy; it does not seem to support bucket policies", bucket)}
+	}
+	return text, nil
 }
 
 // PutBucketPolicy replaces the bucket policy with text.
