@@ -5,8 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"s3desk/gui/internal/guitest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,51 +19,9 @@ import (
 	"s3desk/storage/s3test"
 )
 
-// memKeychain is an in-memory keychain that can be made unavailable.
-type memKeychain struct {
-	mu     sync.Mutex
-	items  map[string]string
-	broken bool
-}
-
-var errNoDBus = errors.New("failed to connect to the session bus: dbus-launch not found")
-
-func (k *memKeychain) Set(service, user, secret string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.broken {
-		return errNoDBus
-	}
-	if k.items == nil {
-		k.items = map[string]string{}
-	}
-	k.items[service+"/"+user] = secret
-	return nil
-}
-
-func (k *memKeychain) Get(service, user string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.broken {
-		return "", errNoDBus
-	}
-	s, ok := k.items[service+"/"+user]
-	if !ok {
-		return "", errors.New("secret not found in keyring")
-	}
-	return s, nil
-}
-
-func (k *memKeychain) Delete(service, user string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.items, service+"/"+user)
-	return nil
-}
-
 // newProfilesWindow builds the main window over a fresh profiles store, with
 // the sandbox served by srv.
-func newProfilesWindow(t *testing.T, srv *s3test.Server, kc *memKeychain) (*MainWindow, *profiles.Store) {
+func newProfilesWindow(t *testing.T, srv *s3test.Server, kc *guitest.MemKeychain) (*MainWindow, *profiles.Store) {
 	t.Helper()
 	store, err := profiles.Open(t.TempDir(), kc)
 	if err != nil {
@@ -80,20 +38,10 @@ func newProfilesWindow(t *testing.T, srv *s3test.Server, kc *memKeychain) (*Main
 	return mw, store
 }
 
-func presetLabel(t *testing.T, p profiles.Provider) string {
-	for _, pr := range profiles.Presets() {
-		if pr.Provider == p {
-			return pr.Label
-		}
-	}
-	t.Fatalf("no preset for %s", p)
-	return ""
-}
-
 func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
 	srv := s3test.StartVersity(t)
 	bucket := srv.Bucket(t)
-	mw, store := newProfilesWindow(t, srv, &memKeychain{})
+	mw, store := newProfilesWindow(t, srv, &guitest.MemKeychain{})
 	pv := mw.profiles
 	if names := pv.Names(); len(names) == 0 || names[0] != "Local sandbox" {
 		t.Fatalf("rows %v: the Local sandbox must come first", names)
@@ -108,7 +56,7 @@ func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
 		t.Fatalf("empty form: save enabled or no message (%q)", f.Message.Text)
 	}
 	test.Type(f.Name, "Work MinIO")
-	f.Provider.SetSelected(presetLabel(t, profiles.ProviderMinIO))
+	f.Provider.SetSelected(guitest.PresetLabel(t, profiles.ProviderMinIO))
 	if !f.PathStyle.Checked || !f.Compat.Checked || f.Region.Text == "" {
 		t.Errorf("MinIO preset did not fill path style / compatibility / region")
 	}
@@ -200,13 +148,13 @@ func TestProfileFormValidatesTestsAndSaves(t *testing.T) {
 
 func TestKeychainUnavailableOffersSessionOnly(t *testing.T) {
 	srv := s3test.StartVersity(t)
-	kc := &memKeychain{broken: true}
+	kc := &guitest.MemKeychain{Broken: true}
 	mw, store := newProfilesWindow(t, srv, kc)
 	pv := mw.profiles
 	test.Tap(pv.AddButton())
 	f := pv.Form()
 	test.Type(f.Name, "No keychain")
-	f.Provider.SetSelected(presetLabel(t, profiles.ProviderMinIO))
+	f.Provider.SetSelected(guitest.PresetLabel(t, profiles.ProviderMinIO))
 	f.Endpoint.SetText(srv.Endpoint)
 	test.Type(f.AccessKey, srv.AccessKey)
 	test.Type(f.Secret, srv.SecretKey)
@@ -220,7 +168,7 @@ func TestKeychainUnavailableOffersSessionOnly(t *testing.T) {
 	if pv.Current() != "No keychain" || mw.service() == nil {
 		t.Fatalf("session-only profile not connected: current %q, %q", pv.Current(), mw.buckets.Message().Text)
 	}
-	if len(kc.items) != 0 {
+	if kc.Len() != 0 {
 		t.Error("a secret reached the keychain")
 	}
 	// The secret is in no file of the profiles folder.
@@ -260,7 +208,7 @@ func TestSlowConnectionIsDroppedAfterSwitching(t *testing.T) {
 	slowSrv, chosenSrv := s3test.StartVersity(t), s3test.StartVersity(t)
 	want := chosenSrv.Bucket(t)
 	slowSrv.Bucket(t)
-	store, err := profiles.Open(t.TempDir(), &memKeychain{})
+	store, err := profiles.Open(t.TempDir(), &guitest.MemKeychain{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"s3desk/gui/internal/guitest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -69,7 +70,7 @@ func TestScreenshots(t *testing.T) {
 	cfg.Endpoint = slow.url
 	plantReports(t, cfg)
 
-	kc := &memKeychain{}
+	kc := &guitest.MemKeychain{}
 	store, err := profiles.Open(t.TempDir(), kc)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +195,7 @@ func TestScreenshots(t *testing.T) {
 		test.Tap(mw.profiles.AddButton())
 		f := mw.profiles.Form()
 		f.Name.SetText("Cloudflare R2")
-		f.Provider.SetSelected(presetLabelOf(profiles.ProviderR2))
+		f.Provider.SetSelected(guitest.PresetLabel(nil, profiles.ProviderR2))
 		f.Endpoint.SetText("https://4f0c2e5a9d1b7386e2c4a8f01b3d5e7c.r2.cloudflarestorage.com")
 		f.AccessKey.SetText("e2c4a8f01b3d5e7c4f0c2e5a9d1b7386")
 		f.Secret.SetText("not-a-real-secret-just-a-screenshot")
@@ -287,15 +288,6 @@ func selectKey(t *testing.T, mw *MainWindow, key string) {
 	if !mw.objects.ClickKey(key) {
 		t.Fatalf("no row for %s", key)
 	}
-}
-
-func presetLabelOf(p profiles.Provider) string {
-	for _, pr := range profiles.Presets() {
-		if pr.Provider == p {
-			return pr.Label
-		}
-	}
-	return ""
 }
 
 // saveShot writes img as a PNG and fails when it is blank (one colour).

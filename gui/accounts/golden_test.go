@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"s3desk/gui/async"
+	"s3desk/gui/internal/guitest"
 	"s3desk/storage"
 	"s3desk/storage/profiles"
 	"strings"
@@ -91,7 +92,7 @@ func TestGoldenProfileForm(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	j := async.New(t.Context())
 	t.Cleanup(j.Wait)
-	store, err := profiles.Open(t.TempDir(), &memKeychain{})
+	store, err := profiles.Open(t.TempDir(), &guitest.MemKeychain{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +110,6 @@ func TestGoldenProfileForm(t *testing.T) {
 
 	test.Tap(v.addBtn)
 	test.Type(v.form.name, "Cloudflare")
-	v.form.provider.SetSelected(presetLabel(t, profiles.ProviderR2))
+	v.form.provider.SetSelected(guitest.PresetLabel(t, profiles.ProviderR2))
 	golden(t, "profile_form_r2.xml", w.Canvas())
 }

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"s3desk/gui/internal/guitest"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func newFormView(t *testing.T) (*ProfilesView, *profiles.Store, *async.Jobs) {
 	w := test.NewTempWindow(t, nil)
 	j := async.New(t.Context())
 	t.Cleanup(j.Wait)
-	store, err := profiles.Open(t.TempDir(), &memKeychain{})
+	store, err := profiles.Open(t.TempDir(), &guitest.MemKeychain{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,11 +55,11 @@ func TestProfileFormR2AccountIDFillsTheEndpoint(t *testing.T) {
 	test.Tap(v.addBtn)
 	f := v.form
 	test.Type(f.name, "R2")
-	f.provider.SetSelected(presetLabel(t, profiles.ProviderAWS))
+	f.provider.SetSelected(guitest.PresetLabel(t, profiles.ProviderAWS))
 	if hasLabel(formLabels(f), "Account ID") {
 		t.Fatalf("Amazon S3 form asks for an account ID: %v", formLabels(f))
 	}
-	f.provider.SetSelected(presetLabel(t, profiles.ProviderR2))
+	f.provider.SetSelected(guitest.PresetLabel(t, profiles.ProviderR2))
 	if !hasLabel(formLabels(f), "Account ID") {
 		t.Fatalf("R2 form has no Account ID row: %v", formLabels(f))
 	}
@@ -102,7 +103,7 @@ func TestProfileFormR2AccountIDFillsTheEndpoint(t *testing.T) {
 
 	// Switching to B2 replaces the endpoint the form filled in and hides
 	// the row.
-	f.provider.SetSelected(presetLabel(t, profiles.ProviderB2))
+	f.provider.SetSelected(guitest.PresetLabel(t, profiles.ProviderB2))
 	if hasLabel(formLabels(f), "Account ID") || !strings.Contains(f.endpoint.Text, "backblazeb2.com") {
 		t.Errorf("B2: rows %v, endpoint %q", formLabels(f), f.endpoint.Text)
 	}
