@@ -292,18 +292,6 @@ func mapErr(op, bucket, key string, err error) error {
 	return e
 }
 
-// MapFeatureError is MapError for a bucket setting: when the service does
-// not support it, the message names the feature ("read the lifecycle
-// rules: this server does not implement lifecycle rules").
-func MapFeatureError(op, feature, bucket string, err error) error {
-	err = mapErr(op, bucket, "", err)
-	var e *Error
-	if errors.As(err, &e) && e.Kind == ErrNotSupported && feature != "" {
-		e.Msg = fmt.Sprintf("%s: this server does not implement %s", op, feature)
-	}
-	return err
-}
-
 // deleteMarker tells whether a failed response is about a delete marker
 // (S3 answers 405 MethodNotAllowed to a GET or HEAD of one's version).
 func deleteMarker(err error) bool {

@@ -13,9 +13,10 @@ import (
 )
 
 // featureErr is mapErr for the calls of an optional S3 feature (object
-// tags, object lock, restore, ...): a server that answers NotImplemented,
-// MethodNotAllowed, 501 or 405 does not have the feature, and the error
-// says so in plain words (Kind ErrNotImplemented).
+// tags, object lock, restore, bucket settings, ...): a server that answers
+// NotImplemented, MethodNotAllowed, NotSupported, 501 or 405 does not have
+// the feature, and the error says so in plain words, naming it (Kind
+// ErrNotSupported).
 func featureErr(op, feature, bucket, key string, err error) error {
 	mapped := mapErr(op, bucket, key, err)
 	var e *Error
@@ -27,12 +28,21 @@ func featureErr(op, feature, bucket, key string, err error) error {
 	if errors.As(err, &re) {
 		status = re.HTTPStatusCode()
 	}
-	if errors.Is(mapped, ErrNotImplemented) || e.Code == "MethodNotAllowed" || e.Code == "NotSupported" ||
+	if errors.Is(mapped, ErrNotSupported) || e.Code == "MethodNotAllowed" || e.Code == "NotSupported" ||
 		status == http.StatusNotImplemented || status == http.StatusMethodNotAllowed {
-		e.Kind = ErrNotImplemented
-		e.Msg = fmt.Sprintf("%s: this server does not implement %s", op, feature)
+		e.Kind = ErrNotSupported
+		if feature != "" {
+			e.Msg = fmt.Sprintf("%s: this server does not implement %s", op, feature)
+		}
 	}
 	return mapped
+}
+
+// MapFeatureError is featureErr for the bucket settings that feature
+// packages read and write ("read the lifecycle rules: this server does
+// not implement lifecycle rules").
+func MapFeatureError(op, feature, bucket string, err error) error {
+	return featureErr(op, feature, bucket, "", err)
 }
 
 // apiText is the S3 error code and message of err, "" when it has none.
