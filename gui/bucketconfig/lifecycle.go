@@ -30,7 +30,17 @@ type LifecycleTab struct {
 	empty  *widget.Label
 	add    *widget.Button
 	abort  *widget.Button
-	editor dialog.Dialog // the open rule editor, for tests
+	editor *ruleEditor // the open rule editor, or nil
+}
+
+// ruleEditor is the open rule editor's controls.
+type ruleEditor struct {
+	d                                    dialog.Dialog
+	id, prefix, tags, expire, noncurrent *widget.Entry
+	transDays, abort                     *widget.Entry
+	enabled                              *widget.Check
+	class                                *widget.Select
+	problem                              string
 }
 
 func newLifecycleTab(w *Window) *LifecycleTab {
@@ -212,7 +222,8 @@ func (t *LifecycleTab) openEditor(i int, r bc.LifecycleRule, problem string) {
 		}
 	}, t.w.win)
 	d.Resize(fyne.NewSize(520, 0))
-	t.editor = d
+	t.editor = &ruleEditor{d: d, id: id, prefix: prefix, tags: tags, expire: expire, noncurrent: noncurrent,
+		transDays: transDays, abort: abort, enabled: enabled, class: class, problem: problem}
 	d.Show()
 }
 

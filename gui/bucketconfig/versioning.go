@@ -60,12 +60,7 @@ func (t *VersioningTab) show(v bc.Versioning) {
 }
 
 func (t *VersioningTab) explain() {
-	v := t.Chosen()
-	text := v.Describe()
-	if v == bc.Unversioned {
-		text = "Currently: never enabled. " + text
-	}
-	t.meaning.SetText(text)
+	t.meaning.SetText(t.Chosen().Describe())
 }
 
 // Chosen is the state the controls show.

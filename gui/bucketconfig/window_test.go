@@ -341,3 +341,64 @@ func (refuseAll) ObjectLock(context.Context, string) (bc.ObjectLock, error) {
 func (refuseAll) Website(context.Context, string) (storage.WebsiteConfig, error) {
 	return storage.WebsiteConfig{}, no()
 }
+
+// The rule editor, driven as a user would: fields typed, OK tapped; a
+// rule with a problem comes back with the problem shown and the input kept.
+func TestLifecycleRuleEditor(t *testing.T) {
+	srv := s3test.StartMinIO(t)
+	b := srv.Bucket(t)
+	h := open(t, srv, b)
+	lt := h.w.Lifecycle
+	h.do(func() { h.w.ShowTab("Lifecycle"); test.Tap(findButton(t, h.w.win.Content(), "Add rule…")) })
+	ed := lt.editor
+	if ed == nil {
+		t.Fatal("no editor")
+	}
+	h.do(func() {
+		ed.id.SetText("tmp")
+		ed.prefix.SetText("tmp/")
+		ed.tags.SetText("kind=scratch")
+		ed.expire.SetText("abc")
+		test.Tap(findButton(t, h.w.win.Canvas().Overlays().Top(), "OK"))
+	})
+	ed = lt.editor
+	if ed == nil || ed.problem != `"abc" is not a number of days` || ed.prefix.Text != "tmp/" || len(lt.Rules()) != 0 {
+		t.Fatalf("after a bad number: %+v, rules %v", ed, lt.Rules())
+	}
+	h.do(func() {
+		ed.expire.SetText("3")
+		ed.abort.SetText("2") // with a tag filter: refused
+		test.Tap(findButton(t, h.w.win.Canvas().Overlays().Top(), "OK"))
+	})
+	ed = lt.editor
+	if ed == nil || !strings.Contains(ed.problem, "cannot be combined with a tag filter") {
+		t.Fatalf("abort with tags: %+v", ed)
+	}
+	h.do(func() {
+		ed.abort.SetText("")
+		test.Tap(findButton(t, h.w.win.Canvas().Overlays().Top(), "OK"))
+	})
+	if lt.editor != nil || len(lt.Rules()) != 1 {
+		t.Fatalf("rule not added: %v", lt.Rules())
+	}
+	h.do(lt.Save)
+	wantStatus(t, "lifecycle", lt.Status(), "Saved.")
+	got := lt.Rules()
+	if len(got) != 1 || got[0].ID != "tmp" || got[0].Prefix != "tmp/" || got[0].ExpireDays != 3 || len(got[0].Tags) != 1 || got[0].Tags[0] != (bc.Tag{Key: "kind", Value: "scratch"}) {
+		t.Fatalf("read back %+v", got)
+	}
+	// Edit it (the pencil), then delete it (the bin), and save: no rules.
+	h.do(func() { lt.ShowEditor(0) })
+	h.do(func() {
+		lt.editor.expire.SetText("10")
+		test.Tap(findButton(t, h.w.win.Canvas().Overlays().Top(), "OK"))
+	})
+	if lt.Rules()[0].ExpireDays != 10 || lt.Rules()[0].Prefix != "tmp/" {
+		t.Fatalf("edited %+v", lt.Rules())
+	}
+	h.do(func() { lt.Delete(0); lt.Save() })
+	wantStatus(t, "lifecycle", lt.Status(), "Saved.")
+	if _, err := srv.Client(t).GetBucketLifecycleConfiguration(context.Background(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(b)}); err == nil {
+		t.Fatal("rules still on the server")
+	}
+}
