@@ -298,7 +298,16 @@ func mapErr(op, bucket, key string, err error) error {
 func MapFeatureError(op, feature, bucket string, err error) error {
 	err = mapErr(op, bucket, "", err)
 	var e *Error
-	if errors.As(err, &e) && e.Kind == ErrNotSupported && feature != "" {
+	if !errors.As(err, &e) || feature == "" {
+		return err
+	}
+	switch {
+	case e.Code == "BucketAlreadyExists" || e.Code == "BucketAlreadyOwnedByYou":
+		// A server that ignores the subresource (?cors, ?tagging, ...)
+		// takes a PUT of a setting for CreateBucket (gofakes3 does).
+		e.Kind = ErrNotSupported
+		e.Msg = fmt.Sprintf("%s: this server does not implement %s (it took the request for one that creates the bucket)", op, feature)
+	case e.Kind == ErrNotSupported:
 		e.Msg = fmt.Sprintf("%s: this server does not implement %s", op, feature)
 	}
 	return err

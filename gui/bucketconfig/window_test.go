@@ -402,3 +402,54 @@ func TestLifecycleRuleEditor(t *testing.T) {
 		t.Fatal("rules still on the server")
 	}
 }
+
+// kmsStore is a store whose bucket has SSE-KMS (no server here implements
+// default encryption): it records what the Encryption tab saves.
+type kmsStore struct {
+	refuseAll
+	enc   bc.Encryption
+	saved []bc.Encryption
+}
+
+func (k *kmsStore) Encryption(context.Context, string) (bc.Encryption, error) { return k.enc, nil }
+func (k *kmsStore) PutEncryption(_ context.Context, _ string, e bc.Encryption) error {
+	k.saved = append(k.saved, e)
+	k.enc = e
+	return nil
+}
+
+func TestEncryptionTabLoadsAndSaves(t *testing.T) {
+	app := test.NewTempApp(t)
+	j := async.New(t.Context())
+	store := &kmsStore{enc: bc.Encryption{Algorithm: bc.SSEKMS, KMSKeyID: "alias/app", BucketKey: true}}
+	var w *Window
+	j.Do(func() { w = Open(t.Context(), app, j, store, "b") })
+	j.Wait()
+	defer func() { j.Do(w.Close); j.Wait() }()
+	e := w.Encryption
+	if !e.Loaded || e.choice.Selected != choiceSSEKMS || e.key.Text != "alias/app" || !e.bucketKey.Checked || e.key.Disabled() {
+		t.Fatalf("loaded: %q %q %v", e.choice.Selected, e.key.Text, e.bucketKey.Checked)
+	}
+	// SSE-S3 greys out the KMS controls and saves no key.
+	j.Do(func() { e.choice.SetSelected(choiceSSES3) })
+	if !e.key.Disabled() || !e.bucketKey.Disabled() {
+		t.Fatal("KMS controls enabled for SSE-S3")
+	}
+	j.Do(e.Save)
+	j.Wait()
+	wantStatus(t, "encryption", e.Status(), "Saved.")
+	// A key with a space is refused before any request.
+	j.Do(func() { e.choice.SetSelected(choiceSSEKMS); e.key.SetText("my key"); e.Save() })
+	j.Wait()
+	wantStatus(t, "encryption", e.Status(), "Not saved: the KMS key ID \"my key\" contains spaces")
+	j.Do(func() {
+		e.key.SetText(" arn:aws:kms:eu-west-1:123456789012:key/abc ")
+		e.bucketKey.SetChecked(false)
+		e.Save()
+	})
+	j.Wait()
+	want := []bc.Encryption{{Algorithm: bc.SSES3}, {Algorithm: bc.SSEKMS, KMSKeyID: "arn:aws:kms:eu-west-1:123456789012:key/abc"}}
+	if len(store.saved) != 2 || store.saved[0] != want[0] || store.saved[1] != want[1] {
+		t.Fatalf("saved %+v", store.saved)
+	}
+}

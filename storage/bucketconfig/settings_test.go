@@ -232,3 +232,26 @@ func TestObjectLockRetention(t *testing.T) {
 		})
 	}
 }
+
+// gofakes3 (and so the Local sandbox) ignores bucket subresources: a GET of
+// ?website lists the bucket and a PUT of ?cors creates it. Neither may pass
+// for a setting: both are "not supported".
+func TestSubresourcesIgnoredAreNotSupported(t *testing.T) {
+	for _, srv := range []*s3test.Server{s3test.StartSandbox(t), s3test.StartFake(t)} {
+		t.Run(srv.Kind, func(t *testing.T) {
+			ctx := context.Background()
+			svc, b := srv.Service(t), srv.Bucket(t)
+			cfg := bucketconfig.New(svc)
+			_, err := cfg.Website(ctx, b)
+			notSupported(t, "read website", err, "static website hosting")
+			if has, err := svc.HasWebsite(ctx, b); has || err != nil {
+				t.Fatalf("HasWebsite: %v %v", has, err)
+			}
+			notSupported(t, "put CORS", cfg.PutCORS(ctx, b, []bucketconfig.CORSRule{bucketconfig.AllowGetFromAnyOrigin()}), "CORS rules")
+			notSupported(t, "put tags", cfg.PutTags(ctx, b, []bucketconfig.Tag{{"a", "b"}}), "bucket tags")
+			notSupported(t, "put lifecycle", cfg.PutLifecycle(ctx, b, []bucketconfig.LifecycleRule{{ID: "x", Enabled: true, ExpireDays: 1}}), "lifecycle rules")
+			notSupported(t, "put encryption", cfg.PutEncryption(ctx, b, bucketconfig.Encryption{Algorithm: bucketconfig.SSES3}), "default encryption")
+			notSupported(t, "put website", cfg.PutWebsite(ctx, b, storage.WebsiteConfig{IndexDocument: "index.html"}), "static website hosting")
+		})
+	}
+}
