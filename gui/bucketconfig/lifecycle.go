@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/widgets"
 	bc "s3desk/storage/bucketconfig"
 )
 
@@ -26,6 +27,7 @@ type LifecycleTab struct {
 	*section
 	rules  []bc.LifecycleRule // as edited
 	loaded []bc.LifecycleRule
+	dirty  bool // rules differ from loaded
 	list   *widget.List
 	empty  *widget.Label
 	add    *widget.Button
@@ -79,6 +81,13 @@ func newLifecycleTab(w *Window) *LifecycleTab {
 		return func() { t.loaded = rules; t.set(rules) }, err
 	}
 	t.revert = func() { t.set(t.loaded) }
+	t.confirm = func() (string, string) {
+		if len(t.rules) == 0 && len(t.loaded) > 0 {
+			return "Remove every lifecycle rule?", fmt.Sprintf("The bucket's %s stop: nothing expires or moves any more, and incomplete uploads are no longer aborted.",
+				widgets.Count(len(t.loaded), "rule", "rules"))
+		}
+		return "", ""
+	}
 	t.collect = func() (func(ctx context.Context) error, error) {
 		rules := append([]bc.LifecycleRule(nil), t.rules...)
 		if err := bc.ValidateRules(rules); err != nil {
@@ -91,6 +100,7 @@ func newLifecycleTab(w *Window) *LifecycleTab {
 
 func (t *LifecycleTab) set(rules []bc.LifecycleRule) {
 	t.rules = append([]bc.LifecycleRule(nil), rules...)
+	t.dirty = false
 	t.refresh()
 }
 
@@ -116,6 +126,7 @@ func (t *LifecycleTab) SetRule(i int, r bc.LifecycleRule) error {
 	} else {
 		t.rules[i] = r
 	}
+	t.dirty = true
 	t.refresh()
 	t.say("Not saved yet: press Save to send the rules.", 0)
 	return nil
@@ -127,13 +138,21 @@ func (t *LifecycleTab) Delete(i int) {
 		return
 	}
 	t.rules = append(t.rules[:i:i], t.rules[i+1:]...)
+	t.dirty = true
 	t.refresh()
 	t.say("Not saved yet: press Save to send the rules.", 0)
 }
 
 // AddAbortRule is the one-click rule: it saves at once, keeping the other
-// rules as the server has them (unsaved edits here are dropped).
+// rules as the server has them. With unsaved edits here it joins them
+// instead, for the next Save, so that no edit is lost.
 func (t *LifecycleTab) AddAbortRule() {
+	if t.dirty {
+		t.rules = bc.WithAbortIncompleteUploads(t.rules, AbortDays)
+		t.refresh()
+		t.say("Added to your unsaved changes: press Save to send the rules.", 0)
+		return
+	}
 	w := t.w
 	t.saveWith(func(ctx context.Context) error {
 		_, err := w.store.AddAbortIncompleteUploads(ctx, w.bucket, AbortDays)

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -38,6 +39,9 @@ type section struct {
 	collect func() (put func(ctx context.Context) error, err error)
 	// revert puts the controls back to what was loaded (Cancel).
 	revert func()
+	// confirm, when set, is the question to ask before a save that
+	// removes something ("" for none).
+	confirm func() (title, question string)
 
 	// Supported is false once the server said it does not implement the
 	// setting; Loaded once a load succeeded.
@@ -109,6 +113,7 @@ func (s *section) reloadFrom() {
 // controls go away.
 func (s *section) failed(what string, err error) {
 	if errors.Is(err, context.Canceled) {
+		s.say("Stopped: the window closed or the account was switched.", widget.LowImportance)
 		return
 	}
 	if errors.Is(err, storage.ErrNotSupported) {
@@ -128,6 +133,16 @@ func (s *section) Save() {
 	if err != nil {
 		s.say("Not saved: "+err.Error(), widget.DangerImportance)
 		return
+	}
+	if s.confirm != nil {
+		if title, q := s.confirm(); q != "" {
+			dialog.ShowConfirm(title, q, func(ok bool) {
+				if ok {
+					s.saveWith(put, nil)
+				}
+			}, s.w.win)
+			return
+		}
 	}
 	s.saveWith(put, nil)
 }

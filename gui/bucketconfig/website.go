@@ -64,6 +64,12 @@ func newWebsiteTab(w *Window) *WebsiteTab {
 		}, nil
 	}
 	t.revert = func() { t.show(t.loaded) }
+	t.confirm = func() (string, string) {
+		if !t.enabled.Checked && t.loaded.Enabled {
+			return "Turn website hosting off?", "The website address stops answering, and the bucket's website settings (documents and any redirect rules) are removed. The files stay."
+		}
+		return "", ""
+	}
 	t.collect = func() (func(ctx context.Context) error, error) {
 		if !t.enabled.Checked {
 			return func(ctx context.Context) error { return w.store.DeleteWebsite(ctx, w.bucket) }, nil

@@ -135,8 +135,12 @@ func TestSettingsWindowVersity(t *testing.T) {
 	if got := h.app.Clipboard().Content(); got != w.Website.URL() {
 		t.Fatalf("clipboard %q", got)
 	}
-	// And off again.
+	// And off again, after a confirmation.
 	h.do(func() { w.Website.SetHosting(false, "", ""); w.Website.Save() })
+	if _, err := h.client().GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String(b)}); err != nil {
+		t.Fatalf("turned off before the confirmation: %v", err)
+	}
+	h.do(func() { test.Tap(findButton(t, w.win.Canvas().Overlays().Top(), "Yes")) })
 	if _, err := h.client().GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String(b)}); err == nil {
 		t.Fatal("website still on")
 	}
@@ -186,6 +190,17 @@ func TestSettingsWindowMinIO(t *testing.T) {
 	if len(w.Lifecycle.Rules()) != 1 || !w.Lifecycle.form.Visible() {
 		t.Fatalf("the tab lost the loaded rules: %+v", w.Lifecycle.Rules())
 	}
+	// With unsaved edits, the one-click rule joins them instead of
+	// dropping them.
+	h.do(func() {
+		_ = w.Lifecycle.SetRule(1, bc.LifecycleRule{ID: "tmp", Enabled: true, Prefix: "tmp/", ExpireDays: 1})
+		w.Lifecycle.AddAbortRule()
+	})
+	if r := w.Lifecycle.Rules(); len(r) != 3 || r[1].ID != "tmp" || r[2].ID != bc.AbortRuleID || r[2].AbortUploadsDays != AbortDays {
+		t.Fatalf("rules %+v", r)
+	}
+	wantStatus(t, "lifecycle", w.Lifecycle.Status(), "Added to your unsaved changes")
+	h.do(w.Lifecycle.Cancel)
 	// An invalid rule is refused before any request.
 	h.do(func() {
 		if err := w.Lifecycle.SetRule(1, bc.LifecycleRule{ID: "nothing", Enabled: true}); err == nil || !strings.Contains(err.Error(), "does nothing") {
@@ -397,6 +412,7 @@ func TestLifecycleRuleEditor(t *testing.T) {
 		t.Fatalf("edited %+v", lt.Rules())
 	}
 	h.do(func() { lt.Delete(0); lt.Save() })
+	h.do(func() { test.Tap(findButton(t, h.w.win.Canvas().Overlays().Top(), "Yes")) })
 	wantStatus(t, "lifecycle", lt.Status(), "Saved.")
 	if _, err := srv.Client(t).GetBucketLifecycleConfiguration(context.Background(), &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(b)}); err == nil {
 		t.Fatal("rules still on the server")

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"s3desk/storage"
 	"s3desk/storage/bucketconfig"
 	"s3desk/storage/s3test"
@@ -107,6 +110,44 @@ func TestSettingsRetryThrough503(t *testing.T) {
 			if n := strings.Count(log, m+" /"+b+"?"+name); n < 3 {
 				t.Errorf("%s ?%s reached the proxy %d times, want at least 3 (two 503s, then success)\n%s", m, name, n, log)
 			}
+		}
+	}
+}
+
+// The same for what MinIO has and versitygw lacks: lifecycle rules (the
+// abort rule's read-modify-write included) and object lock.
+func TestSettingsRetryThrough503MinIO(t *testing.T) {
+	srv := s3test.StartMinIO(t)
+	b := srv.Bucket(t)
+	locked := b + "-lock"
+	ctx := context.Background()
+	if _, err := srv.Client(t).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(locked), ObjectLockEnabledForBucket: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	f := s3test.NewFaults(t, srv)
+	for _, name := range []string{"lifecycle", "object-lock"} {
+		for _, m := range []string{http.MethodGet, http.MethodPut} {
+			f.Add(s3test.Rule{Match: sub(m, name), Times: 1, Fault: s3test.InternalError()})
+		}
+	}
+	cfg := bucketconfig.New(f.Server().Service(t))
+	if err := cfg.PutLifecycle(ctx, b, []bucketconfig.LifecycleRule{{ID: "logs", Enabled: true, Prefix: "logs/", ExpireDays: 30}}); err != nil {
+		t.Fatalf("put lifecycle: %v", err)
+	}
+	rules, err := cfg.Lifecycle(ctx, b)
+	if err != nil || len(rules) != 1 || rules[0].ID != "logs" {
+		t.Fatalf("read lifecycle: %v %v", rules, err)
+	}
+	if err := cfg.PutObjectLockRetention(ctx, locked, bucketconfig.ObjectLock{Mode: bucketconfig.Governance, Days: 1}); err != nil {
+		t.Fatalf("put retention: %v", err)
+	}
+	if l, err := cfg.ObjectLock(ctx, locked); err != nil || l.Days != 1 {
+		t.Fatalf("read retention: %+v %v", l, err)
+	}
+	log := strings.Join(f.Log(), "\n")
+	for _, want := range []string{"PUT /" + b + "?lifecycle", "GET /" + b + "?lifecycle", "PUT /" + locked + "?object-lock", "GET /" + locked + "?object-lock"} {
+		if n := strings.Count(log, want); n < 2 {
+			t.Errorf("%s reached the proxy %d times, want the fault and the retry\n%s", want, n, log)
 		}
 	}
 }
