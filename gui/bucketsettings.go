@@ -21,6 +21,10 @@ func (mw *MainWindow) showBucketSettings(bucket string) {
 		widgets.ShowMessage(mw.win, "Not connected", "Choose an account on the left first.")
 		return
 	}
+	if w := mw.bucketSettings; w != nil && w.Open() && w.Bucket() == bucket && w.Store() == svc.Settings {
+		w.Raise() // one window a bucket
+		return
+	}
 	mw.bucketSettings = bucketconfig.Open(mw.jobs.Ctx(), mw.app, mw.jobs, svc.Settings, bucket)
 }
 

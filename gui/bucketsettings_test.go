@@ -27,7 +27,19 @@ func TestBucketSettingsFromShell(t *testing.T) {
 	if !w.Tags.Loaded || !strings.Contains(w.Lifecycle.Status(), "does not implement lifecycle rules") {
 		t.Fatalf("tabs: tags loaded %v, lifecycle %q", w.Tags.Loaded, w.Lifecycle.Status())
 	}
+	// The same bucket again brings that window forward; another opens its own.
+	onUI(mw, func() { mw.buckets.OnSettings(b) })
+	mw.wait()
+	if mw.bucketSettings != w {
+		t.Fatal("a second window for the same bucket")
+	}
 	onUI(mw, w.Close)
+	onUI(mw, func() { mw.buckets.OnSettings(b) })
+	mw.wait()
+	if mw.bucketSettings == w || !mw.bucketSettings.Open() {
+		t.Fatal("a closed window was reused")
+	}
+	onUI(mw, mw.bucketSettings.Close)
 	var got error
 	done := make(chan struct{})
 	onUI(mw, func() {

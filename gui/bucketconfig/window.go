@@ -50,7 +50,8 @@ type Window struct {
 	ctx    context.Context // a child of the connection's, ended when the window closes
 	end    context.CancelFunc
 
-	tabs *container.AppTabs
+	tabs   *container.AppTabs
+	closed bool // UI goroutine
 
 	Versioning *VersioningTab
 	Lifecycle  *LifecycleTab
@@ -97,9 +98,15 @@ func New(ctx context.Context, app fyne.App, jobs *async.Jobs, store SettingsStor
 	w.tabs.SetTabLocation(container.TabLocationLeading)
 	w.win.SetContent(w.tabs)
 	w.win.Resize(fyne.NewSize(820, 560))
-	w.win.SetOnClosed(w.end)
+	w.win.SetOnClosed(func() { w.closed = true; w.end() })
 	return w
 }
+
+// Open tells whether the window is still open (UI goroutine).
+func (w *Window) Open() bool { return !w.closed }
+
+// Raise brings the window to the front.
+func (w *Window) Raise() { w.win.RequestFocus() }
 
 // Load (re)loads every tab in the background.
 func (w *Window) Load() {
@@ -114,6 +121,9 @@ func (w *Window) sections() []*section {
 
 // Win is the window.
 func (w *Window) Win() fyne.Window { return w.win }
+
+// Store is the account's settings the window shows.
+func (w *Window) Store() SettingsStore { return w.store }
 
 // Bucket is the bucket the window is about.
 func (w *Window) Bucket() string { return w.bucket }
