@@ -186,6 +186,10 @@ func TestScreenshots(t *testing.T) {
 	shoot("csv-preview.png", pw.Canvas())
 	onUI(mw, pw.Close)
 
+	// bucket-settings.png: the Bucket settings window of the sample
+	// bucket, on its Policy tab with a public-read statement checked.
+	shootBucketSettings(t, mw, shoot)
+
 	// transfers.png: downloads and an upload part-way, throttled.
 	shootTransfers(t, mw, slow, shoot)
 
@@ -202,6 +206,36 @@ func TestScreenshots(t *testing.T) {
 	})
 	shoot("profiles.png", mw.win.Canvas())
 	onUI(mw, func() { mw.profiles.Form().Close() })
+}
+
+// shootBucketSettings opens the Bucket settings of "sampled" as its row
+// menu does, saves a policy that lets anyone read its charts, and shoots
+// the Policy tab with the statement listed as anonymous.
+func shootBucketSettings(t *testing.T, mw *MainWindow, shoot func(string, fyne.Canvas)) {
+	t.Helper()
+	onUI(mw, func() { mw.buckets.OnSettings("sampled") })
+	mw.wait()
+	w := mw.bucketSettings
+	if w == nil {
+		t.Fatal("no Bucket settings window")
+	}
+	policy := `{"Version":"2012-10-17","Statement":[{"Sid":"PublicCharts","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::sampled/charts/*"}]}`
+	onUI(mw, func() {
+		w.Win().Resize(fyne.NewSize(900, 560))
+		w.ShowTab("Policy")
+		w.Policy.Editor.SetText(policy)
+		w.Policy.Save()
+	})
+	mw.wait()
+	if !strings.Contains(w.Policy.Anonymous(), "PublicCharts: anyone may s3:GetObject") {
+		t.Fatalf("policy tab: %q / %q", w.Policy.Status(), w.Policy.Anonymous())
+	}
+	shoot("bucket-settings.png", w.Win().Canvas())
+	onUI(mw, func() {
+		w.Policy.Remove() // the sample bucket stays private for the shots after this one
+	})
+	mw.wait()
+	onUI(mw, w.Close)
 }
 
 // frame prepares c for a capture as a driver's frame would: the test

@@ -5,10 +5,12 @@ import (
 
 	"s3desk/gui/accounts"
 	"s3desk/gui/browser"
+	"s3desk/gui/bucketconfig"
 	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/storage"
+	storagebucketconfig "s3desk/storage/bucketconfig"
 	storagepreview "s3desk/storage/preview"
 	"s3desk/storage/report"
 	"s3desk/storage/transfer"
@@ -25,7 +27,8 @@ type Account struct {
 	Combine  preview.CombineStore
 	Preview  preview.PreviewStore
 	Engines  transfers.EngineMaker
-	Endpoint string // "" for AWS itself
+	Settings bucketconfig.SettingsStore // the Bucket settings window (gui/bucketsettings.go)
+	Endpoint string                     // "" for AWS itself
 	Region   string
 }
 
@@ -47,6 +50,7 @@ func accountOf(svc *storage.Service) *Account {
 		Combine:  report.New(svc),
 		Preview:  storagepreview.New(svc),
 		Engines:  engineMaker{transfer.New(svc)},
+		Settings: storagebucketconfig.New(svc),
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}

@@ -24,6 +24,8 @@ func (mw *MainWindow) transferDeps() transfers.TransferDeps {
 		},
 		Settings: func() transfers.Settings { return LoadSettings(mw.app.Preferences()).Transfers() },
 		Uploaded: mw.uploaded, // gui/windowmenu.go: refreshes the folder being viewed
+
+		AbortRule: mw.addAbortRule, // gui/bucketsettings.go: Incomplete uploads' one-click lifecycle rule
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"s3desk/gui/accounts"
 	"s3desk/gui/async"
 	"s3desk/gui/browser"
+	"s3desk/gui/bucketconfig"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
@@ -81,6 +82,8 @@ type MainWindow struct {
 	settings   fyne.Window                    // the open Settings window, or nil
 	uploadOpts *transfers.UploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
 
+	bucketSettings *bucketconfig.Window // the last Bucket settings window opened (gui/bucketsettings.go)
+
 	conn    async.Gen          // the connection being made or in use: its context is the parent of all its work
 	stop    context.CancelFunc // ends the window's context (jobs.life)
 	svc     *Account
@@ -124,6 +127,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 		mw.profiles.OnResetSandbox = mw.confirmResetSandbox
 	}
 	mw.buckets.OnSelect = mw.openBucket
+	mw.buckets.OnSettings = mw.showBucketSettings // gui/bucketsettings.go
 
 	side := container.NewVSplit(mw.profiles.CanvasObject(), mw.buckets.CanvasObject())
 	side.Offset = 0.4 // room for the sandbox, a few saved profiles and ~/.aws candidates

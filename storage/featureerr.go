@@ -42,7 +42,15 @@ func featureErr(op, feature, bucket, key string, err error) error {
 // packages read and write ("read the lifecycle rules: this server does
 // not implement lifecycle rules").
 func MapFeatureError(op, feature, bucket string, err error) error {
-	return featureErr(op, feature, bucket, "", err)
+	err = featureErr(op, feature, bucket, "", err)
+	var e *Error
+	if feature != "" && errors.As(err, &e) && (e.Code == "BucketAlreadyExists" || e.Code == "BucketAlreadyOwnedByYou") {
+		// A server that ignores the subresource (?cors, ?tagging, ...)
+		// takes a PUT of a setting for CreateBucket (gofakes3 does).
+		e.Kind = ErrNotSupported
+		e.Msg = fmt.Sprintf("%s: this server does not implement %s (it took the request for one that creates the bucket)", op, feature)
+	}
+	return err
 }
 
 // apiText is the S3 error code and message of err, "" when it has none.

@@ -51,6 +51,12 @@ func (s *Service) Website(ctx context.Context, bucket string) (WebsiteConfig, er
 		}
 		return WebsiteConfig{}, MapFeatureError("read the website settings", websiteFeature, bucket, err)
 	}
+	if out.IndexDocument == nil && out.RedirectAllRequestsTo == nil && len(out.RoutingRules) == 0 {
+		// Every website configuration has an index document or a redirect:
+		// this answer is something else (gofakes3 lists the bucket).
+		return WebsiteConfig{}, &Error{Op: "read the website settings", Bucket: bucket, Kind: ErrNotSupported,
+			Msg: "read the website settings: this server does not implement " + websiteFeature + " (it answered with something that is not a website configuration)"}
+	}
 	c := WebsiteConfig{Enabled: true, RedirectAllTo: out.RedirectAllRequestsTo, RoutingRules: out.RoutingRules}
 	if out.IndexDocument != nil {
 		c.IndexDocument = aws.ToString(out.IndexDocument.Suffix)

@@ -57,6 +57,8 @@ type BucketsView struct {
 	// OnSelect is called (on the UI goroutine) when the user picks a bucket,
 	// and with "" when the selection goes away.
 	OnSelect func(bucket string)
+	// OnSettings, when set, is the row menu's "Bucket settings…".
+	OnSettings func(bucket string)
 
 	// The dialogs that are open, for tests.
 	create *createBucketDialog
@@ -223,12 +225,15 @@ func (v *BucketsView) bucketMenu(id widget.ListItemID) *fyne.Menu {
 		return nil
 	}
 	name := v.buckets[id].Name
-	return fyne.NewMenu("",
+	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Copy name", func() { fyne.CurrentApp().Clipboard().SetContent(name) }),
 		fyne.NewMenuItem("Refresh list", v.Refresh),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Delete bucket…", func() { v.ConfirmDelete(name) }),
-	)
+	}
+	if on := v.OnSettings; on != nil {
+		items = append(items, fyne.NewMenuItem("Bucket settings…", func() { on(name) }))
+	}
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Delete bucket…", func() { v.ConfirmDelete(name) }))
+	return fyne.NewMenu("", items...)
 }
 
 // Select selects the bucket called name, as if the user had tapped it.

@@ -29,8 +29,12 @@ type IncompleteView struct {
 	list    *widget.List
 	status  *widget.Label
 	refresh *widget.Button
+	rule    *widget.Button // the one-click lifecycle rule (deps.AbortRule), or nil
 	dlg     *dialog.CustomDialog
 }
+
+// AbortRuleDays is the one-click rule's "abort incomplete uploads after N days".
+const AbortRuleDays = 7
 
 // ShowIncomplete opens the incomplete-uploads view of bucket.
 func (p *TransfersPanel) ShowIncomplete(bucket string) {
@@ -68,12 +72,34 @@ func NewIncompleteView(ctx context.Context, win fyne.Window, deps TransferDeps, 
 		right.Objects[1].(*widget.Button).OnTapped = func() { v.confirmAbort(u) }
 	})
 	v.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), v.load)
+	if deps.AbortRule != nil {
+		v.rule = widget.NewButton(fmt.Sprintf("Add rule: abort incomplete uploads after %d days", AbortRuleDays), v.addRule)
+	}
 	return v
+}
+
+// addRule adds the bucket's lifecycle rule that aborts what stays
+// incomplete, so nobody has to come back here.
+func (v *IncompleteView) addRule() {
+	v.rule.Disable()
+	v.status.SetText("Adding the lifecycle rule…")
+	v.deps.AbortRule(v.ctx, v.bucket, AbortRuleDays, func(err error) {
+		v.rule.Enable()
+		if err != nil {
+			v.status.SetText("Could not add the rule: " + widgets.ErrorText(err))
+			return
+		}
+		v.status.SetText(fmt.Sprintf("Added: %s now aborts uploads still incomplete %d days after they started (S3 applies lifecycle rules about once a day).", v.bucket, AbortRuleDays))
+	})
 }
 
 // Show opens the dialog and loads the list.
 func (v *IncompleteView) Show() {
-	top := container.NewBorder(nil, nil, nil, v.refresh, v.status)
+	right := fyne.CanvasObject(v.refresh)
+	if v.rule != nil {
+		right = container.NewHBox(v.rule, v.refresh)
+	}
+	top := container.NewBorder(nil, nil, nil, right, v.status)
 	body := container.NewBorder(top, nil, nil, nil, v.list)
 	v.dlg = dialog.NewCustom("Incomplete uploads in "+v.bucket, "Close", body, v.win)
 	v.dlg.Resize(fyne.NewSize(720, 420))

@@ -54,6 +54,10 @@ type TransferDeps struct {
 	Alert    func(title, message string)                                            // nil = an information dialog
 	Choose   func(existing []string, done func(map[string]transfer.ConflictPolicy)) // nil = the conflicts dialog
 	Uploaded func(res transfer.BatchResult)                                         // on the UI goroutine when an upload batch ends; nil = none
+	// AbortRule adds the bucket's lifecycle rule that aborts uploads still
+	// incomplete after days; called on the UI goroutine, it works in the
+	// background and calls done there. nil = not offered.
+	AbortRule func(ctx context.Context, bucket string, days int, done func(error))
 }
 
 // longBatch is how long a batch must take to earn a desktop notification.
