@@ -18,12 +18,15 @@ type Entry struct {
 	LastModified time.Time
 	ETag         string
 	StorageClass string
+	VersionID    string // "" for the current version; set on a version's row (download, preview)
 }
 
-// ObjectRef names one object.
+// ObjectRef names one object, or with VersionID one version of it (Copy's
+// source, DeleteVersions).
 type ObjectRef struct {
-	Bucket string
-	Key    string
+	Bucket    string
+	Key       string
+	VersionID string // "" = the current version
 }
 
 // ObjectInfo is what HeadObject says about an object.
