@@ -12,7 +12,9 @@ func SetCopyLimitsForTest(s *Service, threshold, part int64) {
 var MapErrForTest = mapErr
 
 // CopySourceForTest exposes the x-amz-copy-source encoder.
-func CopySourceForTest(bucket, key string) string { return copySource(ObjectRef{Bucket: bucket, Key: key}) }
+func CopySourceForTest(bucket, key string) string {
+	return copySource(ObjectRef{Bucket: bucket, Key: key})
+}
 
 // CopySourceRefForTest is copySource of a ref (with its version).
 var CopySourceRefForTest = copySource
