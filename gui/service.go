@@ -8,10 +8,12 @@ import (
 	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
+	"s3desk/gui/versions"
 	"s3desk/storage"
 	storagepreview "s3desk/storage/preview"
 	"s3desk/storage/report"
 	"s3desk/storage/transfer"
+	storageversions "s3desk/storage/versions"
 )
 
 // Account is a connected account as the shell hands it to the features:
@@ -25,6 +27,7 @@ type Account struct {
 	Combine  preview.CombineStore
 	Preview  preview.PreviewStore
 	Engines  transfers.EngineMaker
+	Versions versions.Store
 	Endpoint string // "" for AWS itself
 	Region   string
 }
@@ -47,6 +50,7 @@ func accountOf(svc *storage.Service) *Account {
 		Combine:  report.New(svc),
 		Preview:  storagepreview.New(svc),
 		Engines:  engineMaker{transfer.New(svc)},
+		Versions: storageversions.New(svc),
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}
