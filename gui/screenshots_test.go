@@ -202,6 +202,9 @@ func TestScreenshots(t *testing.T) {
 	})
 	shoot("profiles.png", mw.win.Canvas())
 	onUI(mw, func() { mw.profiles.Form().Close() })
+
+	// versions.png: a folder's versions (gui/screenshots_versions_test.go).
+	shootVersions(t, a, dir)
 }
 
 // frame prepares c for a capture as a driver's frame would: the test

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README screenshots' generator still works: .ci/screenshots renders the
-# six views of the real main window (under the race detector) into
+# seven views of the real main window (under the race detector) into
 # $OUT/screenshots, and each PNG must exist and not be blank (ImageMagick's
 # standard deviation of the pixels above 0.02). See gui/screenshots_test.go.
 set -euo pipefail
@@ -19,7 +19,7 @@ if grep -q "WARNING: DATA RACE" "$log"; then
   echo "50-screenshots: data race:"; grep -A30 "WARNING: DATA RACE" "$log" | head -40; exit 1
 fi
 fail=0
-for name in profiles buckets objects transfers share csv-preview; do
+for name in profiles buckets objects transfers share csv-preview versions; do
   f="$dir/$name.png"
   if [ ! -s "$f" ]; then
     echo "50-screenshots: $name.png is missing or empty"; fail=1; continue

@@ -62,27 +62,32 @@ func (r *verRow) update(id int) {
 	name, tags, size, date := row.name, "", "", ""
 	var icon fyne.Resource = theme.FileIcon()
 	nameStyle := fyne.TextStyle{}
+	tagsLook := widget.LowImportance
 	switch row.kind {
 	case rowFolder:
 		icon = theme.FolderIcon()
 	case rowKey:
 		nameStyle.Bold = true
 		if row.deleted {
-			tags = "deleted"
+			tags, tagsLook = "deleted", widget.WarningImportance
 		}
 	case rowVersion:
 		indent = 28
 		name, size, tags = versionText(row.v)
 		date = widgets.FormatTime(row.v.LastModified, time.Now())
 		icon = theme.HistoryIcon()
-		if row.v.IsDeleteMarker {
-			icon = theme.DeleteIcon()
+		switch {
+		case row.v.IsDeleteMarker:
+			icon, tagsLook = theme.DeleteIcon(), widget.WarningImportance
+		case row.v.IsLatest:
+			tagsLook = widget.SuccessImportance
 		}
 	}
 	r.indent.SetMinSize(fyne.NewSize(indent, 1))
 	r.icon.SetResource(icon)
 	r.name.TextStyle = nameStyle
 	r.name.SetText(name)
+	r.tags.Importance = tagsLook
 	r.tags.SetText(tags)
 	r.size.SetText(size)
 	r.date.SetText(date)
