@@ -373,3 +373,20 @@ func TestPaneCopyLinkOfOldVersion(t *testing.T) {
 		t.Errorf("link gave %d %q", resp.StatusCode, body)
 	}
 }
+
+// "Preview" shows the start of that version, not of the current one.
+func TestPanePreviewOldVersion(t *testing.T) {
+	h := newPane(t)
+	v1 := h.put("p.txt", "the old words")
+	h.put("p.txt", "the new words")
+	h.show("")
+	h.menu(h.rowOf("p.txt", v1), "Preview")
+	h.idle()
+	top := h.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no preview")
+	}
+	if txt := texts(top); !strings.Contains(txt, "the old words") || strings.Contains(txt, "the new words") {
+		t.Errorf("preview of the old version shows %q", txt)
+	}
+}
