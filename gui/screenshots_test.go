@@ -206,6 +206,9 @@ func TestScreenshots(t *testing.T) {
 	})
 	shoot("profiles.png", mw.win.Canvas())
 	onUI(mw, func() { mw.profiles.Form().Close() })
+
+	// versions.png: a folder's versions (gui/screenshots_versions_test.go).
+	shootVersions(t, a, dir)
 }
 
 // shootBucketSettings opens the Bucket settings of "sampled" as its row

@@ -9,11 +9,13 @@ import (
 	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
+	"s3desk/gui/versions"
 	"s3desk/storage"
 	storagebucketconfig "s3desk/storage/bucketconfig"
 	storagepreview "s3desk/storage/preview"
 	"s3desk/storage/report"
 	"s3desk/storage/transfer"
+	storageversions "s3desk/storage/versions"
 )
 
 // Account is a connected account as the shell hands it to the features:
@@ -28,7 +30,8 @@ type Account struct {
 	Preview  preview.PreviewStore
 	Engines  transfers.EngineMaker
 	Settings bucketconfig.SettingsStore // the Bucket settings window (gui/bucketsettings.go)
-	Endpoint string                     // "" for AWS itself
+	Versions versions.Store
+	Endpoint string // "" for AWS itself
 	Region   string
 }
 
@@ -51,6 +54,7 @@ func accountOf(svc *storage.Service) *Account {
 		Preview:  storagepreview.New(svc),
 		Engines:  engineMaker{transfer.New(svc)},
 		Settings: storagebucketconfig.New(svc),
+		Versions: storageversions.New(svc),
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}

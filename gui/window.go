@@ -117,6 +117,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	mw.objects.SetConfirmFiles(func() bool { return LoadSettings(a.Preferences()).ConfirmDelete })
 	mw.objects.SetActions(mw.objectActions())
 	mw.objects.OnNavigate(mw.navigated)
+	mw.objects.SetVersions(mw.versionsPane()) // gui/versionwiring.go
 	mw.transfers = container.NewVBox()
 	mw.xfer = transfers.NewTransfersPanel(mw.win, mw.transferDeps())
 	mw.transfers.Add(mw.xfer.CanvasObject())

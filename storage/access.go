@@ -113,6 +113,7 @@ type PresignInput struct {
 	Expiry             time.Duration // truncated to whole seconds
 	ContentDisposition string        // GET: the response's Content-Disposition
 	ContentType        string        // PUT: the Content-Type the upload must send
+	VersionID          string        // GET: that version ("" = the current one)
 }
 
 // Presigned is a presigned request: anyone holding it may send it.
@@ -144,6 +145,9 @@ func (s *Service) Presign(ctx context.Context, in PresignInput) (Presigned, erro
 		gin := &s3.GetObjectInput{Bucket: aws.String(in.Bucket), Key: aws.String(in.Key)}
 		if in.ContentDisposition != "" {
 			gin.ResponseContentDisposition = aws.String(in.ContentDisposition)
+		}
+		if in.VersionID != "" {
+			gin.VersionId = aws.String(in.VersionID)
 		}
 		req, perr := pc.PresignGetObject(ctx, gin, opts)
 		if err = perr; err == nil {

@@ -29,8 +29,8 @@ func (s *Service) onAWS() bool {
 
 // openVerified is Open for the transfer engine's small downloads, with what
 // the read verified once the body is read to its end.
-func (s *Service) openVerified(ctx context.Context, bucket, key, ifMatch, op string) (io.ReadCloser, func() string, error) {
-	rc, _, err := s.Open(ctx, bucket, key, ReadOptions{IfMatch: ifMatch, op: op})
+func (s *Service) openVerified(ctx context.Context, bucket, key, versionID, ifMatch, op string) (io.ReadCloser, func() string, error) {
+	rc, _, err := s.Open(ctx, bucket, key, ReadOptions{IfMatch: ifMatch, VersionID: versionID, op: op})
 	if err != nil {
 		return nil, nil, err
 	}

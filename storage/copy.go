@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -60,26 +61,42 @@ func (s *Service) copyLimits() (threshold, part int64) {
 
 // copySource is the x-amz-copy-source value: bucket/key with every byte
 // outside the unreserved set percent-encoded ("/" kept), so that spaces,
-// "+", "%", "?", "#" and unicode reach the service intact.
-func copySource(bucket, key string) string {
-	return bucket + "/" + EscapeKey(key)
+// "+", "%", "?", "#" and unicode reach the service intact; with
+// "?versionId=" when src names a version.
+func copySource(src ObjectRef) string {
+	v := src.Bucket + "/" + EscapeKey(src.Key)
+	if src.VersionID != "" {
+		v += "?versionId=" + url.QueryEscape(src.VersionID)
+	}
+	return v
 }
 
 // Copy copies an object, within or across buckets, keeping its
 // Content-Type, Cache-Control, Content-Disposition, Content-Encoding and user
-// metadata. Objects over 5 GiB are copied with a multipart copy.
+// metadata. Objects over 5 GiB are copied with a multipart copy. With
+// src.VersionID it copies that version (onto its own key: it becomes the
+// current version again, with that version's properties); dst.VersionID is
+// ignored.
 func (s *Service) Copy(ctx context.Context, src, dst ObjectRef) error {
 	if dst.Key == "" {
 		return &Error{Op: "copy", Bucket: dst.Bucket, Kind: ErrInvalidName, Msg: "copy: the new name is empty"}
 	}
+	dst.VersionID = ""
 	if src == dst {
 		return nil
 	}
-	info, err := s.Stat(ctx, src.Bucket, src.Key)
+	info, err := s.StatWith(ctx, src.Bucket, src.Key, StatOptions{VersionID: src.VersionID})
 	if err != nil {
 		return err
 	}
-	return s.copyObject(ctx, src, dst, info, nil, "copy")
+	var props *objectProps
+	if src.Bucket == dst.Bucket && src.Key == dst.Key {
+		// Onto itself: S3 refuses a copy that changes nothing, so the
+		// version's properties are written explicitly.
+		p := propsOf(info)
+		props = &p
+	}
+	return s.copyObject(ctx, src, dst, info, props, "copy")
 }
 
 // Rename copies src to dst and then deletes src. The source is only
@@ -258,7 +275,7 @@ func (s *Service) copyObject(ctx context.Context, src, dst ObjectRef, info Objec
 	in := &s3.CopyObjectInput{
 		Bucket:     aws.String(dst.Bucket),
 		Key:        aws.String(dst.Key),
-		CopySource: aws.String(copySource(src.Bucket, src.Key)),
+		CopySource: aws.String(copySource(src)),
 	}
 	if info.ETag != "" {
 		in.CopySourceIfMatch = aws.String(info.ETag)
@@ -357,7 +374,7 @@ func (s *Service) multipartCopy(ctx context.Context, src, dst ObjectRef, info Ob
 				Key:             aws.String(dst.Key),
 				UploadId:        aws.String(uploadID),
 				PartNumber:      aws.Int32(int32(i + 1)),
-				CopySource:      aws.String(copySource(src.Bucket, src.Key)),
+				CopySource:      aws.String(copySource(src)),
 				CopySourceRange: aws.String(fmt.Sprintf("bytes=%d-%d", first, last)),
 			}
 			if info.ETag != "" {

@@ -216,6 +216,9 @@ func TestCopySourceEscaping(t *testing.T) {
 			t.Errorf("%q: got %q, want %q", key, got, want)
 		}
 	}
+	if got, want := storage.CopySourceRefForTest(storage.ObjectRef{Bucket: "b", Key: "a b", VersionID: "v+1/="}), "b/a%20b?versionId=v%2B1%2F%3D"; got != want {
+		t.Errorf("versioned: got %q, want %q", got, want)
+	}
 }
 
 // Cancelling a folder move part-way loses nothing: every key is still in

@@ -12,7 +12,12 @@ func SetCopyLimitsForTest(s *Service, threshold, part int64) {
 var MapErrForTest = mapErr
 
 // CopySourceForTest exposes the x-amz-copy-source encoder.
-var CopySourceForTest = copySource
+func CopySourceForTest(bucket, key string) string {
+	return copySource(ObjectRef{Bucket: bucket, Key: key})
+}
+
+// CopySourceRefForTest is copySource of a ref (with its version).
+var CopySourceRefForTest = copySource
 
 // WithPageSizeForTest makes the listings run with the returned context ask
 // for n entries a page (objects, versions, uploads, parts, buckets).

@@ -23,7 +23,21 @@ const maxPutSize = 5 << 30
 // ErrNotFound; a missing bucket gives ErrBucketNotFound (which also matches
 // ErrNotFound).
 func (s *Service) Stat(ctx context.Context, bucket, key string) (ObjectInfo, error) {
-	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, s.bucketOpts(bucket)...)
+	return s.StatWith(ctx, bucket, key, StatOptions{})
+}
+
+// StatOptions choose what StatWith reads.
+type StatOptions struct {
+	VersionID string // "" = the current version
+}
+
+// StatWith is Stat with options (a given version).
+func (s *Service) StatWith(ctx context.Context, bucket, key string, opts StatOptions) (ObjectInfo, error) {
+	in := &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	if opts.VersionID != "" {
+		in.VersionId = aws.String(opts.VersionID)
+	}
+	out, err := s.client.HeadObject(ctx, in, s.bucketOpts(bucket)...)
 	if err != nil {
 		return ObjectInfo{}, s.notFoundErr(ctx, "stat", bucket, key, err)
 	}
@@ -89,6 +103,8 @@ type ReadOptions struct {
 	// IfMatch, when set, fails the read (ErrPreconditionFailed) if the
 	// object's ETag is no longer this one.
 	IfMatch string
+	// VersionID reads that version instead of the current one.
+	VersionID string
 
 	op string // the operation errors name; "" is "read"
 }
@@ -110,6 +126,9 @@ func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions
 	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
 	if opts.IfMatch != "" {
 		in.IfMatch = aws.String(opts.IfMatch)
+	}
+	if opts.VersionID != "" {
+		in.VersionId = aws.String(opts.VersionID)
 	}
 	switch {
 	case opts.Length > 0:

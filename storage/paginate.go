@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -146,7 +147,7 @@ func (s *Service) objectPages(ctx context.Context, op string, in *s3.ListObjects
 func (s *Service) versionPages(ctx context.Context, op string, in *s3.ListObjectVersionsInput) iter.Seq2[*s3.ListObjectVersionsOutput, error] {
 	bucket, prefix := aws.ToString(in.Bucket), aws.ToString(in.Prefix)
 	p := s3.NewListObjectVersionsPaginator(s.client, in, func(o *s3.ListObjectVersionsPaginatorOptions) {
-		o.Limit = pageSize(ctx, 0)
+		o.Limit = pageSize(ctx, aws.ToInt32(in.MaxKeys))
 	})
 	g := newGuard(op, bucket, prefix, listWhat("the object versions", bucket, prefix), "page marker")
 	return pages(ctx, p, g, s.bucketOpts(bucket), func(out *s3.ListObjectVersionsOutput) pageState {
@@ -154,12 +155,17 @@ func (s *Service) versionPages(ctx context.Context, op string, in *s3.ListObject
 		if k := aws.ToString(out.NextKeyMarker); k != "" {
 			st.next = k + "\x00" + aws.ToString(out.NextVersionIdMarker)
 		}
-		if n := len(out.Versions); n > 0 {
-			st.last = aws.ToString(out.Versions[n-1].Key) + "\x00" + aws.ToString(out.Versions[n-1].VersionId)
+		// The whole page tells a repeated one: version IDs have no order
+		// to pick a "last" entry by, and some services (versitygw) send the
+		// marker's entry again at the top of the next page.
+		var b strings.Builder
+		for _, v := range out.Versions {
+			b.WriteString(aws.ToString(v.Key) + "\x00" + aws.ToString(v.VersionId) + "\x00")
 		}
-		if n := len(out.DeleteMarkers); n > 0 {
-			st.last = max(st.last, aws.ToString(out.DeleteMarkers[n-1].Key)+"\x00"+aws.ToString(out.DeleteMarkers[n-1].VersionId))
+		for _, m := range out.DeleteMarkers {
+			b.WriteString(aws.ToString(m.Key) + "\x00" + aws.ToString(m.VersionId) + "\x00")
 		}
+		st.last = b.String()
 		return st
 	})
 }

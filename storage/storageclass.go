@@ -62,7 +62,7 @@ func (s *Service) SetStorageClass(ctx context.Context, ref ObjectRef, class type
 	in := &s3.CopyObjectInput{
 		Bucket:            aws.String(ref.Bucket),
 		Key:               aws.String(ref.Key),
-		CopySource:        aws.String(copySource(ref.Bucket, ref.Key)),
+		CopySource:        aws.String(copySource(ObjectRef{Bucket: ref.Bucket, Key: ref.Key})),
 		MetadataDirective: types.MetadataDirectiveCopy,
 		TaggingDirective:  types.TaggingDirectiveCopy,
 		StorageClass:      class,

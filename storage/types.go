@@ -19,12 +19,15 @@ type Entry struct {
 	ETag         string
 	StorageClass string
 	Restore      RestoreStatus // archived objects, where the listing reports it
+	VersionID    string        // "" for the current version; set on a version's row (download, preview)
 }
 
-// ObjectRef names one object.
+// ObjectRef names one object, or with VersionID one version of it (Copy's
+// source, DeleteVersions).
 type ObjectRef struct {
-	Bucket string
-	Key    string
+	Bucket    string
+	Key       string
+	VersionID string // "" = the current version
 }
 
 // ObjectInfo is what HeadObject says about an object.

@@ -119,6 +119,8 @@ type ObjectsView struct {
 	moreBtn     *widget.Button
 	propsBtn    *widget.Button
 	builtMask   uint16 // which ObjectActions the toolbar was built for
+
+	vers versionsState // the "Show versions" toggle and pane (versions.go)
 }
 
 // NewObjectsView builds the view. store may be nil until a profile is
@@ -233,9 +235,13 @@ func (v *ObjectsView) Up() {
 	v.Open(v.bucket, parentPrefix(v.prefix))
 }
 
-// Refresh lists the current folder again, keeping the selection.
+// Refresh lists the current folder again, keeping the selection (and its
+// versions, when shown).
 func (v *ObjectsView) Refresh() {
 	keep := v.selected
+	if v.vers.on {
+		v.vers.pane.Show(v.life, v.bucket, v.prefix, v.openPrefix)
+	}
 	v.load()
 	for k := range keep {
 		v.selected[k] = true
@@ -352,11 +358,12 @@ func (v *ObjectsView) build() {
 	v.filterEntry.OnChanged = v.setFilter
 	v.findBtn = widget.NewButtonWithIcon("Find in bucket…", theme.SearchIcon(), v.ShowFind)
 	v.findBtn.Importance = widget.LowImportance
+	v.buildVersions()
 
 	filterBox := container.NewGridWrap(fyne.NewSize(220, v.filterEntry.MinSize().Height), v.filterEntry)
 	nav := container.NewBorder(nil, nil,
 		container.NewHBox(v.backBtn, v.upBtn),
-		container.NewHBox(filterBox, v.findBtn),
+		container.NewHBox(v.vers.check, filterBox, v.findBtn),
 		container.NewHScroll(v.crumbs))
 
 	v.emptyState = container.NewCenter()
@@ -418,6 +425,9 @@ func (v *ObjectsView) showState() {
 	case v.complete && len(v.entries) == 0:
 		show = v.emptyState
 	}
+	if v.vers.on {
+		show = nil // the versions pane stands in the body instead (versions.go)
+	}
 	for _, o := range []fyne.CanvasObject{v.tableArea, v.emptyState, v.noBucket, v.errorState} {
 		if o == show {
 			o.Show()
@@ -466,6 +476,7 @@ func (v *ObjectsView) updateNav() {
 		v.findBtn.Disable()
 		v.filterEntry.Disable()
 	}
+	v.syncVersions()
 }
 
 // background runs work off the UI goroutine with the view's lifetime context

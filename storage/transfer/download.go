@@ -27,6 +27,7 @@ type DownloadItem struct {
 	Bucket, Key  string
 	Size         int64
 	ETag         string    // when known, the download fails if the object changed meanwhile
+	VersionID    string    // "" = the current version, else that version of Key
 	LastModified time.Time // set on the local file
 	Rel          string    // safe relative local path, "/" separated (from PlanDownload)
 }
@@ -92,7 +93,7 @@ func foldKey(rel string) string { return strings.ToLower(norm.NFC.String(rel)) }
 func (e *Engine) PlanDownload(ctx context.Context, bucket, base string, entries []storage.Entry) (DownloadPlan, error) {
 	var plan DownloadPlan
 	seen := map[string]string{}
-	add := func(key string, size int64, etag string, mod time.Time) {
+	add := func(key, version string, size int64, etag string, mod time.Time) {
 		if strings.HasSuffix(key, "/") && size == 0 {
 			return // folder marker
 		}
@@ -114,12 +115,12 @@ func (e *Engine) PlanDownload(ctx context.Context, bucket, base string, entries 
 			return
 		}
 		seen[f] = key
-		plan.Items = append(plan.Items, DownloadItem{Bucket: bucket, Key: key, Size: size, ETag: etag, LastModified: mod, Rel: safe})
+		plan.Items = append(plan.Items, DownloadItem{Bucket: bucket, Key: key, VersionID: version, Size: size, ETag: etag, LastModified: mod, Rel: safe})
 		plan.Bytes += size
 	}
 	for _, en := range entries {
 		if !en.IsFolder {
-			add(en.Key, en.Size, en.ETag, en.LastModified)
+			add(en.Key, en.VersionID, en.Size, en.ETag, en.LastModified)
 			continue
 		}
 		for page, err := range e.s.List(ctx, bucket, storage.ListOptions{Prefix: en.Key, Recursive: true}) {
@@ -132,7 +133,7 @@ func (e *Engine) PlanDownload(ctx context.Context, bucket, base string, entries 
 					"nothing was downloaded: try again, or download the folder's sub-folders one by one")
 			}
 			for _, o := range page.Objects {
-				add(o.Key, o.Size, o.ETag, o.LastModified)
+				add(o.Key, "", o.Size, o.ETag, o.LastModified)
 			}
 		}
 	}
@@ -464,7 +465,7 @@ func (e *Engine) getSmall(ctx context.Context, it DownloadItem, w *countingWrite
 }
 
 func (e *Engine) getSmallOnce(ctx context.Context, it DownloadItem, w *countingWriterAt) (string, error) {
-	r, verified, err := e.acc.OpenVerified(ctx, it.Bucket, it.Key, it.ETag, "download")
+	r, verified, err := e.acc.OpenVerified(ctx, it.Bucket, it.Key, it.VersionID, it.ETag, "download")
 	if err != nil {
 		return "", err
 	}

@@ -25,6 +25,9 @@ func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWrite
 	if it.ETag != "" {
 		hin.IfMatch = aws.String(it.ETag)
 	}
+	if it.VersionID != "" {
+		hin.VersionId = aws.String(it.VersionID)
+	}
 	head, err := e.acc.Client.HeadObject(ctx, hin, e.acc.BucketOpts(it.Bucket)...)
 	if err != nil {
 		return "", err
@@ -40,6 +43,9 @@ func (e *Engine) getLarge(ctx context.Context, it DownloadItem, w *countingWrite
 	// that the checksum describes.
 	in := &tm.DownloadObjectInput{Bucket: &it.Bucket, Key: &it.Key, WriterAt: w, IfMatch: head.ETag,
 		ChecksumMode: tmtypes.ChecksumModeEnabled}
+	if it.VersionID != "" {
+		in.VersionID = aws.String(it.VersionID)
+	}
 	if _, err := e.tm.DownloadObject(ctx, in, func(o *tm.Options) { o.S3 = client }); err != nil {
 		return "", verify.AsMismatch(err, "part")
 	}

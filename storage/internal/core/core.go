@@ -36,10 +36,11 @@ type Access struct {
 	OnAWS bool
 	// PartPages lists an upload's parts with the core's guarded paginator.
 	PartPages func(ctx context.Context, op, bucket, key, uploadID string) iter.Seq2[*s3.ListPartsOutput, error]
-	// OpenVerified is Open (pinned to ifMatch when not "", errors naming
-	// op) that also returns, once the body is read to its end, what was
-	// verified ("CRC32 verified", "size only: ...").
-	OpenVerified func(ctx context.Context, bucket, key, ifMatch, op string) (body io.ReadCloser, verified func() string, err error)
+	// OpenVerified is Open (of that version when versionID is not "",
+	// pinned to ifMatch when not "", errors naming op) that also returns,
+	// once the body is read to its end, what was verified ("CRC32
+	// verified", "size only: ...").
+	OpenVerified func(ctx context.Context, bucket, key, versionID, ifMatch, op string) (body io.ReadCloser, verified func() string, err error)
 }
 
 var of func(svc any) Access

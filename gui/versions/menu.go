@@ -1,0 +1,168 @@
+package versions
+
+import (
+	"context"
+	"path"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"s3desk/gui/widgets"
+	"s3desk/storage"
+)
+
+// menuFor is the right-click menu of line id (nil for none).
+func (p *Pane) menuFor(id int) *fyne.Menu {
+	if id < 0 || id >= p.rows.len() {
+		return nil
+	}
+	r := *p.rows.at(id)
+	var items []*fyne.MenuItem
+	add := func(label string, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		items = append(items, it)
+		return it
+	}
+	switch r.kind {
+	case rowFolder:
+		if p.open != nil {
+			add("Open", func() { p.open(r.key) })
+		}
+		add("Undelete folder…", func() { p.UndeleteFolder(r.key) }).Icon = theme.HistoryIcon()
+	case rowKey:
+		if r.deleted {
+			add("Restore (undelete)", func() { p.Undelete(r.key) }).Icon = theme.HistoryIcon()
+		}
+		add("Copy key", func() { copyText(r.key) })
+	case rowVersion:
+		if r.v.IsDeleteMarker {
+			if r.v.IsLatest {
+				add("Restore (undelete)", func() { p.Undelete(r.key) }).Icon = theme.HistoryIcon()
+				break
+			}
+			del := add("Delete this delete marker permanently…", func() { p.DeleteVersion(r) })
+			del.Icon = theme.DeleteIcon()
+			break
+		}
+		if p.actions.Download != nil {
+			add("Download…", func() { p.Download(r) }).Icon = theme.DownloadIcon()
+		}
+		add("Preview", func() { p.Preview(r) })
+		add("Copy link", func() { p.CopyLink(r) })
+		restore := add("Restore this version", func() { p.Restore(r) })
+		restore.Icon = theme.HistoryIcon()
+		restore.Disabled = r.v.IsLatest // it is the current one already
+		items = append(items, fyne.NewMenuItemSeparator())
+		add("Delete this version permanently…", func() { p.DeleteVersion(r) }).Icon = theme.DeleteIcon()
+	}
+	return fyne.NewMenu("", items...)
+}
+
+func copyText(s string) {
+	if app := fyne.CurrentApp(); app != nil {
+		app.Clipboard().SetContent(s)
+	}
+}
+
+// Download hands version r to the transfers (its entry carries the
+// version ID).
+func (p *Pane) Download(r row) {
+	if p.actions.Download == nil || r.kind != rowVersion || r.v.IsDeleteMarker {
+		return
+	}
+	p.actions.Download(p.bucket, []storage.Entry{{Key: r.key, Name: path.Base(r.key), Size: r.v.Size,
+		LastModified: r.v.LastModified, StorageClass: r.v.StorageClass, VersionID: r.v.VersionID}})
+}
+
+// Restore copies version r over the current one (after which it is the
+// latest, with its own Content-Type and metadata), then lists again.
+func (p *Pane) Restore(r row) {
+	s := p.store()
+	if s == nil || r.kind != rowVersion || r.v.IsDeleteMarker {
+		return
+	}
+	ref := p.ref(&r)
+	p.setStatus("Restoring " + quoted(r.name) + "…")
+	p.background(func(ctx context.Context) error { return s.Restore(ctx, ref) }, func(err error) {
+		if err != nil {
+			p.setStatus("")
+			widgets.ShowError(p.win, "Could not restore the version", err)
+			return
+		}
+		p.setStatus("Restored version " + short(ref.VersionID) + " of " + quoted(r.name) + "; it is the current version now")
+		p.reload()
+	})
+}
+
+// Undelete removes key's delete marker(s), so its newest version is back.
+func (p *Pane) Undelete(key string) {
+	s := p.store()
+	if s == nil {
+		return
+	}
+	bucket := p.bucket
+	p.setStatus("Restoring " + quoted(path.Base(key)) + "…")
+	p.background(func(ctx context.Context) error { return s.Undelete(ctx, bucket, key) }, func(err error) {
+		if err != nil {
+			p.setStatus("")
+			widgets.ShowError(p.win, "Could not restore the file", err)
+			return
+		}
+		p.setStatus("Restored " + quoted(path.Base(key)))
+		p.reload()
+	})
+}
+
+// DeleteVersion asks, then deletes version (or delete marker) r for good.
+func (p *Pane) DeleteVersion(r row) {
+	s := p.store()
+	if s == nil || r.kind != rowVersion {
+		return
+	}
+	ref := p.ref(&r)
+	what := "Version " + short(ref.VersionID) + " of " + quoted(r.name)
+	if r.v.IsDeleteMarker {
+		what = "This delete marker of " + quoted(r.name)
+	}
+	d := dialog.NewConfirm("Delete this version permanently?",
+		what+" will be deleted for good. This cannot be undone.", func(ok bool) {
+			if !ok {
+				return
+			}
+			p.background(func(ctx context.Context) error { return s.DeleteVersion(ctx, ref) }, func(err error) {
+				if err != nil {
+					widgets.ShowError(p.win, "Could not delete the version", err)
+					return
+				}
+				p.setStatus("Deleted version " + short(ref.VersionID) + " of " + quoted(r.name))
+				p.reload()
+			})
+		}, p.win)
+	d.SetConfirmText("Delete permanently")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+// CopyLink copies a presigned link to version r.
+func (p *Pane) CopyLink(r row) {
+	s := p.store()
+	if s == nil || r.kind != rowVersion || r.v.IsDeleteMarker {
+		return
+	}
+	ref, expiry := p.ref(&r), p.LinkExpiry
+	p.background(func(ctx context.Context) error {
+		url, err := s.Link(ctx, ref, expiry)
+		if err == nil {
+			p.jobs.Do(func() { copyText(url) })
+		}
+		return err
+	}, func(err error) {
+		if err != nil {
+			widgets.ShowError(p.win, "Could not make a link", err)
+			return
+		}
+		p.setStatus("Copied a link to version " + short(ref.VersionID) + " of " + quoted(r.name))
+	})
+}
