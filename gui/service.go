@@ -6,6 +6,7 @@ import (
 	"s3desk/gui/accounts"
 	"s3desk/gui/browser"
 	"s3desk/gui/preview"
+	reportgui "s3desk/gui/report"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/storage"
@@ -24,6 +25,7 @@ type Account struct {
 	Sharing  sharing.ShareStore
 	Combine  preview.CombineStore
 	Preview  preview.PreviewStore
+	Report   reportgui.Store // the monthly report wizard (Combine CSVs…)
 	Engines  transfers.EngineMaker
 	Endpoint string // "" for AWS itself
 	Region   string
@@ -46,6 +48,7 @@ func accountOf(svc *storage.Service) *Account {
 		Sharing:  report.New(svc),
 		Combine:  report.New(svc),
 		Preview:  storagepreview.New(svc),
+		Report:   newReportStore(svc),
 		Engines:  engineMaker{transfer.New(svc)},
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),

@@ -35,11 +35,14 @@ type Definition struct {
 	DestPrefix  string     `json:"dest_prefix"`
 	// IncludeSources also copies the month's source files under
 	// DestPrefix + "data/".
-	IncludeSources bool      `json:"include_sources,omitempty"`
-	Public         bool      `json:"public"`
-	Title          string    `json:"title,omitempty"`
-	Saved          time.Time `json:"saved"`
-	LastRun        string    `json:"last_run,omitempty"` // the source prefix of the last run
+	IncludeSources bool `json:"include_sources,omitempty"`
+	Public         bool `json:"public"`
+	// AllowPolicy records the user's consent to a bucket-policy statement
+	// for each month's folder, where object ACLs do not work.
+	AllowPolicy bool      `json:"allow_policy,omitempty"`
+	Title       string    `json:"title,omitempty"`
+	Saved       time.Time `json:"saved"`
+	LastRun     string    `json:"last_run,omitempty"` // the source prefix of the last run
 }
 
 // ForSource is the definition run on another month's folder: the source

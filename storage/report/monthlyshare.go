@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"s3desk/storage"
 	"s3desk/storage/share"
 )
 
@@ -59,4 +60,14 @@ func (s *Service) ShareMonthlyPresigned(ctx context.Context, m MonthlyReport, ex
 		return SharedReport{}, err
 	}
 	return SharedReport{URL: l.URL, Expires: l.Expires}, nil
+}
+
+// ListBuckets is the account's buckets, to choose where a report goes.
+func (s *Service) ListBuckets(ctx context.Context) ([]storage.Bucket, error) {
+	return s.Storage().ListBuckets(ctx)
+}
+
+// CreateBucket makes the bucket a report is published to.
+func (s *Service) CreateBucket(ctx context.Context, name string, opts storage.CreateBucketOptions) error {
+	return s.Storage().CreateBucket(ctx, name, opts)
 }
