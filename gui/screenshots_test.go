@@ -186,6 +186,10 @@ func TestScreenshots(t *testing.T) {
 	shoot("csv-preview.png", pw.Canvas())
 	onUI(mw, pw.Close)
 
+	// report-chart.png: the monthly report wizard's chart, then the report
+	// published and shared (its index page for the browser screenshot).
+	shootReport(t, mw, shoot)
+
 	// transfers.png: downloads and an upload part-way, throttled.
 	shootTransfers(t, mw, slow, shoot)
 

@@ -23,7 +23,6 @@ type Account struct {
 	Objects  browser.ObjectStore
 	Buckets  accounts.BucketStore
 	Sharing  sharing.ShareStore
-	Combine  preview.CombineStore
 	Preview  preview.PreviewStore
 	Report   reportgui.Store // the monthly report wizard (Combine CSVs…)
 	Engines  transfers.EngineMaker
@@ -46,7 +45,6 @@ func accountOf(svc *storage.Service) *Account {
 		Objects:  svc,
 		Buckets:  svc,
 		Sharing:  report.New(svc),
-		Combine:  report.New(svc),
 		Preview:  storagepreview.New(svc),
 		Report:   newReportStore(svc),
 		Engines:  engineMaker{transfer.New(svc)},

@@ -284,28 +284,33 @@ func (c *combineStep) saveLocally() {
 		if wc == nil {
 			return
 		}
-		c.saveBtn.Disable()
-		c.w.jobs.Go(func() {
-			err := rep.WriteCSVColumns(wc, cols)
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			c.w.jobs.Do(func() {
-				if c.w.closed {
-					return
-				}
-				c.saveBtn.Enable()
-				if err != nil {
-					c.w.say("Could not save: "+widgets.ErrorText(err), true)
-					return
-				}
-				c.w.say("Saved "+wc.URI().Path()+".", false)
-			})
-		})
+		c.saveTo(rep, cols, wc)
 	}, c.w.win)
 	d.SetFileName(reportBase(c.w.pick.prefix()) + "_report.csv")
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
+}
+
+// saveTo streams the chosen columns of the combined CSV into wc.
+func (c *combineStep) saveTo(rep *report.CSVReport, cols []string, wc fyne.URIWriteCloser) {
+	c.saveBtn.Disable()
+	c.w.jobs.Go(func() {
+		err := rep.WriteCSVColumns(wc, cols)
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		c.w.jobs.Do(func() {
+			if c.w.closed {
+				return
+			}
+			c.saveBtn.Enable()
+			if err != nil {
+				c.w.say("Could not save: "+widgets.ErrorText(err), true)
+				return
+			}
+			c.w.say("Saved "+wc.URI().Path()+".", false)
+		})
+	})
 }
 
 // reportBase is a file-name-friendly name of the month's folder.

@@ -81,6 +81,14 @@ const (
 
 var stepTitles = [stepCount]string{"Pick the files", "Combine and choose columns", "Chart", "Publish", "Share", "Run again next month"}
 
+// stepHints say what to do on entering a step ("" keeps the status).
+var stepHints = [stepCount]string{
+	stepChart:   "Choose what the chart shows; the preview follows your choices. Untick the box for a report without a chart.",
+	stepPublish: "Choose the bucket and the folder, then press Publish.",
+	stepShare:   "Choose who may open the report, then press Share.",
+	stepSave:    "Give the report a name and save it, to run it again next month in one click.",
+}
+
 // Wizard is the monthly report window.
 type Wizard struct {
 	app     fyne.App
@@ -166,6 +174,9 @@ func (w *Wizard) show(s int) {
 	w.body.Objects = []fyne.CanvasObject{w.pages[s]}
 	w.body.Refresh()
 	w.refreshNav()
+	if hint := stepHints[s]; hint != "" && w.auto == nil {
+		w.say(hint, false)
+	}
 	switch s {
 	case stepChart:
 		w.chart.entered()
