@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 
 	reportgui "s3desk/gui/report"
 	"s3desk/storage"
@@ -10,18 +11,47 @@ import (
 )
 
 // reportStore is the monthly report wizard's part of an account: the
-// report service, and the bucket's website address.
+// report service, and the bucket's website hosting (storage/website.go).
 type reportStore struct {
 	*report.Service
+	svc *storage.Service
 }
 
-// WebsiteURL is the bucket's static-website address ("" without website
-// hosting, or where the service has no website endpoint).
-func (r reportStore) WebsiteURL(ctx context.Context, bucket string) (string, error) {
-	return r.Service.Service.WebsiteURL(ctx, bucket, "")
+// SiteAddress is the bucket's static-website address and whether hosting
+// is on; "" where the provider serves no websites.
+func (r reportStore) SiteAddress(ctx context.Context, bucket string) (string, bool, error) {
+	addr, err := r.svc.WebsiteURL(ctx, bucket)
+	if errors.Is(err, storage.ErrNoWebsiteEndpoint) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	on, err := r.svc.HasWebsite(ctx, bucket)
+	if err != nil {
+		return "", false, err
+	}
+	return addr, on, nil
 }
 
-func newReportStore(svc *storage.Service) reportgui.Store { return reportStore{report.New(svc)} }
+// EnableSite turns the bucket's website hosting on (index.html), keeping
+// an error document or routing rules set elsewhere.
+func (r reportStore) EnableSite(ctx context.Context, bucket string) error {
+	c, err := r.svc.Website(ctx, bucket)
+	if err != nil {
+		return err
+	}
+	if c.RedirectAllTo != nil {
+		return &storage.Error{Op: "turn on website hosting", Bucket: bucket, Kind: storage.ErrInvalidArgument,
+			Msg: "the bucket's website redirects every request elsewhere; change that in its settings first"}
+	}
+	if c.IndexDocument == "" {
+		c.IndexDocument = "index.html"
+	}
+	return r.svc.PutWebsite(ctx, bucket, c)
+}
+
+func newReportStore(svc *storage.Service) reportgui.Store { return reportStore{report.New(svc), svc} }
 
 // reportDefinitions opens the saved reports beside the profiles file.
 func (mw *MainWindow) reportDefinitions() (reportgui.Definitions, error) {

@@ -92,7 +92,11 @@ func (p *pickStep) row(i int) string {
 	case f.Header != nil:
 		check = "⚠ different header (" + strings.Join(f.Header, ", ") + "): it will be skipped or stop the combine, you choose"
 	}
-	return fmt.Sprintf("%s   %s   %s", f.Name, humanize.IBytes(uint64(f.Size)), check)
+	size := "size unknown"
+	if f.Size >= 0 {
+		size = humanize.IBytes(uint64(f.Size))
+	}
+	return fmt.Sprintf("%s   %s   %s", f.Name, size, check)
 }
 
 func sameFields(a, b []string) bool {

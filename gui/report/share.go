@@ -37,6 +37,7 @@ type shareStep struct {
 	url      *widget.Entry
 	copyBtn  *widget.Button
 	openBtn  *widget.Button
+	siteBtn  *widget.Button
 	address  string // the address shown (website, public or presigned)
 	shared   *report.SharedReport
 	// consented: the user agreed to a bucket-policy statement (saved with
@@ -64,10 +65,11 @@ func (s *shareStep) build(w *Wizard) fyne.CanvasObject {
 		w.say("Copied "+s.address, false)
 	})
 	s.openBtn = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), func() { w.openURL(s.address) })
+	s.siteBtn = widget.NewButtonWithIcon("Turn on website hosting", theme.ComputerIcon(), s.enableSite)
 	s.reset()
 	intro := widget.NewLabel("Public uses the way this service allows: object ACLs, or (if you agree) a bucket-policy statement for the report's folder. S3 Desk then opens the index page without credentials to check it works.")
 	intro.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(intro, s.access, container.NewHBox(s.shareBtn), s.result,
+	return container.NewVBox(intro, s.access, container.NewHBox(s.shareBtn), s.result, container.NewHBox(s.siteBtn),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.copyBtn, s.openBtn), s.url))
 }
 
@@ -78,6 +80,7 @@ func (s *shareStep) reset() {
 	s.url.Hide()
 	s.copyBtn.Hide()
 	s.openBtn.Hide()
+	s.siteBtn.Hide()
 	if s.w.publish.done != nil {
 		s.result.SetText("Choose who may open the report, then press Share.")
 		s.shareBtn.Enable()
@@ -118,9 +121,9 @@ func (s *shareStep) doShare() {
 		} else {
 			res, err = w.store.ShareMonthly(ctx, pub, allowPolicy)
 		}
-		site := ""
+		site, can := "", false
 		if err == nil && !presigned {
-			site = s.websiteAddress(ctx, pub)
+			site, can = s.websiteAddress(ctx, pub)
 		}
 		w.jobs.Do(func() {
 			if !w.run.Current(gen) || w.closed {
@@ -130,19 +133,56 @@ func (s *shareStep) doShare() {
 				s.askConsent(pub, err)
 				return
 			}
-			s.done(res, site, err)
+			s.done(res, site, can, err)
 		})
 	})
 }
 
 // websiteAddress is the index page's static-website address, when the
-// bucket has website hosting; "" otherwise. Call off the UI goroutine.
-func (s *shareStep) websiteAddress(ctx context.Context, m report.MonthlyReport) string {
-	root, err := s.w.store.WebsiteURL(ctx, m.Bucket)
+// bucket has website hosting; "" otherwise. canHost says the provider
+// serves websites, so hosting could be turned on. Call off the UI
+// goroutine.
+func (s *shareStep) websiteAddress(ctx context.Context, m report.MonthlyReport) (addr string, canHost bool) {
+	root, on, err := s.w.store.SiteAddress(ctx, m.Bucket)
 	if err != nil || root == "" {
-		return ""
+		return "", false
 	}
-	return strings.TrimSuffix(root, "/") + "/" + storage.EscapeKey(m.Index.Key)
+	if !on {
+		return "", true
+	}
+	return strings.TrimSuffix(root, "/") + "/" + storage.EscapeKey(m.Index.Key), true
+}
+
+// enableSite turns website hosting on for the report's bucket and shows
+// the website address.
+func (s *shareStep) enableSite() {
+	w := s.w
+	m := w.publish.done
+	if m == nil || s.shared == nil {
+		return
+	}
+	pub, res := *m, *s.shared
+	ctx, gen := w.run.Renew(w.jobs.Ctx())
+	s.siteBtn.Disable()
+	s.result.SetText("Turning on website hosting for " + pub.Bucket + "…")
+	w.jobs.Go(func() {
+		err := w.store.EnableSite(ctx, pub.Bucket)
+		site, can := "", false
+		if err == nil {
+			site, can = s.websiteAddress(ctx, pub)
+		}
+		w.jobs.Do(func() {
+			if !w.run.Current(gen) || w.closed {
+				return
+			}
+			if err != nil {
+				s.siteBtn.Enable()
+				s.result.SetText("Could not turn on website hosting: " + widgets.ErrorText(err) + "\nThe public address below works all the same.")
+				return
+			}
+			s.done(res, site, can, nil)
+		})
+	})
 }
 
 // askConsent asks before adding a bucket-policy statement; without it the
@@ -160,11 +200,11 @@ func (s *shareStep) askConsent(m report.MonthlyReport, cause error) {
 			w.jobs.Go(func() {
 				var res report.SharedReport
 				var err error
-				site := ""
+				site, can := "", false
 				if yes {
 					res, err = w.store.ShareMonthly(ctx, m, true)
 					if err == nil {
-						site = s.websiteAddress(ctx, m)
+						site, can = s.websiteAddress(ctx, m)
 					}
 				} else {
 					res, err = w.store.ShareMonthlyPresigned(ctx, m, presignedExpiry)
@@ -176,7 +216,7 @@ func (s *shareStep) askConsent(m report.MonthlyReport, cause error) {
 					if !yes {
 						s.access.SetSelected(accessPresigned)
 					}
-					s.done(res, site, err)
+					s.done(res, site, can, err)
 				})
 			})
 		}, w.win)
@@ -184,9 +224,10 @@ func (s *shareStep) askConsent(m report.MonthlyReport, cause error) {
 }
 
 // done shows the outcome and the address to hand out.
-func (s *shareStep) done(res report.SharedReport, site string, err error) {
+func (s *shareStep) done(res report.SharedReport, site string, canHost bool, err error) {
 	w := s.w
 	s.shareBtn.Enable()
+	s.siteBtn.Hide()
 	if err != nil {
 		s.result.SetText("Not shared: " + widgets.ErrorText(err) + "\nYou can choose presigned links and press Share again.")
 		w.stopAuto(widgets.ErrorText(err))
@@ -207,6 +248,11 @@ func (s *shareStep) done(res report.SharedReport, site string, err error) {
 			how = "a bucket-policy statement for the folder"
 		}
 		text = "✓ Public through " + how + ", checked: the index page opens without credentials. This is its address:"
+		if canHost {
+			text += "\n(The bucket has no website hosting; turn it on to get a website address as well.)"
+			s.siteBtn.Show()
+			s.siteBtn.Enable()
+		}
 	}
 	s.result.SetText(text)
 	s.url.SetText(s.address)

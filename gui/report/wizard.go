@@ -38,10 +38,16 @@ type Store interface {
 	Website
 }
 
-// Website finds a bucket's static-website address: "" when the bucket has
-// no website hosting (then the report is shared by its public object URL).
+// Website is a bucket's static-website hosting, as far as the report
+// needs it.
 type Website interface {
-	WebsiteURL(ctx context.Context, bucket string) (string, error)
+	// SiteAddress is the bucket's static-website address and whether
+	// hosting is on; addr is "" when the provider serves no websites (then
+	// the report is shared by its public object URL).
+	SiteAddress(ctx context.Context, bucket string) (addr string, on bool, err error)
+	// EnableSite turns website hosting on, with index.html as the page of
+	// a folder.
+	EnableSite(ctx context.Context, bucket string) error
 }
 
 // Definitions are the saved reports of each profile (report.Definitions).

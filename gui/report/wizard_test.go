@@ -32,10 +32,28 @@ import (
 // would add.
 type testStore struct {
 	*report.Service
-	site string
+	site *siteState // nil: the provider has no website endpoint
 }
 
-func (s testStore) WebsiteURL(context.Context, string) (string, error) { return s.site, nil }
+type siteState struct {
+	addr string
+	on   bool
+}
+
+func (s testStore) SiteAddress(context.Context, string) (string, bool, error) {
+	if s.site == nil {
+		return "", false, nil
+	}
+	return s.site.addr, s.site.on, nil
+}
+
+func (s testStore) EnableSite(context.Context, string) error {
+	if s.site == nil {
+		return storage.ErrNotImplemented
+	}
+	s.site.on = true
+	return nil
+}
 
 // plantSample puts the sandbox's seed (the guide's sample data) into bucket.
 func plantSample(t *testing.T, svc *storage.Service, bucket string) {
@@ -183,10 +201,10 @@ func checkPublished(t *testing.T, indexURL, bucketURL string, wantLinks int) map
 
 // driveWizard goes through the six steps as a user would, on the sample
 // data in src, publishing to a new bucket made from the wizard.
-func driveWizard(t *testing.T, srv *s3test.Server, src, newBucket string) {
+func driveWizard(t *testing.T, srv *s3test.Server, src, newBucket string, site *siteState) {
 	svc := srv.Service(t)
 	plantSample(t, svc, src)
-	store := testStore{Service: report.New(svc)}
+	store := testStore{Service: report.New(svc), site: site}
 	defs, err := report.OpenDefinitions(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -325,6 +343,25 @@ func driveWizard(t *testing.T, srv *s3test.Server, src, newBucket string) {
 		t.Errorf("copied %q", got)
 	}
 	checkPublished(t, want, bucketURL, 8)
+	// Website hosting, turned on from here where the provider has it.
+	if site == nil {
+		if w.share.siteBtn.Visible() {
+			t.Error("website hosting offered where the provider has none")
+		}
+	} else {
+		if !w.share.siteBtn.Visible() {
+			t.Fatalf("no Turn on website hosting button: %s", w.share.result.Text)
+		}
+		ui(j, func() { test.Tap(w.share.siteBtn) })
+		settle(j)
+		if wantSite := site.addr + "/reports/22_Sept/index.html"; !site.on || w.share.address != wantSite || w.share.url.Text != wantSite {
+			t.Errorf("after turning on hosting: on %v, address %q, want %q (%s)", site.on, w.share.address, wantSite, w.share.result.Text)
+		}
+		ui(j, func() { test.Tap(w.share.copyBtn) })
+		if got := a.Clipboard().Content(); got != w.share.address {
+			t.Errorf("copied %q", got)
+		}
+	}
 
 	// 6. Save, then run it again next month in one click.
 	ui(j, func() { test.Tap(w.next) })
@@ -361,10 +398,14 @@ func driveWizard(t *testing.T, srv *s3test.Server, src, newBucket string) {
 		t.Fatalf("the re-run stopped at step %d: %s / %s", w.step+1, w.status.Text, w.publish.result.Text)
 	}
 	octURL, _ := store.PublicURL(newBucket, "reports/22_Oct/index.html")
+	if site != nil {
+		octURL = site.addr + "/reports/22_Oct/index.html" // hosting stays on
+	}
 	if w.share.address != octURL {
 		t.Errorf("October address %q, want %q", w.share.address, octURL)
 	}
-	got := checkPublished(t, octURL, bucketURL, 6)
+	octPublic, _ := store.PublicURL(newBucket, "reports/22_Oct/index.html")
+	got := checkPublished(t, octPublic, bucketURL, 6)
 	if !bytes.Contains(got["report.csv"], []byte("lambda,3001")) || bytes.Contains(got["report.csv"], []byte("rekognition")) {
 		t.Errorf("October's report.csv:\n%s", got["report.csv"])
 	}
@@ -385,12 +426,12 @@ func TestWizardOnSandboxSampleData(t *testing.T) {
 	if err := srv.Service(t).CreateBucket(t.Context(), sandbox.SampleBucket, storage.CreateBucketOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	driveWizard(t, srv, sandbox.SampleBucket, "monthly-reports")
+	driveWizard(t, srv, sandbox.SampleBucket, "monthly-reports", &siteState{addr: "http://monthly-reports.s3-website.example.test"})
 }
 
 func TestWizardOnVersity(t *testing.T) {
 	srv := s3test.StartVersity(t)
-	driveWizard(t, srv, srv.Bucket(t), fmt.Sprintf("reports-%d", time.Now().UnixNano()%1e9))
+	driveWizard(t, srv, srv.Bucket(t), fmt.Sprintf("reports-%d", time.Now().UnixNano()%1e9), nil)
 }
 
 // waitPrompt waits until the wizard asks about a header mismatch.
@@ -490,6 +531,31 @@ func TestWizardCutSourceIsNotCombined(t *testing.T) {
 	}
 	if f.Hit("GetObject") == 0 {
 		t.Error("no GET was cut")
+	}
+	w.win.Close()
+}
+
+// TestWizardOnSelectedFiles: Combine CSVs… on two selected files combines
+// exactly those, with their sizes.
+func TestWizardOnSelectedFiles(t *testing.T) {
+	srv := s3test.StartVersity(t)
+	svc, b := srv.Service(t), srv.Bucket(t)
+	plantSample(t, svc, b)
+	a := test.NewTempApp(t)
+	j := async.New(t.Context())
+	sel := []storage.Entry{{Key: "22_Sept/requests_2022-09-07.csv"}, {Key: "22_Sept/requests_2022-09-28.csv"}, {Key: "22_Sept/notes.txt"}}
+	var w *Wizard
+	ui(j, func() {
+		w = Open(a, testStore{Service: report.New(svc)}, j, Options{Bucket: b, Prefix: "22_Sept/", Entries: sel})
+	})
+	settle(j)
+	if len(w.pick.files) != 2 || w.pick.files[1].Size != 347 || !strings.Contains(w.pick.row(1), "✓ header matches") {
+		t.Fatalf("selection: %+v", w.pick.files)
+	}
+	ui(j, func() { test.Tap(w.next) })
+	settle(j)
+	if w.combine.counts.Text != "14 rows from 2 files, 3 columns" {
+		t.Errorf("counts %q", w.combine.counts.Text)
 	}
 	w.win.Close()
 }

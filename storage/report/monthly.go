@@ -92,7 +92,11 @@ func (s *Service) CheckHeaders(ctx context.Context, bucket string, files []Sourc
 			f.HeaderErr = "the file is empty"
 			continue
 		}
-		body, info, err := s.Storage().Open(ctx, bucket, f.Key, storage.ReadOptions{Length: min(f.Size, headerPeek)})
+		n := int64(headerPeek)
+		if f.Size > 0 {
+			n = min(f.Size, n) // a size not known (< 0): a range past the end is the whole object
+		}
+		body, info, err := s.Storage().Open(ctx, bucket, f.Key, storage.ReadOptions{Length: n})
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
