@@ -194,6 +194,7 @@ func (c *combineStep) finish(rep *report.CSVReport, err error) {
 		notes = append(notes, fmt.Sprintf("The table shows the first %s rows; the report has all %s.", humanize.Comma(int64(len(rep.Preview))), humanize.Comma(rep.Rows)))
 	}
 	c.details.SetText(strings.Join(notes, "\n"))
+	c.details.Hidden = len(notes) == 0
 	want := rep.Header
 	links := true
 	if w.auto != nil && len(w.auto.Columns) > 0 {

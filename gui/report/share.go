@@ -189,11 +189,13 @@ func (s *shareStep) enableSite() {
 // report is shared with presigned links.
 func (s *shareStep) askConsent(m report.MonthlyReport, cause error) {
 	w := s.w
-	msg := widget.NewLabel(widgets.ErrorText(cause) + "\n\nThe statement lets anyone read the files under " + m.Prefix + " in " + m.Bucket +
-		" (anonymous s3:GetObject), and nothing else. Without it, the report is shared with presigned links that work for 7 days.")
+	msg := widget.NewLabel("Object ACLs do not work here, so S3 Desk can make the report public with a bucket-policy statement instead. " +
+		"It lets anyone read the files under " + m.Prefix + " in " + m.Bucket + " (anonymous s3:GetObject), and nothing else; " +
+		"this report remembers your answer for its next months. Without it, the report is shared with presigned links that work for 7 days.\n\n" +
+		"Why not ACLs: " + widgets.ErrorText(cause))
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Add a bucket-policy statement?", "Add statement", "Use presigned links",
-		container.NewGridWrap(fyne.NewSize(520, 180), msg), func(yes bool) {
+		container.NewGridWrap(fyne.NewSize(540, 200), msg), func(yes bool) {
 			ctx, gen := w.run.Renew(w.jobs.Ctx())
 			s.consented = s.consented || yes
 			s.result.SetText("Sharing…")
