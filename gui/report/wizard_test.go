@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -49,6 +50,17 @@ func (s testStore) EnableSite(context.Context, string) error {
 		return storage.ErrNotImplemented
 	}
 	s.site.on = true
+	return nil
+}
+
+// browserApp records the addresses "Open in browser" opens.
+type browserApp struct {
+	fyne.App
+	opened []string
+}
+
+func (a *browserApp) OpenURL(u *url.URL) error {
+	a.opened = append(a.opened, u.String())
 	return nil
 }
 
@@ -206,7 +218,7 @@ func driveWizard(t *testing.T, srv *s3test.Server, src, newBucket string, site *
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := test.NewTempApp(t)
+	a := &browserApp{App: test.NewTempApp(t)}
 	j := async.New(t.Context())
 	const profile = "Local sandbox"
 	var w *Wizard
@@ -338,6 +350,10 @@ func driveWizard(t *testing.T, srv *s3test.Server, src, newBucket string, site *
 	ui(j, func() { test.Tap(w.share.copyBtn) })
 	if got := a.Clipboard().Content(); got != want {
 		t.Errorf("copied %q", got)
+	}
+	ui(j, func() { test.Tap(w.share.openBtn) })
+	if len(a.opened) != 1 || a.opened[0] != want {
+		t.Errorf("Open in browser opened %q", a.opened)
 	}
 	checkPublished(t, want, bucketURL, 8)
 	// Website hosting, turned on from here where the provider has it.
