@@ -78,6 +78,7 @@ func (c *chartStep) build(w *Wizard) fyne.CanvasObject {
 // numeric one to add up.
 func (c *chartStep) reset(rep *report.CSVReport) {
 	c.rep = rep
+	c.draw.Stop() // a drawing of the previous table is stale
 	c.settling = true
 	defer func() { c.settling = false }()
 	nums := rep.NumericColumns()

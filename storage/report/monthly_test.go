@@ -467,3 +467,11 @@ func TestPublishMonthlyRetries503AndDetectsCutSource(t *testing.T) {
 		}
 	}
 }
+
+func TestPublishMonthlyOnMinIO(t *testing.T) {
+	srv := s3test.StartMinIO(t)
+	svc := srv.Service(t)
+	b := srv.Bucket(t)
+	plantSample(t, srv, b)
+	publishAndShare(t, srv, svc, b, b)
+}
