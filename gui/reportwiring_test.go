@@ -1,8 +1,12 @@
 package gui
 
 import (
+	"path/filepath"
 	"testing"
 
+	"s3desk/gui/internal/guitest"
+	"s3desk/storage/profiles"
+	"s3desk/storage/report"
 	"s3desk/storage/s3test"
 )
 
@@ -24,5 +28,23 @@ func TestReportStoreWebsite(t *testing.T) {
 	c, err := svc.Website(t.Context(), b)
 	if err != nil || !c.Enabled || c.IndexDocument != "index.html" {
 		t.Errorf("after EnableSite: %+v %v", c, err)
+	}
+}
+
+// TestReportDefinitionsBesideProfiles: saved reports live in the profiles'
+// folder.
+func TestReportDefinitionsBesideProfiles(t *testing.T) {
+	dir := t.TempDir()
+	store, err := profiles.Open(dir, &guitest.MemKeychain{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mw := &MainWindow{deps: Deps{Profiles: store}}
+	defs, err := mw.reportDefinitions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := defs.(*report.Definitions).Path(); p != filepath.Join(store.Dir(), report.DefinitionsFile) {
+		t.Errorf("saved reports at %s, profiles in %s", p, store.Dir())
 	}
 }

@@ -93,13 +93,10 @@ type definitionsDoc struct {
 }
 
 // OpenDefinitions uses dir/reports.json (dir is the profiles folder,
-// profiles.DefaultDir()). The file need not exist yet.
+// profiles.DefaultDir()). Neither need exist yet: the first Save makes them.
 func OpenDefinitions(dir string) (*Definitions, error) {
 	if dir == "" {
 		return nil, &storage.Error{Op: "open saved reports", Kind: storage.ErrInvalidArgument, Msg: "no folder for the saved reports"}
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, defsErr("open", err)
 	}
 	return &Definitions{path: filepath.Join(dir, DefinitionsFile)}, nil
 }
@@ -145,6 +142,9 @@ func (d *Definitions) List(profile string) ([]Definition, error) {
 // update runs fn on the profile's list under the file lock and writes the
 // result atomically.
 func (d *Definitions) update(profile string, fn func([]Definition) ([]Definition, error)) error {
+	if err := os.MkdirAll(filepath.Dir(d.path), 0o700); err != nil {
+		return defsErr("write", err)
+	}
 	unlock, err := atomicfile.Lock(d.path+".lock", "the saved reports", 10*time.Second)
 	if err != nil {
 		return defsErr("lock", err)

@@ -32,13 +32,16 @@ func TestNextMonth(t *testing.T) {
 }
 
 func TestDefinitionsSavedPerProfileAtomically(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "s3desk") // made by the first Save
 	defs, err := report.OpenDefinitions(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if l, err := defs.List("Local sandbox"); err != nil || len(l) != 0 {
 		t.Fatalf("fresh: %v %v", l, err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("opening (or listing) made the folder: %v", err)
 	}
 	d := report.Definition{Name: "Monthly requests", SourceBucket: "sampled", SourcePrefix: "22_Sept/", Pattern: "requests_*.csv",
 		Columns: []string{"service_name", "request_count", "info_link"}, RenderLinks: true,
