@@ -41,3 +41,9 @@ s3desk_deps() {
   s3desk_apt "${S3DESK_BUILD_PKGS[@]}" "$@"
   s3desk_go
 }
+
+# Chromium from Debian, for the headless-browser screenshot of a published
+# report (.ci/screenshots); idempotent like the rest.
+s3desk_chromium() {
+  s3desk_apt chromium
+}

@@ -14,11 +14,3 @@ func (mw *MainWindow) preview(bucket string, entry storage.Entry) {
 		}
 	}
 }
-
-// combineCSV is the objects view's "Combine CSVs…": the selection, or the
-// open folder when nothing is selected.
-func (mw *MainWindow) combineCSV(bucket, prefix string, entries []storage.Entry) {
-	if svc := mw.service(); svc != nil {
-		preview.NewCombineWindow(mw.app, svc.Combine, mw.jobs, bucket, prefix, entries)
-	}
-}

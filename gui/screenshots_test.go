@@ -189,6 +189,9 @@ func TestScreenshots(t *testing.T) {
 	// bucket-settings.png: the Bucket settings window of the sample
 	// bucket, on its Policy tab with a public-read statement checked.
 	shootBucketSettings(t, mw, shoot)
+	// report-chart.png: the monthly report wizard's chart, then the report
+	// published and shared (its index page for the browser screenshot).
+	shootReport(t, mw, shoot)
 
 	// transfers.png: downloads and an upload part-way, throttled.
 	shootTransfers(t, mw, slow, shoot)

@@ -7,6 +7,7 @@ import (
 	"s3desk/gui/browser"
 	"s3desk/gui/bucketconfig"
 	"s3desk/gui/preview"
+	reportgui "s3desk/gui/report"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/gui/versions"
@@ -26,8 +27,8 @@ type Account struct {
 	Objects  browser.ObjectStore
 	Buckets  accounts.BucketStore
 	Sharing  sharing.ShareStore
-	Combine  preview.CombineStore
 	Preview  preview.PreviewStore
+	Report   reportgui.Store // the monthly report wizard (Combine CSVs…)
 	Engines  transfers.EngineMaker
 	Settings bucketconfig.SettingsStore // the Bucket settings window (gui/bucketsettings.go)
 	Versions versions.Store
@@ -50,8 +51,8 @@ func accountOf(svc *storage.Service) *Account {
 		Objects:  svc,
 		Buckets:  svc,
 		Sharing:  report.New(svc),
-		Combine:  report.New(svc),
 		Preview:  storagepreview.New(svc),
+		Report:   newReportStore(svc),
 		Engines:  engineMaker{transfer.New(svc)},
 		Settings: storagebucketconfig.New(svc),
 		Versions: storageversions.New(svc),

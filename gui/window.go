@@ -415,7 +415,7 @@ func (mw *MainWindow) objectActions() browser.ObjectActions {
 		},
 		PublishIndex: func(bucket, prefix string) { mw.sharer().ShowPublish(bucket, prefix) },
 		Preview:      mw.preview,    // gui/preview.go
-		CombineCSV:   mw.combineCSV, // gui/combine.go
+		CombineCSV:   mw.combineCSV, // gui/reportwiring.go
 		CopyLink:     mw.copyLink,   // gui/windowmenu.go
 
 		UploadWithOptions: mw.uploadWithOptions, // gui/uploadopts.go

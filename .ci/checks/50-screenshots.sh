@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The README screenshots' generator still works: .ci/screenshots renders the
-# seven views of the real main window (under the race detector) into
+# views of the real main window and the monthly report's chart (under the
+# race detector), and Chromium the published report's index page, into
 # $OUT/screenshots, and each PNG must exist and not be blank (ImageMagick's
 # standard deviation of the pixels above 0.02). See gui/screenshots_test.go.
 set -euo pipefail
 : "${ROOT:?}" "${OUT:?}"
 command -v convert >/dev/null || { echo "50-screenshots: convert is missing (apt: imagemagick)"; exit 1; }
+# The published report's index page is photographed by Chromium.
+# shellcheck source=../deps.sh
+source "$ROOT/.ci/deps.sh"
+s3desk_chromium
 dir="$OUT/screenshots"
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -19,7 +24,7 @@ if grep -q "WARNING: DATA RACE" "$log"; then
   echo "50-screenshots: data race:"; grep -A30 "WARNING: DATA RACE" "$log" | head -40; exit 1
 fi
 fail=0
-for name in profiles buckets objects transfers share csv-preview bucket-settings versions; do
+for name in profiles buckets objects transfers share csv-preview bucket-settings versions report-chart report-index; do
   f="$dir/$name.png"
   if [ ! -s "$f" ]; then
     echo "50-screenshots: $name.png is missing or empty"; fail=1; continue

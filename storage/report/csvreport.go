@@ -211,7 +211,7 @@ func (s *Service) combineOne(ctx context.Context, bucket, key string, rep *CSVRe
 			continue
 		}
 		if err != nil {
-			return nil, storage.MapError("combine CSVs", bucket, key, err)
+			return nil, cutShort(bucket, key, err)
 		}
 		if first {
 			first = false
@@ -298,6 +298,23 @@ func (s *Service) combineKeys(ctx context.Context, bucket string, opts CombineOp
 		}
 	}
 	return keys, nil
+}
+
+// cutShort is a read of a source file that failed part-way (a cut body, a
+// lost connection, a checksum mismatch): the combine stops and names the
+// file, since its rows would otherwise be silently missing.
+func cutShort(bucket, key string, err error) error {
+	e := &storage.Error{Op: "combine CSVs", Bucket: bucket, Key: key, Err: err}
+	var se *storage.Error
+	if errors.As(err, &se) {
+		e.Kind, e.Code = se.Kind, se.Code
+	}
+	if errors.Is(err, context.Canceled) {
+		e.Msg = "combine CSVs: cancelled"
+		return e
+	}
+	e.Msg = fmt.Sprintf("reading %q failed part-way (%v); nothing was combined, since its rows would be missing: combine again", key, err)
+	return e
 }
 
 // reportIOErr says what went wrong with the report's local files and what

@@ -1,9 +1,7 @@
 package report
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"html/template"
@@ -40,7 +38,7 @@ table.dataframe tbody tr:nth-child(even){background:#f3f3f3}
 <thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{end}}
-{{- define "row"}}<tr>{{range .}}<td>{{if isLink .}}<a href="{{.}}">{{.}}</a>{{else}}{{.}}{{end}}</td>{{end}}</tr>
+{{- define "row"}}<tr>{{$links := .Links}}{{range .Cells}}<td>{{if and $links (isLink .)}}<a href="{{.}}">{{.}}</a>{{else}}{{.}}{{end}}</td>{{end}}</tr>
 {{end}}
 {{- define "foot"}}</tbody>
 </table>
@@ -62,45 +60,7 @@ func isLink(s string) bool {
 // to_html(render_links=True, border=0)). It re-reads the combined CSV, so
 // the rows are never all in memory.
 func (r *CSVReport) WriteHTML(w io.Writer, title string) error {
-	f, err := os.Open(r.csvPath)
-	if err != nil {
-		return reportIOErr("read the combined table", err)
-	}
-	defer f.Close()
-	bw := bufio.NewWriterSize(w, 64<<10)
-	rd := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
-	rd.FieldsPerRecord = -1
-	rd.ReuseRecord = true
-	if title == "" {
-		title = "Combined report"
-	}
-	summary := fmt.Sprintf("%d %s from %d %s", r.Rows, reportPlural(r.Rows, "row", "rows"), len(r.Files), reportPlural(int64(len(r.Files)), "file", "files"))
-	if _, err := rd.Read(); err != nil && err != io.EOF { // the header, already in r.Header
-		return reportIOErr("read the combined table", err)
-	}
-	head := struct {
-		Title, Summary string
-		Header         []string
-	}{title, summary, r.Header}
-	if err := reportTmpl.ExecuteTemplate(bw, "head", head); err != nil {
-		return reportIOErr("write the HTML report", err)
-	}
-	for {
-		rec, err := rd.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return reportIOErr("read the combined table", err)
-		}
-		if err := reportTmpl.ExecuteTemplate(bw, "row", rec); err != nil {
-			return reportIOErr("write the HTML report", err)
-		}
-	}
-	if err := reportTmpl.ExecuteTemplate(bw, "foot", nil); err != nil {
-		return reportIOErr("write the HTML report", err)
-	}
-	return bw.Flush()
+	return r.WriteHTMLWith(w, HTMLOptions{Title: title, RenderLinks: true})
 }
 
 // ReportPublishOptions says where to upload a report.

@@ -241,6 +241,12 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.servePolicy(w, r, h, bucket)
 		return
 	}
+	if _, ok := r.URL.Query()["acl"]; ok && bucket != "" {
+		// gofakes3 has no ACLs: it would serve (or overwrite) the object.
+		// Public access goes through the bucket policy instead.
+		writeError(w, http.StatusNotImplemented, "NotImplemented", "The local sandbox has no ACLs; make objects public with a bucket policy.")
+		return
+	}
 	if !s.admitSize(r) {
 		// Take (and drop) the body before answering: the SDK's client,
 		// refused while it sends the body, often saw only "connection reset
