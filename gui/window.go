@@ -85,6 +85,7 @@ type MainWindow struct {
 	stop    context.CancelFunc // ends the window's context (jobs.life)
 	svc     *Account
 	profile string // the connected (or connecting) profile
+	nav     navState // where connections start, bookmarks to open (gui/places.go)
 }
 
 // NewMainWindow builds the window and opens the start profile. The window
@@ -124,6 +125,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 		mw.profiles.OnResetSandbox = mw.confirmResetSandbox
 	}
 	mw.buckets.OnSelect = mw.openBucket
+	mw.buckets.OnOpenByName, mw.buckets.OnForget = mw.openByName, mw.forgetBucket // gui/places.go
 
 	side := container.NewVSplit(mw.profiles.CanvasObject(), mw.buckets.CanvasObject())
 	side.Offset = 0.4 // room for the sandbox, a few saved profiles and ~/.aws candidates
@@ -178,7 +180,7 @@ func (mw *MainWindow) shutdown() {
 // menuActions are what the main menu and the keyboard shortcuts do. Feature
 // views add their entries here.
 func (mw *MainWindow) menuActions() MenuActions {
-	return MenuActions{
+	a := MenuActions{
 		Settings:  mw.showSettings,
 		Quit:      mw.app.Quit,
 		Refresh:   mw.refresh,
@@ -216,6 +218,8 @@ func (mw *MainWindow) menuActions() MenuActions {
 		},
 		HiddenShown: mw.objects.ShowHidden,
 	}
+	mw.navActions(&a) // gui/navactions.go: forward, tabs, windows, bookmarks
+	return a
 }
 
 // installMenu sets the main menu and binds its shortcuts.
@@ -311,6 +315,7 @@ func (mw *MainWindow) connect(name string) {
 	deps := mw.deps
 	// Settings → Compatibility may override the profile's checksum mode.
 	compatOn, compatSet := LoadSettings(mw.app.Preferences()).CompatibilityFor(name)
+	plan := mw.planStart(name) // gui/places.go
 	mw.jobs.Go(func() {
 		var cfg storage.Config
 		var err error
@@ -333,6 +338,9 @@ func (mw *MainWindow) connect(name string) {
 			mw.logTo(&cfg)
 			svc, err = deps.Connect(ctx, cfg)
 		}
+		if err == nil {
+			plan.resolve(ctx, deps.Profiles, name)
+		}
 		mw.jobs.Do(func() {
 			end()
 			if !mw.conn.Current(gen) {
@@ -352,6 +360,7 @@ func (mw *MainWindow) connect(name string) {
 			mw.buckets.SetStore(svc.Buckets)
 			mw.objects.SetStore(svc.Objects)
 			mw.xfer.Connect(ctx, svc.Engines, mw.transferDataDir())
+			mw.openStart(plan)
 		})
 	})
 }
@@ -364,6 +373,9 @@ func (mw *MainWindow) openBucket(bucket string) {
 		}
 		mw.win.SetTitle("S3 Desk")
 		return
+	}
+	if bucket == mw.objects.Bucket() {
+		return // open already (a default bucket, a bookmark): stay in its folder
 	}
 	mw.objects.Open(bucket, "")
 }
@@ -390,6 +402,7 @@ func (mw *MainWindow) navigated(bucket, prefix string) {
 		where += "/" + strings.TrimSuffix(prefix, "/")
 	}
 	mw.win.SetTitle(where + " — S3 Desk")
+	mw.rememberPlace(bucket, prefix) // gui/places.go
 	if mw.buckets.Selected() != bucket {
 		mw.buckets.Opened(bucket) // no OnSelect: the view is there already
 	}

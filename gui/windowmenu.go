@@ -114,6 +114,7 @@ func (mw *MainWindow) whenNoDialog(a MenuActions) MenuActions {
 	a.Refresh, a.ShowTransfers, a.ShowLinks = g(a.Refresh), g(a.ShowTransfers), g(a.ShowLinks)
 	a.Back, a.Up, a.About, a.Shortcuts = g(a.Back), g(a.Up), g(a.About), g(a.Shortcuts)
 	a.ShowLogFolder, a.CopyDiagnostics = g(a.ShowLogFolder), g(a.CopyDiagnostics)
+	navNoDialog(&a, g) // gui/menunav.go
 	if t := a.ToggleHidden; t != nil {
 		a.ToggleHidden = func(show bool) {
 			if free() {

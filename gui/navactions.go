@@ -1,0 +1,7 @@
+package gui
+
+// navActions fills the menu's navigation actions (gui/menunav.go).
+func (mw *MainWindow) navActions(a *MenuActions) {
+	a.Forward = mw.objects.Forward
+	a.OpenByName = mw.buckets.ShowOpenByName
+}
