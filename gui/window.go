@@ -84,7 +84,7 @@ type MainWindow struct {
 	conn    async.Gen          // the connection being made or in use: its context is the parent of all its work
 	stop    context.CancelFunc // ends the window's context (jobs.life)
 	svc     *Account
-	profile string // the connected (or connecting) profile
+	profile string   // the connected (or connecting) profile
 	nav     navState // where connections start, bookmarks to open (gui/places.go)
 }
 
