@@ -4,4 +4,6 @@ package gui
 func (mw *MainWindow) navActions(a *MenuActions) {
 	a.Forward = mw.objects.Forward
 	a.OpenByName = mw.buckets.ShowOpenByName
+	a.AddBookmark = mw.marks.ShowAdd
+	a.Bookmarks = mw.bookmarkItems()
 }

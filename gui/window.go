@@ -16,11 +16,13 @@ import (
 
 	"s3desk/gui/accounts"
 	"s3desk/gui/async"
+	guibookmarks "s3desk/gui/bookmarks"
 	"s3desk/gui/browser"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
+	"s3desk/storage/bookmarks"
 	"s3desk/storage/profiles"
 )
 
@@ -59,6 +61,8 @@ type Deps struct {
 	// Secrets, when set, learns each connected profile's secrets so that
 	// the log never shows them (storage.ScrubHandler.Forget).
 	Secrets interface{ Forget(secrets ...string) }
+	// Bookmarks are the saved places (storage/bookmarks); nil: none.
+	Bookmarks guibookmarks.Store
 }
 
 // MainWindow is S3 Desk's one main window: profiles and buckets in the side
@@ -77,6 +81,8 @@ type MainWindow struct {
 	transfers *fyne.Container           // filled by the transfers view
 	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
 	share     *sharing.Sharer           // sharing dialogs and the Links view (gui/share.go)
+	marks     *guibookmarks.View        // the Bookmarks section (gui/bookmarkwiring.go)
+	menuMarks []bookmarks.Bookmark      // the bookmarks in Go → Bookmarks
 
 	settings   fyne.Window                    // the open Settings window, or nil
 	uploadOpts *transfers.UploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
@@ -125,9 +131,12 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 		mw.profiles.OnResetSandbox = mw.confirmResetSandbox
 	}
 	mw.buckets.OnSelect = mw.openBucket
+	mw.newBookmarks()
 	mw.buckets.OnOpenByName, mw.buckets.OnForget = mw.openByName, mw.forgetBucket // gui/places.go
 
-	side := container.NewVSplit(mw.profiles.CanvasObject(), mw.buckets.CanvasObject())
+	places := container.NewVSplit(mw.buckets.CanvasObject(), mw.marks.CanvasObject())
+	places.Offset = 0.62
+	side := container.NewVSplit(mw.profiles.CanvasObject(), places)
 	side.Offset = 0.4 // room for the sandbox, a few saved profiles and ~/.aws candidates
 	main := container.NewHSplit(side, mw.objects.CanvasObject())
 	main.Offset = 0.24
@@ -173,6 +182,7 @@ func (mw *MainWindow) shutdown() {
 	mw.conn.Stop()
 	mw.buckets.Stop()
 	mw.profiles.Stop()
+	mw.marks.Stop()
 	mw.stop() // every dialog, batch and planning beneath the window
 	mw.cleanOpened()
 }
