@@ -54,7 +54,7 @@ func profileWindow(t *testing.T, a fyne.App, store *profiles.Store, sandbox *s3t
 	}
 	mw := NewMainWindow(t.Context(), a, deps)
 	mw.win.Resize(fyne.NewSize(1120, 720))
-	t.Cleanup(func() { mw.wait(); mw.win.Close() })
+	t.Cleanup(func() { mw.wait(); closeIfOpen(a, mw.win) })
 	settle(t, mw)
 	return mw
 }

@@ -63,6 +63,8 @@ type Deps struct {
 	Secrets interface{ Forget(secrets ...string) }
 	// Bookmarks are the saved places (storage/bookmarks); nil: none.
 	Bookmarks guibookmarks.Store
+
+	group *windowGroup // the app's main windows (gui/newwindow.go); set by the first
 }
 
 // MainWindow is S3 Desk's one main window: profiles and buckets in the side
@@ -77,7 +79,8 @@ type MainWindow struct {
 	status    *statusBar
 	profiles  *accounts.ProfilesView
 	buckets   *accounts.BucketsView
-	objects   *browser.ObjectsView
+	objects   *browser.ObjectsView // the selected tab's
+	tabs      *objectTabs          // the objects area's tabs (gui/tabs.go)
 	transfers *fyne.Container           // filled by the transfers view
 	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
 	share     *sharing.Sharer           // sharing dialogs and the Links view (gui/share.go)
@@ -103,6 +106,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 		deps.Connect = connectStorage
 	}
 	mw := &MainWindow{app: a, deps: deps}
+	mw.join(ctx) // gui/newwindow.go
 	life, stop := context.WithCancel(ctx)
 	mw.jobs, mw.stop = async.New(life), stop
 	defer mw.jobs.Hold()() // no background callback runs before the window is built
@@ -114,13 +118,8 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	}
 	mw.profiles = accounts.NewProfilesView(mw.win, mw.status, mw.jobs, store, deps.Discover)
 	mw.buckets = accounts.NewBucketsView(mw.win, mw.status, mw.jobs)
-	mw.objects = browser.NewObjectsView(mw.jobs.Life(), mw.win, nil, browser.ObjectActions{})
-	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
-	// Its UI callbacks take turns with the shell's (see jobs.Do).
-	mw.objects.SetJobs(mw.jobs)
-	mw.objects.SetConfirmFiles(func() bool { return LoadSettings(a.Preferences()).ConfirmDelete })
-	mw.objects.SetActions(mw.objectActions())
-	mw.objects.OnNavigate(mw.navigated)
+	mw.objects = mw.newObjectsView() // the first tab (gui/tabs.go)
+	mw.tabs = newObjectTabs(mw, mw.objects)
 	mw.transfers = container.NewVBox()
 	mw.xfer = transfers.NewTransfersPanel(mw.win, mw.transferDeps())
 	mw.transfers.Add(mw.xfer.CanvasObject())
@@ -138,13 +137,13 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	places.Offset = 0.62
 	side := container.NewVSplit(mw.profiles.CanvasObject(), places)
 	side.Offset = 0.4 // room for the sandbox, a few saved profiles and ~/.aws candidates
-	main := container.NewHSplit(side, mw.objects.CanvasObject())
+	main := container.NewHSplit(side, mw.tabs.area)
 	main.Offset = 0.24
 	bottom := container.NewVBox(mw.transfers, widget.NewSeparator(), mw.status.box)
 	mw.win.SetContent(container.NewBorder(nil, bottom, nil, nil, main))
 	mw.win.Resize(fyne.NewSize(1120, 720))
 	mw.installMenu()
-	mw.win.SetMaster()
+	// No master window: closing the last main window quits (mw.leave).
 	mw.win.SetOnClosed(mw.shutdown)
 	if c := mw.cacheDir(); c != "" { // opened files a crash left behind (gui/opened.go)
 		mw.jobs.Go(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
@@ -184,7 +183,7 @@ func (mw *MainWindow) shutdown() {
 	mw.profiles.Stop()
 	mw.marks.Stop()
 	mw.stop() // every dialog, batch and planning beneath the window
-	mw.cleanOpened()
+	mw.leave() // the last main window removes the opened files and quits
 }
 
 // menuActions are what the main menu and the keyboard shortcuts do. Feature
@@ -218,7 +217,7 @@ func (mw *MainWindow) menuActions() MenuActions {
 
 		ShowTransfers: mw.xfer.ShowRows, // gui/transfers.go
 		ToggleHidden: func(show bool) {
-			mw.objects.SetShowHidden(show)
+			mw.tabs.each(func(v *browser.ObjectsView) { v.SetShowHidden(show) })
 			s := LoadSettings(mw.app.Preferences())
 			s.ShowHidden = show
 			if err := s.Save(mw.app.Preferences()); err != nil {
@@ -286,7 +285,7 @@ func (mw *MainWindow) showSettings() {
 	before := LoadSettings(mw.app.Preferences())
 	v := NewSettingsView(mw.app.Preferences(), names, func(s Settings) {
 		ApplyTheme(mw.app, s.Theme)
-		mw.objects.SetShowHidden(s.ShowHidden)
+		mw.tabs.each(func(v *browser.ObjectsView) { v.SetShowHidden(s.ShowHidden) })
 		if mw.share != nil {
 			mw.share.DefaultExpiry = s.PresignExpiry
 		}
@@ -316,8 +315,10 @@ func (mw *MainWindow) connect(name string) {
 	mw.svc = nil
 	mw.buckets.SetStore(nil)
 	mw.buckets.SetMessage("Connecting to " + name + "…")
-	mw.objects.SetContext(ctx)
-	mw.objects.SetStore(nil)
+	mw.tabs.each(func(v *browser.ObjectsView) { // every tab follows the connection
+		v.SetContext(ctx)
+		v.SetStore(nil)
+	})
 	mw.xfer.Connect(ctx, nil, "")
 	mw.win.SetTitle("S3 Desk")
 	mw.status.conn.SetText(name)
@@ -368,7 +369,7 @@ func (mw *MainWindow) connect(name string) {
 			}
 			mw.status.conn.SetText(name + " · " + where)
 			mw.buckets.SetStore(svc.Buckets)
-			mw.objects.SetStore(svc.Objects)
+			mw.tabs.each(func(v *browser.ObjectsView) { v.SetStore(svc.Objects) })
 			mw.xfer.Connect(ctx, svc.Engines, mw.transferDataDir())
 			mw.openStart(plan)
 		})
