@@ -6,6 +6,6 @@ func (mw *MainWindow) navActions(a *MenuActions) {
 	a.OpenByName = mw.buckets.ShowOpenByName
 	a.AddBookmark = mw.marks.ShowAdd
 	a.Bookmarks = mw.bookmarkItems()
-	a.NewWindow = func() { mw.newWindow() } // gui/newwindow.go
+	a.NewWindow = func() { mw.newWindow() }                                                             // gui/newwindow.go
 	a.NewTab, a.CloseTab, a.NextTab, a.PrevTab = mw.tabs.New, mw.tabs.Close, mw.tabs.Next, mw.tabs.Prev // gui/tabs.go
 }

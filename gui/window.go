@@ -79,8 +79,8 @@ type MainWindow struct {
 	status    *statusBar
 	profiles  *accounts.ProfilesView
 	buckets   *accounts.BucketsView
-	objects   *browser.ObjectsView // the selected tab's
-	tabs      *objectTabs          // the objects area's tabs (gui/tabs.go)
+	objects   *browser.ObjectsView      // the selected tab's
+	tabs      *objectTabs               // the objects area's tabs (gui/tabs.go)
 	transfers *fyne.Container           // filled by the transfers view
 	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
 	share     *sharing.Sharer           // sharing dialogs and the Links view (gui/share.go)
@@ -182,7 +182,7 @@ func (mw *MainWindow) shutdown() {
 	mw.buckets.Stop()
 	mw.profiles.Stop()
 	mw.marks.Stop()
-	mw.stop() // every dialog, batch and planning beneath the window
+	mw.stop()  // every dialog, batch and planning beneath the window
 	mw.leave() // the last main window removes the opened files and quits
 }
 
