@@ -196,6 +196,7 @@ var extraKeys = [][2]string{
 	{"Preview", "Space"},
 	{"Select several", "Ctrl-click, Shift-click"},
 	{"Upload", "Drop files or folders on the window"},
+	{"Move between fields and lists", "Tab, Shift+Tab"},
 }
 
 // ShowShortcutsDialog lists every keyboard shortcut.

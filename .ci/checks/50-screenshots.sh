@@ -19,7 +19,7 @@ if grep -q "WARNING: DATA RACE" "$log"; then
   echo "50-screenshots: data race:"; grep -A30 "WARNING: DATA RACE" "$log" | head -40; exit 1
 fi
 fail=0
-for name in profiles buckets objects transfers share csv-preview; do
+for name in profiles buckets objects transfers share csv-preview main-scale-1.5 share-scale-1.5 settings-scale-1.5; do
   f="$dir/$name.png"
   if [ ! -s "$f" ]; then
     echo "50-screenshots: $name.png is missing or empty"; fail=1; continue

@@ -377,7 +377,9 @@ func (v *ObjectsView) build() {
 	v.activity.Hide()
 	status := container.NewBorder(nil, nil, container.NewHBox(v.activity, v.countLabel), nil, v.statusLabel)
 
-	top := container.NewVBox(nav, v.toolbar, widget.NewSeparator())
+	// The toolbar scrolls rather than clip or overlap when the window is
+	// narrow (a large text scale).
+	top := container.NewVBox(nav, container.NewHScroll(v.toolbar), widget.NewSeparator())
 	v.root = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), status), nil, nil, v.body)
 	v.updateNav()
 }
