@@ -2,6 +2,8 @@ package gui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -172,5 +174,37 @@ func TestBookmarksAcrossProfilesSurviveRestart(t *testing.T) {
 	settle(t, mw2)
 	if got := markNames(mw2); got != "Photos,Q1 reports" {
 		t.Fatalf("after remove: %q", got)
+	}
+}
+
+// A damaged bookmarks file: the window says where it was kept, and new
+// bookmarks work.
+func TestDamagedBookmarksFileIsReported(t *testing.T) {
+	srv := s3test.StartFake(t)
+	b, _ := srv.Bucket(t), srv.Bucket(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, bookmarks.FileName), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	marks, err := bookmarks.Open(dir)
+	if marks == nil || err == nil {
+		t.Fatalf("Open: %v", err)
+	}
+	a := test.NewTempApp(t)
+	mw := NewMainWindow(t.Context(), a, Deps{
+		Bookmarks: marks,
+		Sandbox:   func(context.Context) (storage.Config, error) { return srv.Config(), nil },
+	})
+	t.Cleanup(func() { mw.wait(); closeIfOpen(a, mw.win) })
+	settle(t, mw)
+	aside, _ := filepath.Glob(filepath.Join(dir, "bookmarks-damaged-*.json"))
+	if msg := mw.marks.Message().Text; len(aside) != 1 || !strings.Contains(msg, aside[0]) || !mw.marks.Message().Visible() {
+		t.Fatalf("the Bookmarks section says %q, not naming the kept file %v", msg, aside)
+	}
+	onUI(mw, func() { mw.objects.Open(b, "") })
+	settle(t, mw)
+	addBookmark(t, mw, "Fresh")
+	if got := markNames(mw); got != "Fresh" {
+		t.Fatalf("bookmarks %q", got)
 	}
 }

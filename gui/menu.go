@@ -183,6 +183,10 @@ func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 		return out + "←"
 	case fyne.KeyRight:
 		return out + "→"
+	case fyne.KeyPageUp:
+		return out + "PageUp"
+	case fyne.KeyPageDown:
+		return out + "PageDown"
 	case fyne.KeyUp:
 		return out + "↑"
 	}

@@ -123,6 +123,9 @@ func (v *View) CanvasObject() fyne.CanvasObject { return v.box }
 // Bookmarks are the listed bookmarks.
 func (v *View) Bookmarks() []bookmarks.Bookmark { return append([]bookmarks.Bookmark(nil), v.marks...) }
 
+// Message is the line shown in place of the list (tests).
+func (v *View) Message() *widget.Label { return v.message }
+
 // List is the list widget (tests).
 func (v *View) List() *widget.List { return v.list }
 
@@ -149,6 +152,9 @@ func (v *View) Reload() {
 	store := v.store
 	v.jobs.Go(func() {
 		marks, err := store.List(ctx)
+		if d, ok := store.(interface{ Damaged() error }); ok && err == nil {
+			err = d.Damaged() // a damaged file Open kept aside: say where, once
+		}
 		v.jobs.Do(func() {
 			if !v.load.Current(gen) {
 				return
@@ -162,7 +168,7 @@ func (v *View) Reload() {
 			case err != nil:
 				// A damaged file was kept aside: say where, once.
 				v.status.Say(widgets.Sentence(widgets.ErrorText(err)))
-				v.showMessage(lang.L("No bookmarks yet.\nAdd the open folder with + or Ctrl+B."))
+				v.showMessage(widgets.Sentence(widgets.ErrorText(err)))
 			case len(marks) == 0:
 				v.showMessage(lang.L("No bookmarks yet.\nAdd the open folder with + or Ctrl+B."))
 			default:

@@ -82,6 +82,17 @@ type Store struct {
 	dir, path string
 	mu        sync.Mutex
 	now       func() time.Time
+	damaged   error // what Open found, for Damaged
+}
+
+// Damaged returns, once, the error of a damaged file that Open kept aside
+// (nil when there was none), so that a window can say so.
+func (s *Store) Damaged() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.damaged
+	s.damaged = nil
+	return err
 }
 
 // Open opens the store in dir (created with mode 0700 when missing). A
@@ -97,6 +108,7 @@ func Open(dir string) (*Store, error) {
 	s := &Store{dir: dir, path: filepath.Join(dir, FileName), now: time.Now}
 	_, err := s.List(context.Background())
 	if errors.Is(err, ErrCorrupt) {
+		s.damaged = err
 		return s, err
 	}
 	if err != nil {

@@ -103,6 +103,12 @@ func TestDamagedFileIsKeptAside(t *testing.T) {
 			if b, _ := os.ReadFile(aside[0]); string(b) != body {
 				t.Errorf("the kept file differs: %q", b)
 			}
+			if d := s.Damaged(); d == nil || d.Error() != err.Error() {
+				t.Errorf("Damaged() = %v, want Open's error", d)
+			}
+			if d := s.Damaged(); d != nil {
+				t.Errorf("Damaged() a second time: %v", d)
+			}
 			if _, err := s.Add(t.Context(), bookmarks.Bookmark{Name: "New", Profile: "p", Bucket: "b"}); err != nil {
 				t.Fatal(err)
 			}
