@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"s3desk/gui/transfers"
+	"s3desk/storage/transfer"
 )
 
 // File → New window: a second main window, for another profile side by
@@ -69,3 +72,32 @@ func (mw *MainWindow) newWindow() *MainWindow {
 	w.win.Show()
 	return w
 }
+
+// The resume journal is one folder for the app: a window that connects
+// while another main window is open does not offer the journal's uploads
+// as interrupted, because they may be running in that other window
+// (resuming or discarding one there would race it). The uploads a quit
+// interrupted are offered by the first window, at start.
+
+// engines are the transfer engines mw's panel gets for svc.
+func (mw *MainWindow) engines(svc *Account) transfers.EngineMaker {
+	if svc.Engines == nil || len(mw.windows()) < 2 {
+		return svc.Engines
+	}
+	return quietMaker{svc.Engines}
+}
+
+type quietMaker struct{ transfers.EngineMaker }
+
+func (m quietMaker) NewEngine(ctx context.Context, dataDir string, opts transfer.TransferOptions) (transfers.TransferEngine, error) {
+	e, err := m.EngineMaker.NewEngine(ctx, dataDir, opts)
+	if err != nil {
+		return nil, err
+	}
+	return quietEngine{e}, nil
+}
+
+// quietEngine offers no interrupted uploads.
+type quietEngine struct{ transfers.TransferEngine }
+
+func (quietEngine) Resumable() []transfer.ResumableUpload { return nil }

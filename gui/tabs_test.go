@@ -11,6 +11,7 @@ import (
 	"s3desk/gui/internal/guitest"
 	"s3desk/storage/profiles"
 	"s3desk/storage/s3test"
+	"s3desk/storage/transfer"
 )
 
 // Each tab has its own place and history; the menu acts on the tab in
@@ -125,6 +126,9 @@ func TestNewWindowHasItsOwnConnection(t *testing.T) {
 	mw := profileWindow(t, a, store, sandbox, "")
 	quits := 0
 	mw.deps.group.quit = func() { quits++ }
+	if _, quiet := mw.engines(mw.svc).(quietMaker); quiet {
+		t.Fatal("the only window does not offer interrupted uploads")
+	}
 	var mw2 *MainWindow
 	onUI(mw, func() { mw2 = mw.newWindow() })
 	t.Cleanup(func() { mw2.wait(); closeIfOpen(a, mw2.win) })
@@ -134,6 +138,19 @@ func TestNewWindowHasItsOwnConnection(t *testing.T) {
 	}
 	if mw2.svc == mw.svc {
 		t.Fatal("the windows share one connection")
+	}
+	// The second window does not offer the journal's uploads, which may be
+	// running in the first.
+	if _, quiet := mw2.engines(mw2.svc).(quietMaker); !quiet {
+		t.Error("a second window offers the journal's uploads as interrupted")
+	}
+	e, err := (quietMaker{mw2.svc.Engines}).NewEngine(t.Context(), t.TempDir(), transfer.TransferOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if e.Resumable() != nil {
+		t.Error("the quiet engine offers uploads")
 	}
 	if it := menuItem(t, mw.win.MainMenu(), "File", "New window"); it.Shortcut == nil {
 		t.Error("File → New window has no shortcut")

@@ -370,7 +370,7 @@ func (mw *MainWindow) connect(name string) {
 			mw.status.conn.SetText(name + " · " + where)
 			mw.buckets.SetStore(svc.Buckets)
 			mw.tabs.each(func(v *browser.ObjectsView) { v.SetStore(svc.Objects) })
-			mw.xfer.Connect(ctx, svc.Engines, mw.transferDataDir())
+			mw.xfer.Connect(ctx, mw.engines(svc), mw.transferDataDir()) // gui/newwindow.go
 			mw.openStart(plan)
 		})
 	})
