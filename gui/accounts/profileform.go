@@ -161,8 +161,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 		"secret":   widget.NewFormItem("Secret key", f.secret),
 		"token":    widget.NewFormItem("Session token", f.token),
 		"profile":  widget.NewFormItem("AWS profile", f.awsProfile),
-		"bucket":   widget.NewFormItem(lang.L("Default bucket"), f.defBucket),
-		"prefix":   widget.NewFormItem(lang.L("Default folder"), f.defPrefix),
+		"place":    widget.NewFormItem(lang.L("Open at connect"), container.NewGridWithColumns(2, f.defBucket, f.defPrefix)),
 	}
 	f.formBox = container.NewStack()
 	f.accountRow = !f.needsAccount() // makes layoutForm build the form

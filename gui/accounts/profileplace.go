@@ -12,9 +12,9 @@ import (
 // one bucket but not list its buckets, this is where it starts.
 func (f *profileForm) newPlaceFields(p *profiles.Profile) {
 	f.defBucket = widget.NewEntry()
-	f.defBucket.SetPlaceHolder(lang.L("optional: opened when you connect"))
+	f.defBucket.SetPlaceHolder(lang.L("bucket (optional)"))
 	f.defPrefix = widget.NewEntry()
-	f.defPrefix.SetPlaceHolder(lang.L("optional: a folder in that bucket, e.g. reports/2026/"))
+	f.defPrefix.SetPlaceHolder(lang.L("folder (optional), e.g. reports/2026/"))
 	if p != nil {
 		f.defBucket.SetText(p.DefaultBucket)
 		f.defPrefix.SetText(p.DefaultPrefix)
