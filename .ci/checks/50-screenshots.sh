@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README screenshots' generator still works: .ci/screenshots renders the
-# six views of the real main window (under the race detector) into
+# six views of the real main window and three at scale 1.5 (under the race detector) into
 # $OUT/screenshots, and each PNG must exist and not be blank (ImageMagick's
 # standard deviation of the pixels above 0.02). See gui/screenshots_test.go.
 set -euo pipefail
