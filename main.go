@@ -11,6 +11,7 @@ import (
 
 	"s3desk/assets"
 	"s3desk/gui"
+	"s3desk/storage/bookmarks"
 	"s3desk/storage/logfile"
 	"s3desk/storage/profiles"
 )
@@ -44,6 +45,15 @@ func main() {
 		}
 	}
 	if dir, err := profiles.DefaultDir(); err == nil {
+		// Bookmarks live beside the profiles; a damaged file was kept aside
+		// (the error says where) and they start afresh.
+		marks, err := bookmarks.Open(dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "s3desk:", err)
+		}
+		if marks != nil {
+			deps.Bookmarks = marks
+		}
 		if store, err := profiles.Open(dir, profiles.SystemKeychain{}); err == nil {
 			store.SetSandbox(sb.Config)
 			deps.Profiles = store

@@ -36,6 +36,9 @@ s3desk_apt() {
 
 # What building the app needs (cgo + OpenGL + X11 headers).
 S3DESK_BUILD_PKGS=(gcc libc6-dev pkg-config libgl1-mesa-dev xorg-dev)
+# What .ci/package needs for the .deb: dpkg-shlibdeps (dpkg-dev) and
+# appstreamcli (appstream); dpkg-deb comes with dpkg.
+S3DESK_DEB_PKGS=(dpkg-dev appstream)
 
 s3desk_deps() {
   s3desk_apt "${S3DESK_BUILD_PKGS[@]}" "$@"

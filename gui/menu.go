@@ -23,6 +23,10 @@ type MenuActions struct {
 	HiddenShown                       func() bool
 	// Go
 	Back, Up func()
+	// Forward, tabs, windows, bookmarks and buckets opened by name
+	// (gui/menunav.go).
+	Forward, OpenByName, AddBookmark, NewTab, CloseTab, NextTab, PrevTab, NewWindow func()
+	Bookmarks                                                                       []MenuBookmark
 	// Help
 	About, Shortcuts func()
 	ShowLogFolder    func() // opens the log folder in the system file manager
@@ -42,7 +46,7 @@ type shortcut struct {
 const primary = fyne.KeyModifierShortcutDefault
 
 func shortcuts() []shortcut {
-	return []shortcut{
+	return append([]shortcut{
 		{"New folder", fyne.KeyN, primary | fyne.KeyModifierShift, func(a MenuActions) func() { return a.NewFolder }},
 		{"Upload files…", fyne.KeyU, primary, func(a MenuActions) func() { return a.UploadFiles }},
 		{"Upload folder…", fyne.KeyU, primary | fyne.KeyModifierShift, func(a MenuActions) func() { return a.UploadFolder }},
@@ -65,7 +69,7 @@ func shortcuts() []shortcut {
 		}},
 		{"Back", fyne.KeyLeft, fyne.KeyModifierAlt, func(a MenuActions) func() { return a.Back }},
 		{"Up", fyne.KeyUp, fyne.KeyModifierAlt, func(a MenuActions) func() { return a.Up }},
-	}
+	}, navShortcuts()...)
 }
 
 func findShortcut(label string) *shortcut {
@@ -106,13 +110,14 @@ func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 		fyne.NewMenu("File",
 			item("New folder", nil), item("Upload files…", nil), item("Upload folder…", nil),
 			item("Upload with options…", a.UploadWithOptions), item("Download…", nil),
+			fyne.NewMenuItemSeparator(), item(lblNewWindow(), nil), item(lblNewTab(), nil), item(lblCloseTab(), nil),
 			fyne.NewMenuItemSeparator(), item("Settings…", nil), fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Edit",
 			item("Copy key", nil), item("Copy link", nil), item("Select all", nil),
 			fyne.NewMenuItemSeparator(), item("Rename", nil), item("Delete", nil)),
 		fyne.NewMenu("View",
 			item("Refresh", nil), item("Show transfers", nil), item("Shared links", a.ShowLinks), hidden),
-		fyne.NewMenu("Go", item("Back", nil), item("Up", nil)),
+		goMenu(a, item),
 		fyne.NewMenu("Help", item("Keyboard shortcuts", a.Shortcuts), fyne.NewMenuItemSeparator(),
 			item("Show log folder", a.ShowLogFolder), item("Copy diagnostics", a.CopyDiagnostics),
 			fyne.NewMenuItemSeparator(), item("About S3 Desk", a.About)),
@@ -176,6 +181,12 @@ func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 		return out + ","
 	case fyne.KeyLeft:
 		return out + "←"
+	case fyne.KeyRight:
+		return out + "→"
+	case fyne.KeyPageUp:
+		return out + "PageUp"
+	case fyne.KeyPageDown:
+		return out + "PageDown"
 	case fyne.KeyUp:
 		return out + "↑"
 	}
@@ -189,6 +200,7 @@ var extraKeys = [][2]string{
 	{"Preview", "Space"},
 	{"Select several", "Ctrl-click, Shift-click"},
 	{"Upload", "Drop files or folders on the window"},
+	{"Move between fields and lists", "Tab, Shift+Tab"},
 }
 
 // ShowShortcutsDialog lists every keyboard shortcut.

@@ -90,10 +90,12 @@ func TestScreenshots(t *testing.T) {
 		}
 	}
 
+	marks := shotBookmarks(t) // gui/screenshots_scaled_test.go
 	a := test.NewTempApp(t)
 	ApplyTheme(a, ThemeLight)
 	mw := NewMainWindow(t.Context(), a, Deps{
-		Profiles: store,
+		Bookmarks: marks,
+		Profiles:  store,
 		Discover: func(context.Context) ([]profiles.ImportCandidate, error) {
 			return []profiles.ImportCandidate{{Name: "sso-dev", Region: "eu-central-1", Kind: "SSO"}}, nil
 		},

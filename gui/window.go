@@ -16,12 +16,14 @@ import (
 
 	"s3desk/gui/accounts"
 	"s3desk/gui/async"
+	guibookmarks "s3desk/gui/bookmarks"
 	"s3desk/gui/browser"
 	"s3desk/gui/bucketconfig"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
+	"s3desk/storage/bookmarks"
 	"s3desk/storage/profiles"
 )
 
@@ -60,6 +62,10 @@ type Deps struct {
 	// Secrets, when set, learns each connected profile's secrets so that
 	// the log never shows them (storage.ScrubHandler.Forget).
 	Secrets interface{ Forget(secrets ...string) }
+	// Bookmarks are the saved places (storage/bookmarks); nil: none.
+	Bookmarks guibookmarks.Store
+
+	group *windowGroup // the app's main windows (gui/newwindow.go); set by the first
 }
 
 // MainWindow is S3 Desk's one main window: profiles and buckets in the side
@@ -74,10 +80,13 @@ type MainWindow struct {
 	status    *statusBar
 	profiles  *accounts.ProfilesView
 	buckets   *accounts.BucketsView
-	objects   *browser.ObjectsView
+	objects   *browser.ObjectsView      // the selected tab's
+	tabs      *objectTabs               // the objects area's tabs (gui/tabs.go)
 	transfers *fyne.Container           // filled by the transfers view
 	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
 	share     *sharing.Sharer           // sharing dialogs and the Links view (gui/share.go)
+	marks     *guibookmarks.View        // the Bookmarks section (gui/bookmarkwiring.go)
+	menuMarks []bookmarks.Bookmark      // the bookmarks in Go → Bookmarks
 
 	settings   fyne.Window                    // the open Settings window, or nil
 	uploadOpts *transfers.UploadOptionsDialog // the open "Upload with options…" dialog, or nil: drops go there
@@ -87,7 +96,8 @@ type MainWindow struct {
 	conn    async.Gen          // the connection being made or in use: its context is the parent of all its work
 	stop    context.CancelFunc // ends the window's context (jobs.life)
 	svc     *Account
-	profile string // the connected (or connecting) profile
+	profile string   // the connected (or connecting) profile
+	nav     navState // where connections start, bookmarks to open (gui/places.go)
 }
 
 // NewMainWindow builds the window and opens the start profile. The window
@@ -99,6 +109,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 		deps.Connect = connectStorage
 	}
 	mw := &MainWindow{app: a, deps: deps}
+	mw.join(ctx) // gui/newwindow.go
 	life, stop := context.WithCancel(ctx)
 	mw.jobs, mw.stop = async.New(life), stop
 	defer mw.jobs.Hold()() // no background callback runs before the window is built
@@ -110,14 +121,8 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	}
 	mw.profiles = accounts.NewProfilesView(mw.win, mw.status, mw.jobs, store, deps.Discover)
 	mw.buckets = accounts.NewBucketsView(mw.win, mw.status, mw.jobs)
-	mw.objects = browser.NewObjectsView(mw.jobs.Life(), mw.win, nil, browser.ObjectActions{})
-	mw.objects.SetShowHidden(LoadSettings(a.Preferences()).ShowHidden)
-	// Its UI callbacks take turns with the shell's (see jobs.Do).
-	mw.objects.SetJobs(mw.jobs)
-	mw.objects.SetConfirmFiles(func() bool { return LoadSettings(a.Preferences()).ConfirmDelete })
-	mw.objects.SetActions(mw.objectActions())
-	mw.objects.OnNavigate(mw.navigated)
-	mw.objects.SetVersions(mw.versionsPane()) // gui/versionwiring.go
+	mw.objects = mw.newObjectsView() // the first tab (gui/tabs.go)
+	mw.tabs = newObjectTabs(mw, mw.objects)
 	mw.transfers = container.NewVBox()
 	mw.xfer = transfers.NewTransfersPanel(mw.win, mw.transferDeps())
 	mw.transfers.Add(mw.xfer.CanvasObject())
@@ -129,16 +134,20 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	}
 	mw.buckets.OnSelect = mw.openBucket
 	mw.buckets.OnSettings = mw.showBucketSettings // gui/bucketsettings.go
+	mw.newBookmarks()
+	mw.buckets.OnOpenByName, mw.buckets.OnForget = mw.openByName, mw.forgetBucket // gui/places.go
 
-	side := container.NewVSplit(mw.profiles.CanvasObject(), mw.buckets.CanvasObject())
+	places := container.NewVSplit(mw.buckets.CanvasObject(), mw.marks.CanvasObject())
+	places.Offset = 0.62
+	side := container.NewVSplit(mw.profiles.CanvasObject(), places)
 	side.Offset = 0.4 // room for the sandbox, a few saved profiles and ~/.aws candidates
-	main := container.NewHSplit(side, mw.objects.CanvasObject())
+	main := container.NewHSplit(side, mw.tabs.area)
 	main.Offset = 0.24
 	bottom := container.NewVBox(mw.transfers, widget.NewSeparator(), mw.status.box)
 	mw.win.SetContent(container.NewBorder(nil, bottom, nil, nil, main))
 	mw.win.Resize(fyne.NewSize(1120, 720))
 	mw.installMenu()
-	mw.win.SetMaster()
+	// No master window: closing the last main window quits (mw.leave).
 	mw.win.SetOnClosed(mw.shutdown)
 	if c := mw.cacheDir(); c != "" { // opened files a crash left behind (gui/opened.go)
 		mw.jobs.Go(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
@@ -176,14 +185,15 @@ func (mw *MainWindow) shutdown() {
 	mw.conn.Stop()
 	mw.buckets.Stop()
 	mw.profiles.Stop()
-	mw.stop() // every dialog, batch and planning beneath the window
-	mw.cleanOpened()
+	mw.marks.Stop()
+	mw.stop()  // every dialog, batch and planning beneath the window
+	mw.leave() // the last main window removes the opened files and quits
 }
 
 // menuActions are what the main menu and the keyboard shortcuts do. Feature
 // views add their entries here.
 func (mw *MainWindow) menuActions() MenuActions {
-	return MenuActions{
+	a := MenuActions{
 		Settings:  mw.showSettings,
 		Quit:      mw.app.Quit,
 		Refresh:   mw.refresh,
@@ -211,7 +221,7 @@ func (mw *MainWindow) menuActions() MenuActions {
 
 		ShowTransfers: mw.xfer.ShowRows, // gui/transfers.go
 		ToggleHidden: func(show bool) {
-			mw.objects.SetShowHidden(show)
+			mw.tabs.each(func(v *browser.ObjectsView) { v.SetShowHidden(show) })
 			s := LoadSettings(mw.app.Preferences())
 			s.ShowHidden = show
 			if err := s.Save(mw.app.Preferences()); err != nil {
@@ -221,6 +231,8 @@ func (mw *MainWindow) menuActions() MenuActions {
 		},
 		HiddenShown: mw.objects.ShowHidden,
 	}
+	mw.navActions(&a) // gui/navactions.go: forward, tabs, windows, bookmarks
+	return a
 }
 
 // installMenu sets the main menu and binds its shortcuts.
@@ -277,7 +289,7 @@ func (mw *MainWindow) showSettings() {
 	before := LoadSettings(mw.app.Preferences())
 	v := NewSettingsView(mw.app.Preferences(), names, func(s Settings) {
 		ApplyTheme(mw.app, s.Theme)
-		mw.objects.SetShowHidden(s.ShowHidden)
+		mw.tabs.each(func(v *browser.ObjectsView) { v.SetShowHidden(s.ShowHidden) })
 		if mw.share != nil {
 			mw.share.DefaultExpiry = s.PresignExpiry
 		}
@@ -307,8 +319,10 @@ func (mw *MainWindow) connect(name string) {
 	mw.svc = nil
 	mw.buckets.SetStore(nil)
 	mw.buckets.SetMessage("Connecting to " + name + "…")
-	mw.objects.SetContext(ctx)
-	mw.objects.SetStore(nil)
+	mw.tabs.each(func(v *browser.ObjectsView) { // every tab follows the connection
+		v.SetContext(ctx)
+		v.SetStore(nil)
+	})
 	mw.xfer.Connect(ctx, nil, "")
 	mw.win.SetTitle("S3 Desk")
 	mw.status.conn.SetText(name)
@@ -316,6 +330,7 @@ func (mw *MainWindow) connect(name string) {
 	deps := mw.deps
 	// Settings → Compatibility may override the profile's checksum mode.
 	compatOn, compatSet := LoadSettings(mw.app.Preferences()).CompatibilityFor(name)
+	plan := mw.planStart(name) // gui/places.go
 	mw.jobs.Go(func() {
 		var cfg storage.Config
 		var err error
@@ -338,6 +353,9 @@ func (mw *MainWindow) connect(name string) {
 			mw.logTo(&cfg)
 			svc, err = deps.Connect(ctx, cfg)
 		}
+		if err == nil {
+			plan.resolve(ctx, deps.Profiles, name)
+		}
 		mw.jobs.Do(func() {
 			end()
 			if !mw.conn.Current(gen) {
@@ -355,8 +373,9 @@ func (mw *MainWindow) connect(name string) {
 			}
 			mw.status.conn.SetText(name + " · " + where)
 			mw.buckets.SetStore(svc.Buckets)
-			mw.objects.SetStore(svc.Objects)
-			mw.xfer.Connect(ctx, svc.Engines, mw.transferDataDir())
+			mw.tabs.each(func(v *browser.ObjectsView) { v.SetStore(svc.Objects) })
+			mw.xfer.Connect(ctx, mw.engines(svc), mw.transferDataDir()) // gui/newwindow.go
+			mw.openStart(plan)
 		})
 	})
 }
@@ -369,6 +388,9 @@ func (mw *MainWindow) openBucket(bucket string) {
 		}
 		mw.win.SetTitle("S3 Desk")
 		return
+	}
+	if bucket == mw.objects.Bucket() {
+		return // open already (a default bucket, a bookmark): stay in its folder
 	}
 	mw.objects.Open(bucket, "")
 }
@@ -395,6 +417,7 @@ func (mw *MainWindow) navigated(bucket, prefix string) {
 		where += "/" + strings.TrimSuffix(prefix, "/")
 	}
 	mw.win.SetTitle(where + " — S3 Desk")
+	mw.rememberPlace(bucket, prefix) // gui/places.go
 	if mw.buckets.Selected() != bucket {
 		mw.buckets.Opened(bucket) // no OnSelect: the view is there already
 	}

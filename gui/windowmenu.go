@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/gui/browser"
 	"s3desk/storage"
 	"s3desk/storage/transfer"
 )
@@ -69,16 +70,18 @@ func (mw *MainWindow) copyLink(bucket string, entries []storage.Entry) {
 // new), so new files show without pressing F5. Call on the UI goroutine
 // when a batch ends.
 func (mw *MainWindow) uploaded(res transfer.BatchResult) {
-	b, p := mw.objects.Bucket(), mw.objects.Prefix()
-	if b == "" {
-		return
-	}
-	for _, it := range res.Items {
-		if it.Upload && it.State == transfer.StateDone && it.Bucket == b && strings.HasPrefix(it.Key, p) {
-			mw.objects.Refresh()
+	mw.tabs.each(func(v *browser.ObjectsView) { // every tab showing that folder
+		b, p := v.Bucket(), v.Prefix()
+		if b == "" {
 			return
 		}
-	}
+		for _, it := range res.Items {
+			if it.Upload && it.State == transfer.StateDone && it.Bucket == b && strings.HasPrefix(it.Key, p) {
+				v.Refresh()
+				return
+			}
+		}
+	})
 }
 
 // settingsSavedText is the status after Settings → Save. The transfer
@@ -114,6 +117,7 @@ func (mw *MainWindow) whenNoDialog(a MenuActions) MenuActions {
 	a.Refresh, a.ShowTransfers, a.ShowLinks = g(a.Refresh), g(a.ShowTransfers), g(a.ShowLinks)
 	a.Back, a.Up, a.About, a.Shortcuts = g(a.Back), g(a.Up), g(a.About), g(a.Shortcuts)
 	a.ShowLogFolder, a.CopyDiagnostics = g(a.ShowLogFolder), g(a.CopyDiagnostics)
+	navNoDialog(&a, g) // gui/menunav.go
 	if t := a.ToggleHidden; t != nil {
 		a.ToggleHidden = func(show bool) {
 			if free() {

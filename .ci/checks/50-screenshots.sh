@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README screenshots' generator still works: .ci/screenshots renders the
-# views of the real main window and the monthly report's chart (under the
-# race detector), and Chromium the published report's index page, into
+# views of the real main window, three at scale 1.5, and the monthly report's
+# chart (under the race detector), and Chromium the published report's index page, into
 # $OUT/screenshots, and each PNG must exist and not be blank (ImageMagick's
 # standard deviation of the pixels above 0.02). See gui/screenshots_test.go.
 set -euo pipefail
@@ -24,7 +24,7 @@ if grep -q "WARNING: DATA RACE" "$log"; then
   echo "50-screenshots: data race:"; grep -A30 "WARNING: DATA RACE" "$log" | head -40; exit 1
 fi
 fail=0
-for name in profiles buckets objects transfers share csv-preview bucket-settings versions report-chart report-index; do
+for name in profiles buckets objects transfers share csv-preview bucket-settings versions report-chart report-index main-scale-1.5 share-scale-1.5 settings-scale-1.5; do
   f="$dir/$name.png"
   if [ ! -s "$f" ]; then
     echo "50-screenshots: $name.png is missing or empty"; fail=1; continue

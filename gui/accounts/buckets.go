@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -46,12 +47,17 @@ type BucketsView struct {
 	load    async.Gen
 	// autoOpen opens the only bucket of a freshly connected account.
 	autoOpen bool
+	// known are the buckets opened by name; denied: ListBuckets was
+	// refused (bucketbyname.go).
+	known  []string
+	denied bool
 
 	list      *widget.List
 	message   *widget.Label // empty state, loading, or the load error
 	addBtn    *widget.Button
 	delBtn    *widget.Button
 	reloadBtn *widget.Button
+	byNameBtn *widget.Button // "Open a bucket by name…", in the refused state
 	box       *fyne.Container
 
 	// OnSelect is called (on the UI goroutine) when the user picks a bucket,
@@ -59,10 +65,15 @@ type BucketsView struct {
 	OnSelect func(bucket string)
 	// OnSettings, when set, is the row menu's "Bucket settings…".
 	OnSettings func(bucket string)
+	// OnOpenByName opens a bucket (and folder) typed by name; OnForget
+	// drops one from the profile's buckets opened by name.
+	OnOpenByName func(bucket, prefix string)
+	OnForget     func(bucket string)
 
 	// The dialogs that are open, for tests.
 	create *createBucketDialog
 	del    *deleteBucketDialog
+	byName *byNameDialog
 }
 
 // NewBucketsView builds an empty Buckets view; SetStore connects it.
@@ -82,6 +93,9 @@ func NewBucketsView(win fyne.Window, status Status, j *async.Jobs) *BucketsView 
 			row.ID = id
 			row.Name.SetText(b.Name)
 			row.Detail.SetText(bucketDetail(b))
+			if v.denied {
+				row.Detail.SetText(lang.L("opened by name"))
+			}
 		},
 	)
 	v.list.OnSelected = func(id widget.ListItemID) {
@@ -109,9 +123,11 @@ func NewBucketsView(win fyne.Window, status Status, j *async.Jobs) *BucketsView 
 	for _, b := range []*widget.Button{v.addBtn, v.delBtn, v.reloadBtn} {
 		b.Importance = widget.LowImportance
 	}
+	v.byNameBtn = widget.NewButton(lang.L("Open a bucket by name…"), v.ShowOpenByName)
+	v.byNameBtn.Hide()
 	header := container.NewBorder(nil, nil, widgets.SectionTitle("Buckets"),
 		container.NewHBox(v.addBtn, v.delBtn, v.reloadBtn))
-	v.box = container.NewBorder(header, nil, nil, nil,
+	v.box = container.NewBorder(header, v.byNameBtn, nil, nil,
 		container.NewStack(v.list, container.NewPadded(container.NewVBox(v.message))))
 	v.SetStore(nil)
 	return v
@@ -135,6 +151,7 @@ func (v *BucketsView) SetStore(store BucketStore) {
 	v.list.UnselectAll()
 	v.list.Refresh()
 	v.delBtn.Disable()
+	v.setDenied(false)
 	if store == nil {
 		v.load.Stop()
 		v.addBtn.Disable()
@@ -188,6 +205,12 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 			if !v.load.Current(gen) {
 				return // the user moved on; this answer is stale
 			}
+			if selectName == "" {
+				selectName = v.current // opened meanwhile (a default bucket, a bookmark)
+			}
+			if err != nil && v.showDenied(err, selectName) {
+				return
+			}
 			if err != nil {
 				v.buckets = nil
 				v.list.Refresh()
@@ -195,6 +218,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 				return
 			}
 			sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+			v.setDenied(false)
 			v.buckets = list
 			v.list.UnselectAll()
 			v.list.Refresh()
@@ -225,6 +249,17 @@ func (v *BucketsView) bucketMenu(id widget.ListItemID) *fyne.Menu {
 		return nil
 	}
 	name := v.buckets[id].Name
+	if v.denied {
+		items := []*fyne.MenuItem{
+			fyne.NewMenuItem("Copy name", func() { fyne.CurrentApp().Clipboard().SetContent(name) }),
+			fyne.NewMenuItem(lang.L("Open a bucket by name…"), v.ShowOpenByName),
+			fyne.NewMenuItem(lang.L("Forget this bucket"), func() { v.forget(name) }),
+		}
+		if on := v.OnSettings; on != nil {
+			items = append(items, fyne.NewMenuItem("Bucket settings…", func() { on(name) }))
+		}
+		return fyne.NewMenu("", items...)
+	}
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Copy name", func() { fyne.CurrentApp().Clipboard().SetContent(name) }),
 		fyne.NewMenuItem("Refresh list", v.Refresh),

@@ -28,7 +28,7 @@ func (f *profileForm) layoutForm() {
 		return
 	}
 	f.accountRow = f.needsAccount()
-	keys := []string{"name", "provider", "account", "endpoint", "region", "options", "key", "secret", "token", "profile"}
+	keys := []string{"name", "provider", "account", "endpoint", "region", "options", "key", "secret", "token", "profile", "place"}
 	var items []*widget.FormItem
 	for _, k := range keys {
 		if k != "account" || f.accountRow {

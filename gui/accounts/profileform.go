@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -39,6 +40,8 @@ type profileForm struct {
 	secret     *widget.Entry
 	token      *widget.Entry
 	awsProfile *widget.Entry
+	defBucket  *widget.Entry // optional, opened at connect (profileplace.go)
+	defPrefix  *widget.Entry
 	help       *widget.Label // the provider's one-line help
 	items      map[string]*widget.FormItem
 	formBox    *fyne.Container // holds the form, rebuilt when rows come and go
@@ -87,6 +90,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	f.token.SetPlaceHolder("only for temporary credentials")
 	f.awsProfile = widget.NewEntry()
 	f.awsProfile.SetPlaceHolder("optional: a profile of ~/.aws/config instead of keys")
+	f.newPlaceFields(p) // the optional default bucket and folder (profileplace.go)
 	// The provider's help is read before filling in the form: ordinary
 	// text, wrapped, not a caption.
 	f.help = widget.NewLabel("")
@@ -127,7 +131,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 			f.provider.SetSelected(labels[0])
 		}
 	}
-	for _, e := range []*widget.Entry{f.name, f.accessKey, f.secret, f.token, f.awsProfile} {
+	for _, e := range []*widget.Entry{f.name, f.accessKey, f.secret, f.token, f.awsProfile, f.defBucket, f.defPrefix} {
 		e.OnChanged = func(string) { f.validate() }
 	}
 	f.account.OnChanged = func(string) {
@@ -157,6 +161,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 		"secret":   widget.NewFormItem("Secret key", f.secret),
 		"token":    widget.NewFormItem("Session token", f.token),
 		"profile":  widget.NewFormItem("AWS profile", f.awsProfile),
+		"place":    widget.NewFormItem(lang.L("Open at connect"), container.NewGridWithColumns(2, f.defBucket, f.defPrefix)),
 	}
 	f.formBox = container.NewStack()
 	f.accountRow = !f.needsAccount() // makes layoutForm build the form
@@ -199,6 +204,8 @@ func (f *profileForm) profile() profiles.Profile {
 		Compatibility:     f.compat.Checked,
 		AllowInsecureHTTP: f.insecure.Checked,
 		HasSessionToken:   f.token.Text != "",
+		DefaultBucket:     strings.TrimSpace(f.defBucket.Text),
+		DefaultPrefix:     f.defPrefix.Text, // keys are data: not trimmed
 	}
 }
 

@@ -74,6 +74,7 @@ type ObjectsView struct {
 
 	bucket, prefix string
 	history        []navLocation
+	forward        []navLocation // undone by Back, redone by Forward (history.go)
 
 	// The listing (model.go), touched only on the UI goroutine.
 	model
@@ -96,6 +97,7 @@ type ObjectsView struct {
 	root        *fyne.Container
 	crumbs      *fyne.Container
 	backBtn     *widget.Button
+	fwdBtn      *widget.Button
 	upBtn       *widget.Button
 	filterEntry *widget.Entry
 	table       *objTable
@@ -175,7 +177,7 @@ func (v *ObjectsView) SetContext(ctx context.Context) {
 // forgets its bucket and history and shows the no-bucket state.
 func (v *ObjectsView) SetStore(store ObjectStore) {
 	v.store = store
-	v.history = nil
+	v.history, v.forward = nil, nil
 	v.bucket, v.prefix = "", ""
 	v.load()
 	v.updateNav()
@@ -192,11 +194,9 @@ func (v *ObjectsView) Open(bucket, prefix string) {
 		return
 	}
 	if v.bucket != "" && bucket != "" {
-		v.history = append(v.history, navLocation{v.bucket, v.prefix})
-		if len(v.history) > 200 {
-			v.history = v.history[len(v.history)-200:]
-		}
+		v.history = pushPlace(v.history, navLocation{v.bucket, v.prefix})
 	}
+	v.forward = nil
 	if bucket != v.bucket {
 		v.history = nil
 	}
@@ -215,16 +215,6 @@ func (v *ObjectsView) go2(bucket, prefix string) {
 	if v.onNav != nil {
 		v.onNav(bucket, prefix)
 	}
-}
-
-// Back returns to the previous folder.
-func (v *ObjectsView) Back() {
-	if len(v.history) == 0 {
-		return
-	}
-	l := v.history[len(v.history)-1]
-	v.history = v.history[:len(v.history)-1]
-	v.go2(l.bucket, l.prefix)
 }
 
 // Up opens the parent folder.
@@ -349,6 +339,8 @@ func parentPrefix(prefix string) string {
 func (v *ObjectsView) build() {
 	v.backBtn = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), v.Back)
 	v.backBtn.Importance = widget.LowImportance
+	v.fwdBtn = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), v.Forward)
+	v.fwdBtn.Importance = widget.LowImportance
 	v.upBtn = widget.NewButtonWithIcon("", theme.MoveUpIcon(), v.Up)
 	v.upBtn.Importance = widget.LowImportance
 	v.crumbs = container.NewHBox()
@@ -362,7 +354,7 @@ func (v *ObjectsView) build() {
 
 	filterBox := container.NewGridWrap(fyne.NewSize(220, v.filterEntry.MinSize().Height), v.filterEntry)
 	nav := container.NewBorder(nil, nil,
-		container.NewHBox(v.backBtn, v.upBtn),
+		container.NewHBox(v.backBtn, v.fwdBtn, v.upBtn),
 		container.NewHBox(v.vers.check, filterBox, v.findBtn),
 		container.NewHScroll(v.crumbs))
 
@@ -392,7 +384,9 @@ func (v *ObjectsView) build() {
 	v.activity.Hide()
 	status := container.NewBorder(nil, nil, container.NewHBox(v.activity, v.countLabel), nil, v.statusLabel)
 
-	top := container.NewVBox(nav, v.toolbar, widget.NewSeparator())
+	// The toolbar scrolls rather than clip or overlap when the window is
+	// narrow (a large text scale).
+	top := container.NewVBox(nav, container.NewHScroll(v.toolbar), widget.NewSeparator())
 	v.root = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), status), nil, nil, v.body)
 	v.updateNav()
 }
@@ -464,6 +458,7 @@ func (v *ObjectsView) updateNav() {
 	} else {
 		v.backBtn.Disable()
 	}
+	enable(v.fwdBtn, len(v.forward) > 0)
 	if v.bucket != "" && v.prefix != "" {
 		v.upBtn.Enable()
 	} else {

@@ -110,6 +110,13 @@ type Profile struct {
 	// HasSessionToken tells that the stored secret includes a session token
 	// (temporary credentials, which expire).
 	HasSessionToken bool `json:"has_session_token,omitempty"`
+	// DefaultBucket and DefaultPrefix are opened when the profile connects
+	// (optional; see buckets.go).
+	DefaultBucket string `json:"default_bucket,omitempty"`
+	DefaultPrefix string `json:"default_prefix,omitempty"`
+	// OpenedBuckets are the buckets opened by name, for accounts that may not
+	// list their buckets (RememberBucket).
+	OpenedBuckets []string `json:"opened_buckets,omitempty"`
 	// BuiltIn marks the sandbox profile, which cannot be edited or deleted.
 	BuiltIn bool `json:"-"`
 }
@@ -129,6 +136,7 @@ func normalize(p Profile) Profile {
 	p.Endpoint = strings.TrimRight(strings.TrimSpace(p.Endpoint), "/")
 	p.Region = strings.TrimSpace(p.Region)
 	p.AWSProfile = strings.TrimSpace(p.AWSProfile)
+	p.DefaultBucket, p.DefaultPrefix = normalizePlace(p.DefaultBucket, p.DefaultPrefix)
 	if p.Provider == "" {
 		if p.Endpoint == "" {
 			p.Provider = ProviderAWS
@@ -155,6 +163,9 @@ func Validate(p Profile) (warnings []string, err error) {
 		return nil, invalid("name", "the profile name is too long (%d characters); use at most 100", len(p.Name))
 	case strings.IndexFunc(p.Name, unicode.IsControl) >= 0:
 		return nil, invalid("name", "the profile name contains a control character; use letters, digits, spaces and punctuation")
+	}
+	if err := validateDefaults(p); err != nil {
+		return nil, err
 	}
 	if p.Provider == ProviderSandbox {
 		return nil, invalid("provider", "the sandbox is a built-in profile; choose another provider")

@@ -263,6 +263,9 @@ func (s *Store) Update(ctx context.Context, oldName string, p Profile, sec *Secr
 		if newSecretID != "" {
 			id = newSecretID
 		}
+		if p.OpenedBuckets == nil { // the form does not show them: keep them
+			p.OpenedBuckets = old.OpenedBuckets
+		}
 		ff.Profiles[i] = stored{ID: id, Profile: p}
 		if err := s.save(ff); err != nil {
 			if newSecretID != "" {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -144,7 +145,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	want := p
 	want.HasSessionToken = true
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Get = %+v\nwant  %+v", got, want)
 	}
 	cfg, err := s2.Config(ctx, "Home MinIO")
