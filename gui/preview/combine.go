@@ -10,10 +10,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
 	"s3desk/gui/widgets"
@@ -82,26 +82,26 @@ func NewCombineWindow(a fyne.App, store CombineStore, j *async.Jobs, bucket, pre
 	if len(entries) == 0 {
 		v.opts.Prefixes = []string{prefix}
 	}
-	where := fmt.Sprintf("%d selected item(s)", len(entries))
+	where := fmt.Sprintf(lang.L("%d selected item(s)"), len(entries))
 	if len(entries) == 0 {
-		where = "every .csv under “" + displayPrefix(prefix) + "”"
+		where = fmt.Sprintf(lang.L("every .csv under “%s”"), displayPrefix(prefix))
 	}
-	v.win = a.NewWindow("Combine CSVs — " + bucket)
+	v.win = a.NewWindow(fmt.Sprintf(lang.L("Combine CSVs — %s"), bucket))
 	v.progress = widget.NewProgressBar()
-	v.status = widget.NewLabel("Combining " + where + "…")
+	v.status = widget.NewLabel(fmt.Sprintf(lang.L("Combining %s…"), where))
 	v.status.Wrapping = fyne.TextWrapWord
 	v.counts = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.details = widget.NewLabel("")
 	v.details.Wrapping = fyne.TextWrapWord
 	if ignored > 0 {
-		v.details.SetText(fmt.Sprintf("%d selected file(s) are not .csv and were left out.", ignored))
+		v.details.SetText(fmt.Sprintf(lang.L("%d selected file(s) are not .csv and were left out."), ignored))
 	}
 	v.body = container.NewStack()
-	v.saveBtn = widget.NewButtonWithIcon("Save CSV…", theme.DocumentSaveIcon(), v.saveLocally)
-	v.pubBtn = widget.NewButtonWithIcon("Publish…", theme.UploadIcon(), v.showPublish)
+	v.saveBtn = widget.NewButtonWithIcon(lang.L("Save CSV…"), theme.DocumentSaveIcon(), v.saveLocally)
+	v.pubBtn = widget.NewButtonWithIcon(lang.L("Publish…"), theme.UploadIcon(), v.showPublish)
 	v.saveBtn.Disable()
 	v.pubBtn.Disable()
-	closeBtn := widget.NewButton("Close", func() { v.win.Close() })
+	closeBtn := widget.NewButton(lang.L("Close"), func() { v.win.Close() })
 	top := container.NewVBox(v.status, v.progress, v.counts, v.details)
 	bottom := container.NewHBox(v.saveBtn, v.pubBtn, layout.NewSpacer(), closeBtn)
 	v.win.SetContent(container.NewBorder(top, bottom, nil, nil, v.body))
@@ -138,8 +138,8 @@ func (v *CombineView) start() {
 		if p.FilesTotal > 0 {
 			v.progress.SetValue(float64(p.FilesDone) / float64(p.FilesTotal))
 		}
-		v.status.SetText(fmt.Sprintf("Reading %s (%d of %d) — %s rows, %s read",
-			p.Key, min(p.FilesDone+1, p.FilesTotal), p.FilesTotal, humanize.Comma(p.Rows), humanize.IBytes(uint64(p.Bytes))))
+		v.status.SetText(fmt.Sprintf(lang.L("Reading %s (%d of %d) — %s rows, %s read"),
+			p.Key, min(p.FilesDone+1, p.FilesTotal), p.FilesTotal, widgets.Number(p.Rows), widgets.Bytes(uint64(p.Bytes))))
 	})
 	opts.OnProgress = progress.Push
 	opts.OnMismatch = func(m report.HeaderMismatch) report.MismatchAction {
@@ -178,7 +178,7 @@ func (v *CombineView) start() {
 
 // askMismatch asks whether to skip a file whose header differs, or stop.
 func (v *CombineView) askMismatch(m report.HeaderMismatch, answer chan<- report.MismatchAction) {
-	msg := widget.NewLabel(fmt.Sprintf("“%s” has a different header from the first file, so its rows do not fit the table.\n\nIts header:  %s\nExpected:    %s",
+	msg := widget.NewLabel(fmt.Sprintf(lang.L("“%s” has a different header from the first file, so its rows do not fit the table.\n\nIts header:  %s\nExpected:    %s"),
 		m.Key, strings.Join(m.Header, ", "), strings.Join(m.Want, ", ")))
 	msg.Wrapping = fyne.TextWrapWord
 	p := &mismatchPrompt{}
@@ -189,12 +189,12 @@ func (v *CombineView) askMismatch(m report.HeaderMismatch, answer chan<- report.
 		p.d.Hide()
 		answer <- a
 	}
-	p.skip = widget.NewButton("Skip this file", func() { reply(report.SkipFile) })
+	p.skip = widget.NewButton(lang.L("Skip this file"), func() { reply(report.SkipFile) })
 	p.skip.Importance = widget.HighImportance
-	p.stop = widget.NewButton("Stop", func() { reply(report.StopCombine) })
+	p.stop = widget.NewButton(lang.L("Stop"), func() { reply(report.StopCombine) })
 	content := container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), p.stop, p.skip), nil, nil,
 		container.NewGridWrap(fyne.NewSize(480, 140), msg))
-	p.d = dialog.NewCustomWithoutButtons("Header differs", content, v.win)
+	p.d = dialog.NewCustomWithoutButtons(lang.L("Header differs"), content, v.win)
 	v.ask = p
 	p.d.Show()
 }
@@ -204,33 +204,33 @@ func (v *CombineView) finish(rep *report.CSVReport, err error) {
 	if err != nil {
 		v.progress.Hide()
 		if errors.Is(err, storage.ErrHeaderMismatch) {
-			v.status.SetText("Stopped. " + widgets.ErrorText(err))
+			v.status.SetText(fmt.Sprintf(lang.L("Stopped. %s"), widgets.ErrorText(err)))
 		} else {
-			v.status.SetText("Could not combine: " + widgets.ErrorText(err))
+			v.status.SetText(fmt.Sprintf(lang.L("Could not combine: %s"), widgets.ErrorText(err)))
 		}
 		v.status.Importance = widget.DangerImportance
 		v.status.Refresh()
 		return
 	}
 	v.report = rep
-	v.status.SetText("Combined. Save the table as a CSV file, or publish it as CSV and HTML.")
-	v.counts.SetText(fmt.Sprintf("%s %s from %s %s, %d columns", humanize.Comma(rep.Rows), widgets.Plural(int(rep.Rows), "row", "rows"),
-		humanize.Comma(int64(len(rep.Files))), widgets.Plural(len(rep.Files), "file", "files"), len(rep.Header)))
+	v.status.SetText(lang.L("Combined. Save the table as a CSV file, or publish it as CSV and HTML."))
+	v.counts.SetText(fmt.Sprintf(lang.L("%s %s from %s %s, %d columns"), widgets.Number(rep.Rows), widgets.Plural(int(rep.Rows), "row", "rows"),
+		widgets.Number(int64(len(rep.Files))), widgets.Plural(len(rep.Files), "file", "files"), len(rep.Header)))
 	var notes []string
 	if v.details.Text != "" {
 		notes = append(notes, v.details.Text)
 	}
 	for i, s := range rep.Skipped {
 		if i == 5 {
-			notes = append(notes, fmt.Sprintf("…and %d more skipped.", len(rep.Skipped)-5))
+			notes = append(notes, fmt.Sprintf(lang.L("…and %d more skipped."), len(rep.Skipped)-5))
 			break
 		}
-		notes = append(notes, fmt.Sprintf("Skipped %s: %s.", s.Key, s.Reason))
+		notes = append(notes, fmt.Sprintf(lang.L("Skipped %s: %s."), s.Key, s.Reason))
 	}
 	notes = append(notes, problemNotes(rep.Problems)...)
 	if int64(len(rep.Preview)) < rep.Rows {
-		notes = append(notes, fmt.Sprintf("The table shows the first %s rows; the saved and published files have all %s.",
-			humanize.Comma(int64(len(rep.Preview))), humanize.Comma(rep.Rows)))
+		notes = append(notes, fmt.Sprintf(lang.L("The table shows the first %s rows; the saved and published files have all %s."),
+			widgets.Number(int64(len(rep.Preview))), widgets.Number(rep.Rows)))
 	}
 	v.details.SetText(strings.Join(notes, "\n"))
 	v.table = newPreviewTable(rep.Header, rep.Preview)
@@ -249,7 +249,7 @@ func (v *CombineView) reportName() string {
 	if base == "" {
 		return "combined_report"
 	}
-	return strings.ReplaceAll(base, "/", "_") + "_report"
+	return fmt.Sprintf("%s_report", strings.ReplaceAll(base, "/", "_"))
 }
 
 // saveLocally asks for a file and streams the combined CSV into it.
@@ -260,7 +260,7 @@ func (v *CombineView) saveLocally() {
 	rep := v.report
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			widgets.ShowError(v.win, "Could not save", err)
+			widgets.ShowError(v.win, lang.L("Could not save"), err)
 			return
 		}
 		if w == nil {
@@ -276,7 +276,7 @@ func (v *CombineView) saveLocally() {
 // saveTo streams the combined CSV into w in the background.
 func (v *CombineView) saveTo(rep *report.CSVReport, w fyne.URIWriteCloser) {
 	v.saveBtn.Disable()
-	v.status.SetText("Saving " + w.URI().Name() + "…")
+	v.status.SetText(fmt.Sprintf(lang.L("Saving %s…"), w.URI().Name()))
 	v.jobs.Go(func() {
 		n, err := rep.WriteCSV(w)
 		if cerr := w.Close(); err == nil {
@@ -288,10 +288,10 @@ func (v *CombineView) saveTo(rep *report.CSVReport, w fyne.URIWriteCloser) {
 			}
 			v.saveBtn.Enable()
 			if err != nil {
-				v.status.SetText("Could not save: " + widgets.ErrorText(err))
+				v.status.SetText(fmt.Sprintf(lang.L("Could not save: %s"), widgets.ErrorText(err)))
 				return
 			}
-			v.status.SetText(fmt.Sprintf("Saved %s (%s).", w.URI().Path(), humanize.IBytes(uint64(n))))
+			v.status.SetText(fmt.Sprintf(lang.L("Saved %s (%s)."), w.URI().Path(), widgets.Bytes(uint64(n))))
 		})
 	})
 }
@@ -304,6 +304,7 @@ type publishForm struct {
 	access          *widget.RadioGroup
 }
 
+// The report's access choices, shown as lang.L(choice) (i18n:keys).
 const (
 	accessPrivate = "Private (only with your credentials or a shared link)"
 	accessPublic  = "Public (anyone with the URL can read them)"
@@ -320,16 +321,16 @@ func (v *CombineView) showPublish() {
 		dir = v.prefix[:i+1]
 	}
 	f := &publishForm{
-		csvOn: widget.NewCheck("CSV (text/csv)", nil), htmlOn: widget.NewCheck("HTML table (text/html)", nil),
+		csvOn: widget.NewCheck(lang.L("CSV (text/csv)"), nil), htmlOn: widget.NewCheck(lang.L("HTML table (text/html)"), nil),
 		csvKey: widget.NewEntry(), htmlKey: widget.NewEntry(), title: widget.NewEntry(),
-		access: widget.NewRadioGroup([]string{accessPrivate, accessPublic}, nil),
+		access: widget.NewRadioGroup([]string{lang.L(accessPrivate), lang.L(accessPublic)}, nil),
 	}
 	f.csvOn.SetChecked(true)
 	f.htmlOn.SetChecked(true)
 	f.csvKey.SetText(path.Join(dir, base+".csv"))
 	f.htmlKey.SetText(path.Join(dir, base+".html"))
 	f.title.SetText(strings.ReplaceAll(base, "_", " "))
-	f.access.SetSelected(accessPrivate)
+	f.access.SetSelected(lang.L(accessPrivate))
 	keyCheck := func(on *widget.Check) fyne.StringValidator {
 		return func(s string) error {
 			s = strings.TrimSpace(s)
@@ -337,9 +338,9 @@ func (v *CombineView) showPublish() {
 			case !on.Checked:
 				return nil
 			case s == "":
-				return errors.New("enter a key")
+				return errors.New(lang.L("enter a key"))
 			case strings.HasSuffix(s, "/"):
-				return errors.New("a key cannot end in /")
+				return errors.New(lang.L("a key cannot end in /"))
 			}
 			return nil
 		}
@@ -349,17 +350,17 @@ func (v *CombineView) showPublish() {
 	f.csvOn.OnChanged = func(b bool) { widgets.SetEnabled(f.csvKey, b) }
 	f.htmlOn.OnChanged = func(b bool) { widgets.SetEnabled(f.htmlKey, b); widgets.SetEnabled(f.title, b) }
 	items := []*widget.FormItem{
-		widget.NewFormItem("", f.csvOn), widget.NewFormItem("CSV key", f.csvKey),
-		widget.NewFormItem("", f.htmlOn), widget.NewFormItem("HTML key", f.htmlKey),
-		widget.NewFormItem("Page title", f.title), widget.NewFormItem("Access", f.access),
+		widget.NewFormItem("", f.csvOn), widget.NewFormItem(lang.L("CSV key"), f.csvKey),
+		widget.NewFormItem("", f.htmlOn), widget.NewFormItem(lang.L("HTML key"), f.htmlKey),
+		widget.NewFormItem(lang.L("Page title"), f.title), widget.NewFormItem(lang.L("Access"), f.access),
 	}
-	d := dialog.NewForm("Publish to "+v.bucket, "Publish", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm(fmt.Sprintf(lang.L("Publish to %s"), v.bucket), lang.L("Publish"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
 		o := f.options()
 		if o.CSVKey == "" && o.HTMLKey == "" {
-			widgets.ShowError(v.win, "Nothing to publish", errors.New("tick the CSV, the HTML page, or both"))
+			widgets.ShowError(v.win, lang.L("Nothing to publish"), errors.New(lang.L("tick the CSV, the HTML page, or both")))
 			return
 		}
 		v.publish(o, false)
@@ -369,7 +370,7 @@ func (v *CombineView) showPublish() {
 }
 
 func (f *publishForm) options() report.ReportPublishOptions {
-	o := report.ReportPublishOptions{Title: strings.TrimSpace(f.title.Text), Public: f.access.Selected == accessPublic}
+	o := report.ReportPublishOptions{Title: strings.TrimSpace(f.title.Text), Public: f.access.Selected == lang.L(accessPublic)}
 	if f.csvOn.Checked {
 		o.CSVKey = strings.TrimSpace(f.csvKey.Text)
 	}
@@ -385,7 +386,7 @@ func (v *CombineView) publish(o report.ReportPublishOptions, overwrite bool) {
 	rep := v.report
 	ctx, gen := v.run.Renew(v.jobs.Ctx())
 	v.pubBtn.Disable()
-	v.status.SetText("Publishing…")
+	v.status.SetText(lang.L("Publishing…"))
 	v.jobs.Go(func() {
 		res, err := v.store.PublishReport(ctx, rep, o)
 		v.jobs.Do(func() {
@@ -395,8 +396,8 @@ func (v *CombineView) publish(o report.ReportPublishOptions, overwrite bool) {
 			v.pubBtn.Enable()
 			if errors.Is(err, storage.ErrPreconditionFailed) && !overwrite {
 				v.status.SetText(widgets.ErrorText(err))
-				dialog.ShowConfirm("Replace existing objects?",
-					widgets.ErrorText(err)+"\n\nReplace it with the new report?", func(yes bool) {
+				dialog.ShowConfirm(lang.L("Replace existing objects?"),
+					fmt.Sprintf(lang.L("%s\n\nReplace it with the new report?"), widgets.ErrorText(err)), func(yes bool) {
 						if yes {
 							v.publish(o, true)
 						}
@@ -408,12 +409,12 @@ func (v *CombineView) publish(o report.ReportPublishOptions, overwrite bool) {
 				return
 			}
 			if err != nil {
-				msg := "Could not publish: "
+				msg := lang.L("Could not publish: ")
 				if res.CSV.Key != "" || res.HTML.Key != "" {
-					msg = "Uploaded, but not as asked: "
+					msg = lang.L("Uploaded, but not as asked: ")
 				}
 				v.status.SetText(msg + widgets.ErrorText(err))
-				widgets.ShowError(v.win, "Could not publish", err)
+				widgets.ShowError(v.win, lang.L("Could not publish"), err)
 				return
 			}
 			v.status.SetText(publishedText(v.bucket, res, o.Public))
@@ -425,15 +426,15 @@ func (v *CombineView) publish(o report.ReportPublishOptions, overwrite bool) {
 // serve: the objects are uploaded but private until the user agrees to a
 // bucket-policy statement for each of them.
 func (v *CombineView) askPolicyConsent(res report.PublishedReport, cause error) {
-	v.status.SetText("Uploaded, but not public yet: " + widgets.ErrorText(cause))
-	dialog.ShowConfirm("Add a bucket-policy statement?", widgets.ErrorText(cause), func(yes bool) {
+	v.status.SetText(fmt.Sprintf(lang.L("Uploaded, but not public yet: %s"), widgets.ErrorText(cause)))
+	dialog.ShowConfirm(lang.L("Add a bucket-policy statement?"), widgets.ErrorText(cause), func(yes bool) {
 		if !yes {
-			v.status.SetText(publishedText(v.bucket, res, false) + " Not public: you chose not to add a bucket-policy statement; share a presigned link instead.")
+			v.status.SetText(fmt.Sprintf(lang.L("%s Not public: you chose not to add a bucket-policy statement; share a presigned link instead."), publishedText(v.bucket, res, false)))
 			return
 		}
 		ctx, gen := v.run.Renew(v.jobs.Ctx())
 		v.pubBtn.Disable()
-		v.status.SetText("Making the report public…")
+		v.status.SetText(lang.L("Making the report public…"))
 		v.jobs.Go(func() {
 			var err error
 			for _, p := range []struct {
@@ -451,8 +452,8 @@ func (v *CombineView) askPolicyConsent(res report.PublishedReport, cause error) 
 				}
 				v.pubBtn.Enable()
 				if err != nil {
-					v.status.SetText("Uploaded, but not public: " + widgets.ErrorText(err))
-					widgets.ShowError(v.win, "Could not make the report public", err)
+					v.status.SetText(fmt.Sprintf(lang.L("Uploaded, but not public: %s"), widgets.ErrorText(err)))
+					widgets.ShowError(v.win, lang.L("Could not make the report public"), err)
 					return
 				}
 				v.status.SetText(publishedText(v.bucket, res, true))
@@ -473,17 +474,17 @@ func publishedText(bucket string, res report.PublishedReport, public bool) strin
 		if p.ref.Key == "" {
 			continue
 		}
-		done = append(done, fmt.Sprintf("%s (%s)", p.ref.Key, humanize.IBytes(uint64(p.size))))
+		done = append(done, fmt.Sprintf("%s (%s)", p.ref.Key, widgets.Bytes(uint64(p.size))))
 		if p.pub.URL != "" {
 			urls = append(urls, p.pub.URL)
 		}
 	}
-	text := fmt.Sprintf("Published %s to %s", strings.Join(done, " and "), bucket)
+	text := fmt.Sprintf(lang.L("Published %s to %s"), strings.Join(done, " and "), bucket)
 	if public && len(urls) > 0 {
-		return text + ", public (checked: they open without credentials):\n" + strings.Join(urls, "\n")
+		return fmt.Sprintf(lang.L("%s, public (checked: they open without credentials):\n%s"), text, strings.Join(urls, "\n"))
 	}
 	if len(res.StillPublic) > 0 {
-		return text + " as private, but anyone can still open these (the bucket's policy or settings allow it; change them there to hide them):\n" + strings.Join(res.StillPublic, "\n")
+		return fmt.Sprintf(lang.L("%s as private, but anyone can still open these (the bucket's policy or settings allow it; change them there to hide them):\n%s"), text, strings.Join(res.StillPublic, "\n"))
 	}
-	return text + ", private."
+	return fmt.Sprintf(lang.L("%s, private."), text)
 }

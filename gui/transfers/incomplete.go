@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
@@ -35,7 +36,7 @@ type IncompleteView struct {
 // ShowIncomplete opens the incomplete-uploads view of bucket.
 func (p *TransfersPanel) ShowIncomplete(bucket string) {
 	if p.incomplete == nil {
-		p.deps.Alert("Not connected", "Choose an account on the left first.")
+		p.deps.Alert(lang.L("Not connected"), lang.L("Choose an account on the left first."))
 		return
 	}
 	v := NewIncompleteView(p.connCtx(), p.win, p.deps, p.incomplete, bucket)
@@ -47,13 +48,13 @@ func (p *TransfersPanel) ShowIncomplete(bucket string) {
 func NewIncompleteView(ctx context.Context, win fyne.Window, deps TransferDeps, store IncompleteStore, bucket string) *IncompleteView {
 	v := &IncompleteView{win: win, deps: deps, store: store, bucket: bucket}
 	v.ctx, v.end = context.WithCancel(ctx)
-	v.status = widget.NewLabel("Loading…")
+	v.status = widget.NewLabel(lang.L("Loading…"))
 	v.status.Wrapping = fyne.TextWrapWord
 	v.list = widget.NewList(func() int { return len(v.uploads) }, func() fyne.CanvasObject {
 		name := widget.NewLabel("")
 		name.Truncation = fyne.TextTruncateEllipsis
 		info := widget.NewLabel("")
-		abort := widget.NewButtonWithIcon("Abort", theme.DeleteIcon(), nil)
+		abort := widget.NewButtonWithIcon(lang.L("Abort"), theme.DeleteIcon(), nil)
 		return container.NewBorder(nil, nil, nil, container.NewHBox(info, abort), name)
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
 		if i >= len(v.uploads) {
@@ -63,11 +64,11 @@ func NewIncompleteView(ctx context.Context, win fyne.Window, deps TransferDeps, 
 		c := o.(*fyne.Container)
 		c.Objects[0].(*widget.Label).SetText(u.Key)
 		right := c.Objects[1].(*fyne.Container)
-		right.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s in %d parts · started %s",
-			humanize.IBytes(uint64(u.Size)), u.Parts, humanize.Time(u.Initiated)))
+		right.Objects[0].(*widget.Label).SetText(fmt.Sprintf(lang.L("%s in %d parts · started %s"),
+			widgets.Bytes(uint64(u.Size)), u.Parts, humanize.Time(u.Initiated)))
 		right.Objects[1].(*widget.Button).OnTapped = func() { v.confirmAbort(u) }
 	})
-	v.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), v.load)
+	v.refresh = widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), v.load)
 	return v
 }
 
@@ -75,7 +76,7 @@ func NewIncompleteView(ctx context.Context, win fyne.Window, deps TransferDeps, 
 func (v *IncompleteView) Show() {
 	top := container.NewBorder(nil, nil, nil, v.refresh, v.status)
 	body := container.NewBorder(top, nil, nil, nil, v.list)
-	v.dlg = dialog.NewCustom("Incomplete uploads in "+v.bucket, "Close", body, v.win)
+	v.dlg = dialog.NewCustom(fmt.Sprintf(lang.L("Incomplete uploads in %s"), v.bucket), lang.L("Close"), body, v.win)
 	v.dlg.Resize(fyne.NewSize(720, 420))
 	v.dlg.SetOnClosed(v.end)
 	v.dlg.Show()
@@ -83,14 +84,14 @@ func (v *IncompleteView) Show() {
 }
 
 func (v *IncompleteView) load() {
-	v.status.SetText("Loading…")
+	v.status.SetText(lang.L("Loading…"))
 	v.refresh.Disable()
 	v.deps.Jobs.Go(func() {
 		ups, err := v.store.ListMultipartUploads(v.ctx, v.bucket, "")
 		v.deps.Jobs.Do(func() {
 			v.refresh.Enable()
 			if err != nil {
-				v.status.SetText("Could not list incomplete uploads: " + widgets.ErrorText(err))
+				v.status.SetText(fmt.Sprintf(lang.L("Could not list incomplete uploads: %s"), widgets.ErrorText(err)))
 				return
 			}
 			v.uploads = ups
@@ -100,13 +101,13 @@ func (v *IncompleteView) load() {
 			}
 			switch len(ups) {
 			case 0:
-				v.status.SetText("No incomplete uploads: nothing takes space here without being an object.")
+				v.status.SetText(lang.L("No incomplete uploads: nothing takes space here without being an object."))
 			case 1:
-				v.status.SetText(fmt.Sprintf("1 incomplete upload holds %s of parts that are not an object yet. Abort it if nobody is sending it any more.",
-					humanize.IBytes(uint64(total))))
+				v.status.SetText(fmt.Sprintf(lang.L("1 incomplete upload holds %s of parts that are not an object yet. Abort it if nobody is sending it any more."),
+					widgets.Bytes(uint64(total))))
 			default:
-				v.status.SetText(fmt.Sprintf("%d incomplete uploads hold %s of parts that are not objects yet. Abort the ones nobody is sending any more.",
-					len(ups), humanize.IBytes(uint64(total))))
+				v.status.SetText(fmt.Sprintf(lang.L("%d incomplete uploads hold %s of parts that are not objects yet. Abort the ones nobody is sending any more."),
+					len(ups), widgets.Bytes(uint64(total))))
 			}
 			v.list.Refresh()
 		})
@@ -114,8 +115,8 @@ func (v *IncompleteView) load() {
 }
 
 func (v *IncompleteView) confirmAbort(u storage.MultipartUpload) {
-	dialog.ShowConfirm("Abort upload?", fmt.Sprintf("The %d parts (%s) already sent for %q are deleted. An app still sending it will fail.",
-		u.Parts, humanize.IBytes(uint64(u.Size)), u.Key), func(ok bool) {
+	dialog.ShowConfirm(lang.L("Abort upload?"), fmt.Sprintf(lang.L("The %d parts (%s) already sent for %q are deleted. An app still sending it will fail."),
+		u.Parts, widgets.Bytes(uint64(u.Size)), u.Key), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -123,7 +124,7 @@ func (v *IncompleteView) confirmAbort(u storage.MultipartUpload) {
 			err := v.store.AbortMultipartUpload(v.ctx, u.Bucket, u.Key, u.UploadID)
 			v.deps.Jobs.Do(func() {
 				if err != nil {
-					v.status.SetText("Could not abort: " + widgets.ErrorText(err))
+					v.status.SetText(fmt.Sprintf(lang.L("Could not abort: %s"), widgets.ErrorText(err)))
 					return
 				}
 				v.load()
