@@ -94,7 +94,7 @@ func NewProfilesView(win fyne.Window, status Status, j *async.Jobs, store Profil
 			r := v.rows[id]
 			row := o.(*widgets.SideRow)
 			row.ID = id
-			row.Name.SetText(r.name)
+			row.Name.SetText(displayName(r))
 			row.Detail.SetText(r.detail)
 			switch r.kind {
 			case kindSandbox:
@@ -136,6 +136,15 @@ func NewProfilesView(win fyne.Window, status Status, j *async.Jobs, store Profil
 	v.box = container.NewBorder(header, v.addHint, nil, nil, v.list)
 	v.Reload("")
 	return v
+}
+
+// displayName is a row's name as shown: the built-in sandbox's name is
+// the app's (translated); a saved profile's is the user's.
+func displayName(r profileRow) string {
+	if r.kind == kindSandbox {
+		return lang.L("Local sandbox")
+	}
+	return r.name
 }
 
 func sandboxRow() profileRow {

@@ -300,7 +300,7 @@ func entryProblems(l, k string, e, t Entry) []string {
 		want = Verbs(e.Forms["other"])
 	}
 	check := func(form, s string) {
-		if strings.TrimSpace(s) == "" {
+		if s == "" || strings.TrimSpace(s) == "" && !strings.HasPrefix(k, "format.") { // a thousands separator may be a space
 			ps = append(ps, fmt.Sprintf("%s.json: %q%s is empty", l, k, form))
 			return
 		}
