@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"s3desk/assets"
+	"s3desk/storage/profiles"
 )
 
 // LanguageSystem follows the system locale; the other choices are the
@@ -81,4 +82,13 @@ func validLanguage(code string) bool {
 		}
 	}
 	return false
+}
+
+// profileLabel is a profile's name as shown: the built-in sandbox's is
+// the app's, in the user's language; a saved profile's is the user's.
+func profileLabel(name string) string {
+	if name == profiles.SandboxName {
+		return lang.L("Local sandbox")
+	}
+	return name
 }

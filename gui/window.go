@@ -308,7 +308,7 @@ func (mw *MainWindow) connect(name string) {
 	mw.objects.SetStore(nil)
 	mw.xfer.Connect(ctx, nil, "")
 	mw.win.SetTitle("S3 Desk")
-	mw.status.conn.SetText(name)
+	mw.status.conn.SetText(profileLabel(name))
 	_, end := mw.status.Begin(fmt.Sprintf(lang.L("Connecting to %s…"), name))
 	deps := mw.deps
 	// Settings → Compatibility may override the profile's checksum mode.
@@ -350,7 +350,7 @@ func (mw *MainWindow) connect(name string) {
 			if where == "" {
 				where = "AWS " + svc.Region
 			}
-			mw.status.conn.SetText(name + " · " + where)
+			mw.status.conn.SetText(profileLabel(name) + " · " + where)
 			mw.buckets.SetStore(svc.Buckets)
 			mw.objects.SetStore(svc.Objects)
 			mw.xfer.Connect(ctx, svc.Engines, mw.transferDataDir())

@@ -119,7 +119,7 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 				f.preset = pr
 				f.provider.Selected = pr.Label // no callback: keep the saved fields
 				f.endpoint.SetPlaceHolder(pr.EndpointHint)
-				f.help.SetText(pr.Help)
+				f.help.SetText(lang.L(pr.Help))
 				f.account.SetText(f.accountOf(p.Endpoint))
 			}
 		}

@@ -187,7 +187,7 @@ func (r *listRenderer) Layout(s fyne.Size) {
 	r.l.table.Resize(s)
 	fixed := float32(0)
 	for c := colSize; c < numCols; c++ {
-		fixed += colWidths[c]
+		fixed += colWidth(c)
 	}
 	w := max(200, s.Width-fixed-theme.Padding()*2-theme.ScrollBarSize())
 	if w != r.lastW {

@@ -60,7 +60,7 @@ func (v *ObjectsView) buildTable() {
 		h.label.Refresh()
 	}
 	for c := colSize; c < numCols; c++ {
-		t.SetColumnWidth(c, colWidths[c])
+		t.SetColumnWidth(c, colWidth(c))
 	}
 	t.SetColumnWidth(colName, 320)
 	v.table = t

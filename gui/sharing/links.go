@@ -21,8 +21,7 @@ import (
 )
 
 // linksHonestNote is shown above the Links list, as lang.L(linksHonestNote) (i18n:keys).
-const linksHonestNote = "A presigned link cannot be revoked: it works until it expires, unless you delete the object or rotate (deactivate) the access key that signed it. " +
-	"Forgetting a link here does not stop it. Public links work until you make the file private."
+const linksHonestNote = "A presigned link cannot be revoked: it works until it expires, unless you delete the object or rotate (deactivate) the access key that signed it. Forgetting a link here does not stop it. Public links work until you make the file private."
 
 // LinksView lists every copied link with its expiry countdown, "Copy again"
 // while it still works, and expired ones marked.

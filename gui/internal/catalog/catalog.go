@@ -64,6 +64,9 @@ func Scan(root string) ([]Use, error) {
 				continue
 			}
 			ast.Inspect(d, func(n ast.Node) bool {
+				if b, ok := n.(*ast.BinaryExpr); ok && (b.Op == token.EQL || b.Op == token.NEQ) {
+					return false // runtime.GOOS != "darwin" is no label
+				}
 				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 					if s, ok := stringLit(lit); ok && hasLetter(s) {
 						uses = append(uses, Use{Key: s, English: s, Pos: fmt.Sprintf("%s:%d", path, fset.Position(lit.Pos()).Line), Function: "i18n:keys"})
@@ -126,7 +129,7 @@ func walkGo(root string, fn func(*token.FileSet, *ast.File, string)) error {
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			return err
 		}
