@@ -110,7 +110,7 @@ func (p *propsDialog) fill() {
 	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Key"), ro(info.Key)),
-		widget.NewFormItem(lang.L("Size"), ro(fmt.Sprintf("%s (%s bytes)", widgets.Bytes(uint64(max(info.Size, 0))), widgets.Number(info.Size)))),
+		widget.NewFormItem(lang.L("Size"), ro(fmt.Sprintf(lang.L("%s (%s bytes)"), widgets.Bytes(uint64(max(info.Size, 0))), widgets.Number(info.Size)))),
 		widget.NewFormItem(lang.L("Last modified"), ro(modified)),
 		widget.NewFormItem(lang.L("ETag"), ro(strings.Trim(info.ETag, `"`))),
 		widget.NewFormItem(lang.L("Storage class"), ro(storageClassName(info.StorageClass))),

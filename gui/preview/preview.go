@@ -209,7 +209,7 @@ func infoLine(p *preview.Preview) string {
 		parts = append(parts, fmt.Sprintf(lang.L("%s image, %d × %d px"), strings.ToUpper(p.Format), p.Width, p.Height))
 	}
 	if p.Kind == preview.PreviewCSV && p.Header != nil {
-		parts = append(parts, fmt.Sprintf("%d columns", len(p.Header)))
+		parts = append(parts, fmt.Sprintf(lang.N("%d column", len(p.Header)), len(p.Header)))
 	}
 	if p.Info.ContentType != "" {
 		parts = append(parts, p.Info.ContentType)

@@ -63,7 +63,7 @@ func (sh *Sharer) CopyLink(bucket string, entries []storage.Entry, done func(msg
 			sh.clip.SetContent(strings.Join(urls, "\n"))
 			what := fmt.Sprintf(lang.L("the link to “%s”"), files[0].Name)
 			if len(urls) > 1 {
-				what = fmt.Sprintf("%d links", len(urls))
+				what = fmt.Sprintf(lang.L("%d links"), len(urls))
 			}
 			done(fmt.Sprintf(lang.L("Copied %s. It works until %s."), what, whenText(last.Expires, time.Now())) + recNote)
 		})

@@ -160,11 +160,11 @@ func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	again := buttons.Objects[0].(*widget.Button)
 	forget := buttons.Objects[1].(*widget.Button)
 
-	kind.SetText(string(l.Kind))
+	kind.SetText(kindText(l.Kind))
 	title.SetText(l.Bucket + "/" + l.Key)
 	d := linkState(l, now)
 	if l.Note != "" {
-		d += " · " + l.Note
+		d += " · " + noteText(l.Note)
 	}
 	if l.Why != "" && l.State(now) == ledger.Valid {
 		d += lang.L(" · early because of temporary credentials")
@@ -191,7 +191,7 @@ func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 			return
 		}
 		v.sh.clip.SetContent(l.URL)
-		v.status.SetText(fmt.Sprintf(lang.L("✓ Copied the %s link to %s/%s again."), l.Kind, l.Bucket, l.Key))
+		v.status.SetText(fmt.Sprintf(lang.L("✓ Copied the %s link to %s/%s again."), kindText(l.Kind), l.Bucket, l.Key))
 	}
 	forget.OnTapped = func() { v.forget(l) }
 }
@@ -224,7 +224,7 @@ func (v *LinksView) copyWithSession(l ledger.Link) {
 				return
 			}
 			v.sh.clip.SetContent(u)
-			v.status.SetText(fmt.Sprintf(lang.L("✓ Copied the %s link to %s/%s again (completed with the current session's token, which is not kept on disk)."), l.Kind, l.Bucket, l.Key))
+			v.status.SetText(fmt.Sprintf(lang.L("✓ Copied the %s link to %s/%s again (completed with the current session's token, which is not kept on disk)."), kindText(l.Kind), l.Bucket, l.Key))
 		})
 	})
 }
@@ -277,4 +277,33 @@ func (sh *Sharer) ShowLinks() *LinksView {
 	d.SetOnClosed(v.StopCountdown)
 	d.Show()
 	return v
+}
+
+// kindText is a link kind as shown (the ledger stores the English word).
+func kindText(k ledger.Kind) string {
+	switch k {
+	case ledger.Presigned:
+		return lang.L("presigned")
+	case ledger.Upload:
+		return lang.L("upload")
+	case ledger.Public:
+		return lang.L("public")
+	case ledger.Website:
+		return lang.L("website")
+	case ledger.IndexPage:
+		return lang.L("index")
+	}
+	return string(k)
+}
+
+// noteText is a link's note as shown: the notes S3 Desk writes itself are
+// translated, the user's own are shown as typed.
+func noteText(n string) string {
+	switch n {
+	case "index page":
+		return lang.L("index page")
+	case "index page (website)":
+		return lang.L("index page (website)")
+	}
+	return n
 }

@@ -156,7 +156,7 @@ func (d *ShareDialog) build() {
 	})
 	d.publicBtn.Hide()
 
-	what := fmt.Sprintf("%d files", len(d.files))
+	what := widgets.Count(len(d.files), "file", "files")
 	if len(d.files) == 1 {
 		what = d.files[0].Key
 	}

@@ -83,6 +83,10 @@ func main() {
 			}
 		}
 		for _, k := range added {
+			if e := en[k]; e.Plural() && e.Forms["one"] == e.Forms["other"] {
+				fmt.Printf("en.json: added plural %q: write its \"other\" form by hand\n", k)
+				continue
+			}
 			fmt.Printf("en.json: added %q\n", k)
 		}
 	}
