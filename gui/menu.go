@@ -163,7 +163,7 @@ func HandleKey(a MenuActions, ev *fyne.KeyEvent) bool {
 func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 	out := ""
 	if mod&fyne.KeyModifierControl != 0 {
-		out += "Ctrl+"
+		out += lang.X("key.Ctrl", "Ctrl") + "+" // Strg on German keyboards
 	}
 	if mod&fyne.KeyModifierSuper != 0 {
 		out += "Cmd+"
@@ -172,7 +172,7 @@ func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 		out += "Alt+"
 	}
 	if mod&fyne.KeyModifierShift != 0 {
-		out += "Shift+"
+		out += lang.X("key.Shift", "Shift") + "+"
 	}
 	switch key {
 	case fyne.KeyComma:

@@ -127,3 +127,52 @@ func f() {
 		}
 	}
 }
+
+// Wrap turns raw labels into lang.L and a sentence glued with + into one
+// format, adds the imports, and leaves everything else byte for byte.
+func TestWrapRewritesOnlyTheStrings(t *testing.T) {
+	dir := t.TempDir()
+	src := `package x
+
+import (
+	"fyne.io/fyne/v2/widget"
+)
+
+func f(name string, n int) {
+	widget.NewLabel("Bookmarks")
+	s.Say("Bookmark " + name + " added")
+	widget.NewLabel("…")
+	keep := "raw key"   // not shown
+	_ = keep
+}
+`
+	path := filepath.Join(dir, "x.go")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n, err := Wrap(path, func(string) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want := `package x
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+func f(name string, n int) {
+	widget.NewLabel(lang.L("Bookmarks"))
+	s.Say(fmt.Sprintf(lang.L("Bookmark %s added"), name))
+	widget.NewLabel("…")
+	keep := "raw key" // not shown
+	_ = keep
+}
+`
+	if n != 2 || string(got) != want {
+		t.Errorf("wrapped %d:\n%s\nwant:\n%s", n, got, want)
+	}
+}

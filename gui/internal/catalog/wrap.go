@@ -203,7 +203,11 @@ func Wrap(path string, allow func(string) bool) (int, error) {
 	if len(cats) > 0 && !strings.Contains(string(out), "\t\"fmt\"\n") {
 		if i := strings.Index(string(out), "import (\n"); i >= 0 {
 			j := i + len("import (\n")
-			out = []byte(string(out[:j]) + "\t\"fmt\"\n" + string(out[j:]))
+			line := "\t\"fmt\"\n"
+			if first, _, _ := strings.Cut(string(out[j:]), "\n"); strings.Contains(first, ".") {
+				line += "\n" // the block opens with a non-standard group
+			}
+			out = []byte(string(out[:j]) + line + string(out[j:]))
 		}
 	}
 	if formatted, err := format.Source(out); err == nil {
