@@ -29,6 +29,9 @@ func main() {
 	}
 	a := app.NewWithID("io.s3desk.app")
 	a.SetIcon(assets.Icon())
+	if err := gui.SetupLanguage(gui.LoadSettings(a.Preferences()).Language); err != nil {
+		fmt.Fprintln(os.Stderr, "s3desk: translations:", err)
+	}
 	gui.ApplyTheme(a, gui.LoadSettings(a.Preferences()).Theme)
 	sb := gui.NewLazySandbox("")
 	defer sb.Close()

@@ -1,10 +1,12 @@
 package gui
 
 import (
+	"fmt"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -34,8 +36,8 @@ func NewAboutView(version string, icon fyne.Resource) *AboutView {
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(64, 64))
 	title := widget.NewLabelWithStyle("S3 Desk", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	ver := widget.NewLabelWithStyle("Version "+version, fyne.TextAlignCenter, fyne.TextStyle{})
-	blurb := widget.NewLabelWithStyle("Point-and-click file management for Amazon S3\nand S3-compatible storage.", fyne.TextAlignCenter, fyne.TextStyle{})
+	ver := widget.NewLabelWithStyle(fmt.Sprintf(lang.L("Version %s"), version), fyne.TextAlignCenter, fyne.TextStyle{})
+	blurb := widget.NewLabelWithStyle(lang.L("Point-and-click file management for Amazon S3\nand S3-compatible storage."), fyne.TextAlignCenter, fyne.TextStyle{})
 	credits := widget.NewForm()
 	for _, c := range Credits {
 		credits.Append(c[0], widget.NewLabel(c[1]+" — "+c[2]))
@@ -43,7 +45,7 @@ func NewAboutView(version string, icon fyne.Resource) *AboutView {
 	v := &AboutView{Version: version}
 	v.content = container.NewVBox(img, title, ver, blurb,
 		widget.NewLabelWithStyle(Licence, fyne.TextAlignCenter, fyne.TextStyle{Italic: true}),
-		widget.NewSeparator(), widget.NewLabelWithStyle("Built with", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), credits)
+		widget.NewSeparator(), widget.NewLabelWithStyle(lang.L("Built with"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), credits)
 	return v
 }
 
@@ -52,5 +54,5 @@ func (v *AboutView) CanvasObject() fyne.CanvasObject { return v.content }
 
 // ShowAboutDialog shows the About dialog over w.
 func ShowAboutDialog(w fyne.Window, version string, icon fyne.Resource) {
-	dialog.ShowCustom("About S3 Desk", "Close", NewAboutView(version, icon).CanvasObject(), w)
+	dialog.ShowCustom(lang.L("About S3 Desk"), lang.L("Close"), NewAboutView(version, icon).CanvasObject(), w)
 }

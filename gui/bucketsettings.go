@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"fyne.io/fyne/v2/lang"
+
 	"s3desk/gui/bucketconfig"
 	"s3desk/gui/widgets"
 )
@@ -18,7 +20,7 @@ var errNotConnected = errors.New("not connected: choose an account on the left f
 func (mw *MainWindow) showBucketSettings(bucket string) {
 	svc := mw.service()
 	if svc == nil || svc.Settings == nil {
-		widgets.ShowMessage(mw.win, "Not connected", "Choose an account on the left first.")
+		widgets.ShowMessage(mw.win, lang.L("Not connected"), lang.L("Choose an account on the left first."))
 		return
 	}
 	if w := mw.bucketSettings; w != nil && w.Open() && w.Bucket() == bucket && w.Store() == svc.Settings {

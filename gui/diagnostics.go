@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"fyne.io/fyne/v2/lang"
 	"net/url"
 	"path/filepath"
 	"runtime"
@@ -33,13 +34,13 @@ func (mw *MainWindow) logTo(cfg *storage.Config) {
 func (mw *MainWindow) showLogFolder() {
 	c := mw.cacheDir()
 	if mw.deps.Logger == nil || c == "" {
-		mw.status.Say("S3 Desk is not writing a log in this session")
+		mw.status.Say(lang.L("S3 Desk is not writing a log in this session"))
 		return
 	}
 	dir := LogDir(c)
 	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}
 	if err := mw.app.OpenURL(u); err != nil {
-		widgets.ShowError(mw.win, "Could not show the log folder", fmt.Errorf("the logs are in %s; no file manager opened it: %w", dir, err))
+		widgets.ShowError(mw.win, lang.L("Could not show the log folder"), fmt.Errorf(lang.L("the logs are in %s; no file manager opened it: %w"), dir, err))
 	}
 }
 
@@ -61,7 +62,7 @@ func (mw *MainWindow) copyDiagnostics() {
 		text := diagnosticsText(mw.deps.Version, ps, err, mw.svc != nil)
 		mw.jobs.Do(func() {
 			mw.app.Clipboard().SetContent(text)
-			mw.status.Say("Copied the diagnostics: paste them into your bug report")
+			mw.status.Say(lang.L("Copied the diagnostics: paste them into your bug report"))
 		})
 	})
 }

@@ -1,12 +1,14 @@
 package gui
 
 import (
+	"fmt"
 	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -45,6 +47,7 @@ type shortcut struct {
 // Ctrl on Linux and Windows, Cmd on macOS.
 const primary = fyne.KeyModifierShortcutDefault
 
+// shortcuts are the bindings; their labels are catalogue keys (i18n:keys).
 func shortcuts() []shortcut {
 	return append([]shortcut{
 		{"New folder", fyne.KeyN, primary | fyne.KeyModifierShift, func(a MenuActions) func() { return a.NewFolder }},
@@ -81,12 +84,13 @@ func findShortcut(label string) *shortcut {
 	return nil
 }
 
-// BuildMainMenu builds File, Edit, View, Go and Help.
+// BuildMainMenu builds File, Edit, View, Go and Help. Its labels are
+// catalogue keys, translated in item (i18n:keys).
 func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 	item := func(label string, fn func()) *fyne.MenuItem {
 		if s := findShortcut(label); s != nil {
 			fn = s.action(a)
-			it := fyne.NewMenuItem(label, fn)
+			it := fyne.NewMenuItem(lang.L(label), fn)
 			// Plain keys (Delete, F2, F5) are shown too, except in macOS's
 			// native menu, where a plain key equivalent would take the key
 			// from text fields.
@@ -96,7 +100,7 @@ func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 			it.Disabled = fn == nil
 			return it
 		}
-		it := fyne.NewMenuItem(label, fn)
+		it := fyne.NewMenuItem(lang.L(label), fn)
 		it.Disabled = fn == nil
 		return it
 	}
@@ -107,18 +111,18 @@ func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 		hidden.Checked = a.HiddenShown()
 	}
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File",
+		fyne.NewMenu(lang.L("File"),
 			item("New folder", nil), item("Upload files…", nil), item("Upload folder…", nil),
 			item("Upload with options…", a.UploadWithOptions), item("Download…", nil),
 			fyne.NewMenuItemSeparator(), item(lblNewWindow(), nil), item(lblNewTab(), nil), item(lblCloseTab(), nil),
 			fyne.NewMenuItemSeparator(), item("Settings…", nil), fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu("Edit",
+		fyne.NewMenu(lang.L("Edit"),
 			item("Copy key", nil), item("Copy link", nil), item("Select all", nil),
 			fyne.NewMenuItemSeparator(), item("Rename", nil), item("Delete", nil)),
-		fyne.NewMenu("View",
+		fyne.NewMenu(lang.L("View"),
 			item("Refresh", nil), item("Show transfers", nil), item("Shared links", a.ShowLinks), hidden),
 		goMenu(a, item),
-		fyne.NewMenu("Help", item("Keyboard shortcuts", a.Shortcuts), fyne.NewMenuItemSeparator(),
+		fyne.NewMenu(lang.L("Help"), item("Keyboard shortcuts", a.Shortcuts), fyne.NewMenuItemSeparator(),
 			item("Show log folder", a.ShowLogFolder), item("Copy diagnostics", a.CopyDiagnostics),
 			fyne.NewMenuItemSeparator(), item("About S3 Desk", a.About)),
 	)
@@ -165,7 +169,7 @@ func HandleKey(a MenuActions, ev *fyne.KeyEvent) bool {
 func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 	out := ""
 	if mod&fyne.KeyModifierControl != 0 {
-		out += "Ctrl+"
+		out += lang.X("key.Ctrl", "Ctrl") + "+" // Strg on German keyboards
 	}
 	if mod&fyne.KeyModifierSuper != 0 {
 		out += "Cmd+"
@@ -174,7 +178,7 @@ func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 		out += "Alt+"
 	}
 	if mod&fyne.KeyModifierShift != 0 {
-		out += "Shift+"
+		out += lang.X("key.Shift", "Shift") + "+"
 	}
 	switch key {
 	case fyne.KeyComma:
@@ -184,9 +188,9 @@ func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 	case fyne.KeyRight:
 		return out + "→"
 	case fyne.KeyPageUp:
-		return out + "PageUp"
+		return fmt.Sprintf(lang.L("%sPageUp"), out)
 	case fyne.KeyPageDown:
-		return out + "PageDown"
+		return fmt.Sprintf(lang.L("%sPageDown"), out)
 	case fyne.KeyUp:
 		return out + "↑"
 	}
@@ -194,7 +198,7 @@ func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 }
 
 // extraKeys are bindings the object view handles itself, listed for the
-// shortcuts help.
+// shortcuts help (i18n:keys).
 var extraKeys = [][2]string{
 	{"Open folder", "Enter or double-click"},
 	{"Preview", "Space"},
@@ -207,14 +211,14 @@ var extraKeys = [][2]string{
 func ShowShortcutsDialog(w fyne.Window) {
 	grid := container.NewGridWithColumns(2)
 	for _, s := range shortcuts() {
-		grid.Add(widget.NewLabel(s.Label))
+		grid.Add(widget.NewLabel(lang.L(s.Label)))
 		grid.Add(widget.NewLabelWithStyle(ShortcutLabel(s.Key, s.Mod), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	}
 	for _, k := range extraKeys {
-		grid.Add(widget.NewLabel(k[0]))
-		grid.Add(widget.NewLabelWithStyle(k[1], fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+		grid.Add(widget.NewLabel(lang.L(k[0])))
+		grid.Add(widget.NewLabelWithStyle(lang.L(k[1]), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
 	}
 	scroll := container.NewVScroll(grid)
 	scroll.SetMinSize(fyne.NewSize(420, 420))
-	dialog.ShowCustom("Keyboard shortcuts", "Close", scroll, w)
+	dialog.ShowCustom(lang.L("Keyboard shortcuts"), lang.L("Close"), scroll, w)
 }

@@ -54,7 +54,7 @@ func goMenu(a MenuActions, item func(string, func()) *fyne.MenuItem) *fyne.Menu 
 		children = append(children, none)
 	}
 	marks.ChildMenu = fyne.NewMenu("", children...)
-	return fyne.NewMenu("Go",
+	return fyne.NewMenu(lang.L("Go"),
 		item("Back", nil), item(lblForward(), nil), item("Up", nil),
 		fyne.NewMenuItemSeparator(), item(lblNextTab(), nil), item(lblPrevTab(), nil),
 		fyne.NewMenuItemSeparator(), item(lblOpenByName(), nil),

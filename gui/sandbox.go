@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/widgets"
@@ -74,22 +75,22 @@ func (mw *MainWindow) confirmResetSandbox() {
 	if reset == nil {
 		return
 	}
-	d := dialog.NewConfirm("Reset the Local sandbox",
-		"Delete every bucket and file in the Local sandbox and put the sample data back?\nThis cannot be undone. Your other profiles are not touched.",
+	d := dialog.NewConfirm(lang.L("Reset the Local sandbox"),
+		lang.L("Delete every bucket and file in the Local sandbox and put the sample data back?\nThis cannot be undone. Your other profiles are not touched."),
 		func(ok bool) {
 			if !ok {
 				return
 			}
-			_, end := mw.status.Begin("Resetting the Local sandbox…")
+			_, end := mw.status.Begin(lang.L("Resetting the Local sandbox…"))
 			mw.jobs.Go(func() {
 				err := reset(mw.jobs.Life())
 				mw.jobs.Do(func() {
 					end()
 					if err != nil {
-						widgets.ShowError(mw.win, "Could not reset the Local sandbox", err)
+						widgets.ShowError(mw.win, lang.L("Could not reset the Local sandbox"), err)
 						return
 					}
-					mw.status.Say("The Local sandbox has its sample data again")
+					mw.status.Say(lang.L("The Local sandbox has its sample data again"))
 					if mw.profile == profiles.SandboxName && mw.svc != nil {
 						// Same address, new contents: list again from the top.
 						mw.objects.SetStore(mw.objectStore())
@@ -98,7 +99,7 @@ func (mw *MainWindow) confirmResetSandbox() {
 				})
 			})
 		}, mw.win)
-	d.SetConfirmText("Reset")
+	d.SetConfirmText(lang.L("Reset"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	mw.profiles.SetConfirm(d)
 	d.Show()

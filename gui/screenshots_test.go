@@ -52,6 +52,9 @@ func TestScreenshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if l := os.Getenv("S3DESK_SCREENSHOTS_LANG"); l != "" { // e.g. de_DE.UTF-8, to see a translation in its window
+		withLanguage(t, l, LanguageSystem)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -55,6 +56,7 @@ type Settings struct {
 	ConfirmDelete  bool              // confirm before deleting objects (folders and buckets always ask)
 	ShowHidden     bool              // show keys whose name starts with "."
 	Theme          string            // system, light or dark
+	Language       string            // LanguageSystem or a catalogue: en, de, fr, es, pt_BR
 	Compatibility  map[string]string // profile name -> CompatPreset, CompatOn or CompatOff
 }
 
@@ -72,6 +74,7 @@ func DefaultSettings() Settings {
 		PresignExpiry:  time.Hour,
 		ConfirmDelete:  true,
 		Theme:          ThemeSystem,
+		Language:       LanguageSystem,
 		Compatibility:  map[string]string{},
 		BandwidthMiBps: 0,
 	}
@@ -81,10 +84,10 @@ func DefaultSettings() Settings {
 func (s Settings) Validate() error {
 	var errs []error
 	if s.Concurrency < 1 || s.Concurrency > 64 {
-		errs = append(errs, fmt.Errorf("concurrency must be between 1 and 64 (got %d)", s.Concurrency))
+		errs = append(errs, fmt.Errorf(lang.L("concurrency must be between 1 and 64 (got %d)"), s.Concurrency))
 	}
 	if s.PartSizeMiB < minPartSizeMiB || s.PartSizeMiB > 5*1024 {
-		errs = append(errs, fmt.Errorf("part size must be between %d MiB (the S3 minimum) and 5120 MiB (got %d)", minPartSizeMiB, s.PartSizeMiB))
+		errs = append(errs, fmt.Errorf(lang.L("part size must be between %d MiB (the S3 minimum) and 5120 MiB (got %d)"), minPartSizeMiB, s.PartSizeMiB))
 	}
 	if len(errs) == 0 {
 		// The engine's memory budget: part size × parts in flight.
@@ -94,26 +97,29 @@ func (s Settings) Validate() error {
 		}
 	}
 	if s.BandwidthMiBps < 0 {
-		errs = append(errs, fmt.Errorf("bandwidth limit cannot be negative; use 0 for no limit"))
+		errs = append(errs, errors.New(lang.L("bandwidth limit cannot be negative; use 0 for no limit")))
 	}
 	switch s.Conflict {
 	case ConflictAsk, ConflictOverwrite, ConflictSkip, ConflictKeepBoth:
 	default:
-		errs = append(errs, fmt.Errorf("unknown conflict policy %q", s.Conflict))
+		errs = append(errs, fmt.Errorf(lang.L("unknown conflict policy %q"), s.Conflict))
 	}
 	if s.PresignExpiry <= 0 || s.PresignExpiry > 7*24*time.Hour {
-		errs = append(errs, fmt.Errorf("link expiry must be more than 0 and at most 7 days"))
+		errs = append(errs, errors.New(lang.L("link expiry must be more than 0 and at most 7 days")))
 	}
 	switch s.Theme {
 	case ThemeSystem, ThemeLight, ThemeDark:
 	default:
-		errs = append(errs, fmt.Errorf("unknown theme %q", s.Theme))
+		errs = append(errs, fmt.Errorf(lang.L("unknown theme %q"), s.Theme))
+	}
+	if !validLanguage(s.Language) {
+		errs = append(errs, fmt.Errorf(lang.L("unknown language %q"), s.Language))
 	}
 	for p, v := range s.Compatibility {
 		switch v {
 		case CompatPreset, CompatOn, CompatOff:
 		default:
-			errs = append(errs, fmt.Errorf("profile %q: unknown checksum mode %q", p, v))
+			errs = append(errs, fmt.Errorf(lang.L("profile %q: unknown checksum mode %q"), p, v))
 		}
 	}
 	return errors.Join(errs...)
@@ -143,6 +149,7 @@ func LoadSettings(p fyne.Preferences) Settings {
 		ConfirmDelete:  p.BoolWithFallback("behaviour.confirmDelete", d.ConfirmDelete),
 		ShowHidden:     p.BoolWithFallback("behaviour.showHidden", d.ShowHidden),
 		Theme:          p.StringWithFallback("appearance.theme", d.Theme),
+		Language:       p.StringWithFallback("appearance.language", d.Language),
 		Compatibility:  map[string]string{},
 	}
 	for _, kv := range p.StringList("compat.profiles") {
@@ -168,6 +175,7 @@ func (s Settings) Save(p fyne.Preferences) error {
 	p.SetBool("behaviour.confirmDelete", s.ConfirmDelete)
 	p.SetBool("behaviour.showHidden", s.ShowHidden)
 	p.SetString("appearance.theme", s.Theme)
+	p.SetString("appearance.language", s.Language)
 	var kvs []string
 	for name, mode := range s.Compatibility {
 		if mode != CompatPreset {
@@ -200,16 +208,23 @@ func (f forcedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.C
 	return f.Theme.Color(n, f.variant)
 }
 
-var conflictLabels = map[string]string{
-	ConflictAsk:       "Ask each time",
-	ConflictOverwrite: "Overwrite",
-	ConflictSkip:      "Skip",
-	ConflictKeepBoth:  "Keep both",
+// The choices' labels are built when shown, in the user's language.
+func conflictLabels() map[string]string {
+	return map[string]string{
+		ConflictAsk:       lang.L("Ask each time"),
+		ConflictOverwrite: lang.L("Overwrite"),
+		ConflictSkip:      lang.L("Skip"),
+		ConflictKeepBoth:  lang.L("Keep both"),
+	}
 }
 
-var themeLabels = map[string]string{ThemeSystem: "Follow the system", ThemeLight: "Light", ThemeDark: "Dark"}
+func themeLabels() map[string]string {
+	return map[string]string{ThemeSystem: lang.L("Follow the system"), ThemeLight: lang.L("Light"), ThemeDark: lang.L("Dark")}
+}
 
-var compatLabels = map[string]string{CompatPreset: "As the provider preset", CompatOn: "Only when required (compatible)", CompatOff: "Always (AWS default)"}
+func compatLabels() map[string]string {
+	return map[string]string{CompatPreset: lang.L("As the provider preset"), CompatOn: lang.L("Only when required (compatible)"), CompatOff: lang.L("Always (AWS default)")}
+}
 
 // SettingsView is the Settings window's content.
 type SettingsView struct {
@@ -224,6 +239,7 @@ type SettingsView struct {
 	confirm     *widget.Check
 	hidden      *widget.Check
 	themeChoice *widget.RadioGroup
+	language    *widget.Select
 	compat      map[string]*widget.Select
 	message     *widget.Label
 	save        *widget.Button
@@ -242,51 +258,54 @@ func NewSettingsView(prefs fyne.Preferences, profiles []string, onSaved func(Set
 	v.partSize.SetText(strconv.Itoa(s.PartSizeMiB))
 	v.bandwidth = widget.NewEntry()
 	v.bandwidth.SetText(strconv.Itoa(s.BandwidthMiBps))
-	v.conflict = widget.NewSelect(labelsOf(conflictLabels, ConflictAsk, ConflictOverwrite, ConflictSkip, ConflictKeepBoth), nil)
-	v.conflict.SetSelected(conflictLabels[s.Conflict])
+	v.conflict = widget.NewSelect(labelsOf(conflictLabels(), ConflictAsk, ConflictOverwrite, ConflictSkip, ConflictKeepBoth), nil)
+	v.conflict.SetSelected(conflictLabels()[s.Conflict])
 	v.expiry = widget.NewSelect(sharing.ExpiryLabels(), nil)
 	v.expiry.SetSelected(sharing.ExpiryLabel(s.PresignExpiry))
-	v.confirm = widget.NewCheck("Confirm before deleting objects (folders and buckets always ask)", nil)
+	v.confirm = widget.NewCheck(lang.L("Confirm before deleting objects (folders and buckets always ask)"), nil)
 	v.confirm.SetChecked(s.ConfirmDelete)
-	v.hidden = widget.NewCheck("Show hidden keys (names starting with \".\")", nil)
+	v.hidden = widget.NewCheck(lang.L("Show hidden keys (names starting with \".\")"), nil)
 	v.hidden.SetChecked(s.ShowHidden)
-	v.themeChoice = widget.NewRadioGroup(labelsOf(themeLabels, ThemeSystem, ThemeLight, ThemeDark), nil)
+	v.themeChoice = widget.NewRadioGroup(labelsOf(themeLabels(), ThemeSystem, ThemeLight, ThemeDark), nil)
 	v.themeChoice.Horizontal = true
-	v.themeChoice.SetSelected(themeLabels[s.Theme])
+	v.themeChoice.SetSelected(themeLabels()[s.Theme])
+	v.language = widget.NewSelect(languageLabels(), nil)
+	v.language.SetSelected(languageLabel(s.Language))
 	v.message = widget.NewLabel("")
 	v.message.Wrapping = fyne.TextWrapWord
 	v.message.Importance = widget.DangerImportance
-	v.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), v.Save)
+	v.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), v.Save)
 	v.save.Importance = widget.HighImportance
 
 	transfers := widget.NewForm(
-		widget.NewFormItem("Concurrency", v.concurrency),
-		widget.NewFormItem("Part size (MiB)", v.partSize),
-		widget.NewFormItem("Bandwidth limit (MiB/s, 0 = none)", v.bandwidth),
-		widget.NewFormItem("When a file exists", v.conflict),
+		widget.NewFormItem(lang.L("Concurrency"), v.concurrency),
+		widget.NewFormItem(lang.L("Part size (MiB)"), v.partSize),
+		widget.NewFormItem(lang.L("Bandwidth limit (MiB/s, 0 = none)"), v.bandwidth),
+		widget.NewFormItem(lang.L("When a file exists"), v.conflict),
 	)
-	sharing := widget.NewForm(widget.NewFormItem("Default link expiry", v.expiry))
+	sharing := widget.NewForm(widget.NewFormItem(lang.L("Default link expiry"), v.expiry))
 	compatForm := widget.NewForm()
 	for _, p := range profiles {
-		sel := widget.NewSelect(labelsOf(compatLabels, CompatPreset, CompatOn, CompatOff), nil)
+		sel := widget.NewSelect(labelsOf(compatLabels(), CompatPreset, CompatOn, CompatOff), nil)
 		mode := s.Compatibility[p]
 		if mode == "" {
 			mode = CompatPreset
 		}
-		sel.SetSelected(compatLabels[mode])
+		sel.SetSelected(compatLabels()[mode])
 		v.compat[p] = sel
 		compatForm.Append(p, sel)
 	}
 	var compatBody fyne.CanvasObject = compatForm
 	if len(profiles) == 0 {
-		compatBody = widget.NewLabel("No saved profiles yet.")
+		compatBody = widget.NewLabel(lang.L("No saved profiles yet."))
 	}
 	body := container.NewVBox(
-		widget.NewCard("Transfers", "", transfers),
-		widget.NewCard("Sharing", "", sharing),
-		widget.NewCard("Compatibility", "Checksum mode per profile", compatBody),
-		widget.NewCard("Behaviour", "", container.NewVBox(v.confirm, v.hidden)),
-		widget.NewCard("Appearance", "", v.themeChoice),
+		widget.NewCard(lang.L("Transfers"), "", transfers),
+		widget.NewCard(lang.L("Sharing"), "", sharing),
+		widget.NewCard(lang.L("Compatibility"), lang.L("Checksum mode per profile"), compatBody),
+		widget.NewCard(lang.L("Behaviour"), "", container.NewVBox(v.confirm, v.hidden)),
+		widget.NewCard(lang.L("Appearance"), "", container.NewVBox(v.themeChoice,
+			widget.NewForm(widget.NewFormItem(lang.L("Language"), v.language)), widget.NewLabel(lang.L("A new language shows the next time S3 Desk starts.")))),
 	)
 	v.content = container.NewBorder(nil, container.NewVBox(v.message, container.NewHBox(layout.NewSpacer(), v.save)), nil, nil,
 		container.NewVScroll(body))
@@ -303,22 +322,23 @@ func (v *SettingsView) Read() (Settings, error) {
 	num := func(label string, e *widget.Entry) int {
 		n, err := strconv.Atoi(strings.TrimSpace(e.Text))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s must be a whole number (got %q)", label, e.Text))
+			errs = append(errs, fmt.Errorf(lang.L("%s must be a whole number (got %q)"), label, e.Text))
 		}
 		return n
 	}
-	s.Concurrency = num("concurrency", v.concurrency)
-	s.PartSizeMiB = num("part size", v.partSize)
-	s.BandwidthMiBps = num("bandwidth limit", v.bandwidth)
-	s.Conflict = keyOf(conflictLabels, v.conflict.Selected)
+	s.Concurrency = num(lang.L("concurrency"), v.concurrency)
+	s.PartSizeMiB = num(lang.L("part size"), v.partSize)
+	s.BandwidthMiBps = num(lang.L("bandwidth limit"), v.bandwidth)
+	s.Conflict = keyOf(conflictLabels(), v.conflict.Selected)
 	if d, ok := sharing.ExpiryOf(v.expiry.Selected); ok {
 		s.PresignExpiry = d
 	}
 	s.ConfirmDelete = v.confirm.Checked
 	s.ShowHidden = v.hidden.Checked
-	s.Theme = keyOf(themeLabels, v.themeChoice.Selected)
+	s.Theme = keyOf(themeLabels(), v.themeChoice.Selected)
+	s.Language = languageCode(v.language.Selected)
 	for p, sel := range v.compat {
-		s.Compatibility[p] = keyOf(compatLabels, sel.Selected)
+		s.Compatibility[p] = keyOf(compatLabels(), sel.Selected)
 	}
 	if len(errs) > 0 {
 		return s, errors.Join(errs...)
@@ -339,7 +359,7 @@ func (v *SettingsView) Save() {
 		return
 	}
 	v.message.Importance = widget.SuccessImportance
-	v.message.SetText("Settings saved.")
+	v.message.SetText(lang.L("Settings saved."))
 	if v.onSaved != nil {
 		v.onSaved(s)
 	}

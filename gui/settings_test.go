@@ -90,7 +90,7 @@ func TestSettingsViewRefusesBadValuesAndStoresNothing(t *testing.T) {
 
 	v.concurrency.SetText("4")
 	v.partSize.SetText("8")
-	v.compat["minio"].SetSelected(compatLabels[CompatOff])
+	v.compat["minio"].SetSelected(compatLabels()[CompatOff])
 	test.Tap(v.save)
 	if saved != 1 || v.Message() != "Settings saved." {
 		t.Fatalf("valid settings not saved: saved=%d msg=%q", saved, v.Message())

@@ -1,10 +1,12 @@
 package gui
 
 import (
+	"fmt"
 	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -30,9 +32,9 @@ type statusTask struct {
 func newStatusBar() *statusBar {
 	s := &statusBar{
 		activity: widget.NewActivity(),
-		message:  widget.NewLabel("Ready"),
+		message:  widget.NewLabel(lang.L("Ready")),
 		conn:     widget.NewLabel(""),
-		idle:     "Ready",
+		idle:     lang.L("Ready"),
 	}
 	s.message.Truncation = fyne.TextTruncateEllipsis
 	s.conn.Importance = widget.LowImportance
@@ -79,7 +81,7 @@ func (s *statusBar) render() {
 	if n := len(s.tasks); n > 0 {
 		t := s.tasks[n-1].text
 		if n > 1 {
-			t += "  (+" + strconv.Itoa(n-1) + " more)"
+			t += fmt.Sprintf(lang.L("  (+%s more)"), strconv.Itoa(n-1))
 		}
 		s.message.SetText(t)
 		s.activity.Show()

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 )
 
 // The shell's wiring of the transfers panel: its links to the window, drops and
@@ -76,11 +77,11 @@ func (mw *MainWindow) publishUploaded(bucket string, res transfer.BatchResult) {
 	}
 	if len(entries) == 0 {
 		notDone := res.Failed + res.Cancelled + res.SkippedN
-		msg := "No file was uploaded, so nothing was made public."
+		msg := lang.L("No file was uploaded, so nothing was made public.")
 		if notDone > 0 {
-			msg = fmt.Sprintf("No file was uploaded (%s failed, cancelled or skipped; see the transfers panel), so nothing was made public.", widgets.Count(notDone, "file", "files"))
+			msg = fmt.Sprintf(lang.L("No file was uploaded (%s failed, cancelled or skipped; see the transfers panel), so nothing was made public."), widgets.Count(notDone, "file", "files"))
 		}
-		dialog.ShowInformation("Make public", msg, mw.win)
+		dialog.ShowInformation(lang.L("Make public"), msg, mw.win)
 		return
 	}
 	mw.sharer().MakePublic(bucket, entries, true)

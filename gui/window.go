@@ -5,6 +5,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/accounts"
@@ -217,7 +219,7 @@ func (mw *MainWindow) menuActions() MenuActions {
 		Download:     mw.menuDownload(),
 		CopyLink:     mw.menuCopyLink(),
 
-		UploadWithOptions: mw.inBucket("upload files", mw.uploadWithOptions), // gui/uploadopts.go
+		UploadWithOptions: mw.inBucket(lang.L("upload files"), mw.uploadWithOptions), // gui/uploadopts.go
 
 		ShowTransfers: mw.xfer.ShowRows, // gui/transfers.go
 		ToggleHidden: func(show bool) {
@@ -225,7 +227,7 @@ func (mw *MainWindow) menuActions() MenuActions {
 			s := LoadSettings(mw.app.Preferences())
 			s.ShowHidden = show
 			if err := s.Save(mw.app.Preferences()); err != nil {
-				mw.status.Say("Could not save the setting: " + err.Error())
+				mw.status.Say(fmt.Sprintf(lang.L("Could not save the setting: %s"), err.Error()))
 			}
 			mw.installMenu() // the Show hidden tick follows
 		},
@@ -279,7 +281,7 @@ func (mw *MainWindow) showSettings() {
 		mw.settings.RequestFocus()
 		return
 	}
-	w := mw.app.NewWindow("S3 Desk Settings")
+	w := mw.app.NewWindow(lang.L("S3 Desk Settings"))
 	names := []string{}
 	for _, n := range mw.profiles.Names() {
 		if mw.profiles.Saved(n) {
@@ -318,15 +320,15 @@ func (mw *MainWindow) connect(name string) {
 	mw.profile = name
 	mw.svc = nil
 	mw.buckets.SetStore(nil)
-	mw.buckets.SetMessage("Connecting to " + name + "…")
+	mw.buckets.SetMessage(fmt.Sprintf(lang.L("Connecting to %s…"), name))
 	mw.tabs.each(func(v *browser.ObjectsView) { // every tab follows the connection
 		v.SetContext(ctx)
 		v.SetStore(nil)
 	})
 	mw.xfer.Connect(ctx, nil, "")
 	mw.win.SetTitle("S3 Desk")
-	mw.status.conn.SetText(name)
-	_, end := mw.status.Begin("Connecting to " + name + "…")
+	mw.status.conn.SetText(profileLabel(name))
+	_, end := mw.status.Begin(fmt.Sprintf(lang.L("Connecting to %s…"), name))
 	deps := mw.deps
 	// Settings → Compatibility may override the profile's checksum mode.
 	compatOn, compatSet := LoadSettings(mw.app.Preferences()).CompatibilityFor(name)
@@ -338,9 +340,9 @@ func (mw *MainWindow) connect(name string) {
 		case name == profiles.SandboxName && deps.Sandbox != nil:
 			cfg, err = deps.Sandbox(ctx)
 		case name == profiles.SandboxName:
-			err = fmt.Errorf("the Local sandbox is not available in this build")
+			err = errors.New(lang.L("the Local sandbox is not available in this build"))
 		case deps.Profiles == nil:
-			err = fmt.Errorf("the saved profiles could not be read")
+			err = errors.New(lang.L("the saved profiles could not be read"))
 		default:
 			cfg, err = deps.Profiles.Config(ctx, name)
 		}
@@ -362,16 +364,16 @@ func (mw *MainWindow) connect(name string) {
 				return
 			}
 			if err != nil {
-				mw.buckets.SetMessage("Could not connect to " + name + ": " + widgets.ErrorText(err))
-				mw.status.Say("Could not connect to " + name)
+				mw.buckets.SetMessage(fmt.Sprintf(lang.L("Could not connect to %s: %s"), name, widgets.ErrorText(err)))
+				mw.status.Say(fmt.Sprintf(lang.L("Could not connect to %s"), name))
 				return
 			}
 			mw.svc = svc
 			where := svc.Endpoint
 			if where == "" {
-				where = "AWS " + svc.Region
+				where = fmt.Sprintf(lang.L("AWS %s"), svc.Region)
 			}
-			mw.status.conn.SetText(name + " · " + where)
+			mw.status.conn.SetText(profileLabel(name) + " · " + where)
 			mw.buckets.SetStore(svc.Buckets)
 			mw.tabs.each(func(v *browser.ObjectsView) { v.SetStore(svc.Objects) })
 			mw.xfer.Connect(ctx, mw.engines(svc), mw.transferDataDir()) // gui/newwindow.go
@@ -416,7 +418,7 @@ func (mw *MainWindow) navigated(bucket, prefix string) {
 	if prefix != "" {
 		where += "/" + strings.TrimSuffix(prefix, "/")
 	}
-	mw.win.SetTitle(where + " — S3 Desk")
+	mw.win.SetTitle(fmt.Sprintf(lang.L("%s — S3 Desk"), where))
 	mw.rememberPlace(bucket, prefix) // gui/places.go
 	if mw.buckets.Selected() != bucket {
 		mw.buckets.Opened(bucket) // no OnSelect: the view is there already

@@ -1,10 +1,12 @@
 package gui
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/browser"
@@ -21,7 +23,7 @@ func (mw *MainWindow) inBucket(what string, fn func(bucket, prefix string)) func
 	return func() {
 		b := mw.objects.Bucket()
 		if b == "" {
-			mw.status.Say("Open a bucket first to " + what + ".")
+			mw.status.Say(fmt.Sprintf(lang.L("Open a bucket first to %s."), what))
 			return
 		}
 		fn(b, mw.objects.Prefix())
@@ -30,21 +32,21 @@ func (mw *MainWindow) inBucket(what string, fn func(bucket, prefix string)) func
 
 // menuUploadFiles is File → Upload files….
 func (mw *MainWindow) menuUploadFiles() func() {
-	return mw.inBucket("upload files", func(bucket, prefix string) { mw.xfer.UploadFiles(bucket, prefix) })
+	return mw.inBucket(lang.L("upload files"), func(bucket, prefix string) { mw.xfer.UploadFiles(bucket, prefix) })
 }
 
 // menuUploadFolder is File → Upload folder….
 func (mw *MainWindow) menuUploadFolder() func() {
-	return mw.inBucket("upload a folder", func(bucket, prefix string) { mw.xfer.UploadFolder(bucket, prefix) })
+	return mw.inBucket(lang.L("upload a folder"), func(bucket, prefix string) { mw.xfer.UploadFolder(bucket, prefix) })
 }
 
 // menuDownload is File → Download…: the selection, to a folder the user
 // chooses.
 func (mw *MainWindow) menuDownload() func() {
-	return mw.inBucket("download", func(bucket, _ string) {
+	return mw.inBucket(lang.L("download"), func(bucket, _ string) {
 		sel := mw.objects.Selected()
 		if len(sel) == 0 {
-			mw.status.Say("Select files or folders to download.")
+			mw.status.Say(lang.L("Select files or folders to download."))
 			return
 		}
 		mw.xfer.Download(bucket, sel)
@@ -54,7 +56,7 @@ func (mw *MainWindow) menuDownload() func() {
 // menuCopyLink is Edit → Copy link: a presigned download link for each
 // selected file, with the default expiry from Settings.
 func (mw *MainWindow) menuCopyLink() func() {
-	return mw.inBucket("copy a link", func(bucket, _ string) { mw.copyLink(bucket, mw.objects.Selected()) })
+	return mw.inBucket(lang.L("copy a link"), func(bucket, _ string) { mw.copyLink(bucket, mw.objects.Selected()) })
 }
 
 // copyLink copies a presigned download link of each file in entries, with
@@ -89,9 +91,9 @@ func (mw *MainWindow) uploaded(res transfer.BatchResult) {
 // a change says when it applies.
 func settingsSavedText(before, after Settings, connected bool) string {
 	if connected && (before.PartSizeMiB != after.PartSizeMiB || before.Concurrency != after.Concurrency) {
-		return "Settings saved. The new part size and concurrency apply to transfers from the next start of S3 Desk or account switch."
+		return lang.L("Settings saved. The new part size and concurrency apply to transfers from the next start of S3 Desk or account switch.")
 	}
-	return "Settings saved"
+	return lang.L("Settings saved")
 }
 
 // whenNoDialog makes the actions of a wait while a dialog (or a pop-up

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"fmt"
 	"s3desk/gui/widgets"
 	"s3desk/storage"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -34,25 +36,25 @@ func (v *BucketsView) ShowCreate() {
 	d := &createBucketDialog{}
 	v.create = d
 	d.name = widgets.NewEscEntry() // Escape cancels
-	d.name.SetPlaceHolder("my-bucket-name")
+	d.name.SetPlaceHolder(lang.L("my-bucket-name"))
 	regions := bucketRegions
 	if r := store.Region(); r != "" {
 		regions = append([]string{r}, without(bucketRegions, r)...)
 	}
 	d.region = widget.NewSelectEntry(regions)
 	d.region.SetText(regions[0])
-	d.acls = widget.NewCheck("Allow per-file access lists (needed to make single files public)", nil)
-	d.hint = widget.NewLabel("3–63 characters: lower-case letters, digits, dots and hyphens.")
+	d.acls = widget.NewCheck(lang.L("Allow per-file access lists (needed to make single files public)"), nil)
+	d.hint = widget.NewLabel(lang.L("3–63 characters: lower-case letters, digits, dots and hyphens."))
 	d.hint.Wrapping = fyne.TextWrapWord
 	d.hint.Importance = widget.LowImportance
-	d.create = widget.NewButtonWithIcon("Create", theme.ConfirmIcon(), nil)
+	d.create = widget.NewButtonWithIcon(lang.L("Create"), theme.ConfirmIcon(), nil)
 	d.create.Importance = widget.HighImportance
 	d.create.Disable()
-	cancel := widget.NewButton("Cancel", nil)
+	cancel := widget.NewButton(lang.L("Cancel"), nil)
 
 	check := func(name string) bool {
 		if name == "" {
-			d.hint.SetText("3–63 characters: lower-case letters, digits, dots and hyphens.")
+			d.hint.SetText(lang.L("3–63 characters: lower-case letters, digits, dots and hyphens."))
 			d.hint.Importance = widget.LowImportance
 			d.hint.Refresh()
 			d.fit()
@@ -67,7 +69,7 @@ func (v *BucketsView) ShowCreate() {
 			d.create.Disable()
 			return false
 		}
-		d.hint.SetText("“" + name + "” is a valid name.")
+		d.hint.SetText(fmt.Sprintf(lang.L("“%s” is a valid name."), name))
 		d.hint.Importance = widget.SuccessImportance
 		d.hint.Refresh()
 		d.fit()
@@ -84,11 +86,11 @@ func (v *BucketsView) ShowCreate() {
 		region := strings.TrimSpace(d.region.Text)
 		acls := d.acls.Checked
 		d.create.Disable()
-		d.hint.SetText("Creating “" + name + "”…")
+		d.hint.SetText(fmt.Sprintf(lang.L("Creating “%s”…"), name))
 		d.hint.Importance = widget.LowImportance
 		d.hint.Refresh()
 		d.fit()
-		_, end := v.status.Begin("Creating bucket " + name + "…")
+		_, end := v.status.Begin(fmt.Sprintf(lang.L("Creating bucket %s…"), name))
 		ctx := v.jobs.Ctx() // a switch of account ends it
 		v.jobs.Go(func() {
 			opts := storage.CreateBucketOptions{Region: region}
@@ -107,7 +109,7 @@ func (v *BucketsView) ShowCreate() {
 					return
 				}
 				d.dlg.Hide()
-				v.status.Say("Created bucket " + name)
+				v.status.Say(fmt.Sprintf(lang.L("Created bucket %s"), name))
 				if v.store == store {
 					v.reload(name, false)
 				}
@@ -118,13 +120,13 @@ func (v *BucketsView) ShowCreate() {
 	d.create.OnTapped = submit
 
 	form := widget.NewForm(
-		widget.NewFormItem("Name", d.name),
-		widget.NewFormItem("Region", d.region),
+		widget.NewFormItem(lang.L("Name"), d.name),
+		widget.NewFormItem(lang.L("Region"), d.region),
 		widget.NewFormItem("", d.acls),
 	)
 	content := container.NewVBox(form, d.hint,
 		container.NewHBox(layout.NewSpacer(), cancel, d.create))
-	d.dlg = dialog.NewCustomWithoutButtons("New bucket", content, v.win)
+	d.dlg = dialog.NewCustomWithoutButtons(lang.L("New bucket"), content, v.win)
 	cancel.OnTapped = d.dlg.Hide
 	d.name.OnEscape = d.dlg.Hide
 	widgets.FitDialog(d.dlg, 460)

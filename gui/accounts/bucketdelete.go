@@ -11,10 +11,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 )
 
 // "Delete bucket": count first, then confirm (a full bucket wants its name typed).
@@ -37,15 +37,15 @@ func (v *BucketsView) ConfirmDelete(bucket string) {
 		return
 	}
 	ctx, cancel := context.WithCancel(v.jobs.Ctx())
-	update, end := v.status.Begin("Counting what “" + bucket + "” holds…")
-	counting := dialog.NewCustomWithoutButtons("Delete bucket",
-		container.NewVBox(widget.NewLabel("Counting what “"+bucket+"” holds…"), widget.NewProgressBarInfinite()), v.win)
-	stop := widget.NewButton("Cancel", func() { cancel() })
+	update, end := v.status.Begin(fmt.Sprintf(lang.L("Counting what “%s” holds…"), bucket))
+	counting := dialog.NewCustomWithoutButtons(lang.L("Delete bucket"),
+		container.NewVBox(widget.NewLabel(fmt.Sprintf(lang.L("Counting what “%s” holds…"), bucket)), widget.NewProgressBarInfinite()), v.win)
+	stop := widget.NewButton(lang.L("Cancel"), func() { cancel() })
 	counting.SetButtons([]fyne.CanvasObject{stop})
 	counting.Show()
 	v.jobs.Go(func() {
 		progress := async.NewThrottle(async.Every, v.jobs.Do, func(u storage.Usage) {
-			update(fmt.Sprintf("Counting “%s”: %s objects so far…", bucket, humanize.Comma(u.Objects)))
+			update(fmt.Sprintf(lang.L("Counting “%s”: %s objects so far…"), bucket, widgets.Number(u.Objects)))
 		})
 		usage, err := store.Usage(ctx, bucket, "", progress.Push)
 		progress.Flush()
@@ -57,7 +57,7 @@ func (v *BucketsView) ConfirmDelete(bucket string) {
 				if errors.Is(err, context.Canceled) {
 					return
 				}
-				widgets.ShowError(v.win, "Could not look into “"+bucket+"”", err)
+				widgets.ShowError(v.win, fmt.Sprintf(lang.L("Could not look into “%s”"), bucket), err)
 				return
 			}
 			v.showDeleteDialog(store, bucket, usage)
@@ -68,9 +68,9 @@ func (v *BucketsView) ConfirmDelete(bucket string) {
 func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage storage.Usage) {
 	d := &deleteBucketDialog{}
 	v.del = d
-	d.del = widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), nil)
+	d.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), nil)
 	d.del.Importance = widget.DangerImportance
-	d.cancel = widget.NewButton("Cancel", nil)
+	d.cancel = widget.NewButton(lang.L("Cancel"), nil)
 	d.result = widget.NewLabel("")
 	d.result.Wrapping = fyne.TextWrapWord
 	d.result.Importance = widget.DangerImportance
@@ -78,16 +78,16 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 	force := usage.Objects > 0
 	items := []fyne.CanvasObject{}
 	if !force {
-		d.summary = widget.NewLabel("“" + bucket + "” is empty. Delete it?\nThis cannot be undone.")
+		d.summary = widget.NewLabel(fmt.Sprintf(lang.L("“%s” is empty. Delete it?\nThis cannot be undone."), bucket))
 		items = append(items, d.summary)
 	} else {
 		d.summary = widget.NewLabel(fmt.Sprintf(
-			"“%s” holds %s %s (%s). Deleting it deletes all of them, with their old versions and unfinished uploads. This cannot be undone.",
-			bucket, humanize.Comma(usage.Objects), widgets.Plural(int(usage.Objects), "object", "objects"), humanize.IBytes(uint64(usage.Bytes))))
+			lang.L("“%s” holds %s %s (%s). Deleting it deletes all of them, with their old versions and unfinished uploads. This cannot be undone."),
+			bucket, widgets.Number(usage.Objects), widgets.Plural(int(usage.Objects), "object", "objects"), widgets.Bytes(uint64(usage.Bytes))))
 		d.summary.Wrapping = fyne.TextWrapWord
 		d.confirm = widgets.NewEscEntry() // Escape cancels
 		d.confirm.SetPlaceHolder(bucket)
-		d.del.SetText("Delete everything")
+		d.del.SetText(lang.L("Delete everything"))
 		d.del.Disable()
 		d.confirm.OnChanged = func(s string) {
 			if s == bucket {
@@ -96,10 +96,10 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 				d.del.Disable()
 			}
 		}
-		items = append(items, d.summary, widget.NewLabel("Type the bucket name to confirm:"), d.confirm)
+		items = append(items, d.summary, widget.NewLabel(lang.L("Type the bucket name to confirm:")), d.confirm)
 	}
 	items = append(items, d.result, container.NewHBox(layout.NewSpacer(), d.cancel, d.del))
-	d.dlg = dialog.NewCustomWithoutButtons("Delete bucket “"+bucket+"”", container.NewVBox(items...), v.win)
+	d.dlg = dialog.NewCustomWithoutButtons(fmt.Sprintf(lang.L("Delete bucket “%s”"), bucket), container.NewVBox(items...), v.win)
 	ctx, cancel := context.WithCancel(v.jobs.Ctx())
 	d.cancel.OnTapped = func() {
 		cancel()
@@ -113,10 +113,10 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 		if d.confirm != nil {
 			d.confirm.Disable()
 		}
-		update, end := v.status.Begin("Deleting bucket " + bucket + "…")
+		update, end := v.status.Begin(fmt.Sprintf(lang.L("Deleting bucket %s…"), bucket))
 		v.jobs.Go(func() {
 			progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
-				text := fmt.Sprintf("Deleting bucket %s: %s objects deleted…", bucket, humanize.Comma(n))
+				text := fmt.Sprintf(lang.L("Deleting bucket %s: %s objects deleted…"), bucket, widgets.Number(n))
 				update(text)
 				d.result.Importance = widget.LowImportance
 				d.result.SetText(text)
@@ -128,14 +128,14 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 				end()
 				if err != nil {
 					if errors.Is(err, context.Canceled) {
-						v.status.Say("Stopped deleting " + bucket)
+						v.status.Say(fmt.Sprintf(lang.L("Stopped deleting %s"), bucket))
 						return
 					}
 					if !force && errors.Is(err, storage.ErrBucketNotEmpty) {
 						// Old versions or unfinished uploads that Usage does not count.
 						d.dlg.Hide()
 						v.showDeleteDialog(store, bucket, storage.Usage{Objects: 1})
-						v.del.summary.SetText("“" + bucket + "” still holds old object versions or unfinished uploads. Deleting it deletes them too. This cannot be undone.")
+						v.del.summary.SetText(fmt.Sprintf(lang.L("“%s” still holds old object versions or unfinished uploads. Deleting it deletes them too. This cannot be undone."), bucket))
 						return
 					}
 					d.result.Importance = widget.DangerImportance
@@ -149,7 +149,7 @@ func (v *BucketsView) showDeleteDialog(store BucketStore, bucket string, usage s
 					return
 				}
 				d.dlg.Hide()
-				v.status.Say("Deleted bucket " + bucket)
+				v.status.Say(fmt.Sprintf(lang.L("Deleted bucket %s"), bucket))
 				if v.store == store {
 					if v.current == bucket {
 						v.current = ""

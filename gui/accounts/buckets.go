@@ -125,7 +125,7 @@ func NewBucketsView(win fyne.Window, status Status, j *async.Jobs) *BucketsView 
 	}
 	v.byNameBtn = widget.NewButton(lang.L("Open a bucket by name…"), v.ShowOpenByName)
 	v.byNameBtn.Hide()
-	header := container.NewBorder(nil, nil, widgets.SectionTitle("Buckets"),
+	header := container.NewBorder(nil, nil, widgets.SectionTitle(lang.L("Buckets")),
 		container.NewHBox(v.addBtn, v.delBtn, v.reloadBtn))
 	v.box = container.NewBorder(header, v.byNameBtn, nil, nil,
 		container.NewStack(v.list, container.NewPadded(container.NewVBox(v.message))))
@@ -156,7 +156,7 @@ func (v *BucketsView) SetStore(store BucketStore) {
 		v.load.Stop()
 		v.addBtn.Disable()
 		v.reloadBtn.Disable()
-		v.showMessage("Choose a profile to see its buckets.")
+		v.showMessage(lang.L("Choose a profile to see its buckets."))
 		return
 	}
 	v.addBtn.Enable()
@@ -195,9 +195,9 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 	}
 	ctx, gen := v.load.Renew(v.jobs.Ctx())
 	if len(v.buckets) == 0 {
-		v.showMessage("Loading buckets…")
+		v.showMessage(lang.L("Loading buckets…"))
 	}
-	_, end := v.status.Begin("Listing buckets…")
+	_, end := v.status.Begin(lang.L("Listing buckets…"))
 	v.jobs.Go(func() {
 		list, err := store.ListBuckets(ctx)
 		v.jobs.Do(func() {
@@ -214,7 +214,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 			if err != nil {
 				v.buckets = nil
 				v.list.Refresh()
-				v.showMessage("Could not list buckets: " + widgets.ErrorText(err))
+				v.showMessage(fmt.Sprintf(lang.L("Could not list buckets: %s"), widgets.ErrorText(err)))
 				return
 			}
 			sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
@@ -223,7 +223,7 @@ func (v *BucketsView) reload(selectName string, announce bool) {
 			v.list.UnselectAll()
 			v.list.Refresh()
 			if len(list) == 0 {
-				v.showMessage("No buckets yet.\nCreate one with +.")
+				v.showMessage(lang.L("No buckets yet.\nCreate one with +."))
 			} else {
 				v.showMessage("")
 			}
@@ -251,23 +251,23 @@ func (v *BucketsView) bucketMenu(id widget.ListItemID) *fyne.Menu {
 	name := v.buckets[id].Name
 	if v.denied {
 		items := []*fyne.MenuItem{
-			fyne.NewMenuItem("Copy name", func() { fyne.CurrentApp().Clipboard().SetContent(name) }),
+			fyne.NewMenuItem(lang.L("Copy name"), func() { fyne.CurrentApp().Clipboard().SetContent(name) }),
 			fyne.NewMenuItem(lang.L("Open a bucket by name…"), v.ShowOpenByName),
 			fyne.NewMenuItem(lang.L("Forget this bucket"), func() { v.forget(name) }),
 		}
 		if on := v.OnSettings; on != nil {
-			items = append(items, fyne.NewMenuItem("Bucket settings…", func() { on(name) }))
+			items = append(items, fyne.NewMenuItem(lang.L("Bucket settings…"), func() { on(name) }))
 		}
 		return fyne.NewMenu("", items...)
 	}
 	items := []*fyne.MenuItem{
-		fyne.NewMenuItem("Copy name", func() { fyne.CurrentApp().Clipboard().SetContent(name) }),
-		fyne.NewMenuItem("Refresh list", v.Refresh),
+		fyne.NewMenuItem(lang.L("Copy name"), func() { fyne.CurrentApp().Clipboard().SetContent(name) }),
+		fyne.NewMenuItem(lang.L("Refresh list"), v.Refresh),
 	}
 	if on := v.OnSettings; on != nil {
-		items = append(items, fyne.NewMenuItem("Bucket settings…", func() { on(name) }))
+		items = append(items, fyne.NewMenuItem(lang.L("Bucket settings…"), func() { on(name) }))
 	}
-	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Delete bucket…", func() { v.ConfirmDelete(name) }))
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Delete bucket…"), func() { v.ConfirmDelete(name) }))
 	return fyne.NewMenu("", items...)
 }
 
@@ -289,7 +289,7 @@ func bucketDetail(b storage.Bucket) string {
 		parts = append(parts, b.Region)
 	}
 	if !b.Created.IsZero() {
-		parts = append(parts, "created "+b.Created.Local().Format("2 Jan 2006"))
+		parts = append(parts, fmt.Sprintf(lang.L("created %s"), widgets.FormatDate(b.Created.Local())))
 	}
 	if len(parts) == 0 {
 		return " "

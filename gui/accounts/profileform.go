@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -75,21 +76,21 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 		labels = append(labels, pr.Label)
 	}
 	f.name = widget.NewEntry()
-	f.name.SetPlaceHolder("e.g. Work AWS")
+	f.name.SetPlaceHolder(lang.L("e.g. Work AWS"))
 	f.account = widget.NewEntry()
-	f.account.SetPlaceHolder("32 characters, on the R2 overview page")
+	f.account.SetPlaceHolder(lang.L("32 characters, on the R2 overview page"))
 	f.endpoint = widget.NewEntry()
 	f.region = widget.NewEntry()
-	f.pathStyle = widget.NewCheck("Path-style addressing (endpoint/bucket)", nil)
-	f.compat = widget.NewCheck("Compatibility mode (checksums only when required)", nil)
-	f.insecure = widget.NewCheck("Allow plain http:// (not encrypted)", nil)
+	f.pathStyle = widget.NewCheck(lang.L("Path-style addressing (endpoint/bucket)"), nil)
+	f.compat = widget.NewCheck(lang.L("Compatibility mode (checksums only when required)"), nil)
+	f.insecure = widget.NewCheck(lang.L("Allow plain http:// (not encrypted)"), nil)
 	f.accessKey = widget.NewEntry()
-	f.accessKey.SetPlaceHolder("AKIA…")
+	f.accessKey.SetPlaceHolder(lang.L("AKIA…"))
 	f.secret = widget.NewPasswordEntry()
 	f.token = widget.NewPasswordEntry()
-	f.token.SetPlaceHolder("only for temporary credentials")
+	f.token.SetPlaceHolder(lang.L("only for temporary credentials"))
 	f.awsProfile = widget.NewEntry()
-	f.awsProfile.SetPlaceHolder("optional: a profile of ~/.aws/config instead of keys")
+	f.awsProfile.SetPlaceHolder(lang.L("optional: a profile of ~/.aws/config instead of keys"))
 	f.newPlaceFields(p) // the optional default bucket and folder (profileplace.go)
 	// The provider's help is read before filling in the form: ordinary
 	// text, wrapped, not a caption.
@@ -100,10 +101,10 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	f.testResult = widget.NewLabel("")
 	f.testResult.Wrapping = fyne.TextWrapWord
 	f.testResult.Hide()
-	f.testBtn = widget.NewButtonWithIcon("Test connection", theme.LoginIcon(), f.test)
-	f.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.save)
+	f.testBtn = widget.NewButtonWithIcon(lang.L("Test connection"), theme.LoginIcon(), f.test)
+	f.saveBtn = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), f.save)
 	f.saveBtn.Importance = widget.HighImportance
-	f.cancelBtn = widget.NewButton("Cancel", nil)
+	f.cancelBtn = widget.NewButton(lang.L("Cancel"), nil)
 	f.provider = widget.NewSelect(labels, func(label string) { f.choosePreset(label) })
 
 	if p != nil {
@@ -115,18 +116,18 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 		f.insecure.SetChecked(p.AllowInsecureHTTP)
 		f.accessKey.SetText(p.AccessKeyID)
 		f.awsProfile.SetText(p.AWSProfile)
-		f.secret.SetPlaceHolder("stored in the keychain; type to replace")
+		f.secret.SetPlaceHolder(lang.L("stored in the keychain; type to replace"))
 		for _, pr := range f.presets {
 			if pr.Provider == p.Provider {
 				f.preset = pr
 				f.provider.Selected = pr.Label // no callback: keep the saved fields
 				f.endpoint.SetPlaceHolder(pr.EndpointHint)
-				f.help.SetText(pr.Help)
+				f.help.SetText(lang.L(pr.Help))
 				f.account.SetText(f.accountOf(p.Endpoint))
 			}
 		}
 	} else {
-		f.secret.SetPlaceHolder("secret access key")
+		f.secret.SetPlaceHolder(lang.L("secret access key"))
 		if len(labels) > 0 {
 			f.provider.SetSelected(labels[0])
 		}
@@ -151,16 +152,16 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	}
 
 	f.items = map[string]*widget.FormItem{
-		"name":     widget.NewFormItem("Name", f.name),
-		"provider": widget.NewFormItem("Provider", container.NewVBox(f.provider, f.help)),
-		"account":  widget.NewFormItem("Account ID", f.account),
-		"endpoint": widget.NewFormItem("Endpoint", f.endpoint),
-		"region":   widget.NewFormItem("Region", f.region),
+		"name":     widget.NewFormItem(lang.L("Name"), f.name),
+		"provider": widget.NewFormItem(lang.L("Provider"), container.NewVBox(f.provider, f.help)),
+		"account":  widget.NewFormItem(lang.L("Account ID"), f.account),
+		"endpoint": widget.NewFormItem(lang.L("Endpoint"), f.endpoint),
+		"region":   widget.NewFormItem(lang.L("Region"), f.region),
 		"options":  widget.NewFormItem("", container.NewVBox(f.pathStyle, f.compat, f.insecure)),
-		"key":      widget.NewFormItem("Access key ID", f.accessKey),
-		"secret":   widget.NewFormItem("Secret key", f.secret),
-		"token":    widget.NewFormItem("Session token", f.token),
-		"profile":  widget.NewFormItem("AWS profile", f.awsProfile),
+		"key":      widget.NewFormItem(lang.L("Access key ID"), f.accessKey),
+		"secret":   widget.NewFormItem(lang.L("Secret key"), f.secret),
+		"token":    widget.NewFormItem(lang.L("Session token"), f.token),
+		"profile":  widget.NewFormItem(lang.L("AWS profile"), f.awsProfile),
 		"place":    widget.NewFormItem(lang.L("Open at connect"), container.NewGridWithColumns(2, f.defBucket, f.defPrefix)),
 	}
 	f.formBox = container.NewStack()
@@ -168,9 +169,9 @@ func (v *ProfilesView) ShowForm(p *profiles.Profile) {
 	f.layoutForm()
 	buttons := container.NewHBox(f.testBtn, layout.NewSpacer(), f.cancelBtn, f.saveBtn)
 	content := container.NewVBox(f.formBox, f.message, f.testResult, buttons)
-	title := "New profile"
+	title := lang.L("New profile")
 	if p != nil {
-		title = "Edit profile “" + p.Name + "”"
+		title = fmt.Sprintf(lang.L("Edit profile “%s”"), p.Name)
 	}
 	f.dlg = dialog.NewCustomWithoutButtons(title, content, v.win)
 	f.cancelBtn.OnTapped = f.close
@@ -227,14 +228,14 @@ func (f *profileForm) validate() bool {
 	warnings, err := profiles.Validate(p)
 	var perr *profiles.Error
 	if f.needsAccount() && p.Endpoint == "" && errors.As(err, &perr) && perr.Field == "endpoint" {
-		err = errors.New("type your " + f.preset.Label + " account ID (on the R2 overview page), or the endpoint URL")
+		err = fmt.Errorf(lang.L("type your %s account ID (on the R2 overview page), or the endpoint URL"), f.preset.Label)
 	}
 	if id := strings.TrimSpace(f.account.Text); f.needsAccount() && id != "" && !r2Account.MatchString(id) && id == f.accountOf(p.Endpoint) {
-		warnings = append(warnings, "an account ID is 32 characters, 0-9 and a-f; copy it from the R2 overview page")
+		warnings = append(warnings, lang.L("an account ID is 32 characters, 0-9 and a-f; copy it from the R2 overview page"))
 	}
 	if err == nil && p.AccessKeyID != "" && p.AWSProfile == "" && f.secret.Text == "" &&
 		(f.editing == nil || f.editing.AccessKeyID != p.AccessKeyID) {
-		err = errors.New("enter the secret access key that goes with this access key ID")
+		err = errors.New(lang.L("enter the secret access key that goes with this access key ID"))
 	}
 	switch {
 	case err != nil:
@@ -277,7 +278,7 @@ func (f *profileForm) test() {
 	ctx, cancel := context.WithCancel(f.v.jobs.Life())
 	f.testCancel = cancel
 	p, sec := f.profile(), f.secretValue()
-	f.testResult.SetText("Connecting to " + f.where(p) + "…")
+	f.testResult.SetText(fmt.Sprintf(lang.L("Connecting to %s…"), f.where(p)))
 	f.testResult.Importance = widget.LowImportance
 	f.testResult.Show()
 	f.testResult.Refresh()
@@ -291,10 +292,10 @@ func (f *profileForm) test() {
 			}
 			f.testBtn.Enable()
 			if err != nil {
-				f.testResult.SetText("Could not connect: " + widgets.ErrorText(err))
+				f.testResult.SetText(fmt.Sprintf(lang.L("Could not connect: %s"), widgets.ErrorText(err)))
 				f.testResult.Importance = widget.DangerImportance
 			} else {
-				f.testResult.SetText("Connected: " + f.where(p) + " answered and accepted the keys.")
+				f.testResult.SetText(fmt.Sprintf(lang.L("Connected: %s answered and accepted the keys."), f.where(p)))
 				f.testResult.Importance = widget.SuccessImportance
 			}
 			f.testResult.Refresh()
@@ -307,7 +308,7 @@ func (f *profileForm) where(p profiles.Profile) string {
 	if p.Endpoint != "" {
 		return hostOf(p.Endpoint)
 	}
-	return "the service"
+	return lang.L("the service")
 }
 
 // save adds or updates the profile. When the keychain cannot store the
@@ -341,7 +342,7 @@ func (f *profileForm) save() {
 				return
 			}
 			f.close()
-			f.v.status.Say("Saved profile " + p.Name)
+			f.v.status.Say(fmt.Sprintf(lang.L("Saved profile %s"), p.Name))
 			f.v.current = ""
 			f.v.Reload(p.Name)
 		})
@@ -349,11 +350,10 @@ func (f *profileForm) save() {
 }
 
 func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) {
-	msg := widget.NewLabel("The system keychain is not available, so S3 Desk cannot store the secret key of “" + p.Name +
-		"” safely. It never writes secrets to a plain file.\n\nUse the key for this session only? The profile is saved without it, and S3 Desk asks for the key again after a restart.")
+	msg := widget.NewLabel(fmt.Sprintf(lang.L("The system keychain is not available, so S3 Desk cannot store the secret key of “%s” safely. It never writes secrets to a plain file.\n\nUse the key for this session only? The profile is saved without it, and S3 Desk asks for the key again after a restart."), p.Name))
 	msg.Wrapping = fyne.TextWrapWord
 	store, editing := f.v.store, f.editing
-	d := dialog.NewCustomConfirm("Keychain unavailable", "Use for this session only", "Cancel",
+	d := dialog.NewCustomConfirm(lang.L("Keychain unavailable"), lang.L("Use for this session only"), lang.L("Cancel"),
 		container.NewGridWrap(fyne.NewSize(440, msg.MinSize().Height*6), msg), func(ok bool) {
 			if !ok {
 				return
@@ -375,7 +375,7 @@ func (f *profileForm) offerSessionOnly(p profiles.Profile, sec profiles.Secret) 
 						return
 					}
 					f.close()
-					f.v.status.Say("Using the key of " + p.Name + " for this session only")
+					f.v.status.Say(fmt.Sprintf(lang.L("Using the key of %s for this session only"), p.Name))
 					f.v.current = ""
 					f.v.Reload(p.Name)
 				})

@@ -3,11 +3,13 @@ package accounts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -92,7 +94,7 @@ func NewProfilesView(win fyne.Window, status Status, j *async.Jobs, store Profil
 			r := v.rows[id]
 			row := o.(*widgets.SideRow)
 			row.ID = id
-			row.Name.SetText(r.name)
+			row.Name.SetText(displayName(r))
 			row.Detail.SetText(r.detail)
 			switch r.kind {
 			case kindSandbox:
@@ -123,9 +125,9 @@ func NewProfilesView(win fyne.Window, status Status, j *async.Jobs, store Profil
 	if store == nil {
 		v.addBtn.Disable()
 	}
-	header := container.NewBorder(nil, nil, widgets.SectionTitle("Profiles"),
+	header := container.NewBorder(nil, nil, widgets.SectionTitle(lang.L("Profiles")),
 		container.NewHBox(v.addBtn, v.editBtn, v.delBtn))
-	v.addHint = widget.NewButtonWithIcon("Add an S3 account…", theme.ContentAddIcon(), func() { v.ShowForm(nil) })
+	v.addHint = widget.NewButtonWithIcon(lang.L("Add an S3 account…"), theme.ContentAddIcon(), func() { v.ShowForm(nil) })
 	v.addHint.Importance = widget.LowImportance
 	v.addHint.Alignment = widget.ButtonAlignLeading
 	if store == nil {
@@ -136,8 +138,17 @@ func NewProfilesView(win fyne.Window, status Status, j *async.Jobs, store Profil
 	return v
 }
 
+// displayName is a row's name as shown: the built-in sandbox's name is
+// the app's (translated); a saved profile's is the user's.
+func displayName(r profileRow) string {
+	if r.kind == kindSandbox {
+		return lang.L("Local sandbox")
+	}
+	return r.name
+}
+
 func sandboxRow() profileRow {
-	return profileRow{kind: kindSandbox, name: profiles.SandboxName, detail: "Built-in S3 server on this computer"}
+	return profileRow{kind: kindSandbox, name: profiles.SandboxName, detail: lang.L("Built-in S3 server on this computer")}
 }
 
 // CanvasObject is the view's root widget.
@@ -175,7 +186,7 @@ func (v *ProfilesView) Reload(selectName string) {
 				return
 			}
 			if listErr != nil && !errors.Is(listErr, context.Canceled) {
-				v.status.Say("Could not read the saved profiles: " + widgets.ErrorText(listErr))
+				v.status.Say(fmt.Sprintf(lang.L("Could not read the saved profiles: %s"), widgets.ErrorText(listErr)))
 			}
 			v.setRows(saved, found)
 			if selectName != "" {
@@ -202,11 +213,11 @@ func (v *ProfilesView) setRows(saved []profiles.Profile, found []profiles.Import
 		if known[c.Name] {
 			continue
 		}
-		detail := "In ~/.aws"
+		detail := lang.L("In ~/.aws")
 		if c.Kind != "" {
 			detail += " · " + c.Kind
 		}
-		rows = append(rows, profileRow{kind: kindCandidate, name: c.Name, detail: detail + " · tap to import", candidate: c})
+		rows = append(rows, profileRow{kind: kindCandidate, name: c.Name, detail: detail + " · " + lang.L("tap to import"), candidate: c})
 	}
 	v.rows = rows
 	if v.store != nil && len(saved) <= 1 { // only the built-in sandbox
@@ -241,7 +252,7 @@ func profileDetail(p profiles.Profile) string {
 		parts = append(parts, p.Region)
 	}
 	if p.AWSProfile != "" {
-		parts = append(parts, "AWS profile "+p.AWSProfile)
+		parts = append(parts, fmt.Sprintf(lang.L("AWS profile %s"), p.AWSProfile))
 	}
 	if len(parts) == 0 {
 		return " "
@@ -304,15 +315,15 @@ func (v *ProfilesView) profileMenu(id widget.ListItemID) *fyne.Menu {
 		if v.OnResetSandbox == nil {
 			return nil
 		}
-		return fyne.NewMenu("", fyne.NewMenuItem("Reset sample data…", v.OnResetSandbox))
+		return fyne.NewMenu("", fyne.NewMenuItem(lang.L("Reset sample data…"), v.OnResetSandbox))
 	case kindSaved: // (a candidate's right-click already asks to import it)
 		if v.store == nil {
 			return nil
 		}
 		return fyne.NewMenu("",
-			fyne.NewMenuItem("Edit…", v.editCurrent),
+			fyne.NewMenuItem(lang.L("Edit…"), v.editCurrent),
 			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Delete…", v.deleteCurrent))
+			fyne.NewMenuItem(lang.L("Delete…"), v.deleteCurrent))
 	}
 	return nil
 }
@@ -340,8 +351,8 @@ func (v *ProfilesView) deleteCurrent() {
 	}
 	store := v.store
 	name := r.name
-	v.confirm = dialog.NewConfirm("Delete profile",
-		"Delete the profile “"+name+"” and its stored secret key?\nThe buckets and files on the service are not touched.",
+	v.confirm = dialog.NewConfirm(lang.L("Delete profile"),
+		fmt.Sprintf(lang.L("Delete the profile “%s” and its stored secret key?\nThe buckets and files on the service are not touched."), name),
 		func(ok bool) {
 			if !ok {
 				return
@@ -350,10 +361,10 @@ func (v *ProfilesView) deleteCurrent() {
 				err := store.Delete(v.jobs.Life(), name)
 				v.jobs.Do(func() {
 					if err != nil {
-						widgets.ShowError(v.win, "Could not delete the profile", err)
+						widgets.ShowError(v.win, lang.L("Could not delete the profile"), err)
 						return
 					}
-					v.status.Say("Deleted profile " + name)
+					v.status.Say(fmt.Sprintf(lang.L("Deleted profile %s"), name))
 					if v.current == name {
 						v.current = ""
 						v.Reload(profiles.SandboxName)
@@ -363,7 +374,7 @@ func (v *ProfilesView) deleteCurrent() {
 				})
 			})
 		}, v.win)
-	v.confirm.SetConfirmText("Delete")
+	v.confirm.SetConfirmText(lang.L("Delete"))
 	v.confirm.SetConfirmImportance(widget.DangerImportance)
 	v.confirm.Show()
 }
@@ -373,23 +384,23 @@ func (v *ProfilesView) confirmImport(c profiles.ImportCandidate) {
 		return
 	}
 	store := v.store
-	copyKeys := widget.NewCheck("Copy its access keys into the system keychain", nil)
-	msg := "Import the profile “" + c.Name + "” from ~/.aws?"
+	copyKeys := widget.NewCheck(lang.L("Copy its access keys into the system keychain"), nil)
+	msg := fmt.Sprintf(lang.L("Import the profile “%s” from ~/.aws?"), c.Name)
 	if c.Region != "" {
-		msg += "\nRegion: " + c.Region
+		msg += "\n" + fmt.Sprintf(lang.L("Region: %s"), c.Region)
 	}
 	if c.Endpoint != "" {
-		msg += "\nEndpoint: " + c.Endpoint
+		msg += "\n" + fmt.Sprintf(lang.L("Endpoint: %s"), c.Endpoint)
 	}
 	items := []fyne.CanvasObject{widget.NewLabel(msg)}
 	if c.HasStaticKeys {
 		copyKeys.SetChecked(false)
 		items = append(items, copyKeys,
-			lowLabel("Unchecked, S3 Desk reads the keys from ~/.aws each time, as the AWS CLI does."))
+			lowLabel(lang.L("Unchecked, S3 Desk reads the keys from ~/.aws each time, as the AWS CLI does.")))
 	} else {
-		items = append(items, lowLabel("Its credentials are resolved by the AWS SDK (SSO, roles, credential_process)."))
+		items = append(items, lowLabel(lang.L("Its credentials are resolved by the AWS SDK (SSO, roles, credential_process).")))
 	}
-	v.confirm = dialog.NewCustomConfirm("Import profile", "Import", "Cancel", container.NewVBox(items...), func(ok bool) {
+	v.confirm = dialog.NewCustomConfirm(lang.L("Import profile"), lang.L("Import"), lang.L("Cancel"), container.NewVBox(items...), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -398,10 +409,10 @@ func (v *ProfilesView) confirmImport(c profiles.ImportCandidate) {
 			p, err := store.Import(v.jobs.Life(), c, keys)
 			v.jobs.Do(func() {
 				if err != nil {
-					widgets.ShowError(v.win, "Could not import “"+c.Name+"”", err)
+					widgets.ShowError(v.win, fmt.Sprintf(lang.L("Could not import “%s”"), c.Name), err)
 					return
 				}
-				v.status.Say("Imported profile " + p.Name)
+				v.status.Say(fmt.Sprintf(lang.L("Imported profile %s"), p.Name))
 				v.Reload(p.Name)
 			})
 		})

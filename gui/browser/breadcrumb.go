@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -27,7 +28,7 @@ func crumbParts(bucket, prefix string) []crumb {
 		acc += s + "/"
 		label := s
 		if label == "" {
-			label = "(empty name)"
+			label = lang.L("(empty name)")
 		}
 		parts = append(parts, crumb{label: label, prefix: acc})
 	}
@@ -38,7 +39,7 @@ func crumbParts(bucket, prefix string) []crumb {
 func (v *ObjectsView) rebuildCrumbs() {
 	v.crumbs.RemoveAll()
 	if v.bucket == "" {
-		v.crumbs.Add(widget.NewLabelWithStyle("No bucket", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
+		v.crumbs.Add(widget.NewLabelWithStyle(lang.L("No bucket"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
 		v.crumbs.Refresh()
 		return
 	}

@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -10,15 +11,15 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
-// Scopes of "Find in bucket…".
+// Scopes of "Find in bucket…", shown as lang.L(scope) (i18n:keys).
 const (
 	scopeBucket = "Whole bucket"
 	scopeFolder = "This folder and below"
@@ -53,20 +54,20 @@ func (v *ObjectsView) ShowFind() {
 	}
 	f := &findDialog{v: v, bucket: v.bucket, prefix: v.prefix, store: v.store}
 	f.query = widgets.NewEscEntry() // Escape closes the dialog
-	f.query.SetPlaceHolder("Part of a name or path, any case")
+	f.query.SetPlaceHolder(lang.L("Part of a name or path, any case"))
 	f.query.OnSubmitted = func(string) { f.Search() }
-	opts := []string{scopeBucket}
+	opts := []string{lang.L(scopeBucket)}
 	if v.prefix != "" {
-		opts = append(opts, scopeFolder)
+		opts = append(opts, lang.L(scopeFolder))
 	}
 	f.scope = widget.NewRadioGroup(opts, nil)
 	f.scope.Horizontal = true
 	f.scope.Required = true
-	f.scope.SetSelected(scopeBucket)
+	f.scope.SetSelected(lang.L(scopeBucket))
 	if v.prefix != "" {
-		f.scope.SetSelected(scopeFolder)
+		f.scope.SetSelected(lang.L(scopeFolder))
 	}
-	f.goBtn = widget.NewButtonWithIcon("Search", theme.SearchIcon(), func() {
+	f.goBtn = widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), func() {
 		if f.running {
 			f.Stop()
 		} else {
@@ -74,16 +75,16 @@ func (v *ObjectsView) ShowFind() {
 		}
 	})
 	f.goBtn.Importance = widget.HighImportance
-	f.status = widget.NewLabel("Type part of a name and press Search. Other tools match only the start of a key; this looks inside every key.")
+	f.status = widget.NewLabel(lang.L("Type part of a name and press Search. Other tools match only the start of a key; this looks inside every key."))
 	f.status.Wrapping = fyne.TextWrapWord
 	f.act = widget.NewActivity()
 	f.act.Hide()
 	f.list = widget.NewList(
 		func() int { return len(f.results) },
 		func() fyne.CanvasObject {
-			size := widget.NewLabel("999.9 MB")
+			size := widget.NewLabel(lang.L("999.9 MB"))
 			size.Alignment = fyne.TextAlignTrailing
-			key := widget.NewLabel("folder/name.txt")
+			key := widget.NewLabel(lang.L("folder/name.txt"))
 			key.Truncation = fyne.TextTruncateEllipsis
 			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), size, key)
 		},
@@ -97,7 +98,7 @@ func (v *ObjectsView) ShowFind() {
 			c.Objects[1].(*widget.Icon).SetResource(entryIcon(e))
 			size := ""
 			if !e.IsFolder {
-				size = humanize.IBytes(uint64(max(e.Size, 0)))
+				size = widgets.Bytes(uint64(max(e.Size, 0)))
 			}
 			c.Objects[2].(*widget.Label).SetText(size)
 		})
@@ -106,14 +107,14 @@ func (v *ObjectsView) ShowFind() {
 			f.reveal(f.results[id])
 		}
 	}
-	where := widget.NewLabelWithStyle("Search in “"+v.bucket+"”", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	where := widget.NewLabelWithStyle(fmt.Sprintf(lang.L("Search in “%s”"), v.bucket), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewVBox(
 		where,
 		container.NewBorder(nil, nil, nil, f.goBtn, f.query),
 		f.scope,
 		container.NewBorder(nil, nil, f.act, nil, f.status),
 		widget.NewSeparator())
-	f.d = dialog.NewCustom("Find in bucket", "Close", container.NewBorder(top, nil, nil, nil, f.list), v.win)
+	f.d = dialog.NewCustom(lang.L("Find in bucket"), lang.L("Close"), container.NewBorder(top, nil, nil, nil, f.list), v.win)
 	f.d.SetOnClosed(f.Stop)
 	f.query.OnEscape = f.d.Hide
 	f.d.Resize(fyne.NewSize(720, 520))
@@ -126,7 +127,7 @@ func (v *ObjectsView) ShowFind() {
 func (f *findDialog) Search() {
 	q := strings.TrimSpace(f.query.Text)
 	if q == "" {
-		f.status.SetText("Type part of a name to search for.")
+		f.status.SetText(lang.L("Type part of a name to search for."))
 		return
 	}
 	f.Stop()
@@ -137,17 +138,17 @@ func (f *findDialog) Search() {
 	f.list.Refresh()
 	f.scanned, f.err = 0, nil
 	prefix := ""
-	if f.scope.Selected == scopeFolder {
+	if f.scope.Selected == lang.L(scopeFolder) {
 		prefix = f.prefix
 	}
 	ctx, cancel := context.WithCancel(f.v.life)
 	f.cancel = cancel
 	f.running = true
-	f.goBtn.SetText("Stop")
+	f.goBtn.SetText(lang.L("Stop"))
 	f.goBtn.SetIcon(theme.MediaStopIcon())
 	f.act.Show()
 	f.act.Start()
-	f.status.SetText("Searching…")
+	f.status.SetText(lang.L("Searching…"))
 
 	var mu sync.Mutex
 	var found []storage.Entry
@@ -170,7 +171,7 @@ func (f *findDialog) Search() {
 			if final {
 				f.finish(err)
 			} else {
-				f.status.SetText(f.summary("Searching… "))
+				f.status.SetText(f.summary(lang.L("Searching… %s")))
 			}
 		})
 	}
@@ -211,7 +212,7 @@ func (f *findDialog) Search() {
 }
 
 func (f *findDialog) summary(lead string) string {
-	return lead + widgets.Count(len(f.results), "match", "matches") + " in " + widgets.Count(f.scanned, "key", "keys") + " scanned"
+	return fmt.Sprintf(lead, fmt.Sprintf(lang.L("%s in %s scanned"), widgets.Count(len(f.results), "match", "matches"), widgets.Count(f.scanned, "key", "keys")))
 }
 
 func (f *findDialog) finish(err error) {
@@ -219,7 +220,7 @@ func (f *findDialog) finish(err error) {
 	f.err = err
 	f.act.Stop()
 	f.act.Hide()
-	f.goBtn.SetText("Search")
+	f.goBtn.SetText(lang.L("Search"))
 	f.goBtn.SetIcon(theme.SearchIcon())
 	if f.cancel != nil {
 		f.cancel()
@@ -227,9 +228,9 @@ func (f *findDialog) finish(err error) {
 	}
 	switch {
 	case err == nil:
-		f.status.SetText(f.summary("Done: "))
+		f.status.SetText(f.summary(lang.L("Done: %s")))
 	case errors.Is(err, context.Canceled):
-		f.status.SetText(f.summary("Stopped: "))
+		f.status.SetText(f.summary(lang.L("Stopped: %s")))
 	default:
 		f.status.SetText(widgets.ErrorText(err))
 	}

@@ -3,12 +3,13 @@ package browser
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
 	"s3desk/gui/widgets"
@@ -48,11 +49,11 @@ func (v *ObjectsView) showSize(sel []storage.Entry) {
 	switch {
 	case len(sel) == 0:
 		folders = []string{v.prefix}
-		title = "Size of “" + bucket + "/" + v.prefix + "”"
+		title = fmt.Sprintf(lang.L("Size of “%s”"), bucket+"/"+v.prefix)
 	case len(sel) == 1:
-		title = "Size of “" + displayName(&sel[0]) + "”"
+		title = fmt.Sprintf(lang.L("Size of “%s”"), displayName(&sel[0]))
 	default:
-		title = "Size of " + widgets.Count(len(sel), "item", "items")
+		title = fmt.Sprintf(lang.L("Size of %s"), widgets.Count(len(sel), "item", "items"))
 	}
 	for _, e := range sel {
 		if e.IsFolder {
@@ -65,20 +66,20 @@ func (v *ObjectsView) showSize(sel []storage.Entry) {
 	s := &sizeDialog{
 		objects: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		bytes:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		state:   widget.NewLabel("Counting…"),
+		state:   widget.NewLabel(lang.L("Counting…")),
 		act:     widget.NewActivity(),
 		total:   base,
 	}
 	s.show(base)
 	ctx, cancel := context.WithCancel(v.life)
 	s.cancel = cancel
-	s.stop = widget.NewButton("Stop", cancel)
+	s.stop = widget.NewButton(lang.L("Stop"), cancel)
 	form := widget.NewForm(
-		widget.NewFormItem("Objects", s.objects),
-		widget.NewFormItem("Total size", s.bytes),
+		widget.NewFormItem(lang.L("Objects"), s.objects),
+		widget.NewFormItem(lang.L("Total size"), s.bytes),
 	)
 	content := container.NewVBox(form, container.NewBorder(nil, nil, s.act, s.stop, s.state))
-	s.d = dialog.NewCustom(title, "Close", content, v.win)
+	s.d = dialog.NewCustom(title, lang.L("Close"), content, v.win)
 	s.d.SetOnClosed(cancel)
 	s.d.Resize(fyne.NewSize(420, s.d.MinSize().Height))
 	s.d.Show()
@@ -116,9 +117,9 @@ func (v *ObjectsView) showSize(sel []storage.Entry) {
 		s.stop.Hide()
 		switch {
 		case err == nil:
-			s.state.SetText("Done.")
+			s.state.SetText(lang.L("Done."))
 		case errors.Is(err, context.Canceled):
-			s.state.SetText("Stopped: the count above is partial.")
+			s.state.SetText(lang.L("Stopped: the count above is partial."))
 		default:
 			s.state.SetText(widgets.ErrorText(err))
 			s.state.Wrapping = fyne.TextWrapWord
@@ -131,6 +132,6 @@ func (v *ObjectsView) showSize(sel []storage.Entry) {
 
 func (s *sizeDialog) show(u storage.Usage) {
 	s.total = u
-	s.objects.SetText(humanize.Comma(u.Objects))
-	s.bytes.SetText(humanize.IBytes(uint64(max(u.Bytes, 0))) + " (" + humanize.Comma(u.Bytes) + " bytes)")
+	s.objects.SetText(widgets.Number(u.Objects))
+	s.bytes.SetText(fmt.Sprintf(lang.L("%s (%s bytes)"), widgets.Bytes(uint64(max(u.Bytes, 0))), widgets.Number(u.Bytes)))
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -27,7 +28,7 @@ func newObjCell(v *ObjectsView) *objCell {
 	c := &objCell{v: v, row: -1,
 		bg:    canvas.NewRectangle(theme.Color(theme.ColorNameBackground)),
 		icon:  widget.NewIcon(theme.FileIcon()),
-		label: widget.NewLabel("Template name.txt"),
+		label: widget.NewLabel(lang.L("Template name.txt")),
 	}
 	c.label.Truncation = fyne.TextTruncateEllipsis
 	c.ExtendBaseWidget(c)
@@ -96,7 +97,7 @@ type headerCell struct {
 }
 
 func newHeaderCell(v *ObjectsView) *headerCell {
-	h := &headerCell{v: v, label: widget.NewLabel("Header"), arrow: widget.NewIcon(theme.MenuDropUpIcon())}
+	h := &headerCell{v: v, label: widget.NewLabel(lang.L("Header")), arrow: widget.NewIcon(theme.MenuDropUpIcon())}
 	h.label.Truncation = fyne.TextTruncateEllipsis
 	h.ExtendBaseWidget(h)
 	return h
@@ -186,7 +187,7 @@ func (r *listRenderer) Layout(s fyne.Size) {
 	r.l.table.Resize(s)
 	fixed := float32(0)
 	for c := colSize; c < numCols; c++ {
-		fixed += colWidths[c]
+		fixed += colWidth(c)
 	}
 	w := max(200, s.Width-fixed-theme.Padding()*2-theme.ScrollBarSize())
 	if w != r.lastW {

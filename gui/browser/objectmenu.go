@@ -1,11 +1,13 @@
 package browser
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -66,23 +68,23 @@ func (v *ObjectsView) buildToolbar() {
 	v.uploadBtn, v.selButtons = nil, nil
 	switch {
 	case a.UploadFiles != nil && a.UploadFolder != nil:
-		v.uploadBtn = btn("Upload", theme.UploadIcon(), nil)
+		v.uploadBtn = btn(lang.L("Upload"), theme.UploadIcon(), nil)
 		v.uploadBtn.OnTapped = func() {
 			m := fyne.NewMenu("",
-				fyne.NewMenuItem("Upload files…", upFiles),
-				fyne.NewMenuItem("Upload folder…", upFolder))
+				fyne.NewMenuItem(lang.L("Upload files…"), upFiles),
+				fyne.NewMenuItem(lang.L("Upload folder…"), upFolder))
 			v.popUpBelow(m, v.uploadBtn)
 		}
 	case a.UploadFiles != nil:
-		v.uploadBtn = btn("Upload files…", theme.UploadIcon(), upFiles)
+		v.uploadBtn = btn(lang.L("Upload files…"), theme.UploadIcon(), upFiles)
 	case a.UploadFolder != nil:
-		v.uploadBtn = btn("Upload folder…", theme.UploadIcon(), upFolder)
+		v.uploadBtn = btn(lang.L("Upload folder…"), theme.UploadIcon(), upFolder)
 	}
 	if v.uploadBtn != nil {
 		v.uploadBtn.Importance = widget.HighImportance
 		left = append(left, v.uploadBtn)
 	}
-	v.newFolder = btn("New folder", theme.FolderNewIcon(), v.NewFolder)
+	v.newFolder = btn(lang.L("New folder"), theme.FolderNewIcon(), v.NewFolder)
 	left = append(left, v.newFolder)
 	sel := func(b *widget.Button) *widget.Button {
 		v.selButtons = append(v.selButtons, b)
@@ -90,22 +92,22 @@ func (v *ObjectsView) buildToolbar() {
 		return b
 	}
 	if a.Download != nil {
-		sel(btn("Download", theme.DownloadIcon(), func() {
+		sel(btn(lang.L("Download"), theme.DownloadIcon(), func() {
 			if f := v.actions.Download; f != nil && len(v.selected) > 0 {
 				f(v.bucket, v.Selected())
 			}
 		}))
 	}
 	if a.Share != nil {
-		sel(btn("Share", theme.MailForwardIcon(), func() {
+		sel(btn(lang.L("Share"), theme.MailForwardIcon(), func() {
 			if f := v.actions.Share; f != nil && len(v.selected) > 0 {
 				f(v.bucket, v.Selected())
 			}
 		}))
 	}
-	sel(btn("Rename", theme.DocumentCreateIcon(), v.RenameSelected))
-	sel(btn("Delete", theme.DeleteIcon(), v.DeleteSelected))
-	v.propsBtn = btn("Properties", theme.InfoIcon(), v.ShowProperties)
+	sel(btn(lang.L("Rename"), theme.DocumentCreateIcon(), v.RenameSelected))
+	sel(btn(lang.L("Delete"), theme.DeleteIcon(), v.DeleteSelected))
+	v.propsBtn = btn(lang.L("Properties"), theme.InfoIcon(), v.ShowProperties)
 	left = append(left, v.propsBtn)
 	v.moreBtn = btn("", theme.MoreHorizontalIcon(), nil)
 	v.moreBtn.OnTapped = func() { v.popUpBelow(v.moreMenu(), v.moreBtn) }
@@ -126,7 +128,7 @@ func (v *ObjectsView) updateButtons() {
 	n := len(v.selected)
 	for _, b := range v.selButtons {
 		ok := open && n > 0
-		if b.Text == "Rename" {
+		if b.Text == lang.L("Rename") {
 			ok = open && n == 1
 		}
 		if ok {
@@ -167,24 +169,24 @@ func (v *ObjectsView) moreMenu() *fyne.Menu {
 		items = append(items, it)
 	}
 	if a.UploadWithOptions != nil {
-		add("Upload with options…", true, func() { a.UploadWithOptions(v.bucket, v.prefix) })
+		add(lang.L("Upload with options…"), true, func() { a.UploadWithOptions(v.bucket, v.prefix) })
 	}
-	add("Copy key", len(sel) > 0, v.CopyKeys)
-	add("Select all", len(v.rows) > 0, v.SelectAll)
-	add("Find in bucket…", true, v.ShowFind)
-	add("Folder size…", true, v.ShowFolderSize)
+	add(lang.L("Copy key"), len(sel) > 0, v.CopyKeys)
+	add(lang.L("Select all"), len(v.rows) > 0, v.SelectAll)
+	add(lang.L("Find in bucket…"), true, v.ShowFind)
+	add(lang.L("Folder size…"), true, v.ShowFolderSize)
 	if a.MakePublic != nil {
-		add("Make public", len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), true) })
-		add("Make private", len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), false) })
+		add(lang.L("Make public"), len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), true) })
+		add(lang.L("Make private"), len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), false) })
 	}
 	if a.PublishIndex != nil {
-		add("Publish index page", true, func() { a.PublishIndex(v.bucket, v.prefix) })
+		add(lang.L("Publish index page"), true, func() { a.PublishIndex(v.bucket, v.prefix) })
 	}
 	if a.CombineCSV != nil {
-		add("Combine CSVs…", true, func() { a.CombineCSV(v.bucket, v.prefix, v.Selected()) })
+		add(lang.L("Combine CSVs…"), true, func() { a.CombineCSV(v.bucket, v.prefix, v.Selected()) })
 	}
 	if a.Incomplete != nil {
-		add("Incomplete uploads…", true, func() { a.Incomplete(v.bucket) })
+		add(lang.L("Incomplete uploads…"), true, func() { a.Incomplete(v.bucket) })
 	}
 	return fyne.NewMenu("", items...)
 }
@@ -201,40 +203,40 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 	}
 	single := len(sel) == 1
 	if single && sel[0].IsFolder {
-		add("Open", func() { v.Open(v.bucket, sel[0].Key) })
+		add(lang.L("Open"), func() { v.Open(v.bucket, sel[0].Key) })
 	}
 	if single && !sel[0].IsFolder && a.Preview != nil {
-		add("Preview", func() { a.Preview(v.bucket, sel[0]) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeySpace}
+		add(lang.L("Preview"), func() { a.Preview(v.bucket, sel[0]) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeySpace}
 	}
 	if a.Download != nil {
-		add("Download…", func() { a.Download(v.bucket, sel) })
+		add(lang.L("Download…"), func() { a.Download(v.bucket, sel) })
 	}
 	if a.Share != nil {
-		add("Share…", func() { a.Share(v.bucket, sel) })
+		add(lang.L("Share…"), func() { a.Share(v.bucket, sel) })
 	}
 	if a.MakePublic != nil {
-		add("Make public", func() { a.MakePublic(v.bucket, sel, true) })
-		add("Make private", func() { a.MakePublic(v.bucket, sel, false) })
+		add(lang.L("Make public"), func() { a.MakePublic(v.bucket, sel, true) })
+		add(lang.L("Make private"), func() { a.MakePublic(v.bucket, sel, false) })
 	}
 	if a.CombineCSV != nil && allCSV(sel) && len(sel) > 1 {
-		add("Combine CSVs…", func() { a.CombineCSV(v.bucket, v.prefix, sel) })
+		add(lang.L("Combine CSVs…"), func() { a.CombineCSV(v.bucket, v.prefix, sel) })
 	}
 	if a.CombineCSV != nil && single && sel[0].IsFolder {
-		add("Combine CSVs…", func() { a.CombineCSV(v.bucket, sel[0].Key, sel) }) // every .csv under the folder
+		add(lang.L("Combine CSVs…"), func() { a.CombineCSV(v.bucket, sel[0].Key, sel) }) // every .csv under the folder
 	}
 	if len(items) > 0 {
 		items = append(items, fyne.NewMenuItemSeparator())
 	}
-	add("Copy key", v.CopyKeys).Shortcut = &fyne.ShortcutCopy{}
+	add(lang.L("Copy key"), v.CopyKeys).Shortcut = &fyne.ShortcutCopy{}
 	if a.CopyLink != nil && anyFile(sel) {
-		add("Copy link", func() { a.CopyLink(v.bucket, sel) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+		add(lang.L("Copy link"), func() { a.CopyLink(v.bucket, sel) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	}
 	if single {
-		add("Rename…", v.RenameSelected).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF2}
+		add(lang.L("Rename…"), v.RenameSelected).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF2}
 	}
-	add("Properties…", v.ShowProperties)
+	add(lang.L("Properties…"), v.ShowProperties)
 	items = append(items, fyne.NewMenuItemSeparator())
-	del := add("Delete…", v.DeleteSelected)
+	del := add(lang.L("Delete…"), v.DeleteSelected)
 	del.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDelete}
 	del.Icon = theme.DeleteIcon()
 	return fyne.NewMenu("", items...)
@@ -244,25 +246,25 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 // actions.
 func (v *ObjectsView) folderMenu() *fyne.Menu {
 	a := v.actions
-	items := []*fyne.MenuItem{fyne.NewMenuItem("New folder…", v.NewFolder)}
+	items := []*fyne.MenuItem{fyne.NewMenuItem(lang.L("New folder…"), v.NewFolder)}
 	if a.UploadFiles != nil {
-		items = append(items, fyne.NewMenuItem("Upload files…", func() { a.UploadFiles(v.bucket, v.prefix) }))
+		items = append(items, fyne.NewMenuItem(lang.L("Upload files…"), func() { a.UploadFiles(v.bucket, v.prefix) }))
 	}
 	if a.UploadFolder != nil {
-		items = append(items, fyne.NewMenuItem("Upload folder…", func() { a.UploadFolder(v.bucket, v.prefix) }))
+		items = append(items, fyne.NewMenuItem(lang.L("Upload folder…"), func() { a.UploadFolder(v.bucket, v.prefix) }))
 	}
 	if a.UploadWithOptions != nil {
-		items = append(items, fyne.NewMenuItem("Upload with options…", func() { a.UploadWithOptions(v.bucket, v.prefix) }))
+		items = append(items, fyne.NewMenuItem(lang.L("Upload with options…"), func() { a.UploadWithOptions(v.bucket, v.prefix) }))
 	}
 	items = append(items, fyne.NewMenuItemSeparator())
-	refresh := fyne.NewMenuItem("Refresh", v.Refresh)
+	refresh := fyne.NewMenuItem(lang.L("Refresh"), v.Refresh)
 	refresh.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF5}
 	items = append(items, refresh,
-		fyne.NewMenuItem("Select all", v.SelectAll),
-		fyne.NewMenuItem("Folder size…", v.ShowFolderSize),
-		fyne.NewMenuItem("Find in bucket…", v.ShowFind))
+		fyne.NewMenuItem(lang.L("Select all"), v.SelectAll),
+		fyne.NewMenuItem(lang.L("Folder size…"), v.ShowFolderSize),
+		fyne.NewMenuItem(lang.L("Find in bucket…"), v.ShowFind))
 	if a.PublishIndex != nil {
-		items = append(items, fyne.NewMenuItem("Publish index page…", func() { a.PublishIndex(v.bucket, v.prefix) }))
+		items = append(items, fyne.NewMenuItem(lang.L("Publish index page…"), func() { a.PublishIndex(v.bucket, v.prefix) }))
 	}
 	return fyne.NewMenu("", items...)
 }
@@ -390,9 +392,9 @@ func (v *ObjectsView) CopyKeys() {
 		app.Clipboard().SetContent(strings.Join(keys, "\n"))
 	}
 	if len(keys) == 1 {
-		v.setStatus("Copied the key “" + keys[0] + "”")
+		v.setStatus(fmt.Sprintf(lang.L("Copied the key “%s”"), keys[0]))
 	} else {
-		v.setStatus("Copied " + widgets.Count(len(keys), "key", "keys"))
+		v.setStatus(fmt.Sprintf(lang.L("Copied %s"), widgets.Count(len(keys), "key", "keys")))
 	}
 }
 

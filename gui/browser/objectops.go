@@ -8,8 +8,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
 	"s3desk/gui/widgets"
@@ -23,13 +23,13 @@ var errNameTaken = errors.New("already exists")
 func checkObjectName(s string) error {
 	switch {
 	case strings.TrimSpace(s) == "":
-		return errors.New("type a name")
+		return errors.New(lang.L("type a name"))
 	case strings.Contains(s, "/"):
-		return errors.New("a name cannot contain “/”")
+		return errors.New(lang.L("a name cannot contain “/”"))
 	case s == "." || s == "..":
-		return errors.New("“.” and “..” are not allowed as names")
+		return errors.New(lang.L("“.” and “..” are not allowed as names"))
 	case len(s) > 1024:
-		return errors.New("the name is too long (S3 keys are at most 1,024 bytes)")
+		return errors.New(lang.L("the name is too long (S3 keys are at most 1,024 bytes)"))
 	}
 	return nil
 }
@@ -40,11 +40,11 @@ func (v *ObjectsView) NewFolder() {
 		return
 	}
 	entry := widgets.NewEscEntry() // Escape cancels
-	entry.SetPlaceHolder("Folder name")
+	entry.SetPlaceHolder(lang.L("Folder name"))
 	entry.Validator = checkObjectName
 	bucket, prefix, store := v.bucket, v.prefix, v.store
-	d := dialog.NewForm("New folder", "Create", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("Name", entry)},
+	d := dialog.NewForm(lang.L("New folder"), lang.L("Create"), lang.L("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("Name"), entry)},
 		func(ok bool) {
 			if !ok {
 				return
@@ -52,19 +52,19 @@ func (v *ObjectsView) NewFolder() {
 			name := strings.TrimSpace(entry.Text)
 			key := prefix + name + "/"
 			if v.bucket == bucket && v.prefix == prefix && v.rowOfKey(key) {
-				widgets.ShowError(v.win, "New folder", fmt.Errorf("a folder named “%s” already exists here", name))
+				widgets.ShowError(v.win, lang.L("New folder"), fmt.Errorf(lang.L("a folder named “%s” already exists here"), name))
 				return
 			}
-			v.setStatus("Creating folder “" + name + "”…")
+			v.setStatus(fmt.Sprintf(lang.L("Creating folder “%s”…"), name))
 			v.background(func(ctx context.Context) error {
 				return store.CreateFolder(ctx, bucket, key)
 			}, func(err error) {
 				if err != nil {
 					v.setStatus("")
-					widgets.ShowError(v.win, "The folder could not be created", err)
+					widgets.ShowError(v.win, lang.L("The folder could not be created"), err)
 					return
 				}
-				v.setStatus("Created folder “" + name + "”")
+				v.setStatus(fmt.Sprintf(lang.L("Created folder “%s”"), name))
 				v.refreshIfAt(bucket, prefix, key)
 			})
 		}, v.win)
@@ -100,7 +100,7 @@ func (v *ObjectsView) RenameSelected() {
 			return err
 		}
 		if s == old {
-			return errors.New("type a different name")
+			return errors.New(lang.L("type a different name"))
 		}
 		return nil
 	}
@@ -108,8 +108,8 @@ func (v *ObjectsView) RenameSelected() {
 	if e.IsFolder {
 		what = "folder"
 	}
-	d := dialog.NewForm("Rename "+what, "Rename", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("New name", entry)},
+	d := dialog.NewForm(fmt.Sprintf(lang.L("Rename %s"), what), lang.L("Rename"), lang.L("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("New name"), entry)},
 		func(ok bool) {
 			if !ok {
 				return
@@ -123,9 +123,9 @@ func (v *ObjectsView) RenameSelected() {
 			if e.IsFolder {
 				newKey += "/"
 			}
-			v.setStatus("Renaming “" + old + "” to “" + name + "”…")
+			v.setStatus(fmt.Sprintf(lang.L("Renaming “%s” to “%s”…"), old, name))
 			progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
-				v.setStatus("Renaming “" + old + "”… " + widgets.Count(n, "object", "objects") + " moved")
+				v.setStatus(fmt.Sprintf(lang.L("Renaming “%s”… %s moved"), old, widgets.Count(n, "object", "objects")))
 			})
 			v.background(func(ctx context.Context) error {
 				defer progress.Flush()
@@ -135,14 +135,14 @@ func (v *ObjectsView) RenameSelected() {
 							return err
 						}
 						if len(p.Objects)+len(p.Folders) > 0 {
-							return fmt.Errorf("a folder named “%s” %w here; choose another name", name, errNameTaken)
+							return fmt.Errorf(lang.L("a folder named “%s” already exists here; choose another name")+"%.0w", name, errNameTaken)
 						}
 						break
 					}
 					return store.RenameFolder(ctx, bucket, e.Key, newKey, progress.Push)
 				}
 				if _, err := store.Stat(ctx, bucket, newKey); err == nil {
-					return fmt.Errorf("a file named “%s” %w here; choose another name", name, errNameTaken)
+					return fmt.Errorf(lang.L("a file named “%s” already exists here; choose another name")+"%.0w", name, errNameTaken)
 				} else if !errors.Is(err, storage.ErrNotFound) {
 					return err
 				}
@@ -150,11 +150,11 @@ func (v *ObjectsView) RenameSelected() {
 			}, func(err error) {
 				if err != nil {
 					v.setStatus("")
-					widgets.ShowError(v.win, "“"+old+"” was not renamed", err)
+					widgets.ShowError(v.win, fmt.Sprintf(lang.L("“%s” was not renamed"), old), err)
 					v.refreshIfAt(bucket, prefix, e.Key)
 					return
 				}
-				v.setStatus("Renamed “" + old + "” to “" + name + "”")
+				v.setStatus(fmt.Sprintf(lang.L("Renamed “%s” to “%s”"), old, name))
 				v.refreshIfAt(bucket, prefix, newKey)
 			})
 		}, v.win)
@@ -196,8 +196,8 @@ func (v *ObjectsView) DeleteSelected() {
 		return
 	}
 	ctx, cancel := context.WithCancel(v.life)
-	counting := dialog.NewCustom("Counting…", "Cancel",
-		widget.NewLabel("Counting what "+widgets.Count(len(plan.folders), "folder holds", "folders hold")+"…"), v.win)
+	counting := dialog.NewCustom(lang.L("Counting…"), lang.L("Cancel"),
+		widget.NewLabel(fmt.Sprintf(lang.N("Counting what %d folder holds…", len(plan.folders)), len(plan.folders))), v.win)
 	counting.SetOnClosed(cancel)
 	counting.Show()
 	v.background(func(context.Context) error {
@@ -218,7 +218,7 @@ func (v *ObjectsView) DeleteSelected() {
 			return
 		}
 		if err != nil {
-			widgets.ShowError(v.win, "Nothing was deleted", err)
+			widgets.ShowError(v.win, lang.L("Nothing was deleted"), err)
 			return
 		}
 		v.confirmDelete(bucket, prefix, store, plan, len(sel))
@@ -232,21 +232,21 @@ func (v *ObjectsView) confirmDelete(bucket, prefix string, store ObjectStore, pl
 	}
 	var lines []string
 	if len(plan.files) > 0 {
-		lines = append(lines, fmt.Sprintf("%s (%s)", widgets.Count(len(plan.files), "file", "files"), humanize.IBytes(uint64(plan.fileBytes))))
+		lines = append(lines, fmt.Sprintf("%s (%s)", widgets.Count(len(plan.files), "file", "files"), widgets.Bytes(uint64(plan.fileBytes))))
 	}
 	if len(plan.folders) > 0 {
-		lines = append(lines, fmt.Sprintf("%s holding %s (%s)", widgets.Count(len(plan.folders), "folder", "folders"),
-			widgets.Count(plan.objects, "object", "objects"), humanize.IBytes(uint64(plan.bytes))))
+		lines = append(lines, fmt.Sprintf(lang.L("%s holding %s (%s)"), widgets.Count(len(plan.folders), "folder", "folders"),
+			widgets.Count(plan.objects, "object", "objects"), widgets.Bytes(uint64(plan.bytes))))
 	}
-	title := "Delete " + widgets.Count(n, "item", "items") + "?"
-	msg := "This deletes from “" + bucket + "”:\n" + strings.Join(lines, "\n") + "\n\nThis cannot be undone."
+	title := fmt.Sprintf(lang.L("Delete %s?"), widgets.Count(n, "item", "items"))
+	msg := fmt.Sprintf(lang.L("This deletes from “%s”:"), bucket) + "\n" + strings.Join(lines, "\n") + "\n\n" + lang.L("This cannot be undone.")
 	d := dialog.NewConfirm(title, msg, func(ok bool) {
 		if ok {
 			v.runDelete(bucket, prefix, store, plan)
 		}
 	}, v.win)
-	d.SetConfirmText("Delete")
-	d.SetDismissText("Cancel")
+	d.SetConfirmText(lang.L("Delete"))
+	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
 }
@@ -256,9 +256,9 @@ func (v *ObjectsView) runDelete(bucket, prefix string, store ObjectStore, plan d
 	var failed []storage.DeleteFailure
 	var done int64
 	progress := async.NewThrottle(async.Every, v.jobs.Do, func(n int64) {
-		v.setStatus("Deleting… " + widgets.Count(n, "object", "objects") + " deleted")
+		v.setStatus(fmt.Sprintf(lang.L("Deleting… %s deleted"), widgets.Count(n, "object", "objects")))
 	})
-	v.setStatus("Deleting…")
+	v.setStatus(lang.L("Deleting…"))
 	v.background(func(ctx context.Context) error {
 		defer progress.Flush()
 		if len(plan.files) > 0 {
@@ -283,20 +283,20 @@ func (v *ObjectsView) runDelete(bucket, prefix string, store ObjectStore, plan d
 		}
 		return nil
 	}, func(err error) {
-		v.setStatus("Deleted " + widgets.Count(deleted, "object", "objects"))
+		v.setStatus(fmt.Sprintf(lang.L("Deleted %s"), widgets.Count(deleted, "object", "objects")))
 		if err == nil && len(failed) > 0 {
 			var b strings.Builder
 			for i, f := range failed {
 				if i == 5 {
-					fmt.Fprintf(&b, "…and %d more", len(failed)-5)
+					fmt.Fprintf(&b, lang.L("…and %d more"), len(failed)-5)
 					break
 				}
 				fmt.Fprintf(&b, "%s: %s\n", f.Key, widgets.ErrorText(f.Err))
 			}
-			err = fmt.Errorf("%s could not be deleted:\n%s", widgets.Count(len(failed), "object", "objects"), b.String())
+			err = fmt.Errorf(lang.L("%s could not be deleted:\n%s"), widgets.Count(len(failed), "object", "objects"), b.String())
 		}
 		if err != nil {
-			widgets.ShowError(v.win, "Not everything was deleted", err)
+			widgets.ShowError(v.win, lang.L("Not everything was deleted"), err)
 		}
 		v.refreshIfAt(bucket, prefix, "")
 	})

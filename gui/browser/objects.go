@@ -3,12 +3,14 @@ package browser
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -345,10 +347,10 @@ func (v *ObjectsView) build() {
 	v.upBtn.Importance = widget.LowImportance
 	v.crumbs = container.NewHBox()
 	v.filterEntry = widget.NewEntry()
-	v.filterEntry.SetPlaceHolder("Filter this folder")
+	v.filterEntry.SetPlaceHolder(lang.L("Filter this folder"))
 	v.filterEntry.ActionItem = widget.NewIcon(theme.SearchIcon())
 	v.filterEntry.OnChanged = v.setFilter
-	v.findBtn = widget.NewButtonWithIcon("Find in bucket…", theme.SearchIcon(), v.ShowFind)
+	v.findBtn = widget.NewButtonWithIcon(lang.L("Find in bucket…"), theme.SearchIcon(), v.ShowFind)
 	v.findBtn.Importance = widget.LowImportance
 	v.buildVersions()
 
@@ -365,14 +367,14 @@ func (v *ObjectsView) build() {
 	v.noMatch = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	v.noMatch.Hide()
 	v.tableArea = container.NewStack(v.list, container.NewCenter(v.noMatch))
-	v.noBucket = widgets.CenteredMessage(theme.StorageIcon(), "No bucket open", "Choose a bucket on the left to see its files.")
+	v.noBucket = widgets.CenteredMessage(theme.StorageIcon(), lang.L("No bucket open"), lang.L("Choose a bucket on the left to see its files."))
 	v.errorText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	v.errorText.Wrapping = fyne.TextWrapWord
-	retry := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), v.Refresh)
+	retry := widget.NewButtonWithIcon(lang.L("Try again"), theme.ViewRefreshIcon(), v.Refresh)
 	errIcon := widget.NewIcon(theme.ErrorIcon())
 	v.errorState = container.NewCenter(container.NewVBox(
 		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(48), errIcon)),
-		widget.NewLabelWithStyle("This folder could not be listed", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("This folder could not be listed"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		container.NewGridWrap(fyne.NewSize(460, 80), v.errorText),
 		container.NewCenter(retry)))
 	v.body = container.NewStack(v.tableArea, v.emptyState, v.noBucket, v.errorState)
@@ -393,9 +395,9 @@ func (v *ObjectsView) build() {
 
 // buildEmptyState fills the "This folder is empty" state.
 func (v *ObjectsView) buildEmptyState() {
-	box := widgets.CenteredMessageBox(theme.FolderOpenIcon(), "This folder is empty", "Drop files here to upload.")
+	box := widgets.CenteredMessageBox(theme.FolderOpenIcon(), lang.L("This folder is empty"), lang.L("Drop files here to upload."))
 	if v.actions.UploadFiles != nil {
-		up := widget.NewButtonWithIcon("Upload files…", theme.UploadIcon(), func() {
+		up := widget.NewButtonWithIcon(lang.L("Upload files…"), theme.UploadIcon(), func() {
 			if f := v.actions.UploadFiles; f != nil {
 				f(v.bucket, v.prefix)
 			}
@@ -430,7 +432,7 @@ func (v *ObjectsView) showState() {
 		}
 	}
 	if v.filter != "" && len(v.rows) == 0 && len(v.entries) > 0 {
-		v.noMatch.SetText("No items match “" + v.filter + "”")
+		v.noMatch.SetText(fmt.Sprintf(lang.L("No items match “%s”"), v.filter))
 		v.noMatch.Show()
 	} else {
 		v.noMatch.Hide()

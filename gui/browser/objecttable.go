@@ -1,6 +1,8 @@
 package browser
 
 import (
+	"fmt"
+	"fyne.io/fyne/v2/lang"
 	"image/color"
 	"path"
 	"strings"
@@ -9,12 +11,12 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/widgets"
 	"s3desk/storage"
 )
 
+// colTitles are shown as lang.L(title) (i18n:keys).
 var colTitles = [numCols]string{"Name", "Size", "Last modified", "Storage class"}
 
 // fixed widths of the columns after Name, which takes the rest.
@@ -37,7 +39,7 @@ func (v *ObjectsView) buildTable() {
 			h.arrow.Hide()
 			return
 		}
-		h.label.SetText(colTitles[id.Col])
+		h.label.SetText(lang.L(colTitles[id.Col]))
 		if id.Col == colSize {
 			h.label.Alignment = fyne.TextAlignTrailing
 		} else {
@@ -58,7 +60,7 @@ func (v *ObjectsView) buildTable() {
 		h.label.Refresh()
 	}
 	for c := colSize; c < numCols; c++ {
-		t.SetColumnWidth(c, colWidths[c])
+		t.SetColumnWidth(c, colWidth(c))
 	}
 	t.SetColumnWidth(colName, 320)
 	v.table = t
@@ -100,7 +102,7 @@ func (v *ObjectsView) updateCell(id widget.TableCellID, c *objCell) {
 		if e.IsFolder {
 			text, imp = "—", widget.LowImportance
 		} else {
-			text = humanize.IBytes(uint64(max(e.Size, 0)))
+			text = widgets.Bytes(uint64(max(e.Size, 0)))
 		}
 	case colModified:
 		if e.IsFolder || e.LastModified.IsZero() {
@@ -210,17 +212,15 @@ func (v *ObjectsView) updateCount() {
 	case v.bucket == "" || v.store == nil:
 		s = ""
 	case !v.complete:
-		s = humanize.Comma(int64(n)) + " of many…"
-	case n == 1:
-		s = "1 item"
+		s = fmt.Sprintf(lang.L("%s of many…"), widgets.Number(int64(n)))
 	default:
-		s = humanize.Comma(int64(n)) + " items"
+		s = widgets.Count(n, "item", "items")
 	}
 	if v.complete && len(v.rows) != n && n > 0 {
-		s = humanize.Comma(int64(len(v.rows))) + " of " + s + " shown"
+		s = fmt.Sprintf(lang.L("%s of %s shown"), widgets.Number(int64(len(v.rows))), s)
 	}
 	if k := len(v.selected); k > 0 {
-		s += ", " + humanize.Comma(int64(k)) + " selected"
+		s += ", " + fmt.Sprintf(lang.L("%s selected"), widgets.Number(int64(k)))
 	}
 	v.countLabel.SetText(s)
 }

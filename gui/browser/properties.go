@@ -10,9 +10,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/widgets"
 	"s3desk/storage"
@@ -57,12 +57,12 @@ func (v *ObjectsView) showObjectProperties(e storage.Entry) {
 	p := &propsDialog{v: v, ref: storage.ObjectRef{Bucket: v.bucket, Key: e.Key}}
 	act := widget.NewActivity()
 	act.Start()
-	p.body = container.NewStack(container.NewCenter(container.NewHBox(act, widget.NewLabel("Reading properties…"))))
-	p.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), p.doSave)
+	p.body = container.NewStack(container.NewCenter(container.NewHBox(act, widget.NewLabel(lang.L("Reading properties…")))))
+	p.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), p.doSave)
 	p.save.Importance = widget.HighImportance
 	p.save.Disable()
-	closeBtn := widget.NewButton("Close", func() { p.d.Hide() })
-	p.d = dialog.NewCustomWithoutButtons("Properties of “"+displayName(&e)+"”", p.body, v.win)
+	closeBtn := widget.NewButton(lang.L("Close"), func() { p.d.Hide() })
+	p.d = dialog.NewCustomWithoutButtons(fmt.Sprintf(lang.L("Properties of “%s”"), displayName(&e)), p.body, v.win)
 	p.d.SetButtons([]fyne.CanvasObject{closeBtn, p.save})
 	p.d.Resize(fyne.NewSize(560, 520))
 	p.d.Show()
@@ -98,27 +98,27 @@ func (p *propsDialog) fill() {
 	changed := func(string) { p.save.Enable() }
 	p.ctype = widget.NewEntry()
 	p.ctype.SetText(info.ContentType)
-	p.ctype.SetPlaceHolder("application/octet-stream")
+	p.ctype.SetPlaceHolder(lang.L("application/octet-stream"))
 	p.ctype.OnChanged = changed
 	p.cache = widget.NewEntry()
 	p.cache.SetText(info.CacheControl)
-	p.cache.SetPlaceHolder("e.g. max-age=3600")
+	p.cache.SetPlaceHolder(lang.L("e.g. max-age=3600"))
 	p.cache.OnChanged = changed
 	modified := "—"
 	if !info.LastModified.IsZero() {
-		modified = info.LastModified.Local().Format("Monday 2 January 2006, 15:04:05 MST")
+		modified = info.LastModified.Local().Format(lang.X("format.datetime.full", "Monday 2 January 2006, 15:04:05 MST"))
 	}
 	form := widget.NewForm(
-		widget.NewFormItem("Key", ro(info.Key)),
-		widget.NewFormItem("Size", ro(fmt.Sprintf("%s (%s bytes)", humanize.IBytes(uint64(max(info.Size, 0))), humanize.Comma(info.Size)))),
-		widget.NewFormItem("Last modified", ro(modified)),
-		widget.NewFormItem("ETag", ro(strings.Trim(info.ETag, `"`))),
-		widget.NewFormItem("Storage class", ro(storageClassName(info.StorageClass))),
-		widget.NewFormItem("Content-Type", p.ctype),
-		widget.NewFormItem("Cache-Control", p.cache),
+		widget.NewFormItem(lang.L("Key"), ro(info.Key)),
+		widget.NewFormItem(lang.L("Size"), ro(fmt.Sprintf(lang.L("%s (%s bytes)"), widgets.Bytes(uint64(max(info.Size, 0))), widgets.Number(info.Size)))),
+		widget.NewFormItem(lang.L("Last modified"), ro(modified)),
+		widget.NewFormItem(lang.L("ETag"), ro(strings.Trim(info.ETag, `"`))),
+		widget.NewFormItem(lang.L("Storage class"), ro(storageClassName(info.StorageClass))),
+		widget.NewFormItem(lang.L("Content-Type"), p.ctype),
+		widget.NewFormItem(lang.L("Cache-Control"), p.cache),
 	)
 	if info.VersionID != "" {
-		form.Append("Version", ro(info.VersionID))
+		form.Append(lang.L("Version"), ro(info.VersionID))
 	}
 	p.meta = container.NewVBox()
 	keys := make([]string, 0, len(info.Metadata))
@@ -129,7 +129,7 @@ func (p *propsDialog) fill() {
 	for _, k := range keys {
 		p.addRow(k, info.Metadata[k])
 	}
-	add := widget.NewButtonWithIcon("Add metadata", theme.ContentAddIcon(), func() {
+	add := widget.NewButtonWithIcon(lang.L("Add metadata"), theme.ContentAddIcon(), func() {
 		p.addRow("", "")
 		p.save.Enable()
 	})
@@ -138,7 +138,7 @@ func (p *propsDialog) fill() {
 	p.errText.Wrapping = fyne.TextWrapWord
 	p.errText.Importance = widget.DangerImportance
 	p.errText.Hide()
-	metaTitle := widget.NewLabelWithStyle("Metadata (x-amz-meta-)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	metaTitle := widget.NewLabelWithStyle(lang.L("Metadata (x-amz-meta-)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	content := container.NewVBox(form, widget.NewSeparator(), metaTitle, p.meta, container.NewHBox(add), p.errText)
 	p.body.Objects = []fyne.CanvasObject{container.NewVScroll(content)}
 	p.body.Refresh()
@@ -147,9 +147,9 @@ func (p *propsDialog) fill() {
 func (p *propsDialog) addRow(k, val string) {
 	r := &metaRow{key: widget.NewEntry(), value: widget.NewEntry()}
 	r.key.SetText(k)
-	r.key.SetPlaceHolder("name")
+	r.key.SetPlaceHolder(lang.L("name"))
 	r.value.SetText(val)
-	r.value.SetPlaceHolder("value")
+	r.value.SetPlaceHolder(lang.L("value"))
 	r.key.OnChanged = func(string) { p.save.Enable() }
 	r.value.OnChanged = func(string) { p.save.Enable() }
 	rm := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), nil)
@@ -178,11 +178,11 @@ func (p *propsDialog) metadata() (map[string]string, error) {
 		}
 		for _, c := range val {
 			if c < 0x20 || c > 0x7e {
-				return nil, fmt.Errorf("the value of “%s” has characters S3 cannot store in a header; use plain ASCII", k)
+				return nil, fmt.Errorf(lang.L("the value of “%s” has characters S3 cannot store in a header; use plain ASCII"), k)
 			}
 		}
 		if _, dup := m[k]; dup {
-			return nil, fmt.Errorf("the metadata name “%s” appears twice", k)
+			return nil, fmt.Errorf(lang.L("the metadata name “%s” appears twice"), k)
 		}
 		m[k] = val
 	}
@@ -191,11 +191,11 @@ func (p *propsDialog) metadata() (map[string]string, error) {
 
 func checkMetaKey(k string) error {
 	if k == "" {
-		return errors.New("a metadata entry has a value but no name")
+		return errors.New(lang.L("a metadata entry has a value but no name"))
 	}
 	for _, c := range k {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return fmt.Errorf("the metadata name “%s” may use only letters, digits, “-”, “_” and “.”", k)
+			return fmt.Errorf(lang.L("the metadata name “%s” may use only letters, digits, “-”, “_” and “.”"), k)
 		}
 	}
 	return nil
@@ -215,7 +215,7 @@ func (p *propsDialog) doSave() {
 	u := storage.MetadataUpdate{ContentType: strings.TrimSpace(p.ctype.Text), CacheControl: strings.TrimSpace(p.cache.Text), Metadata: m}
 	p.save.Disable()
 	v, ref, store := p.v, p.ref, p.v.store
-	v.setStatus("Saving properties of “" + ref.Key + "”…")
+	v.setStatus(fmt.Sprintf(lang.L("Saving properties of “%s”…"), ref.Key))
 	v.background(func(ctx context.Context) error {
 		return store.SetMetadata(ctx, ref, u)
 	}, func(err error) {
@@ -226,7 +226,7 @@ func (p *propsDialog) doSave() {
 			p.save.Enable()
 			return
 		}
-		v.setStatus("Saved the properties of “" + ref.Key + "”")
+		v.setStatus(fmt.Sprintf(lang.L("Saved the properties of “%s”"), ref.Key))
 		p.d.Hide()
 		if v.bucket == ref.Bucket {
 			v.refreshIfAt(ref.Bucket, v.prefix, ref.Key)

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
@@ -36,7 +37,7 @@ type versionsState struct {
 // buildVersions makes the toggle.
 func (v *ObjectsView) buildVersions() {
 	s := &v.vers
-	s.check = widget.NewCheck("Show versions", func(on bool) { v.setVersions(on, true) })
+	s.check = widget.NewCheck(lang.L("Show versions"), func(on bool) { v.setVersions(on, true) })
 	s.check.Hide()
 }
 

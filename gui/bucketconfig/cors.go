@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -83,11 +84,11 @@ func newCORSTab(w *Window) *CORSTab {
 	for i, wd := range []float32{220, 140, 160, 80, 90} {
 		t.table.SetColumnWidth(i, wd)
 	}
-	t.empty = widget.NewLabel("No CORS rules: web pages on other sites cannot read this bucket from a browser.")
+	t.empty = widget.NewLabel(lang.L("No CORS rules: web pages on other sites cannot read this bucket from a browser."))
 	t.empty.Wrapping = fyne.TextWrapWord
 	form := container.NewBorder(t.empty, nil, nil, nil, t.table)
 	t.section = newSection(w, "CORS rules let web pages served from other sites (origins) call this bucket from a browser: a public website's fonts and scripts, or uploads straight from a web app.", form)
-	t.extra.Add(widget.NewButtonWithIcon("Add rule…", theme.ContentAddIcon(), func() { t.ShowEditor(len(t.rules)) }))
+	t.extra.Add(widget.NewButtonWithIcon(lang.L("Add rule…"), theme.ContentAddIcon(), func() { t.ShowEditor(len(t.rules)) }))
 	t.extra.Add(widget.NewButton(PresetLabel, t.AddPreset))
 	t.fetch = func(ctx context.Context) (func(), error) {
 		rules, err := w.store.CORS(ctx, w.bucket)
@@ -141,7 +142,7 @@ func (t *CORSTab) SetRule(i int, r bc.CORSRule) error {
 		t.rules[i] = r
 	}
 	t.refresh()
-	t.say("Not saved yet: press Save to send the rules.", 0)
+	t.say(lang.L("Not saved yet: press Save to send the rules."), 0)
 	return nil
 }
 
@@ -152,7 +153,7 @@ func (t *CORSTab) Delete(i int) {
 	}
 	t.rules = append(t.rules[:i:i], t.rules[i+1:]...)
 	t.refresh()
-	t.say("Not saved yet: press Save to send the rules.", 0)
+	t.say(lang.L("Not saved yet: press Save to send the rules."), 0)
 }
 
 // AddPreset adds the "allow GET from any origin" rule (not yet saved).
@@ -160,7 +161,7 @@ func (t *CORSTab) AddPreset() {
 	p := bc.AllowGetFromAnyOrigin()
 	for _, r := range t.rules {
 		if r.ID == p.ID {
-			t.say("The rule that allows GET from any origin is already there.", 0)
+			t.say(lang.L("The rule that allows GET from any origin is already there."), 0)
 			return
 		}
 	}
@@ -179,24 +180,24 @@ func (t *CORSTab) ShowEditor(i int) {
 func (t *CORSTab) openEditor(i int, r bc.CORSRule, problem string) {
 	origins := widget.NewMultiLineEntry()
 	origins.SetText(strings.Join(r.AllowedOrigins, "\n"))
-	origins.SetPlaceHolder("https://example.com (one a line; * for any)")
+	origins.SetPlaceHolder(lang.L("https://example.com (one a line; * for any)"))
 	origins.SetMinRowsVisible(3)
 	methods := widget.NewCheckGroup(bc.CORSMethods, nil)
 	methods.Horizontal = true
 	methods.SetSelected(r.AllowedMethods)
 	headers := widget.NewEntry()
 	headers.SetText(strings.Join(r.AllowedHeaders, ", "))
-	headers.SetPlaceHolder("Content-Type, x-amz-* (or *)")
+	headers.SetPlaceHolder(lang.L("Content-Type, x-amz-* (or *)"))
 	expose := widget.NewEntry()
 	expose.SetText(strings.Join(r.ExposeHeaders, ", "))
-	expose.SetPlaceHolder("ETag")
+	expose.SetPlaceHolder(lang.L("ETag"))
 	age := daysEntry(r.MaxAgeSeconds)
 	items := []*widget.FormItem{
-		widget.NewFormItem("Origins", origins),
-		widget.NewFormItem("Methods", methods),
-		widget.NewFormItem("Allowed headers", headers),
-		widget.NewFormItem("Exposed headers", expose),
-		widget.NewFormItem("Max age (seconds)", age),
+		widget.NewFormItem(lang.L("Origins"), origins),
+		widget.NewFormItem(lang.L("Methods"), methods),
+		widget.NewFormItem(lang.L("Allowed headers"), headers),
+		widget.NewFormItem(lang.L("Exposed headers"), expose),
+		widget.NewFormItem(lang.L("Max age (seconds)"), age),
 	}
 	if problem != "" {
 		p := widget.NewLabel(problem)
@@ -204,7 +205,7 @@ func (t *CORSTab) openEditor(i int, r bc.CORSRule, problem string) {
 		p.Wrapping = fyne.TextWrapWord
 		items = append(items, widget.NewFormItem("", p))
 	}
-	d := dialog.NewForm("CORS rule", "OK", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm(lang.L("CORS rule"), lang.L("OK"), lang.L("Cancel"), items, func(ok bool) {
 		t.editor = nil
 		if !ok {
 			return

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	bc "s3desk/storage/bucketconfig"
@@ -30,10 +31,10 @@ type EncryptionTab struct {
 func newEncryptionTab(w *Window) *EncryptionTab {
 	t := &EncryptionTab{}
 	t.key = widget.NewEntry()
-	t.key.SetPlaceHolder("key ID, ARN or alias/name (empty: the AWS-managed key aws/s3)")
-	t.bucketKey = widget.NewCheck("Use an S3 Bucket Key (fewer KMS requests, lower cost)", nil)
+	t.key.SetPlaceHolder(lang.L("key ID, ARN or alias/name (empty: the AWS-managed key aws/s3)"))
+	t.bucketKey = widget.NewCheck(lang.L("Use an S3 Bucket Key (fewer KMS requests, lower cost)"), nil)
 	t.choice = widget.NewRadioGroup([]string{choiceSSES3, choiceSSEKMS}, func(string) { t.kmsControls() })
-	form := container.NewVBox(t.choice, widget.NewForm(widget.NewFormItem("KMS key", t.key)), t.bucketKey)
+	form := container.NewVBox(t.choice, widget.NewForm(widget.NewFormItem(lang.L("KMS key"), t.key)), t.bucketKey)
 	t.section = newSection(w, "Default encryption is how S3 encrypts new objects that arrive without an encryption header. Existing objects keep theirs.", form)
 	t.fetch = func(ctx context.Context) (func(), error) {
 		e, err := w.store.Encryption(ctx, w.bucket)
@@ -114,8 +115,8 @@ func newObjectLockTab(w *Window) *ObjectLockTab {
 	t.none.Wrapping = fyne.TextWrapWord
 	t.mode = widget.NewRadioGroup([]string{modeNone, modeGovernance, modeCompliance}, nil)
 	t.period = widget.NewEntry()
-	t.period.SetPlaceHolder("number")
-	t.unit = widget.NewSelect([]string{"days", "years"}, nil)
+	t.period.SetPlaceHolder(lang.L("number"))
+	t.unit = widget.NewSelect([]string{lang.L("days"), lang.L("years")}, nil)
 	t.unit.SetSelected("days")
 	t.box = container.NewVBox(t.mode, container.NewGridWithColumns(2, t.period, t.unit))
 	form := container.NewVBox(t.none, t.box)
@@ -140,13 +141,13 @@ func newObjectLockTab(w *Window) *ObjectLockTab {
 
 func (t *ObjectLockTab) show(l bc.ObjectLock) {
 	if !l.Enabled {
-		t.none.SetText("This bucket was created without object lock: there is no retention to set. Object lock is chosen when a bucket is created (it also turns versioning on).")
+		t.none.SetText(lang.L("This bucket was created without object lock: there is no retention to set. Object lock is chosen when a bucket is created (it also turns versioning on)."))
 		t.box.Hide()
 		t.save.Disable()
 		t.cancel.Disable()
 		return
 	}
-	t.none.SetText("Object lock is on. New objects get this retention unless the upload sets its own.")
+	t.none.SetText(lang.L("Object lock is on. New objects get this retention unless the upload sets its own."))
 	t.box.Show()
 	switch l.Mode {
 	case bc.Governance:

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -68,11 +69,11 @@ func newLifecycleTab(w *Window) *LifecycleTab {
 		btns.Objects[0].(*widget.Button).OnTapped = func() { t.ShowEditor(i) }
 		btns.Objects[1].(*widget.Button).OnTapped = func() { t.Delete(i) }
 	})
-	t.empty = widget.NewLabel("No lifecycle rules: objects stay until someone deletes them, and incomplete uploads keep their parts.")
+	t.empty = widget.NewLabel(lang.L("No lifecycle rules: objects stay until someone deletes them, and incomplete uploads keep their parts."))
 	t.empty.Wrapping = fyne.TextWrapWord
 	form := container.NewBorder(t.empty, nil, nil, nil, t.list)
 	t.section = newSection(w, "Lifecycle rules expire objects or old versions, move them to a cheaper storage class, and abort multipart uploads nobody finished. S3 applies them about once a day.", form)
-	t.add = widget.NewButtonWithIcon("Add rule…", theme.ContentAddIcon(), func() { t.ShowEditor(len(t.rules)) })
+	t.add = widget.NewButtonWithIcon(lang.L("Add rule…"), theme.ContentAddIcon(), func() { t.ShowEditor(len(t.rules)) })
 	t.abort = widget.NewButton(AbortRuleLabel, t.AddAbortRule)
 	t.extra.Add(t.add)
 	t.extra.Add(t.abort)
@@ -128,7 +129,7 @@ func (t *LifecycleTab) SetRule(i int, r bc.LifecycleRule) error {
 	}
 	t.dirty = true
 	t.refresh()
-	t.say("Not saved yet: press Save to send the rules.", 0)
+	t.say(lang.L("Not saved yet: press Save to send the rules."), 0)
 	return nil
 }
 
@@ -140,7 +141,7 @@ func (t *LifecycleTab) Delete(i int) {
 	t.rules = append(t.rules[:i:i], t.rules[i+1:]...)
 	t.dirty = true
 	t.refresh()
-	t.say("Not saved yet: press Save to send the rules.", 0)
+	t.say(lang.L("Not saved yet: press Save to send the rules."), 0)
 }
 
 // AddAbortRule is the one-click rule: it saves at once, keeping the other
@@ -150,7 +151,7 @@ func (t *LifecycleTab) AddAbortRule() {
 	if t.dirty {
 		t.rules = bc.WithAbortIncompleteUploads(t.rules, AbortDays)
 		t.refresh()
-		t.say("Added to your unsaved changes: press Save to send the rules.", 0)
+		t.say(lang.L("Added to your unsaved changes: press Save to send the rules."), 0)
 		return
 	}
 	w := t.w
@@ -174,14 +175,14 @@ func (t *LifecycleTab) ShowEditor(i int) {
 func (t *LifecycleTab) openEditor(i int, r bc.LifecycleRule, problem string) {
 	id := widget.NewEntry()
 	id.SetText(r.ID)
-	enabled := widget.NewCheck("Enabled", nil)
+	enabled := widget.NewCheck(lang.L("Enabled"), nil)
 	enabled.SetChecked(r.Enabled)
 	prefix := widget.NewEntry()
 	prefix.SetText(r.Prefix)
-	prefix.SetPlaceHolder("whole bucket")
+	prefix.SetPlaceHolder(lang.L("whole bucket"))
 	tags := widget.NewEntry()
 	tags.SetText(tagsText(r.Tags))
-	tags.SetPlaceHolder("key=value, key2=value2")
+	tags.SetPlaceHolder(lang.L("key=value, key2=value2"))
 	expire := daysEntry(r.ExpireDays)
 	noncurrent := daysEntry(r.NoncurrentExpireDays)
 	class := widget.NewSelect(append([]string{"(none)"}, bc.TransitionClasses...), nil)
@@ -192,18 +193,18 @@ func (t *LifecycleTab) openEditor(i int, r bc.LifecycleRule, problem string) {
 	transDays := daysEntry(r.TransitionDays)
 	abort := daysEntry(r.AbortUploadsDays)
 	items := []*widget.FormItem{
-		widget.NewFormItem("ID", id),
+		widget.NewFormItem(lang.L("ID"), id),
 		widget.NewFormItem("", enabled),
-		widget.NewFormItem("Prefix", prefix),
-		widget.NewFormItem("Tags", tags),
-		widget.NewFormItem("Expire after (days)", expire),
-		widget.NewFormItem("Old versions after (days)", noncurrent),
-		widget.NewFormItem("Move to class", class),
-		widget.NewFormItem("… after (days)", transDays),
-		widget.NewFormItem("Abort uploads after (days)", abort),
+		widget.NewFormItem(lang.L("Prefix"), prefix),
+		widget.NewFormItem(lang.L("Tags"), tags),
+		widget.NewFormItem(lang.L("Expire after (days)"), expire),
+		widget.NewFormItem(lang.L("Old versions after (days)"), noncurrent),
+		widget.NewFormItem(lang.L("Move to class"), class),
+		widget.NewFormItem(lang.L("… after (days)"), transDays),
+		widget.NewFormItem(lang.L("Abort uploads after (days)"), abort),
 	}
 	if extras := r.Extras(); len(extras) > 0 {
-		items = append(items, widget.NewFormItem("Also (kept)", widget.NewLabel(strings.Join(extras, "; "))))
+		items = append(items, widget.NewFormItem(lang.L("Also (kept)"), widget.NewLabel(strings.Join(extras, "; "))))
 	}
 	if problem != "" {
 		p := widget.NewLabel(problem)
@@ -215,7 +216,7 @@ func (t *LifecycleTab) openEditor(i int, r bc.LifecycleRule, problem string) {
 	if i >= len(t.rules) {
 		title = "Add lifecycle rule"
 	}
-	d := dialog.NewForm(title, "OK", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm(title, lang.L("OK"), lang.L("Cancel"), items, func(ok bool) {
 		t.editor = nil
 		if !ok {
 			return

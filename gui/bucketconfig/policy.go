@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/widgets"
@@ -30,15 +31,15 @@ func newPolicyTab(w *Window) *PolicyTab {
 	t.Editor = widget.NewMultiLineEntry()
 	t.Editor.TextStyle = fyne.TextStyle{Monospace: true}
 	t.Editor.Wrapping = fyne.TextWrapOff
-	t.Editor.SetPlaceHolder(`{ "Version": "2012-10-17", "Statement": [ ... ] }`)
+	t.Editor.SetPlaceHolder(lang.L(`{ "Version": "2012-10-17", "Statement": [ ... ] }`))
 	t.Editor.OnChanged = func(string) { t.result.SetText("") }
 	t.result = widget.NewLabel("")
 	t.result.Wrapping = fyne.TextWrapWord
 	t.anonymous = widget.NewLabel("")
 	t.anonymous.Wrapping = fyne.TextWrapWord
-	check := widget.NewButton("Validate", func() { t.Validate() })
-	format := widget.NewButton("Format", t.Format)
-	t.remove = widget.NewButton("Remove policy…", t.confirmRemove)
+	check := widget.NewButton(lang.L("Validate"), func() { t.Validate() })
+	format := widget.NewButton(lang.L("Format"), t.Format)
+	t.remove = widget.NewButton(lang.L("Remove policy…"), t.confirmRemove)
 	bottom := container.NewVBox(container.NewHBox(check, format, t.remove), t.result, t.anonymous)
 	form := container.NewBorder(nil, bottom, nil, nil, t.Editor)
 	t.section = newSection(w, "The bucket policy says who may do what with the bucket and its objects. It is checked here before it is saved; statements that let anyone in without credentials are listed below it.", form)
@@ -71,7 +72,7 @@ func (t *PolicyTab) show(text string) {
 	t.Editor.SetText(text)
 	t.Validate()
 	if strings.TrimSpace(text) == "" {
-		t.result.SetText("The bucket has no policy.")
+		t.result.SetText(lang.L("The bucket has no policy."))
 		t.remove.Disable()
 	} else {
 		t.remove.Enable()
@@ -87,11 +88,11 @@ func (t *PolicyTab) Validate() (bc.PolicyReport, bool) {
 	if err != nil {
 		var se *bc.PolicySyntaxError
 		if errors.As(err, &se) {
-			t.result.SetText(fmt.Sprintf("Not valid JSON at line %d, column %d: %s", se.Line, se.Col, se.Msg))
+			t.result.SetText(fmt.Sprintf(lang.L("Not valid JSON at line %d, column %d: %s"), se.Line, se.Col, se.Msg))
 			t.Editor.CursorRow, t.Editor.CursorColumn = se.Line-1, se.Col-1
 			t.Editor.Refresh()
 		} else {
-			t.result.SetText("Not a valid policy: " + err.Error())
+			t.result.SetText(fmt.Sprintf(lang.L("Not a valid policy: %s"), err.Error()))
 		}
 		t.result.Importance = widget.DangerImportance
 		t.result.Refresh()
@@ -102,17 +103,17 @@ func (t *PolicyTab) Validate() (bc.PolicyReport, bool) {
 		t.result.SetText("")
 		return rep, true
 	}
-	t.result.SetText(fmt.Sprintf("Valid: %s.", widgets.Count(len(rep.Statements), "statement", "statements")))
+	t.result.SetText(fmt.Sprintf(lang.L("Valid: %s."), widgets.Count(len(rep.Statements), "statement", "statements")))
 	anon := rep.Anonymous()
 	if len(anon) == 0 {
-		t.anonymous.SetText("No statement grants anonymous access.")
+		t.anonymous.SetText(lang.L("No statement grants anonymous access."))
 		return rep, true
 	}
 	labels := make([]string, 0, len(anon))
 	for _, st := range anon {
 		labels = append(labels, "• "+st.Label())
 	}
-	t.anonymous.SetText(fmt.Sprintf("Anyone without credentials (%s):\n%s",
+	t.anonymous.SetText(fmt.Sprintf(lang.L("Anyone without credentials (%s):\n%s"),
 		widgets.Count(len(anon), "statement", "statements"), strings.Join(labels, "\n")))
 	return rep, true
 }
@@ -131,8 +132,8 @@ func (t *PolicyTab) Result() string    { return t.result.Text }
 func (t *PolicyTab) Anonymous() string { return t.anonymous.Text }
 
 func (t *PolicyTab) confirmRemove() {
-	dialog.ShowConfirm("Remove the bucket policy?",
-		"Everything the policy allows (or denies) stops applying, including files made public through it. This cannot be undone, except by pasting the policy back.",
+	dialog.ShowConfirm(lang.L("Remove the bucket policy?"),
+		lang.L("Everything the policy allows (or denies) stops applying, including files made public through it. This cannot be undone, except by pasting the policy back."),
 		func(ok bool) {
 			if ok {
 				t.Remove()

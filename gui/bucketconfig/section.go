@@ -3,10 +3,12 @@ package bucketconfig
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -56,10 +58,10 @@ func newSection(w *Window, intro string, form fyne.CanvasObject) *section {
 	s.status.Wrapping = fyne.TextWrapWord
 	s.form = container.NewStack(form)
 	s.form.Hide()
-	s.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.Save)
+	s.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), s.Save)
 	s.save.Importance = widget.HighImportance
-	s.cancel = widget.NewButton("Cancel", s.Cancel)
-	s.again = widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), s.reloadAsked)
+	s.cancel = widget.NewButton(lang.L("Cancel"), s.Cancel)
+	s.again = widget.NewButtonWithIcon(lang.L("Reload"), theme.ViewRefreshIcon(), s.reloadAsked)
 	s.extra = container.NewHBox()
 	s.save.Disable()
 	s.cancel.Disable()
@@ -84,7 +86,7 @@ func (s *section) reload() { s.reloadFrom() }
 
 func (s *section) reloadFrom() {
 	ctx, gen := s.gen.Renew(s.w.ctx)
-	s.say("Loading…", widget.LowImportance)
+	s.say(lang.L("Loading…"), widget.LowImportance)
 	s.save.Disable()
 	s.cancel.Disable()
 	fetch := s.fetch
@@ -113,7 +115,7 @@ func (s *section) reloadFrom() {
 // controls go away.
 func (s *section) failed(what string, err error) {
 	if errors.Is(err, context.Canceled) {
-		s.say("Stopped: the window closed or the account was switched.", widget.LowImportance)
+		s.say(lang.L("Stopped: the window closed or the account was switched."), widget.LowImportance)
 		return
 	}
 	if errors.Is(err, storage.ErrNotSupported) {
@@ -121,7 +123,7 @@ func (s *section) failed(what string, err error) {
 		s.form.Hide()
 		s.save.Disable()
 		s.cancel.Disable()
-		s.say("Not supported: "+widgets.ErrorText(err), widget.WarningImportance)
+		s.say(fmt.Sprintf(lang.L("Not supported: %s"), widgets.ErrorText(err)), widget.WarningImportance)
 		return
 	}
 	s.say(what+": "+widgets.ErrorText(err), widget.DangerImportance)
@@ -131,7 +133,7 @@ func (s *section) failed(what string, err error) {
 func (s *section) Save() {
 	put, err := s.collect()
 	if err != nil {
-		s.say("Not saved: "+err.Error(), widget.DangerImportance)
+		s.say(fmt.Sprintf(lang.L("Not saved: %s"), err.Error()), widget.DangerImportance)
 		return
 	}
 	if s.confirm != nil {
@@ -151,7 +153,7 @@ func (s *section) Save() {
 // nil) follows a success.
 func (s *section) saveWith(put func(ctx context.Context) error, done func()) {
 	ctx, gen := s.gen.Renew(s.w.ctx)
-	s.say("Saving…", widget.LowImportance)
+	s.say(lang.L("Saving…"), widget.LowImportance)
 	s.save.Disable()
 	s.cancel.Disable()
 	s.w.jobs.Go(func() {
@@ -181,7 +183,7 @@ func (s *section) saveWith(put func(ctx context.Context) error, done func()) {
 			if done != nil {
 				done()
 			}
-			s.say("Saved.", widget.SuccessImportance)
+			s.say(lang.L("Saved."), widget.SuccessImportance)
 		})
 	})
 }
@@ -190,6 +192,6 @@ func (s *section) saveWith(put func(ctx context.Context) error, done func()) {
 func (s *section) Cancel() {
 	if s.revert != nil && s.Loaded {
 		s.revert()
-		s.say("Changes discarded.", widget.LowImportance)
+		s.say(lang.L("Changes discarded."), widget.LowImportance)
 	}
 }

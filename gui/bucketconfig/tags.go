@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,7 +26,7 @@ func newTagsTab(w *Window) *TagsTab {
 	t := &TagsTab{rows: container.NewVBox()}
 	form := container.NewVScroll(t.rows)
 	t.section = newSection(w, "Tags label the bucket (team, project, cost centre) for billing reports and access policies. Up to 50.", form)
-	t.extra.Add(widget.NewButtonWithIcon("Add tag", theme.ContentAddIcon(), func() { t.AddRow("", "") }))
+	t.extra.Add(widget.NewButtonWithIcon(lang.L("Add tag"), theme.ContentAddIcon(), func() { t.AddRow("", "") }))
 	t.fetch = func(ctx context.Context) (func(), error) {
 		tags, err := w.store.Tags(ctx, w.bucket)
 		return func() { t.loaded = tags; t.set(tags) }, err
@@ -48,7 +49,7 @@ func (t *TagsTab) set(tags []bc.Tag) {
 		t.AddRow(tg.Key, tg.Value)
 	}
 	if len(tags) == 0 {
-		t.rows.Add(widget.NewLabel("No tags."))
+		t.rows.Add(widget.NewLabel(lang.L("No tags.")))
 	}
 	t.rows.Refresh()
 }
@@ -59,8 +60,8 @@ func (t *TagsTab) AddRow(key, value string) {
 		t.rows.RemoveAll() // the "No tags." line
 	}
 	k, v := widget.NewEntry(), widget.NewEntry()
-	k.SetPlaceHolder("key")
-	v.SetPlaceHolder("value")
+	k.SetPlaceHolder(lang.L("Key"))
+	v.SetPlaceHolder(lang.L("Value"))
 	k.SetText(key)
 	v.SetText(value)
 	row := tagRow{k, v}

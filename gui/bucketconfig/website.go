@@ -2,11 +2,13 @@ package bucketconfig
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,18 +33,18 @@ type WebsiteTab struct {
 
 func newWebsiteTab(w *Window) *WebsiteTab {
 	t := &WebsiteTab{}
-	t.enabled = widget.NewCheck("Host a static website from this bucket", func(on bool) { t.docControls(on) })
+	t.enabled = widget.NewCheck(lang.L("Host a static website from this bucket"), func(on bool) { t.docControls(on) })
 	t.index = widget.NewEntry()
-	t.index.SetPlaceHolder("index.html")
+	t.index.SetPlaceHolder(lang.L("index.html"))
 	t.errorDoc = widget.NewEntry()
-	t.errorDoc.SetPlaceHolder("error.html (optional)")
+	t.errorDoc.SetPlaceHolder(lang.L("error.html (optional)"))
 	t.url = widget.NewHyperlink("", nil)
 	t.note = widget.NewLabel("")
 	t.note.Wrapping = fyne.TextWrapWord
-	t.copyURL = widget.NewButtonWithIcon("Copy URL", theme.ContentCopyIcon(), t.CopyURL)
-	t.openURL = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), t.OpenURL)
-	docs := widget.NewForm(widget.NewFormItem("Index document", t.index), widget.NewFormItem("Error document", t.errorDoc))
-	addr := container.NewVBox(widgets.SectionTitle("Address"), t.url, t.note, container.NewHBox(t.copyURL, t.openURL))
+	t.copyURL = widget.NewButtonWithIcon(lang.L("Copy URL"), theme.ContentCopyIcon(), t.CopyURL)
+	t.openURL = widget.NewButtonWithIcon(lang.L("Open in browser"), theme.ComputerIcon(), t.OpenURL)
+	docs := widget.NewForm(widget.NewFormItem(lang.L("Index document"), t.index), widget.NewFormItem(lang.L("Error document"), t.errorDoc))
+	addr := container.NewVBox(widgets.SectionTitle(lang.L("Address")), t.url, t.note, container.NewHBox(t.copyURL, t.openURL))
 	form := container.NewVBox(t.enabled, docs, addr)
 	t.section = newSection(w, "A static website serves the bucket's files as web pages: a folder's address shows its index document. The files must be public for visitors to see them.", form)
 	t.fetch = func(ctx context.Context) (func(), error) {
@@ -103,11 +105,11 @@ func (t *WebsiteTab) show(c storage.WebsiteConfig) {
 	case a.URL == "":
 		t.note.SetText(a.Note)
 	case !c.Enabled:
-		t.note.SetText("Hosting is off. Once it is on, the site will be at this address.")
+		t.note.SetText(lang.L("Hosting is off. Once it is on, the site will be at this address."))
 	case a.Endpoint:
-		t.note.SetText("The website endpoint (plain http). Visitors see only public files.")
+		t.note.SetText(lang.L("The website endpoint (plain http). Visitors see only public files."))
 	default:
-		t.note.SetText(a.Note + ". This address opens the index page as a public object.")
+		t.note.SetText(fmt.Sprintf(lang.L("%s. This address opens the index page as a public object."), a.Note))
 	}
 	if a.URL == "" {
 		t.copyURL.Disable()
@@ -140,7 +142,7 @@ func (t *WebsiteTab) CopyURL() {
 		return
 	}
 	t.w.app.Clipboard().SetContent(t.address.URL)
-	t.say("Copied "+t.address.URL, 0)
+	t.say(fmt.Sprintf(lang.L("Copied %s"), t.address.URL), 0)
 }
 
 // OpenURL opens the address in the default browser.
@@ -150,7 +152,7 @@ func (t *WebsiteTab) OpenURL() {
 		return
 	}
 	if err := t.w.app.OpenURL(u); err != nil {
-		t.say("Could not open the browser: "+err.Error(), widget.DangerImportance)
+		t.say(fmt.Sprintf(lang.L("Could not open the browser: %s"), err.Error()), widget.DangerImportance)
 	}
 }
 

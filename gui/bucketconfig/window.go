@@ -7,9 +7,11 @@ package bucketconfig
 
 import (
 	"context"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 
 	"s3desk/gui/async"
 	"s3desk/storage"
@@ -76,7 +78,7 @@ func Open(ctx context.Context, app fyne.App, jobs *async.Jobs, store SettingsSto
 func New(ctx context.Context, app fyne.App, jobs *async.Jobs, store SettingsStore, bucket string) *Window {
 	w := &Window{app: app, jobs: jobs, store: store, bucket: bucket}
 	w.ctx, w.end = context.WithCancel(ctx)
-	w.win = app.NewWindow("Bucket settings — " + bucket)
+	w.win = app.NewWindow(fmt.Sprintf(lang.L("Bucket settings — %s"), bucket))
 	w.Versioning = newVersioningTab(w)
 	w.Lifecycle = newLifecycleTab(w)
 	w.CORS = newCORSTab(w)
@@ -86,14 +88,14 @@ func New(ctx context.Context, app fyne.App, jobs *async.Jobs, store SettingsStor
 	w.ObjectLock = newObjectLockTab(w)
 	w.Website = newWebsiteTab(w)
 	w.tabs = container.NewAppTabs(
-		container.NewTabItem("Versioning", w.Versioning.content),
-		container.NewTabItem("Lifecycle", w.Lifecycle.content),
-		container.NewTabItem("CORS", w.CORS.content),
-		container.NewTabItem("Policy", w.Policy.content),
-		container.NewTabItem("Tags", w.Tags.content),
-		container.NewTabItem("Encryption", w.Encryption.content),
-		container.NewTabItem("Object lock", w.ObjectLock.content),
-		container.NewTabItem("Website", w.Website.content),
+		container.NewTabItem(lang.L("Versioning"), w.Versioning.content),
+		container.NewTabItem(lang.L("Lifecycle"), w.Lifecycle.content),
+		container.NewTabItem(lang.L("CORS"), w.CORS.content),
+		container.NewTabItem(lang.L("Policy"), w.Policy.content),
+		container.NewTabItem(lang.L("Tags"), w.Tags.content),
+		container.NewTabItem(lang.L("Encryption"), w.Encryption.content),
+		container.NewTabItem(lang.L("Object lock"), w.ObjectLock.content),
+		container.NewTabItem(lang.L("Website"), w.Website.content),
 	)
 	w.tabs.SetTabLocation(container.TabLocationLeading)
 	w.win.SetContent(w.tabs)

@@ -13,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
 	"s3desk/gui/widgets"
@@ -71,22 +71,22 @@ type PreviewView struct {
 func NewPreviewWindow(a fyne.App, store PreviewStore, j *async.Jobs, bucket string, entry storage.Entry) *PreviewView {
 	v := &PreviewView{app: a, store: store, jobs: j, bucket: bucket, key: entry.Key, size: entry.Size}
 	v.win = a.NewWindow(previewTitle(entry.Key))
-	v.info = widget.NewLabel(humanize.IBytes(uint64(max(entry.Size, 0))))
+	v.info = widget.NewLabel(widgets.Bytes(uint64(max(entry.Size, 0))))
 	v.info.Truncation = fyne.TextTruncateEllipsis
 	v.notice = widget.NewLabel("")
 	v.notice.Wrapping = fyne.TextWrapWord
 	v.notice.Importance = widget.WarningImportance
 	v.notice.Hide()
 	v.spinner = widget.NewProgressBarInfinite()
-	v.body = container.NewStack(container.NewCenter(container.NewVBox(widget.NewLabel("Loading preview…"), v.spinner)))
-	v.openBtn = widget.NewButtonWithIcon("Open with system app", theme.ComputerIcon(), v.openWithSystemApp)
-	v.copyBtn = widget.NewButtonWithIcon("Copy text", theme.ContentCopyIcon(), func() {
+	v.body = container.NewStack(container.NewCenter(container.NewVBox(widget.NewLabel(lang.L("Loading preview…")), v.spinner)))
+	v.openBtn = widget.NewButtonWithIcon(lang.L("Open with system app"), theme.ComputerIcon(), v.openWithSystemApp)
+	v.copyBtn = widget.NewButtonWithIcon(lang.L("Copy text"), theme.ContentCopyIcon(), func() {
 		if v.result != nil {
 			v.win.Clipboard().SetContent(v.result.Text)
 		}
 	})
 	v.copyBtn.Hide()
-	closeBtn := widget.NewButton("Close", func() { v.win.Close() })
+	closeBtn := widget.NewButton(lang.L("Close"), func() { v.win.Close() })
 	keyLabel := widget.NewLabelWithStyle(entry.Key, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	keyLabel.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(keyLabel, v.info)
@@ -123,7 +123,7 @@ func previewTitle(key string) string {
 	if name == "" {
 		name = key
 	}
-	return name + " — Preview"
+	return fmt.Sprintf(lang.L("%s — Preview"), name)
 }
 
 func (v *PreviewView) reload() {
@@ -166,7 +166,7 @@ func (v *PreviewView) show(p *preview.Preview, err error) {
 		content = v.text
 		v.copyBtn.Show()
 		if p.Truncated {
-			notes = append(notes, fmt.Sprintf("Showing the first %s of %s.", humanize.IBytes(uint64(p.BytesRead)), humanize.IBytes(uint64(p.Info.Size))))
+			notes = append(notes, fmt.Sprintf(lang.L("Showing the first %s of %s."), widgets.Bytes(uint64(p.BytesRead)), widgets.Bytes(uint64(p.Info.Size))))
 		}
 	case preview.PreviewImage:
 		v.image = canvas.NewImageFromImage(p.Image)
@@ -180,12 +180,12 @@ func (v *PreviewView) show(p *preview.Preview, err error) {
 		// The table ends with its last row: column lines stop there.
 		content = container.New(&fitRowsLayout{t: v.table}, v.table)
 		if p.Truncated {
-			notes = append(notes, fmt.Sprintf("Showing the header and the first %s rows.", humanize.Comma(int64(len(p.Rows)))))
+			notes = append(notes, fmt.Sprintf(lang.L("Showing the header and the first %s rows."), widgets.Number(int64(len(p.Rows)))))
 		}
 		notes = append(notes, problemNotes(p.Problems)...)
 	default:
 		content = v.metaForm(p.Info)
-		notes = append(notes, "This kind of file has no preview. “Open with system app” downloads it to a temporary file and opens it.")
+		notes = append(notes, lang.L("This kind of file has no preview. “Open with system app” downloads it to a temporary file and opens it."))
 	}
 	v.body.Objects = []fyne.CanvasObject{content}
 	v.body.Refresh()
@@ -204,19 +204,19 @@ func previewErrorLabel(msg string) *widget.Label {
 
 // infoLine is the one-line description under the key.
 func infoLine(p *preview.Preview) string {
-	parts := []string{humanize.IBytes(uint64(max(p.Info.Size, 0)))}
+	parts := []string{widgets.Bytes(uint64(max(p.Info.Size, 0)))}
 	if p.Kind == preview.PreviewImage && p.Width > 0 {
-		parts = append(parts, fmt.Sprintf("%s image, %d × %d px", strings.ToUpper(p.Format), p.Width, p.Height))
+		parts = append(parts, fmt.Sprintf(lang.L("%s image, %d × %d px"), strings.ToUpper(p.Format), p.Width, p.Height))
 	}
 	if p.Kind == preview.PreviewCSV && p.Header != nil {
-		parts = append(parts, fmt.Sprintf("%d columns", len(p.Header)))
+		parts = append(parts, fmt.Sprintf(lang.N("%d column", len(p.Header)), len(p.Header)))
 	}
 	if p.Info.ContentType != "" {
 		parts = append(parts, p.Info.ContentType)
 	}
 	if !p.Info.LastModified.IsZero() {
 		// As the objects list writes it ("Today 19:04").
-		parts = append(parts, "modified "+widgets.FormatTime(p.Info.LastModified, time.Now()))
+		parts = append(parts, fmt.Sprintf(lang.L("modified %s"), widgets.FormatTime(p.Info.LastModified, time.Now())))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -226,10 +226,10 @@ func problemNotes(ps []preview.CSVProblem) []string {
 	if len(ps) == 0 {
 		return nil
 	}
-	out := []string{fmt.Sprintf("%d malformed row(s):", len(ps))}
+	out := []string{fmt.Sprintf(lang.L("%d malformed row(s):"), len(ps))}
 	for i, p := range ps {
 		if i == 3 {
-			out = append(out, fmt.Sprintf("…and %d more.", len(ps)-3))
+			out = append(out, fmt.Sprintf(lang.L("…and %d more."), len(ps)-3))
 			break
 		}
 		out = append(out, "• "+p.String())
@@ -247,25 +247,25 @@ func (v *PreviewView) metaForm(info storage.ObjectInfo) fyne.CanvasObject {
 		l.Wrapping = fyne.TextWrapBreak
 		f.Append(label, l)
 	}
-	add("Key", info.Key)
-	add("Size", fmt.Sprintf("%s (%s bytes)", humanize.IBytes(uint64(max(info.Size, 0))), humanize.Comma(info.Size)))
+	add(lang.L("Key"), info.Key)
+	add(lang.L("Size"), fmt.Sprintf(lang.L("%s (%s bytes)"), widgets.Bytes(uint64(max(info.Size, 0))), widgets.Number(info.Size)))
 	if !info.LastModified.IsZero() {
-		add("Last modified", info.LastModified.Local().Format("2006-01-02 15:04:05 MST"))
+		add(lang.L("Last modified"), info.LastModified.Local().Format(lang.X("format.datetime.seconds", "2006-01-02 15:04:05 MST")))
 	}
-	add("Content type", info.ContentType)
-	add("Content encoding", info.ContentEncoding)
-	add("Cache control", info.CacheControl)
-	add("Content disposition", info.ContentDisposition)
-	add("Storage class", info.StorageClass)
-	add("ETag", info.ETag)
-	add("Version", info.VersionID)
+	add(lang.L("Content type"), info.ContentType)
+	add(lang.L("Content encoding"), info.ContentEncoding)
+	add(lang.L("Cache control"), info.CacheControl)
+	add(lang.L("Content disposition"), info.ContentDisposition)
+	add(lang.L("Storage class"), info.StorageClass)
+	add(lang.L("ETag"), info.ETag)
+	add(lang.L("Version"), info.VersionID)
 	keys := make([]string, 0, len(info.Metadata))
 	for k := range info.Metadata {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		add("x-amz-meta-"+k, info.Metadata[k])
+		add(fmt.Sprintf("x-amz-meta-%s", k), info.Metadata[k])
 	}
 	v.meta = f
 	return container.NewVScroll(f)

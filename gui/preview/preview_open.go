@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 )
 
 // "Open with system app": the object is downloaded into the private folder
@@ -35,9 +35,9 @@ func privateDir(dir string) error {
 // asks first.
 func (v *PreviewView) openWithSystemApp() {
 	if v.size > openCap {
-		dialog.ShowConfirm("Download "+humanize.IBytes(uint64(v.size))+"?",
-			fmt.Sprintf("To open %q with an app of this computer, S3 Desk downloads all of it (%s) first. The copy is removed when S3 Desk quits.",
-				previewName(v.key), humanize.IBytes(uint64(v.size))),
+		dialog.ShowConfirm(fmt.Sprintf(lang.L("Download %s?"), widgets.Bytes(uint64(v.size))),
+			fmt.Sprintf(lang.L("To open %q with an app of this computer, S3 Desk downloads all of it (%s) first. The copy is removed when S3 Desk quits."),
+				previewName(v.key), widgets.Bytes(uint64(v.size))),
 			func(ok bool) {
 				if ok {
 					v.startOpen()
@@ -51,22 +51,22 @@ func (v *PreviewView) openWithSystemApp() {
 func (v *PreviewView) startOpen() {
 	dir := v.openDir
 	if err := privateDir(dir); dir == "" || err != nil {
-		widgets.ShowError(v.win, "Could not open the file", fmt.Errorf("no private folder for opened files: %v", err))
+		widgets.ShowError(v.win, lang.L("Could not open the file"), fmt.Errorf(lang.L("no private folder for opened files: %v"), err))
 		return
 	}
 	ctx, gen := v.open.Renew(v.jobs.Ctx())
 	v.openBtn.Disable()
-	v.openBtn.SetText("Downloading…")
+	v.openBtn.SetText(lang.L("Downloading…"))
 	bar := widget.NewProgressBar()
-	label := widget.NewLabel("Downloading " + previewName(v.key) + "…")
+	label := widget.NewLabel(fmt.Sprintf(lang.L("Downloading %s…"), previewName(v.key)))
 	var dlg *dialog.CustomDialog
-	cancel := widget.NewButton("Cancel", func() {
+	cancel := widget.NewButton(lang.L("Cancel"), func() {
 		v.open.Stop()
 		dlg.Hide()
 		v.openBtn.Enable()
-		v.openBtn.SetText("Open with system app")
+		v.openBtn.SetText(lang.L("Open with system app"))
 	})
-	dlg = dialog.NewCustomWithoutButtons("Opening "+previewName(v.key),
+	dlg = dialog.NewCustomWithoutButtons(fmt.Sprintf(lang.L("Opening %s"), previewName(v.key)),
 		container.NewVBox(label, container.NewGridWrap(fyne.NewSize(380, bar.MinSize().Height), bar),
 			container.NewHBox(layout.NewSpacer(), cancel)), v.win)
 	v.openDlg = dlg
@@ -89,14 +89,14 @@ func (v *PreviewView) startOpen() {
 			}
 			dlg.Hide()
 			v.openBtn.Enable()
-			v.openBtn.SetText("Open with system app")
+			v.openBtn.SetText(lang.L("Open with system app"))
 			if err != nil {
-				widgets.ShowError(v.win, "Could not open the file", err)
+				widgets.ShowError(v.win, lang.L("Could not open the file"), err)
 				return
 			}
 			u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
 			if err := v.app.OpenURL(u); err != nil {
-				widgets.ShowError(v.win, "Could not open the file", fmt.Errorf("no app opened %s: %w", path, err))
+				widgets.ShowError(v.win, lang.L("Could not open the file"), fmt.Errorf(lang.L("no app opened %s: %w"), path, err))
 			}
 		})
 	})

@@ -1,12 +1,14 @@
 package report
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/async"
@@ -42,7 +44,7 @@ type chartStep struct {
 
 func (c *chartStep) build(w *Wizard) fyne.CanvasObject {
 	c.w = w
-	c.on = widget.NewCheck("Add a chart to the report (chart.png and chart.html)", func(bool) { c.redraw() })
+	c.on = widget.NewCheck(lang.L("Add a chart to the report (chart.png and chart.html)"), func(bool) { c.redraw() })
 	c.on.SetChecked(true)
 	c.kind = widget.NewRadioGroup([]string{kindBar, kindLine}, func(string) { c.redraw() })
 	c.kind.Horizontal = true
@@ -57,7 +59,7 @@ func (c *chartStep) build(w *Wizard) fyne.CanvasObject {
 	})
 	c.agg.SetSelected("Sum")
 	c.title = widget.NewEntry()
-	c.title.SetPlaceHolder("the chart's title")
+	c.title.SetPlaceHolder(lang.L("the chart's title"))
 	c.title.OnChanged = func(string) { c.redraw() }
 	c.image = canvas.NewImageFromResource(nil)
 	c.image.FillMode = canvas.ImageFillContain
@@ -65,11 +67,11 @@ func (c *chartStep) build(w *Wizard) fyne.CanvasObject {
 	c.note = widget.NewLabel("")
 	c.note.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
-		widget.NewFormItem("Chart", c.kind),
-		widget.NewFormItem("Group by", c.category),
-		widget.NewFormItem("Value", c.value),
-		widget.NewFormItem("Combine with", c.agg),
-		widget.NewFormItem("Title", c.title),
+		widget.NewFormItem(lang.L("Chart"), c.kind),
+		widget.NewFormItem(lang.L("Group by"), c.category),
+		widget.NewFormItem(lang.L("Value"), c.value),
+		widget.NewFormItem(lang.L("Combine with"), c.agg),
+		widget.NewFormItem(lang.L("Title"), c.title),
 	)
 	return container.NewBorder(container.NewVBox(c.on, form, c.note), nil, nil, nil, c.image)
 }
@@ -123,7 +125,7 @@ func (c *chartStep) reset(rep *report.CSVReport) {
 	c.agg.SetSelected(agg)
 	c.kind.SetSelected(kind)
 	if title == "" {
-		title = "Monthly report " + strings.Trim(c.w.pick.prefix(), "/")
+		title = fmt.Sprintf(lang.L("Monthly report %s"), strings.Trim(c.w.pick.prefix(), "/"))
 	}
 	c.title.SetText(title)
 }
@@ -165,12 +167,12 @@ func (c *chartStep) redraw() {
 		c.image.Resource = nil
 		c.image.Refresh()
 		c.png = nil
-		c.note.SetText("No chart: the report has the table and the index page only.")
+		c.note.SetText(lang.L("No chart: the report has the table and the index page only."))
 		return
 	}
 	rep := c.rep
 	_, gen := c.draw.Renew(c.w.jobs.Ctx())
-	c.note.SetText("Drawing…")
+	c.note.SetText(lang.L("Drawing…"))
 	c.w.jobs.Go(func() {
 		d, err := rep.Chart(*spec)
 		var img []byte
@@ -182,7 +184,7 @@ func (c *chartStep) redraw() {
 				return
 			}
 			if err != nil {
-				c.note.SetText("Cannot draw this chart: " + widgets.ErrorText(err))
+				c.note.SetText(fmt.Sprintf(lang.L("Cannot draw this chart: %s"), widgets.ErrorText(err)))
 				c.image.Resource = nil
 				c.png = nil
 				c.image.Refresh()
@@ -190,7 +192,7 @@ func (c *chartStep) redraw() {
 			}
 			note := "This is the chart as it will be published: chart.png, and chart.html with the same drawing and its numbers."
 			if d.Skipped > 0 {
-				note += " " + widgets.Plural(int(d.Skipped), "One row has", "Some rows have") + " no number in " + spec.Value + " and " + widgets.Plural(int(d.Skipped), "is", "are") + " left out."
+				note += fmt.Sprintf(lang.L(" %s no number in %s and %s left out."), widgets.Plural(int(d.Skipped), "One row has", "Some rows have"), spec.Value, widgets.Plural(int(d.Skipped), "is", "are"))
 			}
 			c.note.SetText(note)
 			c.png = img

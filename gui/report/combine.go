@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -49,12 +50,12 @@ func (c *combineStep) build(w *Wizard) fyne.CanvasObject {
 	c.details = widget.NewLabel("")
 	c.details.Wrapping = fyne.TextWrapWord
 	c.colBox = container.NewHBox()
-	c.links = widget.NewCheck("Show web addresses (http, https) as links", func(bool) {})
+	c.links = widget.NewCheck(lang.L("Show web addresses (http, https) as links"), func(bool) {})
 	c.links.SetChecked(true)
-	c.saveBtn = widget.NewButtonWithIcon("Save CSV…", theme.DocumentSaveIcon(), c.saveLocally)
+	c.saveBtn = widget.NewButtonWithIcon(lang.L("Save CSV…"), theme.DocumentSaveIcon(), c.saveLocally)
 	c.saveBtn.Disable()
 	c.tableBox = container.NewStack()
-	cols := container.NewVBox(widget.NewLabel("Columns in the report:"), container.NewHScroll(c.colBox),
+	cols := container.NewVBox(widget.NewLabel(lang.L("Columns in the report:")), container.NewHScroll(c.colBox),
 		container.NewHBox(c.links, layout.NewSpacer(), c.saveBtn))
 	top := container.NewVBox(c.progress, c.counts, c.details, cols)
 	return container.NewBorder(top, nil, nil, nil, c.tableBox)
@@ -102,7 +103,7 @@ func (c *combineStep) start() {
 		if p.FilesTotal > 0 {
 			c.progress.SetValue(float64(p.FilesDone) / float64(p.FilesTotal))
 		}
-		w.say(fmt.Sprintf("Reading %s (%d of %d) — %s rows", p.Key, min(p.FilesDone+1, p.FilesTotal), p.FilesTotal, humanize.Comma(p.Rows)), false)
+		w.say(fmt.Sprintf(lang.L("Reading %s (%d of %d) — %s rows"), p.Key, min(p.FilesDone+1, p.FilesTotal), p.FilesTotal, humanize.Comma(p.Rows)), false)
 	})
 	opts := report.CombineOptions{Keys: keys, OnProgress: progress.Push}
 	opts.OnMismatch = func(m report.HeaderMismatch) report.MismatchAction {
@@ -122,7 +123,7 @@ func (c *combineStep) start() {
 			return report.StopCombine
 		}
 	}
-	w.say("Combining "+fmt.Sprint(len(keys))+" files…", false)
+	w.say(fmt.Sprintf(lang.L("Combining %s files…"), fmt.Sprint(len(keys))), false)
 	w.jobs.Go(func() {
 		rep, err := w.store.CombineCSV(ctx, w.bucket, opts)
 		progress.Flush()
@@ -140,7 +141,7 @@ func (c *combineStep) start() {
 
 // askMismatch asks whether to skip a file whose header differs, or stop.
 func (c *combineStep) askMismatch(m report.HeaderMismatch, answer chan<- report.MismatchAction) {
-	msg := widget.NewLabel(fmt.Sprintf("“%s” has a different header from the first file, so its rows do not fit the table.\n\nIts header:  %s\nExpected:    %s",
+	msg := widget.NewLabel(fmt.Sprintf(lang.L("“%s” has a different header from the first file, so its rows do not fit the table.\n\nIts header:  %s\nExpected:    %s"),
 		m.Key, strings.Join(m.Header, ", "), strings.Join(m.Want, ", ")))
 	msg.Wrapping = fyne.TextWrapWord
 	p := &mismatchPrompt{}
@@ -151,12 +152,12 @@ func (c *combineStep) askMismatch(m report.HeaderMismatch, answer chan<- report.
 		p.d.Hide()
 		answer <- a
 	}
-	p.skip = widget.NewButton("Skip this file", func() { reply(report.SkipFile) })
+	p.skip = widget.NewButton(lang.L("Skip this file"), func() { reply(report.SkipFile) })
 	p.skip.Importance = widget.HighImportance
-	p.stop = widget.NewButton("Stop", func() { reply(report.StopCombine) })
+	p.stop = widget.NewButton(lang.L("Stop"), func() { reply(report.StopCombine) })
 	content := container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), p.stop, p.skip), nil, nil,
 		container.NewGridWrap(fyne.NewSize(480, 140), msg))
-	p.d = dialog.NewCustomWithoutButtons("Header differs", content, c.w.win)
+	p.d = dialog.NewCustomWithoutButtons(lang.L("Header differs"), content, c.w.win)
 	c.ask = p
 	p.d.Show()
 }
@@ -166,14 +167,14 @@ func (c *combineStep) finish(rep *report.CSVReport, err error) {
 	c.progress.SetValue(1)
 	c.progress.Hide()
 	if err != nil {
-		w.say("Could not combine: "+widgets.ErrorText(err), true)
-		c.counts.SetText("Nothing was combined.")
+		w.say(fmt.Sprintf(lang.L("Could not combine: %s"), widgets.ErrorText(err)), true)
+		c.counts.SetText(lang.L("Nothing was combined."))
 		w.stopAuto(widgets.ErrorText(err))
 		w.refreshNav()
 		return
 	}
 	c.rep = rep
-	c.counts.SetText(fmt.Sprintf("%s %s from %s %s, %d columns", humanize.Comma(rep.Rows), widgets.Plural(int(rep.Rows), "row", "rows"),
+	c.counts.SetText(fmt.Sprintf(lang.L("%s %s from %s %s, %d columns"), humanize.Comma(rep.Rows), widgets.Plural(int(rep.Rows), "row", "rows"),
 		humanize.Comma(int64(len(rep.Files))), widgets.Plural(len(rep.Files), "file", "files"), len(rep.Header)))
 	var notes []string
 	for i, s := range rep.Skipped {
@@ -214,7 +215,7 @@ func (c *combineStep) finish(rep *report.CSVReport, err error) {
 	c.tableBox.Objects = []fyne.CanvasObject{c.table}
 	c.tableBox.Refresh()
 	c.saveBtn.Enable()
-	w.say("Combined. Untick the columns the report should leave out, then press Next.", false)
+	w.say(lang.L("Combined. Untick the columns the report should leave out, then press Next."), false)
 	w.chart.reset(rep)
 	w.refreshNav()
 	if w.auto != nil {
@@ -279,7 +280,7 @@ func (c *combineStep) saveLocally() {
 	cols := c.columns()
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			widgets.ShowError(c.w.win, "Could not save", err)
+			widgets.ShowError(c.w.win, lang.L("Could not save"), err)
 			return
 		}
 		if wc == nil {
@@ -306,10 +307,10 @@ func (c *combineStep) saveTo(rep *report.CSVReport, cols []string, wc fyne.URIWr
 			}
 			c.saveBtn.Enable()
 			if err != nil {
-				c.w.say("Could not save: "+widgets.ErrorText(err), true)
+				c.w.say(fmt.Sprintf(lang.L("Could not save: %s"), widgets.ErrorText(err)), true)
 				return
 			}
-			c.w.say("Saved "+wc.URI().Path()+".", false)
+			c.w.say(fmt.Sprintf(lang.L("Saved %s."), wc.URI().Path()), false)
 		})
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
@@ -35,9 +36,9 @@ type pickStep struct {
 func (p *pickStep) build(w *Wizard) fyne.CanvasObject {
 	p.w = w
 	p.folder = widget.NewEntry()
-	p.folder.SetPlaceHolder("22_Sept/ (empty: the whole bucket)")
+	p.folder.SetPlaceHolder(lang.L("22_Sept/ (empty: the whole bucket)"))
 	p.pattern = widget.NewEntry()
-	p.pattern.SetPlaceHolder("*.csv")
+	p.pattern.SetPlaceHolder(lang.L("*.csv"))
 	folder := w.opts.Prefix
 	var selectedFiles []string
 	for _, e := range w.opts.Entries {
@@ -55,12 +56,12 @@ func (p *pickStep) build(w *Wizard) fyne.CanvasObject {
 	p.folder.OnSubmitted = func(string) { p.list() }
 	p.pattern.OnSubmitted = func(string) { p.list() }
 	p.folder.OnChanged = func(string) { p.keys = nil }
-	p.listBtn = widget.NewButtonWithIcon("List files", theme.SearchIcon(), p.list)
+	p.listBtn = widget.NewButtonWithIcon(lang.L("List files"), theme.SearchIcon(), p.list)
 	p.summary = widget.NewLabel("")
 	p.summary.Wrapping = fyne.TextWrapWord
 	p.fileList = widget.NewList(func() int { return len(p.files) },
 		func() fyne.CanvasObject {
-			return widget.NewLabel("requests_2022-09-07.csv   347 B   ✓ header matches")
+			return widget.NewLabel(lang.L("requests_2022-09-07.csv   347 B   ✓ header matches"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(p.files) {
@@ -68,11 +69,11 @@ func (p *pickStep) build(w *Wizard) fyne.CanvasObject {
 			}
 		})
 	form := widget.NewForm(
-		widget.NewFormItem("Bucket", widget.NewLabel(w.bucket)),
-		widget.NewFormItem("Folder", p.folder),
-		widget.NewFormItem("File pattern", container.NewBorder(nil, nil, nil, p.listBtn, p.pattern)),
+		widget.NewFormItem(lang.L("Bucket"), widget.NewLabel(w.bucket)),
+		widget.NewFormItem(lang.L("Folder"), p.folder),
+		widget.NewFormItem(lang.L("File pattern"), container.NewBorder(nil, nil, nil, p.listBtn, p.pattern)),
 	)
-	intro := widget.NewLabel("Choose the month's folder. Every file in it (and its sub-folders) that matches the pattern goes into the report.")
+	intro := widget.NewLabel(lang.L("Choose the month's folder. Every file in it (and its sub-folders) that matches the pattern goes into the report."))
 	intro.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(w.saved.runRow(w), intro, form, p.summary)
 	return container.NewBorder(top, nil, nil, nil, p.fileList)
@@ -86,11 +87,11 @@ func (p *pickStep) row(i int) string {
 	case f.HeaderErr != "":
 		check = "✗ " + f.HeaderErr
 	case f.Header != nil && i == 0:
-		check = "✓ header: " + strings.Join(f.Header, ", ")
+		check = fmt.Sprintf(lang.L("✓ header: %s"), strings.Join(f.Header, ", "))
 	case f.Header != nil && sameFields(f.Header, p.files[0].Header):
 		check = "✓ header matches"
 	case f.Header != nil:
-		check = "⚠ different header (" + strings.Join(f.Header, ", ") + "): it will be skipped or stop the combine, you choose"
+		check = fmt.Sprintf(lang.L("⚠ different header (%s): it will be skipped or stop the combine, you choose"), strings.Join(f.Header, ", "))
 	}
 	size := "size unknown"
 	if f.Size >= 0 {
@@ -128,7 +129,7 @@ func (p *pickStep) list() {
 	ctx, gen := w.run.Renew(w.jobs.Ctx())
 	p.gen = gen
 	prefix, pattern, keys := p.prefix(), p.pattern.Text, slices.Clone(p.keys)
-	p.summary.SetText("Listing " + w.bucket + "/" + prefix + "…")
+	p.summary.SetText(fmt.Sprintf(lang.L("Listing %s/%s…"), w.bucket, prefix))
 	p.files = nil
 	p.fileList.Refresh()
 	w.refreshNav()
@@ -164,7 +165,7 @@ func (p *pickStep) list() {
 				return
 			}
 			if err != nil {
-				p.summary.SetText("Could not list the files: " + widgets.ErrorText(err))
+				p.summary.SetText(fmt.Sprintf(lang.L("Could not list the files: %s"), widgets.ErrorText(err)))
 				w.stopAuto(widgets.ErrorText(err))
 				return
 			}
@@ -184,7 +185,7 @@ func (p *pickStep) list() {
 				if pat == "" {
 					pat = "*.csv"
 				}
-				p.summary.SetText(fmt.Sprintf("No file in %s/%s matches %s. Check the folder and the pattern.", w.bucket, prefix, pat))
+				p.summary.SetText(fmt.Sprintf(lang.L("No file in %s/%s matches %s. Check the folder and the pattern."), w.bucket, prefix, pat))
 				w.stopAuto("no files in " + prefix)
 			default:
 				s := fmt.Sprintf("%d %s, %s.", len(files), widgets.Plural(len(files), "file", "files"), humanize.IBytes(uint64(total)))
@@ -193,7 +194,7 @@ func (p *pickStep) list() {
 				} else {
 					s += " All have the same header."
 				}
-				p.summary.SetText(s + " Press Next to combine them.")
+				p.summary.SetText(fmt.Sprintf(lang.L("%s Press Next to combine them."), s))
 			}
 			w.refreshNav()
 			if w.auto != nil && len(files) > 0 {

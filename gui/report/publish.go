@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
@@ -38,7 +39,7 @@ func (p *publishStep) build(w *Wizard) fyne.CanvasObject {
 	p.w = w
 	p.bucket = widget.NewSelect(nil, func(string) { p.done = nil; w.refreshNav() })
 	p.bucket.PlaceHolder = "(choose a bucket)"
-	p.newBucket = widget.NewButtonWithIcon("New bucket…", theme.ContentAddIcon(), p.askNewBucket)
+	p.newBucket = widget.NewButtonWithIcon(lang.L("New bucket…"), theme.ContentAddIcon(), p.askNewBucket)
 	p.folder = widget.NewEntry()
 	p.folder.Validator = func(s string) error {
 		if strings.Trim(strings.TrimSpace(s), "/") == "" {
@@ -47,17 +48,19 @@ func (p *publishStep) build(w *Wizard) fyne.CanvasObject {
 		return nil
 	}
 	p.title = widget.NewEntry()
-	p.sources = widget.NewCheck("Also upload the month's source files (into data/ beside the report)", nil)
-	p.pubBtn = widget.NewButtonWithIcon("Publish", theme.UploadIcon(), func() { p.publish(false) })
+	p.sources = widget.NewCheck(lang.L("Also upload the month's source files (into data/ beside the report)"), nil)
+	p.pubBtn = widget.NewButtonWithIcon(lang.L("Publish"), theme.UploadIcon(), func() { p.publish(false) })
 	p.pubBtn.Importance = widget.HighImportance
-	p.result = widget.NewLabel("The report is uploaded private; the next step shares it.")
+	p.result = widget.NewLabel(lang.L("The report is uploaded private; the next step shares it."))
 	p.result.Wrapping = fyne.TextWrapWord
 	p.files = widget.NewList(func() int {
 		if p.done == nil {
 			return 0
 		}
 		return len(p.done.Files)
-	}, func() fyne.CanvasObject { return widget.NewLabel("reports/22_Sept/report.html   text/html   4.1 KiB") },
+	}, func() fyne.CanvasObject {
+		return widget.NewLabel(lang.L("reports/22_Sept/report.html   text/html   4.1 KiB"))
+	},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if p.done != nil && i < len(p.done.Files) {
 				f := p.done.Files[i]
@@ -65,12 +68,12 @@ func (p *publishStep) build(w *Wizard) fyne.CanvasObject {
 			}
 		})
 	form := widget.NewForm(
-		widget.NewFormItem("Bucket", container.NewBorder(nil, nil, nil, p.newBucket, p.bucket)),
-		widget.NewFormItem("Folder", p.folder),
-		widget.NewFormItem("Page title", p.title),
+		widget.NewFormItem(lang.L("Bucket"), container.NewBorder(nil, nil, nil, p.newBucket, p.bucket)),
+		widget.NewFormItem(lang.L("Folder"), p.folder),
+		widget.NewFormItem(lang.L("Page title"), p.title),
 		widget.NewFormItem("", p.sources),
 	)
-	intro := widget.NewLabel("S3 Desk uploads report.csv, report.html, chart.html and chart.png into the folder, then an index.html listing every file in it with its size and date.")
+	intro := widget.NewLabel(lang.L("S3 Desk uploads report.csv, report.html, chart.html and chart.png into the folder, then an index.html listing every file in it with its size and date."))
 	intro.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(intro, form, container.NewHBox(p.pubBtn), p.result)
 	return container.NewBorder(top, nil, nil, nil, p.files)
@@ -97,10 +100,10 @@ func (p *publishStep) entered() {
 		p.sources.SetChecked(a.IncludeSources)
 	} else {
 		if p.folder.Text == "" {
-			p.folder.SetText("reports/" + base + "/")
+			p.folder.SetText(fmt.Sprintf(lang.L("reports/%s/"), base))
 		}
 		if p.title.Text == "" {
-			p.title.SetText("Report " + strings.ReplaceAll(base, "_", " "))
+			p.title.SetText(fmt.Sprintf(lang.L("Report %s"), strings.ReplaceAll(base, "_", " ")))
 		}
 	}
 	want := w.bucket
@@ -133,7 +136,7 @@ func (p *publishStep) loadBuckets(want string, thenPublish bool) {
 			}
 			if err != nil {
 				// Listing buckets may be denied where writing is allowed.
-				p.result.SetText("Could not list the buckets (" + widgets.ErrorText(err) + "); the source bucket is offered.")
+				p.result.SetText(fmt.Sprintf(lang.L("Could not list the buckets (%s); the source bucket is offered."), widgets.ErrorText(err)))
 				names = []string{w.bucket}
 			}
 			if want != "" && !slices.Contains(names, want) {
@@ -152,15 +155,15 @@ func (p *publishStep) loadBuckets(want string, thenPublish bool) {
 func (p *publishStep) askNewBucket() {
 	w := p.w
 	name := widget.NewEntry()
-	name.SetPlaceHolder("monthly-reports")
+	name.SetPlaceHolder(lang.L("monthly-reports"))
 	name.Validator = storage.ValidateBucketName
-	d := dialog.NewForm("New bucket", "Create", "Cancel", []*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
+	d := dialog.NewForm(lang.L("New bucket"), lang.L("Create"), lang.L("Cancel"), []*widget.FormItem{widget.NewFormItem(lang.L("Name"), name)}, func(ok bool) {
 		if !ok {
 			return
 		}
 		n := strings.TrimSpace(name.Text)
 		ctx := w.jobs.Ctx()
-		p.result.SetText("Creating bucket " + n + "…")
+		p.result.SetText(fmt.Sprintf(lang.L("Creating bucket %s…"), n))
 		w.jobs.Go(func() {
 			err := w.store.CreateBucket(ctx, n, storage.CreateBucketOptions{})
 			w.jobs.Do(func() {
@@ -168,14 +171,14 @@ func (p *publishStep) askNewBucket() {
 					return
 				}
 				if err != nil {
-					p.result.SetText("Could not create the bucket: " + widgets.ErrorText(err))
+					p.result.SetText(fmt.Sprintf(lang.L("Could not create the bucket: %s"), widgets.ErrorText(err)))
 					return
 				}
 				if !slices.Contains(p.bucket.Options, n) {
 					p.bucket.Options = append(p.bucket.Options, n)
 				}
 				p.bucket.SetSelected(n)
-				p.result.SetText("Created bucket " + n + ". Press Publish.")
+				p.result.SetText(fmt.Sprintf(lang.L("Created bucket %s. Press Publish."), n))
 			})
 		})
 	}, w.win)
@@ -207,7 +210,7 @@ func (p *publishStep) publish(overwrite bool) {
 		return
 	}
 	if p.bucket.Selected == "" {
-		p.result.SetText("Choose the bucket to publish to, or make a new one.")
+		p.result.SetText(lang.L("Choose the bucket to publish to, or make a new one."))
 		w.stopAuto("no bucket chosen")
 		return
 	}
@@ -219,7 +222,7 @@ func (p *publishStep) publish(overwrite bool) {
 	p.done = nil
 	p.files.Refresh()
 	w.refreshNav()
-	p.result.SetText("Publishing…")
+	p.result.SetText(lang.L("Publishing…"))
 	w.jobs.Go(func() {
 		m, err := w.store.PublishMonthly(ctx, rep, o)
 		w.jobs.Do(func() {
@@ -229,25 +232,25 @@ func (p *publishStep) publish(overwrite bool) {
 			p.pubBtn.Enable()
 			if errors.Is(err, storage.ErrPreconditionFailed) && !overwrite {
 				p.result.SetText(widgets.ErrorText(err))
-				cd := dialog.NewConfirm("Replace the earlier report?", widgets.ErrorText(err)+"\n\nReplace the files with this report?", func(yes bool) {
+				cd := dialog.NewConfirm(lang.L("Replace the earlier report?"), fmt.Sprintf(lang.L("%s\n\nReplace the files with this report?"), widgets.ErrorText(err)), func(yes bool) {
 					if yes {
 						p.publish(true)
 					} else {
 						w.stopAuto("you chose not to replace the earlier report")
 					}
 				}, w.win)
-				cd.SetConfirmText("Replace")
+				cd.SetConfirmText(lang.L("Replace"))
 				cd.Show()
 				return
 			}
 			if err != nil {
-				p.result.SetText("Could not publish: " + widgets.ErrorText(err))
+				p.result.SetText(fmt.Sprintf(lang.L("Could not publish: %s"), widgets.ErrorText(err)))
 				w.stopAuto(widgets.ErrorText(err))
 				return
 			}
 			p.done = &m
 			p.files.Refresh()
-			p.result.SetText(fmt.Sprintf("Published %d files to %s/%s (private so far). Press Next to share the report.", len(m.Files), m.Bucket, m.Prefix))
+			p.result.SetText(fmt.Sprintf(lang.L("Published %d files to %s/%s (private so far). Press Next to share the report."), len(m.Files), m.Bucket, m.Prefix))
 			w.share.reset()
 			w.refreshNav()
 			if w.auto != nil {

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,19 +34,18 @@ type savedStep struct {
 func (s *savedStep) build(w *Wizard) fyne.CanvasObject {
 	s.w = w
 	s.name = widget.NewEntry()
-	s.name.SetPlaceHolder("Monthly requests report")
-	s.saveBtn = widget.NewButtonWithIcon("Save report", theme.DocumentSaveIcon(), s.save)
+	s.name.SetPlaceHolder(lang.L("Monthly requests report"))
+	s.saveBtn = widget.NewButtonWithIcon(lang.L("Save report"), theme.DocumentSaveIcon(), s.save)
 	s.saveBtn.Importance = widget.HighImportance
 	s.note = widget.NewLabel("")
 	s.note.Wrapping = fyne.TextWrapWord
-	intro := widget.NewLabel("Save this report (the folder and file pattern, the columns, the chart and where it is published) for this profile. " +
-		"Next month, open Combine CSVs… on any folder, pick the saved report and press Run again next month: S3 Desk does every step again for the new month's folder.")
+	intro := widget.NewLabel(lang.L("Save this report (the folder and file pattern, the columns, the chart and where it is published) for this profile. Next month, open Combine CSVs… on any folder, pick the saved report and press Run again next month: S3 Desk does every step again for the new month's folder."))
 	intro.Wrapping = fyne.TextWrapWord
 	if w.opts.Definitions == nil {
 		s.saveBtn.Disable()
-		s.note.SetText("Reports cannot be saved: " + widgets.ErrorText(w.opts.DefsErr))
+		s.note.SetText(fmt.Sprintf(lang.L("Reports cannot be saved: %s"), widgets.ErrorText(w.opts.DefsErr)))
 	}
-	form := widget.NewForm(widget.NewFormItem("Name", s.name))
+	form := widget.NewForm(widget.NewFormItem(lang.L("Name"), s.name))
 	return container.NewVBox(intro, form, container.NewHBox(s.saveBtn), s.note)
 }
 
@@ -65,7 +65,7 @@ func (s *savedStep) save() {
 	}
 	d := w.definition(s.name.Text)
 	if d.Name == "" {
-		s.note.SetText("Give the report a name.")
+		s.note.SetText(lang.L("Give the report a name."))
 		return
 	}
 	profile := w.opts.Profile
@@ -78,14 +78,14 @@ func (s *savedStep) save() {
 			}
 			s.saveBtn.Enable()
 			if err != nil {
-				s.note.SetText("Could not save: " + widgets.ErrorText(err))
+				s.note.SetText(fmt.Sprintf(lang.L("Could not save: %s"), widgets.ErrorText(err)))
 				return
 			}
 			next := report.NextMonth(d.SourcePrefix)
 			if next == "" {
 				next = "the next month's folder"
 			}
-			s.note.SetText(fmt.Sprintf("✓ Saved “%s” for %s. Next month, run it again on %s in one click.", d.Name, profileName(profile), next))
+			s.note.SetText(fmt.Sprintf(lang.L("✓ Saved “%s” for %s. Next month, run it again on %s in one click."), d.Name, profileName(profile), next))
 			s.loadDefs()
 		})
 	})
@@ -95,7 +95,7 @@ func profileName(p string) string {
 	if p == "" {
 		return "this connection"
 	}
-	return "profile “" + p + "”"
+	return fmt.Sprintf(lang.L("profile “%s”"), p)
 }
 
 // runRow is step 1's "Run again next month" row; hidden while the profile
@@ -116,12 +116,12 @@ func (s *savedStep) runRow(w *Wizard) fyne.CanvasObject {
 	})
 	s.pick.PlaceHolder = "(a saved report)"
 	s.month = widget.NewEntry()
-	s.month.SetPlaceHolder("the new month's folder")
-	s.runBtn = widget.NewButtonWithIcon("Run again next month", theme.MediaReplayIcon(), s.runSelected)
+	s.month.SetPlaceHolder(lang.L("the new month's folder"))
+	s.runBtn = widget.NewButtonWithIcon(lang.L("Run again next month"), theme.MediaReplayIcon(), s.runSelected)
 	s.runBtn.Importance = widget.HighImportance
 	s.runBtn.Disable()
 	s.row = container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("Saved report:"), s.runBtn, container.NewGridWithColumns(2, s.pick, s.month)),
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Saved report:")), s.runBtn, container.NewGridWithColumns(2, s.pick, s.month)),
 		widget.NewSeparator())
 	s.row.Hide()
 	s.loadDefs()
@@ -146,7 +146,7 @@ func (s *savedStep) loadDefs() {
 				s.row.Show()
 				s.pick.Disable()
 				s.month.SetText("")
-				s.month.SetPlaceHolder("saved reports unreadable: " + widgets.ErrorText(err))
+				s.month.SetPlaceHolder(fmt.Sprintf(lang.L("saved reports unreadable: %s"), widgets.ErrorText(err)))
 				return
 			}
 			s.defs = list
@@ -190,7 +190,7 @@ func (w *Wizard) runDefinition(d report.Definition) {
 	w.pick.pattern.SetText(d.Pattern)
 	w.pick.keys = nil
 	w.saved.name.SetText(d.Name)
-	w.say("Running “"+d.Name+"” for "+d.SourcePrefix+"…", false)
+	w.say(fmt.Sprintf(lang.L("Running “%s” for %s…"), d.Name, d.SourcePrefix), false)
 	w.show(stepPick)
 	w.pick.list()
 }
@@ -214,10 +214,10 @@ func (s *savedStep) ranToEnd() {
 				return
 			}
 			if err != nil {
-				w.say("The report is published, but the saved report was not updated: "+widgets.ErrorText(err), true)
+				w.say(fmt.Sprintf(lang.L("The report is published, but the saved report was not updated: %s"), widgets.ErrorText(err)), true)
 				return
 			}
-			s.note.SetText(fmt.Sprintf("✓ “%s” ran for %s and is saved for next month.", def.Name, def.SourcePrefix))
+			s.note.SetText(fmt.Sprintf(lang.L("✓ “%s” ran for %s and is saved for next month."), def.Name, def.SourcePrefix))
 			s.loadDefs()
 		})
 	})

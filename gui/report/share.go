@@ -3,12 +3,14 @@ package report
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -50,9 +52,9 @@ func (s *shareStep) build(w *Wizard) fyne.CanvasObject {
 	s.access = widget.NewRadioGroup([]string{accessPublic, accessPresigned}, nil)
 	s.access.Required = true
 	s.access.SetSelected(accessPublic)
-	s.shareBtn = widget.NewButtonWithIcon("Share", theme.MailForwardIcon(), s.doShare)
+	s.shareBtn = widget.NewButtonWithIcon(lang.L("Share"), theme.MailForwardIcon(), s.doShare)
 	s.shareBtn.Importance = widget.HighImportance
-	s.result = widget.NewLabel("Publish the report first (step 4).")
+	s.result = widget.NewLabel(lang.L("Publish the report first (step 4)."))
 	s.result.Wrapping = fyne.TextWrapWord
 	s.url = widget.NewEntry()
 	s.url.OnChanged = func(t string) {
@@ -60,14 +62,14 @@ func (s *shareStep) build(w *Wizard) fyne.CanvasObject {
 			s.url.SetText(s.address) // read-only, but selectable
 		}
 	}
-	s.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+	s.copyBtn = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		w.app.Clipboard().SetContent(s.address)
-		w.say("Copied "+s.address, false)
+		w.say(fmt.Sprintf(lang.L("Copied %s"), s.address), false)
 	})
-	s.openBtn = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), func() { w.openURL(s.address) })
-	s.siteBtn = widget.NewButtonWithIcon("Turn on website hosting", theme.ComputerIcon(), s.enableSite)
+	s.openBtn = widget.NewButtonWithIcon(lang.L("Open in browser"), theme.ComputerIcon(), func() { w.openURL(s.address) })
+	s.siteBtn = widget.NewButtonWithIcon(lang.L("Turn on website hosting"), theme.ComputerIcon(), s.enableSite)
 	s.reset()
-	intro := widget.NewLabel("Public uses the way this service allows: object ACLs, or (if you agree) a bucket-policy statement for the report's folder. S3 Desk then opens the index page without credentials to check it works.")
+	intro := widget.NewLabel(lang.L("Public uses the way this service allows: object ACLs, or (if you agree) a bucket-policy statement for the report's folder. S3 Desk then opens the index page without credentials to check it works."))
 	intro.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(intro, s.access, container.NewHBox(s.shareBtn), s.result, container.NewHBox(s.siteBtn),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.copyBtn, s.openBtn), s.url))
@@ -82,7 +84,7 @@ func (s *shareStep) reset() {
 	s.openBtn.Hide()
 	s.siteBtn.Hide()
 	if s.w.publish.done != nil {
-		s.result.SetText("Choose who may open the report, then press Share.")
+		s.result.SetText(lang.L("Choose who may open the report, then press Share."))
 		s.shareBtn.Enable()
 	} else {
 		s.shareBtn.Disable()
@@ -109,9 +111,9 @@ func (s *shareStep) doShare() {
 	ctx, gen := w.run.Renew(w.jobs.Ctx())
 	s.shareBtn.Disable()
 	if presigned {
-		s.result.SetText("Writing presigned links into the index page…")
+		s.result.SetText(lang.L("Writing presigned links into the index page…"))
 	} else {
-		s.result.SetText("Making " + pub.Prefix + " public…")
+		s.result.SetText(fmt.Sprintf(lang.L("Making %s public…"), pub.Prefix))
 	}
 	w.jobs.Go(func() {
 		var res report.SharedReport
@@ -164,7 +166,7 @@ func (s *shareStep) enableSite() {
 	pub, res := *m, *s.shared
 	ctx, gen := w.run.Renew(w.jobs.Ctx())
 	s.siteBtn.Disable()
-	s.result.SetText("Turning on website hosting for " + pub.Bucket + "…")
+	s.result.SetText(fmt.Sprintf(lang.L("Turning on website hosting for %s…"), pub.Bucket))
 	w.jobs.Go(func() {
 		err := w.store.EnableSite(ctx, pub.Bucket)
 		site, can := "", false
@@ -177,7 +179,7 @@ func (s *shareStep) enableSite() {
 			}
 			if err != nil {
 				s.siteBtn.Enable()
-				s.result.SetText("Could not turn on website hosting: " + widgets.ErrorText(err) + "\nThe public address below works all the same.")
+				s.result.SetText(fmt.Sprintf(lang.L("Could not turn on website hosting: %s\nThe public address below works all the same."), widgets.ErrorText(err)))
 				return
 			}
 			s.done(res, site, can, nil)
@@ -189,16 +191,13 @@ func (s *shareStep) enableSite() {
 // report is shared with presigned links.
 func (s *shareStep) askConsent(m report.MonthlyReport, cause error) {
 	w := s.w
-	msg := widget.NewLabel("Object ACLs do not work here, so S3 Desk can make the report public with a bucket-policy statement instead. " +
-		"It lets anyone read the files under " + m.Prefix + " in " + m.Bucket + " (anonymous s3:GetObject), and nothing else; " +
-		"this report remembers your answer for its next months. Without it, the report is shared with presigned links that work for 7 days.\n\n" +
-		"Why not ACLs: " + widgets.ErrorText(cause))
+	msg := widget.NewLabel(fmt.Sprintf(lang.L("Object ACLs do not work here, so S3 Desk can make the report public with a bucket-policy statement instead. It lets anyone read the files under %s in %s (anonymous s3:GetObject), and nothing else; this report remembers your answer for its next months. Without it, the report is shared with presigned links that work for 7 days.\n\nWhy not ACLs: %s"), m.Prefix, m.Bucket, widgets.ErrorText(cause)))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Add a bucket-policy statement?", "Add statement", "Use presigned links",
+	d := dialog.NewCustomConfirm(lang.L("Add a bucket-policy statement?"), lang.L("Add statement"), lang.L("Use presigned links"),
 		container.NewGridWrap(fyne.NewSize(540, 200), msg), func(yes bool) {
 			ctx, gen := w.run.Renew(w.jobs.Ctx())
 			s.consented = s.consented || yes
-			s.result.SetText("Sharing…")
+			s.result.SetText(lang.L("Sharing…"))
 			w.jobs.Go(func() {
 				var res report.SharedReport
 				var err error
@@ -231,7 +230,7 @@ func (s *shareStep) done(res report.SharedReport, site string, canHost bool, err
 	s.shareBtn.Enable()
 	s.siteBtn.Hide()
 	if err != nil {
-		s.result.SetText("Not shared: " + widgets.ErrorText(err) + "\nYou can choose presigned links and press Share again.")
+		s.result.SetText(fmt.Sprintf(lang.L("Not shared: %s\nYou can choose presigned links and press Share again."), widgets.ErrorText(err)))
 		w.stopAuto(widgets.ErrorText(err))
 		return
 	}
@@ -240,16 +239,16 @@ func (s *shareStep) done(res report.SharedReport, site string, canHost bool, err
 	var text string
 	switch {
 	case !res.Expires.IsZero():
-		text = "✓ Shared with presigned links. This address (and the links on the page) work until " + res.Expires.Local().Format("2 Jan 2006 15:04") + "."
+		text = fmt.Sprintf(lang.L("✓ Shared with presigned links. This address (and the links on the page) work until %s."), res.Expires.Local().Format("2 Jan 2006 15:04"))
 	case site != "":
 		s.address = site
-		text = "✓ Public, checked: the index page opens without credentials. The bucket has website hosting, so this is its website address (public object URL: " + res.URL + ")."
+		text = fmt.Sprintf(lang.L("✓ Public, checked: the index page opens without credentials. The bucket has website hosting, so this is its website address (public object URL: %s)."), res.URL)
 	default:
 		how := "object ACLs"
 		if res.Public.Method == share.PublicByPolicy {
 			how = "a bucket-policy statement for the folder"
 		}
-		text = "✓ Public through " + how + ", checked: the index page opens without credentials. This is its address:"
+		text = fmt.Sprintf(lang.L("✓ Public through %s, checked: the index page opens without credentials. This is its address:"), how)
 		if canHost {
 			text += "\n(The bucket has no website hosting; turn it on to get a website address as well.)"
 			s.siteBtn.Show()
@@ -261,7 +260,7 @@ func (s *shareStep) done(res report.SharedReport, site string, canHost bool, err
 	s.url.Show()
 	s.copyBtn.Show()
 	s.openBtn.Show()
-	w.say("The report is ready: "+s.address, false)
+	w.say(fmt.Sprintf(lang.L("The report is ready: %s"), s.address), false)
 	if w.auto != nil {
 		w.auto = nil // the saved report ran to the end
 		w.saved.ranToEnd()

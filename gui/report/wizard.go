@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -130,15 +131,15 @@ type Wizard struct {
 // Open opens the wizard on the account. Its work runs under j's context.
 func Open(a fyne.App, store Store, j *async.Jobs, o Options) *Wizard {
 	w := &Wizard{app: a, store: store, jobs: j, opts: o, bucket: o.Bucket}
-	w.win = a.NewWindow("Combine CSVs — " + o.Bucket + ": monthly report")
+	w.win = a.NewWindow(fmt.Sprintf(lang.L("Combine CSVs — %s: monthly report"), o.Bucket))
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.status = widget.NewLabel("")
 	w.status.Wrapping = fyne.TextWrapWord
-	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { w.show(w.step - 1) })
-	w.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { w.advance() })
+	w.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), func() { w.show(w.step - 1) })
+	w.next = widget.NewButtonWithIcon(lang.L("Next"), theme.NavigateNextIcon(), func() { w.advance() })
 	w.next.IconPlacement = widget.ButtonIconTrailingText
 	w.next.Importance = widget.HighImportance
-	closeBtn := widget.NewButton("Close", func() { w.win.Close() })
+	closeBtn := widget.NewButton(lang.L("Close"), func() { w.win.Close() })
 
 	w.pages[stepPick] = w.pick.build(w)
 	w.pages[stepCombine] = w.combine.build(w)
@@ -176,7 +177,7 @@ func (w *Wizard) show(s int) {
 		return
 	}
 	w.step = s
-	w.title.SetText(fmt.Sprintf("Step %d of %d — %s", s+1, stepCount, stepTitles[s]))
+	w.title.SetText(fmt.Sprintf(lang.L("Step %d of %d — %s"), s+1, stepCount, stepTitles[s]))
 	w.body.Objects = []fyne.CanvasObject{w.pages[s]}
 	w.body.Refresh()
 	w.refreshNav()
@@ -250,7 +251,7 @@ func (w *Wizard) stopAuto(why string) {
 	if w.auto != nil {
 		w.auto = nil
 		w.saved.running = nil
-		w.say("Stopped running the saved report: "+why, true)
+		w.say(fmt.Sprintf(lang.L("Stopped running the saved report: %s"), why), true)
 	}
 }
 
@@ -261,7 +262,7 @@ func (w *Wizard) openURL(s string) {
 		err = w.app.OpenURL(u)
 	}
 	if err != nil {
-		w.say("Could not open the browser: "+err.Error(), true)
+		w.say(fmt.Sprintf(lang.L("Could not open the browser: %s"), err.Error()), true)
 	}
 }
 

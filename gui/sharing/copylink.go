@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"fmt"
+	"fyne.io/fyne/v2/lang"
 	"strings"
 	"time"
 
@@ -24,12 +25,12 @@ func (sh *Sharer) CopyLink(bucket string, entries []storage.Entry, done func(msg
 		}
 	}
 	if len(files) == 0 {
-		done("Select one or more files to copy a link (folders have no link; use Share… to make an upload link).")
+		done(lang.L("Select one or more files to copy a link (folders have no link; use Share… to make an upload link)."))
 		return
 	}
 	store := sh.store()
 	if store == nil {
-		done("Not connected.")
+		done(lang.L("Not connected."))
 		return
 	}
 	expiry, prof := sh.DefaultExpiry, sh.profile()
@@ -56,15 +57,15 @@ func (sh *Sharer) CopyLink(bucket string, entries []storage.Entry, done func(msg
 		}
 		sh.jobs.Do(func() {
 			if err != nil {
-				done("Could not make the link: " + widgets.ErrorText(err))
+				done(fmt.Sprintf(lang.L("Could not make the link: %s"), widgets.ErrorText(err)))
 				return
 			}
 			sh.clip.SetContent(strings.Join(urls, "\n"))
-			what := "the link to “" + files[0].Name + "”"
+			what := fmt.Sprintf(lang.L("the link to “%s”"), files[0].Name)
 			if len(urls) > 1 {
-				what = fmt.Sprintf("%d links", len(urls))
+				what = fmt.Sprintf(lang.L("%d links"), len(urls))
 			}
-			done(fmt.Sprintf("Copied %s. It works until %s.", what, whenText(last.Expires, time.Now())) + recNote)
+			done(fmt.Sprintf(lang.L("Copied %s. It works until %s."), what, whenText(last.Expires, time.Now())) + recNote)
 		})
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -19,9 +20,8 @@ import (
 	"s3desk/storage/ledger"
 )
 
-// linksHonestNote is shown above the Links list.
-const linksHonestNote = "A presigned link cannot be revoked: it works until it expires, unless you delete the object or rotate (deactivate) the access key that signed it. " +
-	"Forgetting a link here does not stop it. Public links work until you make the file private."
+// linksHonestNote is shown above the Links list, as lang.L(linksHonestNote) (i18n:keys).
+const linksHonestNote = "A presigned link cannot be revoked: it works until it expires, unless you delete the object or rotate (deactivate) the access key that signed it. Forgetting a link here does not stop it. Public links work until you make the file private."
 
 // LinksView lists every copied link with its expiry countdown, "Copy again"
 // while it still works, and expired ones marked.
@@ -40,17 +40,17 @@ type LinksView struct {
 // NewLinksView builds the view and loads the ledger in the background.
 func (sh *Sharer) NewLinksView() *LinksView {
 	v := &LinksView{sh: sh, now: time.Now}
-	note := widget.NewLabel(linksHonestNote)
+	note := widget.NewLabel(lang.L(linksHonestNote))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.WarningImportance
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
-	v.empty = widget.NewLabel("No links yet. Links you copy from Share, Make public or Publish index page appear here.")
+	v.empty = widget.NewLabel(lang.L("No links yet. Links you copy from Share, Make public or Publish index page appear here."))
 	v.empty.Wrapping = fyne.TextWrapWord
 	v.empty.Hide()
 	v.list = widget.NewList(func() int { return len(v.links) }, v.newRow, v.updateRow)
-	purge := widget.NewButtonWithIcon("Forget expired", theme.DeleteIcon(), v.forgetExpired)
-	reload := widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), v.Reload)
+	purge := widget.NewButtonWithIcon(lang.L("Forget expired"), theme.DeleteIcon(), v.forgetExpired)
+	reload := widget.NewButtonWithIcon(lang.L("Reload"), theme.ViewRefreshIcon(), v.Reload)
 	top := container.NewVBox(note, container.NewHBox(reload, purge, layout.NewSpacer()), v.status, v.empty)
 	v.box = container.NewBorder(top, nil, nil, nil, v.list)
 	v.Reload()
@@ -74,7 +74,7 @@ func (v *LinksView) Reload() {
 				return
 			}
 			if err != nil {
-				v.status.SetText("Could not read the links: " + widgets.ErrorText(err))
+				v.status.SetText(fmt.Sprintf(lang.L("Could not read the links: %s"), widgets.ErrorText(err)))
 				return
 			}
 			v.links = links
@@ -123,13 +123,13 @@ func (v *LinksView) StopCountdown() {
 }
 
 func (v *LinksView) newRow() fyne.CanvasObject {
-	kind := widget.NewLabel("presigned")
+	kind := widget.NewLabel(lang.L("presigned"))
 	kind.TextStyle = fyne.TextStyle{Bold: true}
-	title := widget.NewLabel("bucket/key")
+	title := widget.NewLabel(lang.L("bucket/key"))
 	title.Truncation = fyne.TextTruncateEllipsis
-	detail := widget.NewLabel("state")
+	detail := widget.NewLabel(lang.L("state"))
 	detail.Truncation = fyne.TextTruncateEllipsis
-	again := widget.NewButtonWithIcon("Copy again", theme.ContentCopyIcon(), nil)
+	again := widget.NewButtonWithIcon(lang.L("Copy again"), theme.ContentCopyIcon(), nil)
 	forget := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
 	return container.NewBorder(nil, nil, kind, container.NewHBox(again, forget), container.NewVBox(title, detail))
 }
@@ -138,11 +138,11 @@ func (v *LinksView) newRow() fyne.CanvasObject {
 func linkState(l ledger.Link, now time.Time) string {
 	switch l.State(now) {
 	case ledger.Expired:
-		return "EXPIRED " + untilText(l.Expires.Sub(now))
+		return fmt.Sprintf(lang.L("EXPIRED %s"), untilText(l.Expires.Sub(now)))
 	case ledger.Permanent:
-		return "no expiry (until made private)"
+		return lang.L("no expiry (until made private)")
 	}
-	return "expires " + untilText(l.Expires.Sub(now)) + " · " + l.Expires.Local().Format("Mon 2 Jan 15:04")
+	return fmt.Sprintf(lang.L("expires %s · %s"), untilText(l.Expires.Sub(now)), l.Expires.Local().Format(lang.X("format.datetime.short", "Mon 2 Jan 15:04")))
 }
 
 func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -160,17 +160,17 @@ func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	again := buttons.Objects[0].(*widget.Button)
 	forget := buttons.Objects[1].(*widget.Button)
 
-	kind.SetText(string(l.Kind))
+	kind.SetText(kindText(l.Kind))
 	title.SetText(l.Bucket + "/" + l.Key)
 	d := linkState(l, now)
 	if l.Note != "" {
-		d += " · " + l.Note
+		d += " · " + noteText(l.Note)
 	}
 	if l.Why != "" && l.State(now) == ledger.Valid {
-		d += " · early because of temporary credentials"
+		d += lang.L(" · early because of temporary credentials")
 	}
 	if l.NeedsSession() {
-		d += " · needs the session that made it"
+		d += lang.L(" · needs the session that made it")
 	}
 	detail.SetText(d)
 	if l.State(now) == ledger.Expired {
@@ -183,7 +183,7 @@ func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	detail.Refresh()
 	again.OnTapped = func() {
 		if l.State(v.now()) == ledger.Expired {
-			v.status.SetText("This link has expired; make a new one with Share.")
+			v.status.SetText(lang.L("This link has expired; make a new one with Share."))
 			return
 		}
 		if l.NeedsSession() {
@@ -191,7 +191,7 @@ func (v *LinksView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 			return
 		}
 		v.sh.clip.SetContent(l.URL)
-		v.status.SetText(fmt.Sprintf("✓ Copied the %s link to %s/%s again.", l.Kind, l.Bucket, l.Key))
+		v.status.SetText(fmt.Sprintf(lang.L("✓ Copied the %s link to %s/%s again."), kindText(l.Kind), l.Bucket, l.Key))
 	}
 	forget.OnTapped = func() { v.forget(l) }
 }
@@ -209,7 +209,7 @@ func (v *LinksView) copyWithSession(l ledger.Link) {
 	ctx := v.sh.connCtx()
 	creds, ok := v.sh.store().(sessionCreds)
 	if ctx == nil || !ok {
-		v.status.SetText("This link was signed with temporary credentials; connect to the profile that made it (" + l.Profile + ") to copy it again, or share the file again.")
+		v.status.SetText(fmt.Sprintf(lang.L("This link was signed with temporary credentials; connect to the profile that made it (%s) to copy it again, or share the file again."), l.Profile))
 		return
 	}
 	v.sh.jobs.Go(func() {
@@ -224,7 +224,7 @@ func (v *LinksView) copyWithSession(l ledger.Link) {
 				return
 			}
 			v.sh.clip.SetContent(u)
-			v.status.SetText(fmt.Sprintf("✓ Copied the %s link to %s/%s again (completed with the current session's token, which is not kept on disk).", l.Kind, l.Bucket, l.Key))
+			v.status.SetText(fmt.Sprintf(lang.L("✓ Copied the %s link to %s/%s again (completed with the current session's token, which is not kept on disk)."), kindText(l.Kind), l.Bucket, l.Key))
 		})
 	})
 }
@@ -240,9 +240,9 @@ func (v *LinksView) forget(l ledger.Link) {
 				v.status.SetText(widgets.ErrorText(err))
 				return
 			}
-			msg := "Forgot the link to " + l.Bucket + "/" + l.Key + "."
+			msg := fmt.Sprintf(lang.L("Forgot the link to %s/%s."), l.Bucket, l.Key)
 			if l.Kind != ledger.Public && l.State(v.now()) == ledger.Valid {
-				msg += " It still works until it expires."
+				msg += lang.L(" It still works until it expires.")
 			}
 			v.status.SetText(msg)
 			v.Reload()
@@ -263,7 +263,7 @@ func (v *LinksView) forgetExpired() {
 				v.status.SetText(widgets.ErrorText(err))
 				return
 			}
-			v.status.SetText(fmt.Sprintf("Forgot %d expired %s.", n, widgets.Plural(n, "link", "links")))
+			v.status.SetText(fmt.Sprintf(lang.L("Forgot %d expired %s."), n, widgets.Plural(n, "link", "links")))
 			v.Reload()
 		})
 	})
@@ -273,8 +273,37 @@ func (v *LinksView) forgetExpired() {
 func (sh *Sharer) ShowLinks() *LinksView {
 	v := sh.NewLinksView()
 	v.StartCountdown(time.Second)
-	d := dialog.NewCustom("Links", "Close", container.NewGridWrap(fyne.NewSize(760, 480), v.CanvasObject()), sh.win)
+	d := dialog.NewCustom(lang.L("Links"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(760, 480), v.CanvasObject()), sh.win)
 	d.SetOnClosed(v.StopCountdown)
 	d.Show()
 	return v
+}
+
+// kindText is a link kind as shown (the ledger stores the English word).
+func kindText(k ledger.Kind) string {
+	switch k {
+	case ledger.Presigned:
+		return lang.L("presigned")
+	case ledger.Upload:
+		return lang.L("upload")
+	case ledger.Public:
+		return lang.L("public")
+	case ledger.Website:
+		return lang.L("website")
+	case ledger.IndexPage:
+		return lang.L("index")
+	}
+	return string(k)
+}
+
+// noteText is a link's note as shown: the notes S3 Desk writes itself are
+// translated, the user's own are shown as typed.
+func noteText(n string) string {
+	switch n {
+	case "index page":
+		return lang.L("index page")
+	case "index page (website)":
+		return lang.L("index page (website)")
+	}
+	return n
 }

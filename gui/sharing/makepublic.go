@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -45,7 +46,7 @@ func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool
 	store, prof := sh.store(), sh.profile()
 	parent := sh.connCtx()
 	if store == nil || parent == nil {
-		widgets.ShowError(sh.win, "Make public", errors.New("not connected"))
+		widgets.ShowError(sh.win, lang.L("Make public"), errors.New(lang.L("not connected")))
 		return
 	}
 	var targets []string
@@ -55,9 +56,9 @@ func (sh *Sharer) MakePublic(bucket string, entries []storage.Entry, public bool
 	if len(targets) == 0 {
 		return
 	}
-	title := "Make public"
+	title := lang.L("Make public")
 	if !public {
-		title = "Make private"
+		title = lang.L("Make private")
 	}
 	sh.runPublic(parent, title, targets, func(ctx context.Context, t string, progress func(done, total int64)) publicOutcome {
 		if public {
@@ -147,14 +148,14 @@ type publicProgress struct {
 
 // newPublicProgress shows the dialog. Call on the UI goroutine.
 func newPublicProgress(sh *Sharer, title string, targets int, cancel context.CancelFunc) *publicProgress {
-	p := &publicProgress{sh: sh, targets: targets, label: widget.NewLabel("Starting…"), bar: widget.NewProgressBar()}
+	p := &publicProgress{sh: sh, targets: targets, label: widget.NewLabel(lang.L("Starting…")), bar: widget.NewProgressBar()}
 	p.redraw = async.NewThrottle(async.Every, sh.jobs.Do, func(struct{}) { p.render() })
 	p.label.Wrapping = fyne.TextWrapWord
-	p.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
+	p.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), nil)
 	p.cancel.OnTapped = func() {
 		cancel()
 		p.cancel.Disable()
-		p.label.SetText("Stopping… (Make public puts back what it had already changed)")
+		p.label.SetText(lang.L("Stopping… (Make public puts back what it had already changed)"))
 	}
 	box := container.NewVBox(p.label, p.bar, container.NewHBox(layout.NewSpacer(), p.cancel))
 	p.d = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(480, box.MinSize().Height), box), sh.win)
@@ -209,15 +210,14 @@ func (sh *Sharer) askPolicyConsent(parent context.Context, bucket string, out []
 		}
 		list = append(list, "  • "+objectARN(store, bucket, pattern))
 	}
-	msg := widget.NewLabel(widgets.ErrorText(pe) + "\n\nThe statement (Sid " + share.PublicSid(bucket, out[ask[0]].target) +
-		"…) allows anonymous s3:GetObject on:\n" + strings.Join(list, "\n"))
+	msg := widget.NewLabel(fmt.Sprintf(lang.L("%s\n\nThe statement (Sid %s…) allows anonymous s3:GetObject on:\n%s"), widgets.ErrorText(pe), share.PublicSid(bucket, out[ask[0]].target), strings.Join(list, "\n")))
 	msg.Wrapping = fyne.TextWrapWord
-	c := dialog.NewCustomConfirm("Add a bucket-policy statement?", "Add statement", "Cancel",
+	c := dialog.NewCustomConfirm(lang.L("Add a bucket-policy statement?"), lang.L("Add statement"), lang.L("Cancel"),
 		container.NewGridWrap(fyne.NewSize(520, msg.MinSize().Height*2+40), msg), func(yes bool) {
 			if !yes {
 				for _, i := range ask {
 					out[i].err = &share.PublicError{Bucket: bucket, Target: out[i].target,
-						Msg: "Not made public: you chose not to add a bucket-policy statement. A presigned link shares the file without it."}
+						Msg: lang.L("Not made public: you chose not to add a bucket-policy statement. A presigned link shares the file without it.")}
 				}
 				sh.finishPublic(parent, bucket, out, store, prof)
 				return
@@ -226,7 +226,7 @@ func (sh *Sharer) askPolicyConsent(parent context.Context, bucket string, out []
 			for _, i := range ask {
 				again = append(again, out[i].target)
 			}
-			sh.runPublic(parent, "Make public", again, func(ctx context.Context, t string, progress func(done, total int64)) publicOutcome {
+			sh.runPublic(parent, lang.L("Make public"), again, func(ctx context.Context, t string, progress func(done, total int64)) publicOutcome {
 				res, err := store.MakePublic(ctx, bucket, t, share.PublicOptions{AllowPolicy: true, Progress: progress})
 				return publicOutcome{target: t, res: res, err: err}
 			}, func(got []publicOutcome) {
@@ -249,29 +249,29 @@ func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicO
 		var still *share.StillPublicError
 		switch {
 		case errors.As(o.err, &still):
-			lines = append(lines, "⚠ "+o.target+": STILL PUBLIC. "+still.Error())
+			lines = append(lines, fmt.Sprintf(lang.L("⚠ %s: STILL PUBLIC. %s"), o.target, still.Error()))
 		case o.notStarted:
-			lines = append(lines, "✗ "+o.target+": not started (cancelled).")
+			lines = append(lines, fmt.Sprintf(lang.L("✗ %s: not started (cancelled)."), o.target))
 		case errors.Is(o.err, context.Canceled):
-			lines = append(lines, "✗ "+o.target+": stopped (cancelled); what had already been changed was put back as it was.")
+			lines = append(lines, fmt.Sprintf(lang.L("✗ %s: stopped (cancelled); what had already been changed was put back as it was."), o.target))
 		case o.err != nil:
 			lines = append(lines, "✗ "+o.target+": "+widgets.ErrorText(o.err))
 			if !strings.HasSuffix(o.target, "/") {
 				failed = append(failed, storage.Entry{Key: o.target, Name: o.target})
 			}
 		case o.res.Verified:
-			how := "object ACL public-read"
+			how := lang.L("object ACL public-read")
 			if o.res.Method == share.PublicByPolicy {
-				how = "bucket-policy statement " + o.res.Sid
+				how = fmt.Sprintf(lang.L("bucket-policy statement %s"), o.res.Sid)
 			}
-			lines = append(lines, "✓ "+o.target+": public ("+how+"); checked: it opens without credentials.")
+			lines = append(lines, fmt.Sprintf(lang.L("✓ %s: public (%s); checked: it opens without credentials."), o.target, how))
 			if o.res.Note != "" {
 				lines = append(lines, "   "+o.res.Note)
 			}
 			urls = append(urls, o.res.URL)
 			rec = append(rec, ledger.Link{Kind: ledger.Public, Profile: prof, Bucket: bucket, Key: o.target, URL: o.res.URL, Created: time.Now()})
 		default:
-			lines = append(lines, "✓ "+o.target+": public, but not checked: "+o.res.Note+". Its link was not copied.")
+			lines = append(lines, fmt.Sprintf(lang.L("✓ %s: public, but not checked: %s. Its link was not copied."), o.target, o.res.Note))
 		}
 	}
 	box := container.NewVBox()
@@ -285,7 +285,7 @@ func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicO
 		e.SetText(joined)
 		e.Wrapping = fyne.TextWrapOff
 		e.Disable()
-		box.Add(widget.NewLabel(fmt.Sprintf("Copied %d public %s to the clipboard.", len(urls), widgets.Plural(len(urls), "link", "links"))))
+		box.Add(widget.NewLabel(fmt.Sprintf(lang.L("Copied %d public %s to the clipboard."), len(urls), widgets.Plural(len(urls), "link", "links"))))
 		box.Add(e)
 		sh.jobs.Go(func() {
 			for _, l := range rec {
@@ -296,21 +296,21 @@ func (sh *Sharer) finishPublic(ctx context.Context, bucket string, out []publicO
 			}
 			if w, err := store.WebsiteURL(ctx, bucket, ""); err == nil && w != "" {
 				sh.jobs.Do(func() {
-					box.Add(widget.NewLabel("This bucket is also a website: " + w))
+					box.Add(widget.NewLabel(fmt.Sprintf(lang.L("This bucket is also a website: %s"), w)))
 				})
 			}
 		})
 	}
 	var d *dialog.CustomDialog
 	if len(failed) > 0 {
-		alt := widget.NewButtonWithIcon("Share a presigned link instead…", theme.MailForwardIcon(), func() {
+		alt := widget.NewButtonWithIcon(lang.L("Share a presigned link instead…"), theme.MailForwardIcon(), func() {
 			d.Hide()
 			sh.ShowShare(bucket, failed)
 		})
 		alt.Importance = widget.HighImportance
 		box.Add(alt)
 	}
-	d = dialog.NewCustom("Make public", "Close", container.NewGridWrap(fyne.NewSize(560, box.MinSize().Height+60), box), sh.win)
+	d = dialog.NewCustom(lang.L("Make public"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(560, box.MinSize().Height+60), box), sh.win)
 	d.Show()
 }
 
@@ -319,38 +319,38 @@ func (sh *Sharer) showPrivateOutcome(bucket string, out []publicOutcome) {
 	for _, o := range out {
 		switch {
 		case o.notStarted:
-			lines = append(lines, "✗ "+o.target+": not started (cancelled).")
+			lines = append(lines, fmt.Sprintf(lang.L("✗ %s: not started (cancelled)."), o.target))
 		case errors.Is(o.err, context.Canceled):
-			lines = append(lines, fmt.Sprintf("✗ %s: stopped (cancelled) after setting %d %s back to private; the rest are as they were. Make it private again to finish.",
+			lines = append(lines, fmt.Sprintf(lang.L("✗ %s: stopped (cancelled) after setting %d %s back to private; the rest are as they were. Make it private again to finish."),
 				o.target, o.priv.ACLReset, widgets.Plural(int(o.priv.ACLReset), "ACL", "ACLs")))
 		case o.err != nil:
 			lines = append(lines, "✗ "+o.target+": "+widgets.ErrorText(o.err))
 		case o.still:
-			why := "another grant (a bucket ACL, a policy statement of your own, or a folder made public) still allows anonymous reads"
+			why := lang.L("another grant (a bucket ACL, a policy statement of your own, or a folder made public) still allows anonymous reads")
 			if len(o.priv.StillGrantedBy) > 0 {
-				why = "the statement " + strings.Join(o.priv.StillGrantedBy, ", ") + " still makes it public; make that folder private"
+				why = fmt.Sprintf(lang.L("the statement %s still makes it public; make that folder private"), strings.Join(o.priv.StillGrantedBy, ", "))
 			}
-			lines = append(lines, "⚠ "+o.target+": still opens without credentials: "+why+".")
+			lines = append(lines, fmt.Sprintf(lang.L("⚠ %s: still opens without credentials: %s."), o.target, why))
 		default:
 			var did []string
 			if o.priv.RemovedStatement {
-				did = append(did, "removed its bucket-policy statement")
+				did = append(did, lang.L("removed its bucket-policy statement"))
 			}
 			if o.priv.ACLReset > 0 {
-				did = append(did, fmt.Sprintf("set %d %s back to private", o.priv.ACLReset, widgets.Plural(int(o.priv.ACLReset), "ACL", "ACLs")))
+				did = append(did, fmt.Sprintf(lang.L("set %d %s back to private"), o.priv.ACLReset, widgets.Plural(int(o.priv.ACLReset), "ACL", "ACLs")))
 			}
-			msg := "✓ " + o.target + ": private"
+			msg := fmt.Sprintf(lang.L("✓ %s: private"), o.target)
 			if len(did) > 0 {
 				msg += " (" + strings.Join(did, "; ") + ")"
 			}
 			if o.url != "" {
-				msg += "; checked: the public link no longer opens"
+				msg += lang.L("; checked: the public link no longer opens")
 			}
 			lines = append(lines, msg+".")
 		}
 	}
-	lines = append(lines, "", "Presigned links already handed out keep working until they expire.")
+	lines = append(lines, "", lang.L("Presigned links already handed out keep working until they expire."))
 	l := widget.NewLabel(strings.Join(lines, "\n"))
 	l.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom("Make private", "Close", container.NewGridWrap(fyne.NewSize(560, l.MinSize().Height+60), l), sh.win).Show()
+	dialog.NewCustom(lang.L("Make private"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(560, l.MinSize().Height+60), l), sh.win).Show()
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,7 +20,7 @@ import (
 	"s3desk/storage/share"
 )
 
-// Link choices of the Publish dialog.
+// Link choices of the Publish dialog, shown as lang.L(choice) (i18n:keys).
 const (
 	publishPresigned = "Presigned links (work for a limited time; files stay private)"
 	publishPublic    = "Public links (no expiry; the folder is made public)"
@@ -53,15 +54,15 @@ type PublishDialog struct {
 func (sh *Sharer) ShowPublish(bucket, prefix string) *PublishDialog {
 	d := &PublishDialog{sh: sh, store: sh.store(), profile: sh.profile(), bucket: bucket, prefix: prefix}
 	d.title = widget.NewEntry()
-	d.title.SetPlaceHolder("Files in " + bucket + "/" + prefix)
+	d.title.SetPlaceHolder(fmt.Sprintf(lang.L("Files in %s/%s"), bucket, prefix))
 	var labels []string
 	for _, p := range fixedExpiries() {
 		labels = append(labels, p.label)
 	}
 	d.expiry = widget.NewSelect(labels, func(string) { d.stale() })
 	d.expiry.SetSelected(labels[1])
-	d.links = widget.NewRadioGroup([]string{publishPresigned, publishPublic}, func(s string) {
-		if s == publishPublic {
+	d.links = widget.NewRadioGroup([]string{lang.L(publishPresigned), lang.L(publishPublic)}, func(s string) {
+		if s == lang.L(publishPublic) {
 			d.expiry.Disable()
 		} else {
 			d.expiry.Enable()
@@ -69,15 +70,15 @@ func (sh *Sharer) ShowPublish(bucket, prefix string) *PublishDialog {
 		d.stale()
 	})
 	d.links.Required = true
-	d.links.SetSelected(publishPresigned)
-	d.summary = widget.NewLabel("Press Preview to see the page before it is published.")
+	d.links.SetSelected(lang.L(publishPresigned))
+	d.summary = widget.NewLabel(lang.L("Press Preview to see the page before it is published."))
 	d.summary.Wrapping = fyne.TextWrapWord
 	d.items = widget.NewList(func() int { return len(d.page.Items) },
-		func() fyne.CanvasObject { return widget.NewLabel("name") },
+		func() fyne.CanvasObject { return widget.NewLabel(lang.L("name")) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(d.page.Items) {
 				it := d.page.Items[i]
-				o.(*widget.Label).SetText(fmt.Sprintf("%s   %d bytes   %s", it.Name, it.Size, it.LastModified.Local().Format("2006-01-02 15:04")))
+				o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s   %d bytes   %s"), it.Name, it.Size, it.LastModified.Local().Format("2006-01-02 15:04")))
 			}
 		})
 	d.source = widget.NewMultiLineEntry()
@@ -88,25 +89,25 @@ func (sh *Sharer) ShowPublish(bucket, prefix string) *PublishDialog {
 	d.url = widget.NewEntry()
 	d.url.Disable()
 	d.url.Hide()
-	d.preview = widget.NewButtonWithIcon("Preview", theme.VisibilityIcon(), d.build)
-	d.publish = widget.NewButtonWithIcon("Publish and copy link", theme.UploadIcon(), d.doPublish)
+	d.preview = widget.NewButtonWithIcon(lang.L("Preview"), theme.VisibilityIcon(), d.build)
+	d.publish = widget.NewButtonWithIcon(lang.L("Publish and copy link"), theme.UploadIcon(), d.doPublish)
 	d.publish.Importance = widget.HighImportance
 	d.publish.Disable()
 
 	form := widget.NewForm(
-		widget.NewFormItem("Page", widget.NewLabel(report.IndexKey(prefix)+" in "+bucket)),
-		widget.NewFormItem("Title", d.title),
-		widget.NewFormItem("Links", d.links),
-		widget.NewFormItem("Links expire after", d.expiry),
+		widget.NewFormItem(lang.L("Page"), widget.NewLabel(fmt.Sprintf(lang.L("%s in %s"), report.IndexKey(prefix), bucket))),
+		widget.NewFormItem(lang.L("Title"), d.title),
+		widget.NewFormItem(lang.L("Links"), d.links),
+		widget.NewFormItem(lang.L("Links expire after"), d.expiry),
 	)
 	tabs := container.NewAppTabs(
-		container.NewTabItem("Files on the page", d.items),
+		container.NewTabItem(lang.L("Files on the page"), d.items),
 		container.NewTabItem("HTML", d.source),
 	)
 	top := container.NewVBox(form, container.NewHBox(d.preview, d.publish), d.summary)
 	bottom := container.NewVBox(d.result, d.url)
 	content := container.NewBorder(top, bottom, nil, nil, tabs)
-	d.dlg = dialog.NewCustom("Publish index page", "Close", container.NewGridWrap(fyne.NewSize(720, 560), content), sh.win)
+	d.dlg = dialog.NewCustom(lang.L("Publish index page"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(720, 560), content), sh.win)
 	d.dlg.SetOnClosed(d.load.Stop)
 	d.dlg.Show()
 	return d
@@ -119,15 +120,15 @@ func (d *PublishDialog) stale() {
 	}
 	d.publish.Disable()
 	if len(d.page.HTML) > 0 {
-		d.summary.SetText("Options changed: press Preview again.")
+		d.summary.SetText(lang.L("Options changed: press Preview again."))
 	}
 }
 
 func (d *PublishDialog) options() (report.IndexOptions, error) {
 	o := report.IndexOptions{Prefix: d.prefix, Title: d.title.Text, Links: report.IndexPresignedLinks}
-	if d.links.Selected == publishPublic {
+	if d.links.Selected == lang.L(publishPublic) {
 		if d.prefix == "" {
-			return o, errors.New("public links need a folder: at the bucket root they would make the whole bucket public. Choose presigned links, or publish a folder")
+			return o, errors.New(lang.L("public links need a folder: at the bucket root they would make the whole bucket public. Choose presigned links, or publish a folder"))
 		}
 		o.Links = report.IndexPublicLinks
 		return o, nil
@@ -145,14 +146,14 @@ func (d *PublishDialog) build() {
 	store := d.store
 	opts, err := d.options()
 	if store == nil {
-		err = errors.New("not connected")
+		err = errors.New(lang.L("not connected"))
 	}
 	if err != nil {
 		d.summary.SetText(widgets.ErrorText(err))
 		return
 	}
 	ctx, gen := d.load.Renew(d.sh.jobs.Ctx())
-	d.summary.SetText("Listing the folder…")
+	d.summary.SetText(lang.L("Listing the folder…"))
 	d.publish.Disable()
 	bucket := d.bucket
 	d.sh.jobs.Go(func() {
@@ -166,19 +167,19 @@ func (d *PublishDialog) build() {
 				return
 			}
 			d.page = page
-			s := fmt.Sprintf("%d %s on the page.", len(page.Items), widgets.Plural(len(page.Items), "file", "files"))
+			s := fmt.Sprintf(lang.L("%d %s on the page."), len(page.Items), widgets.Plural(len(page.Items), "file", "files"))
 			if page.Links == report.IndexPresignedLinks {
-				s += " The links stop working " + whenText(page.LinksExpire, time.Now()) + "; the page says so."
+				s += fmt.Sprintf(lang.L(" The links stop working %s; the page says so."), whenText(page.LinksExpire, time.Now()))
 				if page.LinksWhy != "" {
 					s += " " + page.LinksWhy
 				}
 			} else {
-				s += " Publishing makes the folder " + page.Prefix + " public (its files and the page)."
+				s += fmt.Sprintf(lang.L(" Publishing makes the folder %s public (its files and the page)."), page.Prefix)
 			}
 			d.summary.SetText(s)
 			src := string(page.HTML)
 			if len(src) > 64<<10 {
-				src = src[:64<<10] + "\n… (the rest is not shown here, but is published)"
+				src = fmt.Sprintf(lang.L("%s\n… (the rest is not shown here, but is published)"), src[:64<<10])
 			}
 			d.source.SetText(src)
 			d.items.Refresh()
@@ -195,7 +196,7 @@ func (d *PublishDialog) doPublish() {
 	}
 	page := d.page
 	d.publish.Disable()
-	d.result.SetText("Publishing…")
+	d.result.SetText(lang.L("Publishing…"))
 	ctx, gen := d.load.Renew(d.sh.jobs.Ctx())
 	d.sh.jobs.Go(func() {
 		pub, err := store.PublishIndex(ctx, page, report.PublishOptions{})
@@ -225,12 +226,12 @@ func (d *PublishDialog) askConsent(gen int, page report.IndexPage, pub report.Pu
 	if !d.load.Current(gen) {
 		return
 	}
-	msg := widget.NewLabel(widgets.ErrorText(cause) + "\n\nThe statement allows anonymous s3:GetObject on " + objectARN(d.sh.store(), page.Bucket, page.Prefix+"*"))
+	msg := widget.NewLabel(fmt.Sprintf(lang.L("%s\n\nThe statement allows anonymous s3:GetObject on %s"), widgets.ErrorText(cause), objectARN(d.sh.store(), page.Bucket, page.Prefix+"*")))
 	msg.Wrapping = fyne.TextWrapWord
-	dialog.NewCustomConfirm("Add a bucket-policy statement?", "Add statement", "Cancel",
+	dialog.NewCustomConfirm(lang.L("Add a bucket-policy statement?"), lang.L("Add statement"), lang.L("Cancel"),
 		container.NewGridWrap(fyne.NewSize(520, msg.MinSize().Height*2+40), msg), func(yes bool) {
 			if !yes {
-				d.finish(gen, "", time.Time{}, errors.New("the page was uploaded but is not public: you chose not to add a bucket-policy statement. Choose presigned links to share it privately"))
+				d.finish(gen, "", time.Time{}, errors.New(lang.L("the page was uploaded but is not public: you chose not to add a bucket-policy statement. Choose presigned links to share it privately")))
 				return
 			}
 			ctx := d.sh.jobs.Ctx()
@@ -256,7 +257,7 @@ func (d *PublishDialog) publicDone(ctx context.Context, gen int, page report.Ind
 	d.sh.jobs.Do(func() {
 		d.finish(gen, pub.URL, time.Time{}, err)
 		if err == nil && pub.WebsiteURL != "" {
-			d.result.SetText(d.result.Text + "\nWebsite address: " + pub.WebsiteURL)
+			d.result.SetText(fmt.Sprintf(lang.L("%s\nWebsite address: %s"), d.result.Text, pub.WebsiteURL))
 		}
 	})
 }
@@ -267,7 +268,7 @@ func (d *PublishDialog) finish(gen int, url string, expires time.Time, err error
 	}
 	d.publish.Enable()
 	if err != nil {
-		d.result.SetText("Not published as asked: " + widgets.ErrorText(err))
+		d.result.SetText(fmt.Sprintf(lang.L("Not published as asked: %s"), widgets.ErrorText(err)))
 		d.result.Importance = widget.DangerImportance
 		d.result.Refresh()
 		return
@@ -277,9 +278,9 @@ func (d *PublishDialog) finish(gen int, url string, expires time.Time, err error
 	d.url.Show()
 	d.result.Importance = widget.SuccessImportance
 	if expires.IsZero() {
-		d.result.SetText("✓ Published " + d.page.Key + " and copied its address. Checked: it opens without credentials.")
+		d.result.SetText(fmt.Sprintf(lang.L("✓ Published %s and copied its address. Checked: it opens without credentials."), d.page.Key))
 	} else {
-		d.result.SetText("✓ Published " + d.page.Key + " and copied a link to it that works until " + whenText(expires, time.Now()) + ".")
+		d.result.SetText(fmt.Sprintf(lang.L("✓ Published %s and copied a link to it that works until %s."), d.page.Key, whenText(expires, time.Now())))
 	}
 	d.result.Refresh()
 }

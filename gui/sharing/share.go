@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,7 +21,7 @@ import (
 	"s3desk/storage/share"
 )
 
-// Link kinds offered by the Share dialog.
+// Link kinds offered by the Share dialog, shown as lang.L(kind) (i18n:keys).
 const (
 	shareDownload = "Download link (presigned)"
 	shareUpload   = "Upload link (anyone can upload one file)"
@@ -107,7 +108,7 @@ func (d *ShareDialog) build() {
 	d.linkBox = container.NewStack(bg, d.link)
 	d.linkBox.Hide()
 	d.note = widget.NewEntry()
-	d.note.SetPlaceHolder("Note for your Links list, e.g. \"for Ann, Q3 report\"")
+	d.note.SetPlaceHolder(lang.L("Note for your Links list, e.g. \"for Ann, Q3 report\""))
 
 	var labels []string
 	sel := expiryPresets()[0].label
@@ -118,7 +119,7 @@ func (d *ShareDialog) build() {
 		}
 	}
 	d.custom = widget.NewEntry()
-	d.custom.SetPlaceHolder("e.g. 36h, 3d, 90m")
+	d.custom.SetPlaceHolder(lang.L("e.g. 36h, 3d, 90m"))
 	d.custom.OnChanged = func(string) { d.refresh() }
 	d.custom.Hide()
 	d.expiry = widget.NewSelect(labels, func(s string) {
@@ -132,7 +133,7 @@ func (d *ShareDialog) build() {
 	d.expiry.SetSelected(sel)
 
 	d.downloadAs = widget.NewEntry()
-	d.downloadAs.SetPlaceHolder("optional: the file name the browser saves")
+	d.downloadAs.SetPlaceHolder(lang.L("optional: the file name the browser saves"))
 	d.downloadAs.OnChanged = func(string) { d.refresh() }
 	d.uploadKey = widget.NewEntry()
 	d.uploadKey.OnChanged = func(string) { d.refresh() }
@@ -143,30 +144,30 @@ func (d *ShareDialog) build() {
 		d.uploadKey.SetText(d.folders[0].Key + "upload.bin")
 	}
 
-	kinds := []string{shareDownload, shareUpload, sharePublic}
+	kinds := []string{lang.L(shareDownload), lang.L(shareUpload), lang.L(sharePublic)}
 	d.kind = widget.NewRadioGroup(kinds, func(string) { d.refresh() })
 	d.kind.Required = true
-	d.kind.SetSelected(shareDownload)
+	d.kind.SetSelected(lang.L(shareDownload))
 
-	d.copyBtn = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), d.copyLink)
+	d.copyBtn = widget.NewButtonWithIcon(lang.L("Copy link"), theme.ContentCopyIcon(), d.copyLink)
 	d.copyBtn.Importance = widget.HighImportance
-	d.publicBtn = widget.NewButton("Make public…", func() {
+	d.publicBtn = widget.NewButton(lang.L("Make public…"), func() {
 		d.sh.MakePublic(d.bucket, append(append([]storage.Entry(nil), d.files...), d.folders...), true)
 	})
 	d.publicBtn.Hide()
 
-	what := fmt.Sprintf("%d files", len(d.files))
+	what := widgets.Count(len(d.files), "file", "files")
 	if len(d.files) == 1 {
 		what = d.files[0].Key
 	}
-	head := widget.NewLabel(what + " in " + d.bucket)
+	head := widget.NewLabel(fmt.Sprintf(lang.L("%s in %s"), what, d.bucket))
 	head.Wrapping = fyne.TextWrapWord
 	d.rows = map[string]*widget.FormItem{
-		"kind":     widget.NewFormItem("Link", d.kind),
-		"expiry":   widget.NewFormItem("Expires after", container.NewVBox(d.expiry, d.custom)),
-		"download": widget.NewFormItem("Download as", d.downloadAs),
-		"upload":   widget.NewFormItem("Upload to key", d.uploadKey),
-		"note":     widget.NewFormItem("Note", d.note),
+		"kind":     widget.NewFormItem(lang.L("Link"), d.kind),
+		"expiry":   widget.NewFormItem(lang.L("Expires after"), container.NewVBox(d.expiry, d.custom)),
+		"download": widget.NewFormItem(lang.L("Download as"), d.downloadAs),
+		"upload":   widget.NewFormItem(lang.L("Upload to key"), d.uploadKey),
+		"note":     widget.NewFormItem(lang.L("Note"), d.note),
 	}
 	d.form = widget.NewForm(d.rows["kind"], d.rows["expiry"], d.rows["download"], d.rows["note"])
 	d.confirmRow = container.NewBorder(nil, nil, container.NewCenter(d.copied), nil, d.confirm)
@@ -174,14 +175,14 @@ func (d *ShareDialog) build() {
 	content := container.NewVBox(head, d.form, d.problem, d.works, d.why,
 		container.NewHBox(d.copyBtn, d.publicBtn), d.confirmRow, d.linkBox)
 	if len(d.folders) > 0 {
-		fl := widget.NewLabel("Folders get no download link; use Publish index page, or Make public, to share a folder.")
+		fl := widget.NewLabel(lang.L("Folders get no download link; use Publish index page, or Make public, to share a folder."))
 		fl.Wrapping = fyne.TextWrapWord
 		fl.Importance = widget.LowImportance
 		content.Add(fl)
 	}
 	d.content = content
 	d.scroll = container.NewVScroll(content)
-	d.dlg = dialog.NewCustom("Share", "Close", d.scroll, d.sh.win)
+	d.dlg = dialog.NewCustom(lang.L("Share"), lang.L("Close"), d.scroll, d.sh.win)
 	d.dlg.SetOnClosed(d.load.Stop)
 }
 
@@ -207,7 +208,7 @@ func (d *ShareDialog) fit() {
 // options reads the form; it returns a message when something is wrong.
 func (d *ShareDialog) options() (share.ShareOptions, string) {
 	var o share.ShareOptions
-	if d.kind.Selected == sharePublic {
+	if d.selectedKind() == sharePublic {
 		return o, ""
 	}
 	for _, p := range expiryPresets() {
@@ -225,10 +226,10 @@ func (d *ShareDialog) options() (share.ShareOptions, string) {
 	if err := share.ValidateExpiry(o.Expiry); err != nil {
 		return o, shareSentence(widgets.ErrorText(err))
 	}
-	switch d.kind.Selected {
+	switch d.selectedKind() {
 	case shareDownload:
 		if len(d.files) == 0 {
-			return o, "Choose one or more files to share a download link."
+			return o, lang.L("Choose one or more files to share a download link.")
 		}
 		if name := strings.TrimSpace(d.downloadAs.Text); name != "" {
 			if _, err := share.ContentDispositionFor(name); err != nil {
@@ -239,7 +240,7 @@ func (d *ShareDialog) options() (share.ShareOptions, string) {
 	case shareUpload:
 		k := d.uploadKey.Text
 		if k == "" || strings.HasSuffix(k, "/") {
-			return o, "Type the key the upload will be saved as (a file name, not ending in /)."
+			return o, lang.L("Type the key the upload will be saved as (a file name, not ending in /).")
 		}
 	}
 	return o, ""
@@ -251,7 +252,7 @@ func (d *ShareDialog) refresh() {
 	if d.copyBtn == nil {
 		return // still building
 	}
-	kind := d.kind.Selected
+	kind := d.selectedKind()
 	show := func(o fyne.CanvasObject, on bool) {
 		if on {
 			o.Show()
@@ -289,7 +290,7 @@ func (d *ShareDialog) refresh() {
 	d.linkBox.Hide()
 	defer d.fit()
 	defer d.content.Refresh()
-	d.copyBtn.SetText(map[string]string{shareDownload: "Copy link", shareUpload: "Copy upload link", sharePublic: "Check and copy public link"}[kind])
+	d.copyBtn.SetText(map[string]string{shareDownload: lang.L("Copy link"), shareUpload: lang.L("Copy upload link"), sharePublic: lang.L("Check and copy public link")}[kind])
 	opts, msg := d.options()
 	d.problem.SetText(msg)
 	show(d.problem, msg != "")
@@ -302,12 +303,12 @@ func (d *ShareDialog) refresh() {
 	}
 	d.copyBtn.Enable()
 	if kind == sharePublic {
-		d.works.SetText("Public links do not expire; they work until you make the file private.")
+		d.works.SetText(lang.L("Public links do not expire; they work until you make the file private."))
 		return
 	}
 	store := d.store
 	if store == nil {
-		d.works.SetText("Not connected.")
+		d.works.SetText(lang.L("Not connected."))
 		d.copyBtn.Disable()
 		return
 	}
@@ -332,12 +333,12 @@ func (d *ShareDialog) refresh() {
 }
 
 func (d *ShareDialog) showExpiry(l share.SharedLink) {
-	d.works.SetText("Works until " + whenText(l.Expires, time.Now()))
+	d.works.SetText(fmt.Sprintf(lang.L("Works until %s"), whenText(l.Expires, time.Now())))
 	why := l.Why
-	if d.kind.Selected == shareUpload {
+	if d.selectedKind() == shareUpload {
 		for _, f := range d.files {
 			if f.Key == d.uploadKey.Text {
-				why = strings.TrimSpace(why + " Whoever uses this link replaces the existing file " + f.Key + ".")
+				why = strings.TrimSpace(why + " " + fmt.Sprintf(lang.L("Whoever uses this link replaces the existing file %s."), f.Key))
 			}
 		}
 	}
@@ -383,14 +384,14 @@ func (d *ShareDialog) copyLink() {
 	}
 	store := d.store
 	if store == nil {
-		d.showProblem("Not connected.")
+		d.showProblem(lang.L("Not connected."))
 		return
 	}
-	kind, note, bucket, uploadKey, prof := d.kind.Selected, d.note.Text, d.bucket, d.uploadKey.Text, d.profile
+	kind, note, bucket, uploadKey, prof := d.selectedKind(), d.note.Text, d.bucket, d.uploadKey.Text, d.profile
 	files := append([]storage.Entry(nil), d.files...)
 	ctx, gen := d.load.Renew(d.sh.jobs.Ctx())
 	d.copyBtn.Disable()
-	d.setConfirm("Making the link…", false)
+	d.setConfirm(lang.L("Making the link…"), false)
 	d.sh.jobs.Go(func() {
 		var lines []string
 		var last share.SharedLink
@@ -441,7 +442,7 @@ func (d *ShareDialog) copyLink() {
 				d.setConfirm("", false)
 				msg := shareSentence(widgets.ErrorText(err))
 				if errors.Is(err, share.ErrNotPublic) {
-					msg += " Use \"Make public…\" first, or copy a download link instead."
+					msg += lang.L(" Use \"Make public…\" first, or copy a download link instead.")
 				}
 				d.showProblem(msg)
 				return
@@ -453,18 +454,29 @@ func (d *ShareDialog) copyLink() {
 			d.linkBox.Show()
 			defer d.fit()
 			defer d.content.Refresh()
-			n := "the link"
+			n := lang.L("the link")
 			if len(lines) > 1 {
-				n = fmt.Sprintf("%d links", len(lines))
+				n = fmt.Sprintf(lang.L("%d links"), len(lines))
 			}
 			// The expiry is said once, in the bold line above the button.
 			switch kind {
 			case sharePublic:
-				d.setConfirm(fmt.Sprintf("Copied %s to the clipboard. Checked: anyone can open it without credentials.", n)+recNote, true)
+				d.setConfirm(fmt.Sprintf(lang.L("Copied %s to the clipboard. Checked: anyone can open it without credentials."), n)+recNote, true)
 			default:
 				d.showExpiry(last)
-				d.setConfirm(fmt.Sprintf("Copied %s to the clipboard.", n)+recNote, true)
+				d.setConfirm(fmt.Sprintf(lang.L("Copied %s to the clipboard."), n)+recNote, true)
 			}
 		})
 	})
+}
+
+// selectedKind is the chosen link kind (shareDownload, shareUpload or
+// sharePublic), whatever the language of its label.
+func (d *ShareDialog) selectedKind() string {
+	for _, k := range []string{shareDownload, shareUpload, sharePublic} {
+		if lang.L(k) == d.kind.Selected {
+			return k
+		}
+	}
+	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"s3desk/gui/async"
 	"s3desk/gui/widgets"
@@ -107,7 +108,7 @@ func (sh *Sharer) record(ctx context.Context, l ledger.Link) string {
 		_, err = led.Add(ctx, l)
 	}
 	if err != nil {
-		return " (not recorded in Links: " + widgets.ErrorText(err) + ")"
+		return fmt.Sprintf(lang.L(" (not recorded in Links: %s)"), widgets.ErrorText(err))
 	}
 	return ""
 }
@@ -123,10 +124,10 @@ type expiryPreset struct {
 // fixedExpiries leaves it out.
 func expiryPresets() []expiryPreset {
 	return []expiryPreset{
-		{"1 hour", time.Hour},
-		{"1 day", 24 * time.Hour},
-		{"7 days (the longest allowed)", share.MaxShareExpiry},
-		{"Custom…", 0},
+		{lang.L("1 hour"), time.Hour},
+		{lang.L("1 day"), 24 * time.Hour},
+		{lang.L("7 days (the longest allowed)"), share.MaxShareExpiry},
+		{lang.L("Custom…"), 0},
 	}
 }
 
@@ -173,20 +174,20 @@ var shareDurPart = regexp.MustCompile(`(\d+)\s*([a-zA-Z]+)`)
 func parseShareExpiry(text string) (time.Duration, error) {
 	t := strings.TrimSpace(strings.ToLower(text))
 	if t == "" {
-		return 0, errors.New("type how long the link should work, e.g. 36h, 3d or 90m")
+		return 0, errors.New(lang.L("type how long the link should work, e.g. 36h, 3d or 90m"))
 	}
 	if n, err := strconv.ParseFloat(t, 64); err == nil {
 		return time.Duration(n * float64(time.Hour)), nil
 	}
 	rest := shareDurPart.ReplaceAllString(t, "")
 	if strings.Trim(rest, " ,") != "" {
-		return 0, fmt.Errorf("%q is not a duration; write it like 36h, 3d, 90m or 1d 12h", text)
+		return 0, fmt.Errorf(lang.L("%q is not a duration; write it like 36h, 3d, 90m or 1d 12h"), text)
 	}
 	var d time.Duration
 	for _, m := range shareDurPart.FindAllStringSubmatch(t, -1) {
 		n, _ := strconv.ParseInt(m[1], 10, 64)
 		if n > 1e6 {
-			return 0, fmt.Errorf("%q is far too long", text)
+			return 0, fmt.Errorf(lang.L("%q is far too long"), text)
 		}
 		var unit time.Duration
 		switch m[2] {
@@ -201,7 +202,7 @@ func parseShareExpiry(text string) (time.Duration, error) {
 		case "w", "week", "weeks":
 			unit = 7 * 24 * time.Hour
 		default:
-			return 0, fmt.Errorf("unknown unit %q; use s, m, h or d", m[2])
+			return 0, fmt.Errorf(lang.L("unknown unit %q; use s, m, h or d"), m[2])
 		}
 		d += time.Duration(n) * unit
 	}
@@ -211,9 +212,9 @@ func parseShareExpiry(text string) (time.Duration, error) {
 // whenText writes an expiry for people: "Tue 3 Mar 14:05 (in 2 hours)".
 func whenText(t, now time.Time) string {
 	if t.IsZero() {
-		return "never (until made private)"
+		return lang.L("never (until made private)")
 	}
-	return t.Local().Format("Mon 2 Jan 2006 15:04 MST") + " (" + untilText(t.Sub(now)) + ")"
+	return widgets.FormatLong(t.Local()) + " (" + untilText(t.Sub(now)) + ")"
 }
 
 // untilText is a rough countdown: "in 3 h 12 min", "2 days ago".
@@ -225,18 +226,18 @@ func untilText(d time.Duration) string {
 	var s string
 	switch {
 	case d < time.Minute:
-		s = strconv.Itoa(int(d/time.Second)) + " s"
+		s = fmt.Sprintf(lang.L("%s s"), strconv.Itoa(int(d/time.Second)))
 	case d < time.Hour:
-		s = strconv.Itoa(int(d/time.Minute)) + " min"
+		s = fmt.Sprintf(lang.L("%s min"), strconv.Itoa(int(d/time.Minute)))
 	case d < 48*time.Hour:
-		s = fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+		s = fmt.Sprintf(lang.L("%d h %d min"), int(d/time.Hour), int(d%time.Hour/time.Minute))
 	default:
-		s = fmt.Sprintf("%d days %d h", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+		s = fmt.Sprintf(lang.L("%d days %d h"), int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
 	}
 	if past {
-		return s + " ago"
+		return fmt.Sprintf(lang.L("%s ago"), s)
 	}
-	return "in " + s
+	return fmt.Sprintf(lang.L("in %s"), s)
 }
 
 // shareSentence starts text with a capital letter and ends it with a stop.

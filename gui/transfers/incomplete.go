@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
@@ -39,7 +40,7 @@ const AbortRuleDays = 7
 // ShowIncomplete opens the incomplete-uploads view of bucket.
 func (p *TransfersPanel) ShowIncomplete(bucket string) {
 	if p.incomplete == nil {
-		p.deps.Alert("Not connected", "Choose an account on the left first.")
+		p.deps.Alert(lang.L("Not connected"), lang.L("Choose an account on the left first."))
 		return
 	}
 	v := NewIncompleteView(p.connCtx(), p.win, p.deps, p.incomplete, bucket)
@@ -51,13 +52,13 @@ func (p *TransfersPanel) ShowIncomplete(bucket string) {
 func NewIncompleteView(ctx context.Context, win fyne.Window, deps TransferDeps, store IncompleteStore, bucket string) *IncompleteView {
 	v := &IncompleteView{win: win, deps: deps, store: store, bucket: bucket}
 	v.ctx, v.end = context.WithCancel(ctx)
-	v.status = widget.NewLabel("Loading…")
+	v.status = widget.NewLabel(lang.L("Loading…"))
 	v.status.Wrapping = fyne.TextWrapWord
 	v.list = widget.NewList(func() int { return len(v.uploads) }, func() fyne.CanvasObject {
 		name := widget.NewLabel("")
 		name.Truncation = fyne.TextTruncateEllipsis
 		info := widget.NewLabel("")
-		abort := widget.NewButtonWithIcon("Abort", theme.DeleteIcon(), nil)
+		abort := widget.NewButtonWithIcon(lang.L("Abort"), theme.DeleteIcon(), nil)
 		return container.NewBorder(nil, nil, nil, container.NewHBox(info, abort), name)
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
 		if i >= len(v.uploads) {
@@ -67,13 +68,13 @@ func NewIncompleteView(ctx context.Context, win fyne.Window, deps TransferDeps, 
 		c := o.(*fyne.Container)
 		c.Objects[0].(*widget.Label).SetText(u.Key)
 		right := c.Objects[1].(*fyne.Container)
-		right.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s in %d parts · started %s",
-			humanize.IBytes(uint64(u.Size)), u.Parts, humanize.Time(u.Initiated)))
+		right.Objects[0].(*widget.Label).SetText(fmt.Sprintf(lang.L("%s in %d parts · started %s"),
+			widgets.Bytes(uint64(u.Size)), u.Parts, humanize.Time(u.Initiated)))
 		right.Objects[1].(*widget.Button).OnTapped = func() { v.confirmAbort(u) }
 	})
-	v.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), v.load)
+	v.refresh = widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), v.load)
 	if deps.AbortRule != nil {
-		v.rule = widget.NewButton(fmt.Sprintf("Add rule: abort incomplete uploads after %d days", AbortRuleDays), v.addRule)
+		v.rule = widget.NewButton(fmt.Sprintf(lang.L("Add rule: abort incomplete uploads after %d days"), AbortRuleDays), v.addRule)
 	}
 	return v
 }
@@ -82,14 +83,14 @@ func NewIncompleteView(ctx context.Context, win fyne.Window, deps TransferDeps, 
 // incomplete, so nobody has to come back here.
 func (v *IncompleteView) addRule() {
 	v.rule.Disable()
-	v.status.SetText("Adding the lifecycle rule…")
+	v.status.SetText(lang.L("Adding the lifecycle rule…"))
 	v.deps.AbortRule(v.ctx, v.bucket, AbortRuleDays, func(err error) {
 		v.rule.Enable()
 		if err != nil {
-			v.status.SetText("Could not add the rule: " + widgets.ErrorText(err))
+			v.status.SetText(fmt.Sprintf(lang.L("Could not add the rule: %s"), widgets.ErrorText(err)))
 			return
 		}
-		v.status.SetText(fmt.Sprintf("Added: %s now aborts uploads still incomplete %d days after they started (S3 applies lifecycle rules about once a day).", v.bucket, AbortRuleDays))
+		v.status.SetText(fmt.Sprintf(lang.L("Added: %s now aborts uploads still incomplete %d days after they started (S3 applies lifecycle rules about once a day)."), v.bucket, AbortRuleDays))
 	})
 }
 
@@ -101,7 +102,7 @@ func (v *IncompleteView) Show() {
 	}
 	top := container.NewBorder(nil, nil, nil, right, v.status)
 	body := container.NewBorder(top, nil, nil, nil, v.list)
-	v.dlg = dialog.NewCustom("Incomplete uploads in "+v.bucket, "Close", body, v.win)
+	v.dlg = dialog.NewCustom(fmt.Sprintf(lang.L("Incomplete uploads in %s"), v.bucket), lang.L("Close"), body, v.win)
 	v.dlg.Resize(fyne.NewSize(720, 420))
 	v.dlg.SetOnClosed(v.end)
 	v.dlg.Show()
@@ -109,14 +110,14 @@ func (v *IncompleteView) Show() {
 }
 
 func (v *IncompleteView) load() {
-	v.status.SetText("Loading…")
+	v.status.SetText(lang.L("Loading…"))
 	v.refresh.Disable()
 	v.deps.Jobs.Go(func() {
 		ups, err := v.store.ListMultipartUploads(v.ctx, v.bucket, "")
 		v.deps.Jobs.Do(func() {
 			v.refresh.Enable()
 			if err != nil {
-				v.status.SetText("Could not list incomplete uploads: " + widgets.ErrorText(err))
+				v.status.SetText(fmt.Sprintf(lang.L("Could not list incomplete uploads: %s"), widgets.ErrorText(err)))
 				return
 			}
 			v.uploads = ups
@@ -126,13 +127,13 @@ func (v *IncompleteView) load() {
 			}
 			switch len(ups) {
 			case 0:
-				v.status.SetText("No incomplete uploads: nothing takes space here without being an object.")
+				v.status.SetText(lang.L("No incomplete uploads: nothing takes space here without being an object."))
 			case 1:
-				v.status.SetText(fmt.Sprintf("1 incomplete upload holds %s of parts that are not an object yet. Abort it if nobody is sending it any more.",
-					humanize.IBytes(uint64(total))))
+				v.status.SetText(fmt.Sprintf(lang.L("1 incomplete upload holds %s of parts that are not an object yet. Abort it if nobody is sending it any more."),
+					widgets.Bytes(uint64(total))))
 			default:
-				v.status.SetText(fmt.Sprintf("%d incomplete uploads hold %s of parts that are not objects yet. Abort the ones nobody is sending any more.",
-					len(ups), humanize.IBytes(uint64(total))))
+				v.status.SetText(fmt.Sprintf(lang.L("%d incomplete uploads hold %s of parts that are not objects yet. Abort the ones nobody is sending any more."),
+					len(ups), widgets.Bytes(uint64(total))))
 			}
 			v.list.Refresh()
 		})
@@ -140,8 +141,8 @@ func (v *IncompleteView) load() {
 }
 
 func (v *IncompleteView) confirmAbort(u storage.MultipartUpload) {
-	dialog.ShowConfirm("Abort upload?", fmt.Sprintf("The %d parts (%s) already sent for %q are deleted. An app still sending it will fail.",
-		u.Parts, humanize.IBytes(uint64(u.Size)), u.Key), func(ok bool) {
+	dialog.ShowConfirm(lang.L("Abort upload?"), fmt.Sprintf(lang.L("The %d parts (%s) already sent for %q are deleted. An app still sending it will fail."),
+		u.Parts, widgets.Bytes(uint64(u.Size)), u.Key), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -149,7 +150,7 @@ func (v *IncompleteView) confirmAbort(u storage.MultipartUpload) {
 			err := v.store.AbortMultipartUpload(v.ctx, u.Bucket, u.Key, u.UploadID)
 			v.deps.Jobs.Do(func() {
 				if err != nil {
-					v.status.SetText("Could not abort: " + widgets.ErrorText(err))
+					v.status.SetText(fmt.Sprintf(lang.L("Could not abort: %s"), widgets.ErrorText(err)))
 					return
 				}
 				v.load()

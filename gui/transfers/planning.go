@@ -7,6 +7,8 @@ import (
 
 	"s3desk/storage"
 	"s3desk/storage/transfer"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // Planning rows: while an upload or download is being planned (the local
@@ -107,11 +109,11 @@ func stopped(ctx context.Context, err error) bool {
 func planningName(names []string) string {
 	switch len(names) {
 	case 0:
-		return "Planning"
+		return lang.L("Planning")
 	case 1:
-		return "Planning " + shortName(names[0])
+		return fmt.Sprintf(lang.L("Planning %s"), shortName(names[0]))
 	}
-	return fmt.Sprintf("Planning %s and %d more", shortName(names[0]), len(names)-1)
+	return fmt.Sprintf(lang.L("Planning %s and %d more"), shortName(names[0]), len(names)-1)
 }
 
 func entryNames(entries []storage.Entry) []string {

@@ -10,7 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // How one transfer row looks: its widgets and its status text.
@@ -76,22 +77,22 @@ func (p *TransfersPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 // rowInfo is a row's status text.
 func rowInfo(r transferRow) string {
 	if r.planning {
-		return "Planning… · Cancel (or Escape) stops it"
+		return lang.L("Planning… · Cancel (or Escape) stops it")
 	}
 	switch r.state {
 	case transfer.StateQueued:
-		return "Queued · " + humanize.IBytes(uint64(max(r.total, 0)))
+		return lang.L("Queued") + " · " + widgets.Bytes(uint64(max(r.total, 0)))
 	case transfer.StateRunning:
-		s := humanize.IBytes(uint64(r.done)) + " of " + humanize.IBytes(uint64(max(r.total, 0)))
+		s := fmt.Sprintf(lang.L("%s of %s"), widgets.Bytes(uint64(r.done)), widgets.Bytes(uint64(max(r.total, 0))))
 		if r.speed > 0 {
-			s += " · " + humanize.IBytes(uint64(r.speed)) + "/s"
+			s += fmt.Sprintf(lang.L(" · %s/s"), widgets.Bytes(uint64(r.speed)))
 		}
 		if r.eta >= 0 && r.speed > 0 {
 			s += " · " + etaText(r.eta)
 		}
 		return s + retriesText(r.retries)
 	case transfer.StateDone:
-		s := "Done · " + humanize.IBytes(uint64(r.total))
+		s := lang.L("Done") + " · " + widgets.Bytes(uint64(r.total))
 		if r.checked != "" {
 			s += " · " + r.checked
 		}
@@ -100,16 +101,16 @@ func rowInfo(r transferRow) string {
 		}
 		return s + retriesText(r.retries)
 	case transfer.StateSkipped:
-		return "Skipped: " + r.reason
+		return fmt.Sprintf(lang.L("Skipped: %s"), r.reason)
 	case transfer.StateFailed:
-		return "Failed: " + r.reason + retriesText(r.retries)
+		return fmt.Sprintf(lang.L("Failed: %s"), r.reason) + retriesText(r.retries)
 	case transfer.StateCancelled:
-		return "Cancelled"
+		return lang.L("Cancelled")
 	case transfer.StatePaused:
 		if r.resume != "" {
-			return fmt.Sprintf("Interrupted at %s of %s · Resume or discard", humanize.IBytes(uint64(r.done)), humanize.IBytes(uint64(r.total)))
+			return fmt.Sprintf(lang.L("Interrupted at %s of %s · Resume or discard"), widgets.Bytes(uint64(r.done)), widgets.Bytes(uint64(r.total)))
 		}
-		return "Paused · resumes on the next start"
+		return lang.L("Paused · resumes on the next start")
 	}
 	return ""
 }
@@ -117,13 +118,13 @@ func rowInfo(r transferRow) string {
 func etaText(d time.Duration) string {
 	switch {
 	case d < time.Second:
-		return "under a second left"
+		return lang.L("under a second left")
 	case d < time.Minute:
-		return fmt.Sprintf("%ds left", int(d.Seconds()))
+		return fmt.Sprintf(lang.L("%ds left"), int(d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%dm %02ds left", int(d.Minutes()), int(d.Seconds())%60)
+		return fmt.Sprintf(lang.L("%dm %02ds left"), int(d.Minutes()), int(d.Seconds())%60)
 	}
-	return fmt.Sprintf("%dh %02dm left", int(d.Hours()), int(d.Minutes())%60)
+	return fmt.Sprintf(lang.L("%dh %02dm left"), int(d.Hours()), int(d.Minutes())%60)
 }
 
 // retriesText tells how many requests were sent again ("" for none).

@@ -9,10 +9,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/widgets"
 	"s3desk/storage"
@@ -59,11 +59,11 @@ func (p *TransfersPanel) UploadFolder(bucket, prefix string) {
 // being viewed (bucket "" when none is open).
 func (p *TransfersPanel) Dropped(bucket, prefix string, uris []fyne.URI) {
 	if p.engine == nil {
-		p.deps.Alert("Not connected", "Choose an account on the left and open a bucket, then drop the files again to upload them.")
+		p.deps.Alert(lang.L("Not connected"), lang.L("Choose an account on the left and open a bucket, then drop the files again to upload them."))
 		return
 	}
 	if bucket == "" {
-		p.deps.Alert("Open a bucket first", "Choose a bucket on the left and open the folder you want, then drop the files again. They are uploaded into the folder you are viewing.")
+		p.deps.Alert(lang.L("Open a bucket first"), lang.L("Choose a bucket on the left and open the folder you want, then drop the files again. They are uploaded into the folder you are viewing."))
 		return
 	}
 	var paths []string
@@ -73,7 +73,7 @@ func (p *TransfersPanel) Dropped(bucket, prefix string, uris []fyne.URI) {
 		}
 	}
 	if len(paths) == 0 {
-		p.deps.Alert("Nothing to upload", "Only files and folders from this computer can be dropped here.")
+		p.deps.Alert(lang.L("Nothing to upload"), lang.L("Only files and folders from this computer can be dropped here."))
 		return
 	}
 	p.StartUpload(bucket, prefix, paths)
@@ -93,7 +93,7 @@ func (p *TransfersPanel) StartUpload(bucket, prefix string, paths []string) {
 func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, base transfer.UploadOptions, after func(transfer.BatchResult)) {
 	e := p.engine
 	if e == nil {
-		p.deps.Alert("Not connected", "Choose an account on the left first.")
+		p.deps.Alert(lang.L("Not connected"), lang.L("Choose an account on the left first."))
 		return
 	}
 	pol, fixed := policyOf(p.deps.Settings().Conflict)
@@ -106,7 +106,7 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 			return // cancelled: nothing is sent
 		}
 		if err != nil {
-			p.deps.Jobs.Do(func() { p.deps.Alert("Cannot upload", widgets.Sentence(widgets.ErrorText(err))) })
+			p.deps.Jobs.Do(func() { p.deps.Alert(lang.L("Cannot upload"), widgets.Sentence(widgets.ErrorText(err))) })
 			return
 		}
 		var existing []string
@@ -120,7 +120,7 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 				return
 			}
 			if err != nil {
-				p.deps.Jobs.Do(func() { p.deps.Alert("Cannot upload", widgets.Sentence(widgets.ErrorText(err))) })
+				p.deps.Jobs.Do(func() { p.deps.Alert(lang.L("Cannot upload"), widgets.Sentence(widgets.ErrorText(err))) })
 				return
 			}
 		}
@@ -134,7 +134,7 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 			}
 			if len(plan.Items) == 0 {
 				if len(plan.Skipped) == 0 {
-					p.deps.Alert("Nothing to upload", "The folder is empty.")
+					p.deps.Alert(lang.L("Nothing to upload"), lang.L("The folder is empty."))
 				}
 				if after != nil {
 					after(transfer.BatchResult{})
@@ -147,7 +147,7 @@ func (p *TransfersPanel) StartUploadWith(bucket, prefix string, paths []string, 
 					c, ok := choice[it.Key]
 					if ok && c == transfer.ConflictSkip { // known to exist: not sent at all
 						p.addRow(&transferRow{id: e.NewID(), upload: true, name: it.Key, where: bucket,
-							state: transfer.StateSkipped, total: it.Size, reason: "exists; kept the stored object"})
+							state: transfer.StateSkipped, total: it.Size, reason: lang.L("exists; kept the stored object")})
 						continue
 					}
 					if !ok {
@@ -234,7 +234,7 @@ func (p *TransfersPanel) runUpload(ctx context.Context, e TransferEngine, bucket
 		if done != nil {
 			p.deps.Jobs.Do(func() { done(res) })
 		}
-		p.finished("Upload", "to "+bucket, res, time.Since(start))
+		p.finished(lang.L("Upload"), fmt.Sprintf(lang.L("to %s"), bucket), res, time.Since(start))
 	})
 }
 
@@ -266,9 +266,9 @@ func (p *TransfersPanel) finished(kind, where string, res transfer.BatchResult, 
 		return
 	}
 	n := res.Done + res.Failed + res.SkippedN + res.Cancelled
-	body := fmt.Sprintf("%d of %s %s, %s", res.Done, widgets.Count(n, "file", "files"), where, humanize.IBytes(uint64(res.Bytes)))
+	body := fmt.Sprintf(lang.L("%d of %s %s, %s"), res.Done, widgets.Count(n, "file", "files"), where, widgets.Bytes(uint64(res.Bytes)))
 	if res.Failed > 0 {
-		body += fmt.Sprintf("; %d failed", res.Failed)
+		body += fmt.Sprintf(lang.L("; %d failed"), res.Failed)
 	}
 	p.deps.Jobs.Do(func() { p.deps.Notify(kind+" finished", body) })
 }
@@ -276,7 +276,7 @@ func (p *TransfersPanel) finished(kind, where string, res transfer.BatchResult, 
 // Download asks for a destination folder and downloads entries there.
 func (p *TransfersPanel) Download(bucket string, entries []storage.Entry) {
 	if len(entries) == 0 {
-		p.deps.Alert("Nothing selected", "Select files or folders to download.")
+		p.deps.Alert(lang.L("Nothing selected"), lang.L("Select files or folders to download."))
 		return
 	}
 	showChooser(dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
@@ -291,7 +291,7 @@ func (p *TransfersPanel) Download(bucket string, entries []storage.Entry) {
 func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, dest string) {
 	e := p.engine
 	if e == nil {
-		p.deps.Alert("Not connected", "Choose an account on the left first.")
+		p.deps.Alert(lang.L("Not connected"), lang.L("Choose an account on the left first."))
 		return
 	}
 	pol, fixed := policyOf(p.deps.Settings().Conflict)
@@ -304,7 +304,7 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 			return
 		}
 		if err != nil {
-			p.deps.Jobs.Do(func() { p.deps.Alert("Cannot download", widgets.Sentence(widgets.ErrorText(err))) })
+			p.deps.Jobs.Do(func() { p.deps.Alert(lang.L("Cannot download"), widgets.Sentence(widgets.ErrorText(err))) })
 			return
 		}
 		var existing []string
@@ -321,7 +321,7 @@ func (p *TransfersPanel) StartDownload(bucket string, entries []storage.Entry, d
 			}
 			if len(plan.Items) == 0 {
 				if len(plan.Skipped) == 0 {
-					p.deps.Alert("Nothing to download", "The selection holds no files.")
+					p.deps.Alert(lang.L("Nothing to download"), lang.L("The selection holds no files."))
 				}
 				return
 			}
@@ -361,7 +361,7 @@ func (p *TransfersPanel) runDownload(ctx context.Context, e TransferEngine, dest
 	start := time.Now()
 	p.deps.Jobs.Go(func() {
 		res := e.Download(ctx, dest, items, opts, p.onProgress)
-		p.finished("Download", "to "+dest, res, time.Since(start))
+		p.finished(lang.L("Download"), fmt.Sprintf(lang.L("to %s"), dest), res, time.Since(start))
 	})
 }
 
@@ -381,8 +381,8 @@ func (p *TransfersPanel) addResumable(e TransferEngine, rs []transfer.ResumableU
 		p.mu.Unlock()
 		p.addRow(r)
 	}
-	p.deps.Alert("Interrupted uploads", fmt.Sprintf("%s %s interrupted when S3 Desk closed. Resume %s from the transfers panel (↻), or discard %s (the bin).",
-		widgets.Count(len(rs), "upload", "uploads"), widgets.Plural(len(rs), "was", "were"), widgets.Plural(len(rs), "it", "them"), widgets.Plural(len(rs), "it", "them")))
+	p.deps.Alert(lang.L("Interrupted uploads"), fmt.Sprintf(lang.N("%s upload was interrupted when S3 Desk closed. Resume it from the transfers panel (↻), or discard it (the bin).", len(rs)),
+		widgets.Number(len(rs))))
 }
 
 func (p *TransfersPanel) resumeRow(e TransferEngine, r *transferRow, jid string) {
@@ -419,7 +419,7 @@ func (p *TransfersPanel) discard(id int64) {
 	if r == nil || e == nil {
 		return
 	}
-	dialog.ShowConfirm("Discard interrupted upload?", fmt.Sprintf("The parts of %q already sent are deleted from the server.", r.name), func(ok bool) {
+	dialog.ShowConfirm(lang.L("Discard interrupted upload?"), fmt.Sprintf(lang.L("The parts of %q already sent are deleted from the server."), r.name), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -428,7 +428,7 @@ func (p *TransfersPanel) discard(id int64) {
 			err := e.Discard(ctx, r.resume)
 			p.deps.Jobs.Do(func() {
 				if err != nil {
-					p.deps.Alert("Could not discard", widgets.Sentence(widgets.ErrorText(err)))
+					p.deps.Alert(lang.L("Could not discard"), widgets.Sentence(widgets.ErrorText(err)))
 					return
 				}
 				p.mu.Lock()
@@ -452,14 +452,14 @@ func (p *TransfersPanel) askConflicts(existing []string, done func(map[string]tr
 			return
 		}
 		n := len(existing) - i
-		title := fmt.Sprintf("%d files exist", n)
-		msg := fmt.Sprintf("%q and %d more already exist. What should happen to them?", existing[i], n-1)
+		title := fmt.Sprintf(lang.L("%d files exist"), n)
+		msg := fmt.Sprintf(lang.L("%q and %d more already exist. What should happen to them?"), existing[i], n-1)
 		if n == 1 {
-			title, msg = "1 file exists", fmt.Sprintf("%q already exists. What should happen to it?", existing[i])
+			title, msg = lang.L("1 file exists"), fmt.Sprintf(lang.L("%q already exists. What should happen to it?"), existing[i])
 		}
 		label := widget.NewLabel(msg)
 		label.Wrapping = fyne.TextWrapWord
-		all := widget.NewCheck(fmt.Sprintf("Apply to all %d", n), nil)
+		all := widget.NewCheck(fmt.Sprintf(lang.L("Apply to all %d"), n), nil)
 		all.SetChecked(true)
 		if n == 1 {
 			all.Hide()
@@ -479,10 +479,10 @@ func (p *TransfersPanel) askConflicts(existing []string, done func(map[string]tr
 				ask(i + 1)
 			}
 		}
-		cancel := widget.NewButton("Cancel", func() { d.Hide(); done(nil) })
-		skip := widget.NewButton("Skip", pick(transfer.ConflictSkip))
-		keep := widget.NewButton("Keep both", pick(transfer.ConflictKeepBoth))
-		over := widget.NewButtonWithIcon("Overwrite", theme.WarningIcon(), pick(transfer.ConflictOverwrite))
+		cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide(); done(nil) })
+		skip := widget.NewButton(lang.L("Skip"), pick(transfer.ConflictSkip))
+		keep := widget.NewButton(lang.L("Keep both"), pick(transfer.ConflictKeepBoth))
+		over := widget.NewButtonWithIcon(lang.L("Overwrite"), theme.WarningIcon(), pick(transfer.ConflictOverwrite))
 		over.Importance = widget.DangerImportance
 		body := container.NewVBox(container.NewGridWrap(fyne.NewSize(440, label.MinSize().Height*3), label), all,
 			container.NewHBox(cancel, layout.NewSpacer(), skip, keep, over))

@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/dustin/go-humanize"
 
 	"s3desk/gui/async"
 	"s3desk/gui/widgets"
@@ -185,10 +185,10 @@ func (p *TransfersPanel) build() {
 	p.total = widget.NewProgressBar()
 	p.totalLabel = widget.NewLabel("")
 	p.totalLabel.Truncation = fyne.TextTruncateEllipsis
-	p.hint = widget.NewLabelWithStyle("Drop files or folders on the window to upload them into the open folder",
+	p.hint = widget.NewLabelWithStyle(lang.L("Drop files or folders on the window to upload them into the open folder"),
 		fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	p.hint.Truncation = fyne.TextTruncateEllipsis
-	p.clearBtn = widget.NewButtonWithIcon("Clear finished", theme.DeleteIcon(), p.ClearFinished)
+	p.clearBtn = widget.NewButtonWithIcon(lang.L("Clear finished"), theme.DeleteIcon(), p.ClearFinished)
 	p.clearBtn.Disable()
 	spacer := canvas.NewRectangle(color.Transparent)
 	spacer.SetMinSize(fyne.NewSize(10, 150))
@@ -197,7 +197,7 @@ func (p *TransfersPanel) build() {
 	center := container.NewStack(p.hint, container.NewGridWithColumns(2, p.total, p.totalLabel))
 	p.foldBtn = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), p.Toggle)
 	header := container.NewBorder(nil, nil,
-		container.NewHBox(p.foldBtn, widget.NewLabelWithStyle("Transfers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		container.NewHBox(p.foldBtn, widget.NewLabelWithStyle(lang.L("Transfers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 		p.clearBtn, center)
 	p.total.Hide()
 	p.root = container.NewVBox(header, p.listArea)
@@ -347,12 +347,12 @@ func (p *TransfersPanel) updateHeader() {
 	} else {
 		p.total.SetValue(0)
 	}
-	s := fmt.Sprintf("%d of %s · %s of %s", finished, widgets.Count(files, "file", "files"), humanize.IBytes(uint64(done)), humanize.IBytes(uint64(total)))
+	s := fmt.Sprintf(lang.L("%d of %s · %s of %s"), finished, widgets.Count(files, "file", "files"), widgets.Bytes(uint64(done)), widgets.Bytes(uint64(total)))
 	if failed > 0 {
-		s += fmt.Sprintf(" · %d failed", failed)
+		s += " · " + fmt.Sprintf(lang.L("%d failed"), failed)
 	}
 	if active > 0 && speed > 0 {
-		s += " · " + humanize.IBytes(uint64(speed)) + "/s · " + etaText(time.Duration(float64(total-done)/speed*float64(time.Second)))
+		s += fmt.Sprintf(lang.L(" · %s/s · %s"), widgets.Bytes(uint64(speed)), etaText(time.Duration(float64(total-done)/speed*float64(time.Second))))
 	}
 	p.totalLabel.SetText(s)
 }
@@ -469,7 +469,7 @@ func (p *TransfersPanel) Connect(ctx context.Context, svc EngineMaker, dataDir s
 				return
 			}
 			if err != nil {
-				p.deps.Alert("Transfers unavailable", widgets.Sentence(widgets.ErrorText(err)))
+				p.deps.Alert(lang.L("Transfers unavailable"), widgets.Sentence(widgets.ErrorText(err)))
 				return
 			}
 			p.SetEngine(e, svc)

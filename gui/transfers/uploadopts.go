@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -82,34 +83,34 @@ func (u *UploadOptionsDialog) Paths() []string { return append([]string(nil), u.
 // Upload with the valid choices.
 func NewUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(ChosenUpload)) *UploadOptionsDialog {
 	u := &UploadOptionsDialog{win: win, bucket: bucket, prefix: prefix, submit: submit}
-	where := widget.NewLabel("Into " + bucket + "/" + prefix)
+	where := widget.NewLabel(fmt.Sprintf(lang.L("Into %s/%s"), bucket, prefix))
 	where.Truncation = fyne.TextTruncateEllipsis
 
-	u.empty = widget.NewLabel("No files chosen yet. Add files or a folder, or drop them on the window.")
+	u.empty = widget.NewLabel(lang.L("No files chosen yet. Add files or a folder, or drop them on the window."))
 	u.empty.Importance = widget.LowImportance
 	u.list = container.NewVBox(u.empty)
 	scroll := container.NewVScroll(u.list)
 	scroll.SetMinSize(fyne.NewSize(0, 120))
-	addFiles := widget.NewButtonWithIcon("Add files…", theme.FileIcon(), u.pickFile)
-	addFolder := widget.NewButtonWithIcon("Add folder…", theme.FolderIcon(), u.pickFolder)
+	addFiles := widget.NewButtonWithIcon(lang.L("Add files…"), theme.FileIcon(), u.pickFile)
+	addFolder := widget.NewButtonWithIcon(lang.L("Add folder…"), theme.FolderIcon(), u.pickFolder)
 	files := container.NewBorder(nil, container.NewHBox(addFiles, addFolder), nil, nil,
 		container.NewStack(widget.NewCard("", "", nil), scroll))
 
 	u.ContentType = widget.NewSelectEntry(commonContentTypes)
-	u.ContentType.SetPlaceHolder("Detect from each file")
+	u.ContentType.SetPlaceHolder(lang.L("Detect from each file"))
 	u.ContentType.OnChanged = func(string) { u.validate() }
 	u.CacheControl = widget.NewSelectEntry(commonCacheControls)
-	u.CacheControl.SetPlaceHolder("None")
+	u.CacheControl.SetPlaceHolder(lang.L("None"))
 	u.CacheControl.OnChanged = func(string) { u.validate() }
 
 	u.metaBox = container.NewVBox()
-	addMeta := widget.NewButtonWithIcon("Add metadata", theme.ContentAddIcon(), func() {
+	addMeta := widget.NewButtonWithIcon(lang.L("Add metadata"), theme.ContentAddIcon(), func() {
 		u.win.Canvas().Focus(u.AddMeta("", "").key)
 	})
 	addMeta.Importance = widget.LowImportance
 
-	u.Public = widget.NewCheck("Make public (anyone with the link can read)", nil)
-	hint := widget.NewLabel("After the upload, each file is made public the way Make public does it (object ACL, or a bucket-policy statement you are asked about), and the link is checked without credentials.")
+	u.Public = widget.NewCheck(lang.L("Make public (anyone with the link can read)"), nil)
+	hint := widget.NewLabel(lang.L("After the upload, each file is made public the way Make public does it (object ACL, or a bucket-policy statement you are asked about), and the link is checked without credentials."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	hint.SizeName = theme.SizeNameCaptionText
@@ -120,20 +121,20 @@ func NewUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 	u.problem.Hide()
 
 	form := widget.NewForm(
-		widget.NewFormItem("Content-Type", u.ContentType),
-		widget.NewFormItem("Cache-Control", u.CacheControl),
+		widget.NewFormItem(lang.L("Content-Type"), u.ContentType),
+		widget.NewFormItem(lang.L("Cache-Control"), u.CacheControl),
 	)
-	metaHead := container.NewBorder(nil, nil, widget.NewLabelWithStyle("Metadata (x-amz-meta-…)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), addMeta)
-	u.UploadButton = widget.NewButtonWithIcon("Upload", theme.UploadIcon(), u.done)
+	metaHead := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Metadata (x-amz-meta-…)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), addMeta)
+	u.UploadButton = widget.NewButtonWithIcon(lang.L("Upload"), theme.UploadIcon(), u.done)
 	u.UploadButton.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", func() { u.d.Hide() })
+	cancel := widget.NewButton(lang.L("Cancel"), func() { u.d.Hide() })
 	buttons := container.NewHBox(layout.NewSpacer(), cancel, u.UploadButton)
-	top := container.NewVBox(where, widget.NewLabelWithStyle("Files", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	top := container.NewVBox(where, widget.NewLabelWithStyle(lang.L("Files"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	u.metaWin = container.NewVScroll(u.metaBox) // rows scroll; the dialog keeps its size
 	bottom := container.NewVBox(widget.NewSeparator(), form, metaHead, u.metaWin,
 		widget.NewSeparator(), u.Public, hint, u.problem, buttons)
 	body := container.NewBorder(top, bottom, nil, nil, files)
-	u.d = dialog.NewCustomWithoutButtons("Upload with options", body, win)
+	u.d = dialog.NewCustomWithoutButtons(lang.L("Upload with options"), body, win)
 	u.d.SetOnClosed(func() {
 		if u.OnClosed != nil {
 			u.OnClosed()
@@ -222,8 +223,8 @@ func (u *UploadOptionsDialog) AddMeta(key, value string) *uploadMetaRow {
 		return r
 	}
 	r := &uploadMetaRow{key: widget.NewEntry(), value: widget.NewEntry()}
-	r.key.SetPlaceHolder("key, e.g. owner")
-	r.value.SetPlaceHolder("value")
+	r.key.SetPlaceHolder(lang.L("key, e.g. owner"))
+	r.value.SetPlaceHolder(lang.L("value"))
 	r.key.SetText(key)
 	r.value.SetText(value)
 	r.key.OnChanged = func(string) { u.validate() }
@@ -253,18 +254,18 @@ func (u *UploadOptionsDialog) AddMeta(key, value string) *uploadMetaRow {
 func (u *UploadOptionsDialog) choices() (ChosenUpload, string) {
 	c := ChosenUpload{Paths: slices.Clone(u.paths), Public: u.Public.Checked}
 	if len(c.Paths) == 0 {
-		return c, "Add at least one file or folder."
+		return c, lang.L("Add at least one file or folder.")
 	}
 	ct := strings.TrimSpace(u.ContentType.Text)
 	if ct != "" {
 		if _, _, err := mime.ParseMediaType(ct); err != nil || !strings.Contains(ct, "/") {
-			return c, fmt.Sprintf("Content-Type %q is not a media type such as text/html or text/plain; charset=utf-8.", ct)
+			return c, fmt.Sprintf(lang.L("Content-Type %q is not a media type such as text/html or text/plain; charset=utf-8."), ct)
 		}
 	}
 	c.Opts.ContentType = ct
 	cc := strings.TrimSpace(u.CacheControl.Text)
 	if !headerSafe(cc) {
-		return c, "Cache-Control must be plain ASCII text on one line, e.g. max-age=3600."
+		return c, lang.L("Cache-Control must be plain ASCII text on one line, e.g. max-age=3600.")
 	}
 	c.Opts.CacheControl = cc
 	size := 0
@@ -274,14 +275,14 @@ func (u *UploadOptionsDialog) choices() (ChosenUpload, string) {
 			continue
 		}
 		if err := checkUploadMetaKey(k); err != "" {
-			return c, fmt.Sprintf("Metadata row %d: %s", i+1, err)
+			return c, fmt.Sprintf(lang.L("Metadata row %d: %s"), i+1, err)
 		}
 		if !headerSafe(v) {
-			return c, fmt.Sprintf("Metadata %q: the value must be plain ASCII text on one line (S3 sends metadata as HTTP headers).", k)
+			return c, fmt.Sprintf(lang.L("Metadata %q: the value must be plain ASCII text on one line (S3 sends metadata as HTTP headers)."), k)
 		}
 		lk := strings.ToLower(k)
 		if _, dup := c.Opts.Metadata[lk]; dup {
-			return c, fmt.Sprintf("Metadata key %q appears twice (keys are not case-sensitive).", k)
+			return c, fmt.Sprintf(lang.L("Metadata key %q appears twice (keys are not case-sensitive)."), k)
 		}
 		if c.Opts.Metadata == nil {
 			c.Opts.Metadata = map[string]string{}
@@ -290,7 +291,7 @@ func (u *UploadOptionsDialog) choices() (ChosenUpload, string) {
 		size += len(lk) + len(v)
 	}
 	if size > maxMetadataBytes {
-		return c, fmt.Sprintf("The metadata adds up to %d bytes; S3 allows %d per object.", size, maxMetadataBytes)
+		return c, fmt.Sprintf(lang.L("The metadata adds up to %d bytes; S3 allows %d per object."), size, maxMetadataBytes)
 	}
 	return c, ""
 }
@@ -298,11 +299,11 @@ func (u *UploadOptionsDialog) choices() (ChosenUpload, string) {
 // checkUploadMetaKey says what is wrong with a metadata key, or "".
 func checkUploadMetaKey(k string) string {
 	if k == "" {
-		return "the key is empty."
+		return lang.L("the key is empty.")
 	}
 	for _, r := range k {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-			return fmt.Sprintf("the key %q may hold only ASCII letters, digits and -.", k)
+			return fmt.Sprintf(lang.L("the key %q may hold only ASCII letters, digits and -."), k)
 		}
 	}
 	return ""

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/widgets"
@@ -22,14 +23,14 @@ func (p *Pane) UndeleteFolder(prefix string) {
 	}
 	bucket := p.bucket
 	ctx, cancel := context.WithCancel(p.parent)
-	text := widget.NewLabel("Counting the deleted files under " + quoted(prefix) + "…")
-	d := dialog.NewCustom("Undelete folder", "Cancel", container.NewVBox(text, widget.NewProgressBarInfinite()), p.win)
+	text := widget.NewLabel(fmt.Sprintf(lang.L("Counting the deleted files under %s…"), quoted(prefix)))
+	d := dialog.NewCustom(lang.L("Undelete folder"), lang.L("Cancel"), container.NewVBox(text, widget.NewProgressBarInfinite()), p.win)
 	d.SetOnClosed(cancel)
 	d.Show()
 	p.jobs.Go(func() {
 		n, err := s.PlanUndeleteFolder(ctx, bucket, prefix, func(k int64) {
 			p.jobs.Do(func() {
-				text.SetText(fmt.Sprintf("Counting the deleted files under %s… %d so far", quoted(prefix), k))
+				text.SetText(fmt.Sprintf(lang.L("Counting the deleted files under %s… %d so far"), quoted(prefix), k))
 			})
 		})
 		p.jobs.Do(func() {
@@ -39,19 +40,19 @@ func (p *Pane) UndeleteFolder(prefix string) {
 			d.Hide()
 			switch {
 			case err != nil:
-				widgets.ShowError(p.win, "Could not count the deleted files", err)
+				widgets.ShowError(p.win, lang.L("Could not count the deleted files"), err)
 			case n == 0:
-				widgets.ShowMessage(p.win, "Nothing to undelete", "No file under "+quoted(prefix)+" is deleted.")
+				widgets.ShowMessage(p.win, lang.L("Nothing to undelete"), fmt.Sprintf(lang.L("No file under %s is deleted."), quoted(prefix)))
 			default:
-				c := dialog.NewConfirm("Undelete folder",
-					fmt.Sprintf("Bring back %s under %s? Each gets its newest version back; nothing outside the folder changes.",
+				c := dialog.NewConfirm(lang.L("Undelete folder"),
+					fmt.Sprintf(lang.L("Bring back %s under %s? Each gets its newest version back; nothing outside the folder changes."),
 						widgets.Count(n, "deleted file", "deleted files"), quoted(prefix)),
 					func(ok bool) {
 						if ok {
 							p.runUndeleteFolder(bucket, prefix, n)
 						}
 					}, p.win)
-				c.SetConfirmText("Undelete " + widgets.Count(n, "file", "files"))
+				c.SetConfirmText(fmt.Sprintf(lang.L("Undelete %s"), widgets.Count(n, "file", "files")))
 				c.Show()
 			}
 		})
@@ -67,8 +68,8 @@ func (p *Pane) runUndeleteFolder(bucket, prefix string, n int64) {
 	ctx, cancel := context.WithCancel(p.parent)
 	bar := widget.NewProgressBar()
 	bar.Max = float64(n)
-	text := widget.NewLabel("Bringing back the deleted files under " + quoted(prefix) + "…")
-	d := dialog.NewCustom("Undelete folder", "Cancel", container.NewVBox(text, bar), p.win)
+	text := widget.NewLabel(fmt.Sprintf(lang.L("Bringing back the deleted files under %s…"), quoted(prefix)))
+	d := dialog.NewCustom(lang.L("Undelete folder"), lang.L("Cancel"), container.NewVBox(text, bar), p.win)
 	d.SetOnClosed(cancel)
 	widgets.FitDialog(d, 420)
 	d.Show()
@@ -85,10 +86,10 @@ func (p *Pane) runUndeleteFolder(bucket, prefix string, n int64) {
 			msg := fmt.Sprintf("Brought back %s under %s", widgets.Count(res.Keys, "file", "files"), quoted(prefix))
 			switch {
 			case err != nil && !cancelled:
-				widgets.ShowError(p.win, "Undelete folder stopped", err)
+				widgets.ShowError(p.win, lang.L("Undelete folder stopped"), err)
 				msg += "; then it stopped"
 			case len(res.Failed) > 0:
-				widgets.ShowMessage(p.win, "Some files were not brought back",
+				widgets.ShowMessage(p.win, lang.L("Some files were not brought back"),
 					fmt.Sprintf("%s: %s", widgets.Count(len(res.Failed), "file was", "files were"), widgets.ErrorText(res.Failed[0].Err)))
 			case cancelled:
 				msg += "; cancelled"

@@ -2,10 +2,12 @@ package versions
 
 import (
 	"context"
+	"fmt"
 	"path"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,34 +30,34 @@ func (p *Pane) menuFor(id int) *fyne.Menu {
 	switch r.kind {
 	case rowFolder:
 		if p.open != nil {
-			add("Open", func() { p.open(r.key) })
+			add(lang.L("Open"), func() { p.open(r.key) })
 		}
-		add("Undelete folder…", func() { p.UndeleteFolder(r.key) }).Icon = theme.HistoryIcon()
+		add(lang.L("Undelete folder…"), func() { p.UndeleteFolder(r.key) }).Icon = theme.HistoryIcon()
 	case rowKey:
 		if r.deleted {
-			add("Restore (undelete)", func() { p.Undelete(r.key) }).Icon = theme.HistoryIcon()
+			add(lang.L("Restore (undelete)"), func() { p.Undelete(r.key) }).Icon = theme.HistoryIcon()
 		}
-		add("Copy key", func() { copyText(r.key) })
+		add(lang.L("Copy key"), func() { copyText(r.key) })
 	case rowVersion:
 		if r.v.IsDeleteMarker {
 			if r.v.IsLatest {
-				add("Restore (undelete)", func() { p.Undelete(r.key) }).Icon = theme.HistoryIcon()
+				add(lang.L("Restore (undelete)"), func() { p.Undelete(r.key) }).Icon = theme.HistoryIcon()
 				break
 			}
-			del := add("Delete this delete marker permanently…", func() { p.DeleteVersion(r) })
+			del := add(lang.L("Delete this delete marker permanently…"), func() { p.DeleteVersion(r) })
 			del.Icon = theme.DeleteIcon()
 			break
 		}
 		if p.actions.Download != nil {
-			add("Download…", func() { p.Download(r) }).Icon = theme.DownloadIcon()
+			add(lang.L("Download…"), func() { p.Download(r) }).Icon = theme.DownloadIcon()
 		}
-		add("Preview", func() { p.Preview(r) })
-		add("Copy link", func() { p.CopyLink(r) })
-		restore := add("Restore this version", func() { p.Restore(r) })
+		add(lang.L("Preview"), func() { p.Preview(r) })
+		add(lang.L("Copy link"), func() { p.CopyLink(r) })
+		restore := add(lang.L("Restore this version"), func() { p.Restore(r) })
 		restore.Icon = theme.HistoryIcon()
 		restore.Disabled = r.v.IsLatest // it is the current one already
 		items = append(items, fyne.NewMenuItemSeparator())
-		add("Delete this version permanently…", func() { p.DeleteVersion(r) }).Icon = theme.DeleteIcon()
+		add(lang.L("Delete this version permanently…"), func() { p.DeleteVersion(r) }).Icon = theme.DeleteIcon()
 	}
 	return fyne.NewMenu("", items...)
 }
@@ -84,14 +86,14 @@ func (p *Pane) Restore(r row) {
 		return
 	}
 	ref := p.ref(&r)
-	p.setStatus("Restoring " + quoted(r.name) + "…")
+	p.setStatus(fmt.Sprintf(lang.L("Restoring %s…"), quoted(r.name)))
 	p.background(func(ctx context.Context) error { return s.Restore(ctx, ref) }, func(err error) {
 		if err != nil {
 			p.setStatus("")
-			widgets.ShowError(p.win, "Could not restore the version", err)
+			widgets.ShowError(p.win, lang.L("Could not restore the version"), err)
 			return
 		}
-		p.setStatus("Restored version " + short(ref.VersionID) + " of " + quoted(r.name) + "; it is the current version now")
+		p.setStatus(fmt.Sprintf(lang.L("Restored version %s of %s; it is the current version now"), short(ref.VersionID), quoted(r.name)))
 		p.reload()
 	})
 }
@@ -103,14 +105,14 @@ func (p *Pane) Undelete(key string) {
 		return
 	}
 	bucket := p.bucket
-	p.setStatus("Restoring " + quoted(path.Base(key)) + "…")
+	p.setStatus(fmt.Sprintf(lang.L("Restoring %s…"), quoted(path.Base(key))))
 	p.background(func(ctx context.Context) error { return s.Undelete(ctx, bucket, key) }, func(err error) {
 		if err != nil {
 			p.setStatus("")
-			widgets.ShowError(p.win, "Could not restore the file", err)
+			widgets.ShowError(p.win, lang.L("Could not restore the file"), err)
 			return
 		}
-		p.setStatus("Restored " + quoted(path.Base(key)))
+		p.setStatus(fmt.Sprintf(lang.L("Restored %s"), quoted(path.Base(key))))
 		p.reload()
 	})
 }
@@ -122,25 +124,25 @@ func (p *Pane) DeleteVersion(r row) {
 		return
 	}
 	ref := p.ref(&r)
-	what := "Version " + short(ref.VersionID) + " of " + quoted(r.name)
+	what := fmt.Sprintf(lang.L("Version %s of %s"), short(ref.VersionID), quoted(r.name))
 	if r.v.IsDeleteMarker {
-		what = "This delete marker of " + quoted(r.name)
+		what = fmt.Sprintf(lang.L("This delete marker of %s"), quoted(r.name))
 	}
-	d := dialog.NewConfirm("Delete this version permanently?",
-		what+" will be deleted for good. This cannot be undone.", func(ok bool) {
+	d := dialog.NewConfirm(lang.L("Delete this version permanently?"),
+		fmt.Sprintf(lang.L("%s will be deleted for good. This cannot be undone."), what), func(ok bool) {
 			if !ok {
 				return
 			}
 			p.background(func(ctx context.Context) error { return s.DeleteVersion(ctx, ref) }, func(err error) {
 				if err != nil {
-					widgets.ShowError(p.win, "Could not delete the version", err)
+					widgets.ShowError(p.win, lang.L("Could not delete the version"), err)
 					return
 				}
-				p.setStatus("Deleted version " + short(ref.VersionID) + " of " + quoted(r.name))
+				p.setStatus(fmt.Sprintf(lang.L("Deleted version %s of %s"), short(ref.VersionID), quoted(r.name)))
 				p.reload()
 			})
 		}, p.win)
-	d.SetConfirmText("Delete permanently")
+	d.SetConfirmText(lang.L("Delete permanently"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
 }
@@ -160,9 +162,9 @@ func (p *Pane) CopyLink(r row) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			widgets.ShowError(p.win, "Could not make a link", err)
+			widgets.ShowError(p.win, lang.L("Could not make a link"), err)
 			return
 		}
-		p.setStatus("Copied a link to version " + short(ref.VersionID) + " of " + quoted(r.name))
+		p.setStatus(fmt.Sprintf(lang.L("Copied a link to version %s of %s"), short(ref.VersionID), quoted(r.name)))
 	})
 }

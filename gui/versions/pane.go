@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/dustin/go-humanize"
@@ -133,7 +134,7 @@ func (p *Pane) reload() {
 	if p.prefix != "" {
 		where += "/" + p.prefix
 	}
-	p.title.SetText("Versions in " + where)
+	p.title.SetText(fmt.Sprintf(lang.L("Versions in %s"), where))
 	if p.prefix != "" {
 		p.undelete.Show()
 	} else {
@@ -213,12 +214,12 @@ func (p *Pane) refresh() {
 		p.more.Hide()
 	}
 	keys := len(p.rows.keys) - p.rows.versions()
-	s := widgets.Count(p.rows.versions(), "version", "versions") + " of " + widgets.Count(keys, "file", "files")
+	s := fmt.Sprintf(lang.L("%s of %s"), widgets.Count(p.rows.versions(), "version", "versions"), widgets.Count(keys, "file", "files"))
 	if p.hasMore() {
 		s += " so far"
 	}
 	if p.loadErr != nil {
-		s = "The versions could not be listed: " + widgets.ErrorText(p.loadErr)
+		s = fmt.Sprintf(lang.L("The versions could not be listed: %s"), widgets.ErrorText(p.loadErr))
 	} else if p.rows.len() == 0 && !p.hasMore() {
 		s = "No versions here"
 	}
@@ -230,12 +231,12 @@ func (p *Pane) setStatus(s string) { p.status.SetText(s) }
 func (p *Pane) build() {
 	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.title.Truncation = fyne.TextTruncateEllipsis
-	p.undelete = widget.NewButtonWithIcon("Undelete this folder…", theme.HistoryIcon(), func() { p.UndeleteFolder(p.prefix) })
+	p.undelete = widget.NewButtonWithIcon(lang.L("Undelete this folder…"), theme.HistoryIcon(), func() { p.UndeleteFolder(p.prefix) })
 	p.undelete.Importance = widget.LowImportance
 	p.undelete.Hide()
 	p.list = widget.NewList(p.rows.len, func() fyne.CanvasObject { return newVerRow(p) },
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*verRow).update(id) })
-	p.more = widget.NewButtonWithIcon("Load more versions", theme.MoreVerticalIcon(), p.LoadMore)
+	p.more = widget.NewButtonWithIcon(lang.L("Load more versions"), theme.MoreVerticalIcon(), p.LoadMore)
 	p.more.Hide()
 	p.count = widget.NewLabel("")
 	p.status = widget.NewLabel("")

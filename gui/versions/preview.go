@@ -3,12 +3,14 @@ package versions
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"s3desk/gui/widgets"
@@ -37,7 +39,7 @@ func (p *Pane) Preview(r row) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			widgets.ShowError(p.win, "Could not preview the version", err)
+			widgets.ShowError(p.win, lang.L("Could not preview the version"), err)
 			return
 		}
 		p.showPreview(r, data, info)
@@ -60,13 +62,13 @@ func previewContent(key string, data []byte, info storage.ObjectInfo) (fyne.Canv
 			return container.NewScroll(t), true
 		}
 	}
-	return widget.NewLabel("There is no preview for this kind of file; download it instead."), false
+	return widget.NewLabel(lang.L("There is no preview for this kind of file; download it instead.")), false
 }
 
 func (p *Pane) showPreview(r row, data []byte, info storage.ObjectInfo) {
 	content, _ := previewContent(r.key, data, info)
-	title := r.name + " — version " + short(r.v.VersionID)
-	d := dialog.NewCustom(title, "Close", content, p.win)
+	title := fmt.Sprintf(lang.L("%s — version %s"), r.name, short(r.v.VersionID))
+	d := dialog.NewCustom(title, lang.L("Close"), content, p.win)
 	d.Resize(fyne.NewSize(720, 520))
 	d.Show()
 }

@@ -31,10 +31,10 @@ func newVerRow(p *Pane) *verRow {
 	r := &verRow{p: p, id: -1,
 		indent: canvas.NewRectangle(nil),
 		icon:   widget.NewIcon(theme.FileIcon()),
-		name:   widget.NewLabel("template-name.txt"),
-		tags:   widget.NewLabel("delete marker, latest"),
-		size:   widget.NewLabel("1023.9 MiB"),
-		date:   widget.NewLabel("Yesterday 23:59"),
+		name:   widget.NewLabel(sizing("template-name.txt")),
+		tags:   widget.NewLabel(sizing("delete marker, latest")),
+		size:   widget.NewLabel(sizing("1023.9 MiB")),
+		date:   widget.NewLabel(sizing("Yesterday 23:59")),
 	}
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.size.Alignment = fyne.TextAlignTrailing
@@ -118,3 +118,7 @@ func (r *verRow) TappedSecondary(e *fyne.PointEvent) {
 		widget.ShowPopUpMenuAtPosition(m, r.p.win.Canvas(), e.AbsolutePosition)
 	}
 }
+
+// sizing is a row template's text: it sizes the list's rows before any
+// row is shown, and is never shown itself (so it is not translated).
+func sizing(s string) string { return s }

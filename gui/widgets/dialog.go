@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -28,7 +29,7 @@ func ShowMessage(win fyne.Window, title, message string) {
 	}
 	l := widget.NewLabel(message)
 	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(title, "OK", container.NewGridWrap(fyne.NewSize(messageWidth, l.MinSize().Height*3), l), win)
+	d := dialog.NewCustom(title, lang.L("OK"), container.NewGridWrap(fyne.NewSize(messageWidth, l.MinSize().Height*3), l), win)
 	d.Show()
 }
 

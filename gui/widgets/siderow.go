@@ -3,6 +3,7 @@ package widgets
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -23,7 +24,7 @@ type SideRow struct {
 }
 
 func NewSideRow(list func() *widget.List, menu func(widget.ListItemID) *fyne.Menu, icon fyne.Resource) *SideRow {
-	r := &SideRow{Icon: widget.NewIcon(icon), Name: widget.NewLabel("name"), Detail: widget.NewLabel("detail"), menu: menu}
+	r := &SideRow{Icon: widget.NewIcon(icon), Name: widget.NewLabel(lang.L("name")), Detail: widget.NewLabel(lang.L("detail")), menu: menu}
 	r.Name.Truncation = fyne.TextTruncateEllipsis
 	r.Detail.Truncation = fyne.TextTruncateEllipsis
 	r.Detail.SizeName = theme.SizeNameCaptionText

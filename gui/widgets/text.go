@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"fyne.io/fyne/v2/lang"
 	"github.com/dustin/go-humanize"
 
 	"s3desk/storage"
@@ -42,7 +43,7 @@ func ErrorText(err error) string {
 	}
 	msg = strings.TrimSpace(msg)
 	if msg == "" {
-		msg = "something went wrong"
+		msg = lang.L("something went wrong")
 	}
 	return msg
 }
@@ -56,16 +57,34 @@ func Sentence(s string) string {
 	return strings.ToUpper(string(r[0])) + string(r[1:])
 }
 
-// Plural is one for n == 1 and many otherwise.
+// Plural is the word that fits n in the user's language: the catalogue's
+// plural entry keyed by the English singular one (assets/lang/en.json holds
+// {"one": one, "other": many}); the English words when it has none.
 func Plural[N ~int | ~int64](n N, one, many string) string {
+	fallback := many
 	if n == 1 {
-		return one
+		fallback = one
 	}
-	return many
+	if s := lang.XN(one, "\x00", int(n)); s != "\x00" && s != "" {
+		return s
+	}
+	return fallback
 }
 
-// Count writes n with thousands separators and the word that fits:
-// "1 file", "1,234 files".
+// Count writes n with the user's thousands separator and the word that
+// fits: "1 file", "1,234 files", "1.234 Dateien".
 func Count[N ~int | ~int64](n N, one, many string) string {
-	return humanize.Comma(int64(n)) + " " + Plural(n, one, many)
+	return Number(int64(n)) + " " + Plural(n, one, many)
+}
+
+// Number writes n with the thousands separator of the user's language
+// (the catalogue's "format.thousands").
+func Number[N ~int | ~int64](n N) string {
+	return strings.ReplaceAll(humanize.Comma(int64(n)), ",", lang.X("format.thousands", ","))
+}
+
+// Bytes writes a size in binary units with the user's decimal separator
+// (the catalogue's "format.decimal"): "1.5 MiB", "1,5 MiB".
+func Bytes[N ~int | ~int64 | ~uint64](n N) string {
+	return strings.ReplaceAll(humanize.IBytes(uint64(n)), ".", lang.X("format.decimal", "."))
 }
