@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -48,7 +47,7 @@ type bucketMemory interface {
 }
 
 // lastPlaceKey is the preference that holds a profile's last place.
-func lastPlaceKey(profile string) string { return fmt.Sprintf(lang.L("place.last.%s"), profile) }
+func lastPlaceKey(profile string) string { return "place.last." + profile }
 
 // planStart decides, on the UI goroutine, where connecting to name starts
 // (the profile's default is filled in by resolve).

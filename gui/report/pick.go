@@ -61,7 +61,7 @@ func (p *pickStep) build(w *Wizard) fyne.CanvasObject {
 	p.summary.Wrapping = fyne.TextWrapWord
 	p.fileList = widget.NewList(func() int { return len(p.files) },
 		func() fyne.CanvasObject {
-			return widget.NewLabel(lang.L("requests_2022-09-07.csv   347 B   ✓ header matches"))
+			return widget.NewLabel(sizing("requests_2022-09-07.csv   347 B   ✓ header matches"))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(p.files) {
@@ -218,3 +218,7 @@ func commonDir(keys []string) string {
 	}
 	return d
 }
+
+// sizing is a list row template's text: it sizes the rows before any row
+// is shown, and is never shown itself (so it is not translated).
+func sizing(s string) string { return s }

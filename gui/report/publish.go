@@ -59,7 +59,7 @@ func (p *publishStep) build(w *Wizard) fyne.CanvasObject {
 		}
 		return len(p.done.Files)
 	}, func() fyne.CanvasObject {
-		return widget.NewLabel(lang.L("reports/22_Sept/report.html   text/html   4.1 KiB"))
+		return widget.NewLabel(sizing("reports/22_Sept/report.html   text/html   4.1 KiB"))
 	},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if p.done != nil && i < len(p.done.Files) {

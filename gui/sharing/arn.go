@@ -1,11 +1,5 @@
 package sharing
 
-import (
-	"fmt"
-
-	"fyne.io/fyne/v2/lang"
-)
-
 // partitioned is a service that knows its region's ARN partition (aws,
 // aws-cn or aws-us-gov); the storage service does.
 type partitioned interface{ Partition() string }
@@ -19,5 +13,5 @@ func objectARN(store any, bucket, pattern string) string {
 	if p, ok := store.(partitioned); ok && p.Partition() != "" {
 		part = p.Partition()
 	}
-	return fmt.Sprintf(lang.L("arn:%s:s3:::%s/%s"), part, bucket, pattern)
+	return "arn:" + part + ":s3:::" + bucket + "/" + pattern
 }
