@@ -117,7 +117,7 @@ func newObjectLockTab(w *Window) *ObjectLockTab {
 	t.period = widget.NewEntry()
 	t.period.SetPlaceHolder(lang.L("number"))
 	t.unit = widget.NewSelect([]string{lang.L("days"), lang.L("years")}, nil)
-	t.unit.SetSelected("days")
+	t.unit.SetSelected(lang.L("days"))
 	t.box = container.NewVBox(t.mode, container.NewGridWithColumns(2, t.period, t.unit))
 	form := container.NewVBox(t.none, t.box)
 	t.section = newSection(w, "Object lock keeps objects from being deleted or overwritten for a retention period. A bucket has it only if it was created with it.", form)
@@ -161,10 +161,10 @@ func (t *ObjectLockTab) show(l bc.ObjectLock) {
 	switch {
 	case l.Years > 0:
 		t.period.SetText(strconv.Itoa(l.Years))
-		t.unit.SetSelected("years")
+		t.unit.SetSelected(lang.L("years"))
 	case l.Days > 0:
 		t.period.SetText(strconv.Itoa(l.Days))
-		t.unit.SetSelected("days")
+		t.unit.SetSelected(lang.L("days"))
 	}
 }
 
@@ -183,7 +183,7 @@ func (t *ObjectLockTab) Chosen() (bc.ObjectLock, error) {
 	if err != nil || n <= 0 {
 		return l, errors.New("give the retention period as a whole number of days or years")
 	}
-	if t.unit.Selected == "years" {
+	if t.unit.Selected == lang.L("years") {
 		l.Years = n
 	} else {
 		l.Days = n

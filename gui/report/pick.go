@@ -188,11 +188,11 @@ func (p *pickStep) list() {
 				p.summary.SetText(fmt.Sprintf(lang.L("No file in %s/%s matches %s. Check the folder and the pattern."), w.bucket, prefix, pat))
 				w.stopAuto("no files in " + prefix)
 			default:
-				s := fmt.Sprintf("%d %s, %s.", len(files), widgets.Plural(len(files), "file", "files"), humanize.IBytes(uint64(total)))
+				s := fmt.Sprintf(lang.L("%s, %s."), widgets.Count(len(files), "file", "files"), humanize.IBytes(uint64(total)))
 				if differ > 0 {
-					s += fmt.Sprintf(" %d %s a different header from the first.", differ, widgets.Plural(differ, "has", "have"))
+					s += " " + fmt.Sprintf(lang.N("%d file has a different header from the first.", differ), differ)
 				} else {
-					s += " All have the same header."
+					s += " " + lang.L("All have the same header.")
 				}
 				p.summary.SetText(fmt.Sprintf(lang.L("%s Press Next to combine them."), s))
 			}
