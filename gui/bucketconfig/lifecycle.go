@@ -193,7 +193,7 @@ func (t *LifecycleTab) openEditor(i int, r bc.LifecycleRule, problem string) {
 	transDays := daysEntry(r.TransitionDays)
 	abort := daysEntry(r.AbortUploadsDays)
 	items := []*widget.FormItem{
-		widget.NewFormItem(lang.L("ID"), id),
+		widget.NewFormItem(lang.L("Rule ID"), id),
 		widget.NewFormItem("", enabled),
 		widget.NewFormItem(lang.L("Prefix"), prefix),
 		widget.NewFormItem(lang.L("Tags"), tags),
