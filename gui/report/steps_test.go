@@ -52,7 +52,7 @@ func TestWizardHeaderMismatchSkipOrStop(t *testing.T) {
 	})
 	settle(j)
 	if len(w.pick.files) != 5 || !strings.Contains(w.pick.row(1), "⚠ different header (service, total)") ||
-		!strings.Contains(w.pick.summary.Text, "1 has a different header") {
+		!strings.Contains(w.pick.summary.Text, "1 file has a different header") {
 		t.Fatalf("step 1: %d files, row %q, summary %q", len(w.pick.files), w.pick.row(1), w.pick.summary.Text)
 	}
 	if w.saved.row.Visible() || !w.saved.saveBtn.Disabled() || !strings.Contains(w.saved.note.Text, "no config folder") {
