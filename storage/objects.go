@@ -89,6 +89,9 @@ type ReadOptions struct {
 	// IfMatch, when set, fails the read (ErrPreconditionFailed) if the
 	// object's ETag is no longer this one.
 	IfMatch string
+	// Encryption carries the customer key (SSE-C) an object encrypted
+	// with one needs; other modes need nothing on reads.
+	Encryption ObjectEncryption
 
 	op string // the operation errors name; "" is "read"
 }
@@ -111,6 +114,7 @@ func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions
 	if opts.IfMatch != "" {
 		in.IfMatch = aws.String(opts.IfMatch)
 	}
+	in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = opts.Encryption.CustomerHeaders()
 	switch {
 	case opts.Length > 0:
 		in.Range = aws.String(fmt.Sprintf("bytes=%d-%d", opts.Offset, opts.Offset+opts.Length-1))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -223,5 +224,57 @@ func TestObjectPropsUnderSlowDown(t *testing.T) {
 	}
 	if got, _ := svc.ObjectTags(ctx, ref); got["a"] != "1" {
 		t.Errorf("tags after class change %v", got)
+	}
+}
+
+// TestCustomerKeyNeeded: reading an SSE-C object without its key gives a
+// plain ErrCustomerKey, on GET (InvalidRequest, as AWS answers) and on HEAD
+// (a bodiless 400).
+func TestCustomerKeyNeeded(t *testing.T) {
+	_, svc := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidRequest</Code><Message>The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.</Message></Error>`)
+	})
+	ctx := context.Background()
+	_, _, gerr := svc.Open(ctx, "b", "secret.bin", storage.ReadOptions{})
+	_, herr := svc.Stat(ctx, "b", "secret.bin")
+	for name, err := range map[string]error{"GET": gerr, "HEAD": herr} {
+		if !errors.Is(err, storage.ErrCustomerKey) || !strings.Contains(err.Error(), "is encrypted with a customer key (SSE-C); enter it") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestParseCustomerKey(t *testing.T) {
+	raw := []byte("0123456789abcdef0123456789ABCDEF")
+	for _, in := range []string{
+		"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlBQkNERUY=", // base64
+		"  MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlBQkNERUY=\n",
+		"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlBQkNERUY", // unpadded
+		string(raw), // 32 raw characters
+	} {
+		k, err := storage.ParseCustomerKey(in)
+		if err != nil || string(k) != string(raw) {
+			t.Errorf("%q: %q %v", in, k, err)
+		}
+	}
+	for _, in := range []string{"", "short", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3=", strings.Repeat("x", 33)} {
+		if _, err := storage.ParseCustomerKey(in); !errors.Is(err, storage.ErrInvalidArgument) || !strings.Contains(err.Error(), "256") {
+			t.Errorf("%q accepted or unclear: %v", in, err)
+		}
+	}
+	enc := storage.CustomerKey(raw)
+	if enc.KeyMD5() == "" || enc.Validate() != nil || (storage.ObjectEncryption{Mode: storage.SSECustomer}).Validate() == nil {
+		t.Error("validate")
+	}
+	for _, s := range []string{enc.String(), fmt.Sprintf("%v|%+v|%#v|%s|%x", enc, enc, enc, enc, enc)} {
+		if strings.Contains(s, string(raw)) || strings.Contains(s, "MDEy") || strings.Contains(s, "3031") {
+			t.Errorf("the key is printed: %s", s)
+		}
 	}
 }
