@@ -173,6 +173,7 @@ func (v *ObjectsView) moreMenu() *fyne.Menu {
 	add("Select all", len(v.rows) > 0, v.SelectAll)
 	add("Find in bucket…", true, v.ShowFind)
 	add("Folder size…", true, v.ShowFolderSize)
+	items = append(items, v.settingsMenuItems()...)
 	if a.MakePublic != nil {
 		add("Make public", len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), true) })
 		add("Make private", len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), false) })
@@ -233,6 +234,7 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 		add("Rename…", v.RenameSelected).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF2}
 	}
 	add("Properties…", v.ShowProperties)
+	items = append(items, v.settingsMenuItems()...) // tags, storage class, restore (objsettings.go)
 	items = append(items, fyne.NewMenuItemSeparator())
 	del := add("Delete…", v.DeleteSelected)
 	del.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDelete}

@@ -46,6 +46,7 @@ type propsDialog struct {
 	info    storage.ObjectInfo
 	ref     storage.ObjectRef
 	errText *widget.Label
+	extra   *propSettings // tags, storage class, restore, object lock (propsettings.go)
 }
 
 type metaRow struct {
@@ -113,10 +114,12 @@ func (p *propsDialog) fill() {
 		widget.NewFormItem("Size", ro(fmt.Sprintf("%s (%s bytes)", humanize.IBytes(uint64(max(info.Size, 0))), humanize.Comma(info.Size)))),
 		widget.NewFormItem("Last modified", ro(modified)),
 		widget.NewFormItem("ETag", ro(strings.Trim(info.ETag, `"`))),
-		widget.NewFormItem("Storage class", ro(storageClassName(info.StorageClass))),
-		widget.NewFormItem("Content-Type", p.ctype),
-		widget.NewFormItem("Cache-Control", p.cache),
 	)
+	if p.v.settings() == nil { // else the settings section shows it, with Change (propsettings.go)
+		form.Append("Storage class", ro(storageClassName(info.StorageClass)))
+	}
+	form.Append("Content-Type", p.ctype)
+	form.Append("Cache-Control", p.cache)
 	if info.VersionID != "" {
 		form.Append("Version", ro(info.VersionID))
 	}
@@ -140,6 +143,9 @@ func (p *propsDialog) fill() {
 	p.errText.Hide()
 	metaTitle := widget.NewLabelWithStyle("Metadata (x-amz-meta-)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	content := container.NewVBox(form, widget.NewSeparator(), metaTitle, p.meta, container.NewHBox(add), p.errText)
+	if extra := p.settingsSection(); extra != nil {
+		content.Add(extra)
+	}
 	p.body.Objects = []fyne.CanvasObject{container.NewVScroll(content)}
 	p.body.Refresh()
 }
