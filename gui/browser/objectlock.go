@@ -46,6 +46,7 @@ func lockText(s lockState) string {
 type lockDialog struct {
 	v       *ObjectsView
 	d       *dialog.CustomDialog
+	body    *fyne.Container
 	ref     storage.ObjectRef
 	was     lockState
 	mode    *widget.RadioGroup
@@ -103,8 +104,8 @@ func (v *ObjectsView) editObjectLock(ref storage.ObjectRef, was lockState, saved
 		widget.NewFormItem("Retention", l.mode),
 		widget.NewFormItem("Retain until", container.NewBorder(nil, nil, nil, widget.NewLabel("local time"), l.until)),
 	)
-	body := container.NewVBox(form, l.bypass, widget.NewSeparator(), l.hold, l.warn, l.errText)
-	l.d = dialog.NewCustomWithoutButtons("Object lock of “"+ref.Key+"”", body, v.win)
+	l.body = container.NewVBox(form, l.bypass, widget.NewSeparator(), l.hold, l.warn, l.errText)
+	l.d = dialog.NewCustomWithoutButtons("Object lock of “"+ref.Key+"”", l.body, v.win)
 	l.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { l.d.Hide() }), l.save})
 	widgets.FitDialog(l.d, 620)
 	l.check()
@@ -139,8 +140,7 @@ func (l *lockDialog) check() {
 		return
 	}
 	s, msg := l.wanted()
-	l.until.Hidden = s.retention.Mode == "" && l.mode.Selected == modeNone
-	l.until.Refresh()
+	widgets.SetEnabled(l.until, l.mode.Selected != modeNone)
 	warn := ""
 	switch {
 	case msg != "":
@@ -154,6 +154,7 @@ func (l *lockDialog) check() {
 	l.warn.SetText(warn)
 	l.warn.Hidden = warn == ""
 	l.warn.Refresh()
+	refit(l.d, l.body, 620)
 	widgets.SetEnabled(l.save, msg == "")
 }
 
@@ -185,6 +186,7 @@ func (l *lockDialog) doSave() {
 			}
 			l.errText.SetText(widgets.Sentence(msg))
 			l.errText.Show()
+			refit(l.d, l.body, 620)
 			l.save.Enable()
 			return
 		}

@@ -146,6 +146,16 @@ func bulkMessage(r bulkResult, total int, did string) string {
 	return msg
 }
 
+// refit lays body out again and sizes d to it, after a label of it was
+// shown, hidden or grew.
+func refit(d dialog.Dialog, body *fyne.Container, width float32) {
+	if d == nil || body == nil {
+		return
+	}
+	body.Refresh()
+	widgets.FitDialog(d, width)
+}
+
 func refsOf(bucket string, es []storage.Entry) []storage.ObjectRef {
 	out := make([]storage.ObjectRef, len(es))
 	for i, e := range es {

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"s3desk/gui/internal/guitest"
 	"s3desk/storage"
 	"s3desk/storage/s3test"
 )
@@ -88,6 +89,7 @@ func TestPropertiesTagsLockAndClassOnMinIO(t *testing.T) {
 		}
 	}
 	props := h.win.Canvas().Overlays().Top()
+	guitest.Shot(t, h.win.Canvas(), "props_settings.png")
 
 	// Tags: a reserved key is refused as typed; a good one is saved.
 	test.Tap(h.button("Edit tags…"))
@@ -99,11 +101,13 @@ func TestPropertiesTagsLockAndClassOnMinIO(t *testing.T) {
 	es[0].SetText("aws:owner")
 	es[1].SetText("x")
 	save := h.button("Save")
+	guitest.Shot(t, h.win.Canvas(), "tags_refused.png")
 	if !save.Disabled() || !strings.Contains(h.dialogText(), "reserves") {
 		t.Fatalf("a reserved key was not refused: disabled %v\n%s", save.Disabled(), h.dialogText())
 	}
 	es[0].SetText("project")
 	es[1].SetText("desk")
+	guitest.Shot(t, h.win.Canvas(), "tags_editor.png")
 	if save.Disabled() || !strings.Contains(h.dialogText(), "1 of 10 tags") {
 		t.Fatalf("a good tag was refused:\n%s", h.dialogText())
 	}
@@ -128,6 +132,7 @@ func TestPropertiesTagsLockAndClassOnMinIO(t *testing.T) {
 		return ok && strings.HasPrefix(c.Text, "Legal hold")
 	}).(*widget.Check)
 	hold.SetChecked(true)
+	guitest.Shot(t, h.win.Canvas(), "object_lock.png")
 	test.Tap(h.button("Save"))
 	h.settle()
 	ret, err := c.GetObjectRetention(context.Background(), &s3.GetObjectRetentionInput{Bucket: aws.String(bucket), Key: aws.String("a.txt")})
@@ -155,6 +160,8 @@ func TestPropertiesTagsLockAndClassOnMinIO(t *testing.T) {
 	test.Tap(h.button("Change storage class…"))
 	sel := h.topWidget(func(o fyne.CanvasObject) bool { _, ok := o.(*widget.Select); return ok }).(*widget.Select)
 	sel.SetSelected(classLabel(types.StorageClassGlacier))
+	h.drain()
+	guitest.Shot(t, h.win.Canvas(), "storage_class.png")
 	if !strings.Contains(h.dialogText(), "cannot be read, previewed, downloaded or copied until they are restored") {
 		t.Fatalf("no archive warning:\n%s", h.dialogText())
 	}
@@ -314,6 +321,7 @@ func TestRestoreFromArchiveDialog(t *testing.T) {
 	}
 	days.SetText("3")
 	h.topWidget(func(o fyne.CanvasObject) bool { _, ok := o.(*widget.RadioGroup); return ok }).(*widget.RadioGroup).SetSelected(restoreTiers[2].label)
+	guitest.Shot(t, h.win.Canvas(), "restore_dialog.png")
 	test.Tap(restore)
 	h.settle()
 	if len(store.restores) != 1 || store.restores[0] != (storage.RestoreOptions{Days: 3, Tier: types.TierBulk}) {

@@ -142,10 +142,11 @@ func (p *propsDialog) fill() {
 	p.errText.Importance = widget.DangerImportance
 	p.errText.Hide()
 	metaTitle := widget.NewLabelWithStyle("Metadata (x-amz-meta-)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	content := container.NewVBox(form, widget.NewSeparator(), metaTitle, p.meta, container.NewHBox(add), p.errText)
-	if extra := p.settingsSection(); extra != nil {
+	content := container.NewVBox(form)
+	if extra := p.settingsSection(); extra != nil { // tags, storage class, restore, object lock
 		content.Add(extra)
 	}
+	content.Objects = append(content.Objects, widget.NewSeparator(), metaTitle, p.meta, container.NewHBox(add), p.errText)
 	p.body.Objects = []fyne.CanvasObject{container.NewVScroll(content)}
 	p.body.Refresh()
 }

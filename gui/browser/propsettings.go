@@ -81,6 +81,7 @@ func (p *propsDialog) settingsSection() fyne.CanvasObject {
 	})
 	s.lockRow = container.NewBorder(nil, nil, nil, s.lockBtn, s.lock)
 	lockItem := widget.NewFormItem("Object lock", s.lockRow)
+	section := container.NewVBox(widget.NewSeparator(), form)
 	ref := p.ref
 	var (
 		tags    map[string]string
@@ -122,6 +123,10 @@ func (p *propsDialog) settingsSection() fyne.CanvasObject {
 			s.lock.SetText(lockText(ls))
 			form.AppendItem(lockItem)
 		}
+		section.Refresh()
+		for _, o := range p.body.Objects {
+			o.Refresh() // the scroll takes the section's new height
+		}
 	})
-	return container.NewVBox(widget.NewSeparator(), form)
+	return section
 }

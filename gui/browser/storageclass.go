@@ -72,6 +72,7 @@ func restoreText(info storage.ObjectInfo) string {
 type classDialog struct {
 	v      *ObjectsView
 	d      *dialog.CustomDialog
+	body   *fyne.Container
 	choice *widget.Select
 	warn   *widget.Label
 	ok     *widget.Button
@@ -110,7 +111,8 @@ func (v *ObjectsView) changeStorageClass(files []storage.Entry, current string) 
 	intro.Wrapping = fyne.TextWrapWord
 	c.ok = widget.NewButtonWithIcon("Change", theme.ConfirmIcon(), c.apply)
 	c.ok.Importance = widget.HighImportance
-	c.d = dialog.NewCustomWithoutButtons("Storage class of "+what, container.NewVBox(intro, c.choice, c.warn), v.win)
+	c.body = container.NewVBox(intro, c.choice, c.warn)
+	c.d = dialog.NewCustomWithoutButtons("Storage class of "+what, c.body, v.win)
 	c.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { c.d.Hide() }), c.ok})
 	widgets.FitDialog(c.d, 560)
 	c.changed()
@@ -139,6 +141,7 @@ func (c *classDialog) changed() {
 	} else {
 		c.warn.Hide()
 	}
+	refit(c.d, c.body, 560)
 }
 
 func (c *classDialog) apply() {
@@ -177,6 +180,7 @@ var restoreTiers = []struct {
 type restoreDialog struct {
 	v     *ObjectsView
 	d     *dialog.CustomDialog
+	body  *fyne.Container
 	tier  *widget.RadioGroup
 	days  *widget.Entry
 	ok    *widget.Button
@@ -224,7 +228,8 @@ func (v *ObjectsView) restoreFromArchive(files []storage.Entry, done func()) *re
 	form := widget.NewForm(widget.NewFormItem("Speed", r.tier), widget.NewFormItem("Keep the copy for", container.NewBorder(nil, nil, nil, widget.NewLabel("days"), r.days)))
 	r.ok = widget.NewButtonWithIcon("Restore", theme.HistoryIcon(), r.apply)
 	r.ok.Importance = widget.HighImportance
-	r.d = dialog.NewCustomWithoutButtons("Restore "+what+" from the archive", container.NewVBox(intro, form, r.issue), v.win)
+	r.body = container.NewVBox(intro, form, r.issue)
+	r.d = dialog.NewCustomWithoutButtons("Restore "+what+" from the archive", r.body, v.win)
 	r.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { r.d.Hide() }), r.ok})
 	widgets.FitDialog(r.d, 600)
 	r.check()
@@ -257,7 +262,10 @@ func (r *restoreDialog) check() {
 	}
 	_, msg := r.options()
 	r.issue.SetText(msg)
-	r.issue.Hidden = msg == ""
+	if r.issue.Hidden != (msg == "") {
+		r.issue.Hidden = msg == ""
+		refit(r.d, r.body, 600)
+	}
 	r.issue.Refresh()
 	widgets.SetEnabled(r.ok, msg == "")
 }

@@ -123,11 +123,16 @@ func (t *tagEditor) check() {
 	}
 	t.count.SetText(fmt.Sprintf("%d of %d tags", n, storage.MaxObjectTags))
 	widgets.SetEnabled(t.addBtn, len(t.rows) < storage.MaxObjectTags)
-	if _, err := t.Tags(); err != nil {
+	_, err := t.Tags()
+	was := t.problem.Visible()
+	if err != nil {
 		t.problem.SetText(err.Error())
 		t.problem.Show()
 	} else {
 		t.problem.Hide()
+	}
+	if c, ok := t.root.(*fyne.Container); ok && was != t.problem.Visible() {
+		c.Refresh() // the Border gives the problem line its room
 	}
 }
 
