@@ -48,6 +48,9 @@ func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
 		LastModified:       aws.ToTime(out.LastModified),
 		VersionID:          aws.ToString(out.VersionId),
 		Metadata:           decodeMetadata(out.Metadata),
+
+		ServerSideEncryption: string(out.ServerSideEncryption),
+		KMSKeyID:             aws.ToString(out.SSEKMSKeyId),
 	}
 }
 
@@ -66,6 +69,9 @@ func getHead(out *s3.GetObjectOutput) *s3.HeadObjectOutput {
 		LastModified:       out.LastModified,
 		VersionId:          out.VersionId,
 		Metadata:           out.Metadata,
+
+		ServerSideEncryption: out.ServerSideEncryption,
+		SSEKMSKeyId:          out.SSEKMSKeyId,
 	}
 }
 

@@ -278,3 +278,47 @@ func TestParseCustomerKey(t *testing.T) {
 		}
 	}
 }
+
+// TestSetStorageClassKeepsKMS: a copy without encryption headers would
+// take the bucket's default; an SSE-KMS object's class change asks for its
+// own key again (CopyObject with x-amz-server-side-encryption: aws:kms and
+// the key ID), with the ETag condition and the class always sent.
+func TestSetStorageClassKeepsKMS(t *testing.T) {
+	const keyID = "arn:aws:kms:us-east-1:111122223333:key/abcd"
+	wr, svc := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodHead:
+			w.Header().Set("Content-Length", "5")
+			w.Header().Set("ETag", `"0123456789abcdef0123456789abcdef"`)
+			w.Header().Set("x-amz-storage-class", "STANDARD_IA")
+			w.Header().Set("x-amz-server-side-encryption", "aws:kms")
+			w.Header().Set("x-amz-server-side-encryption-aws-kms-key-id", keyID)
+		case http.MethodPut:
+			w.Header().Set("Content-Type", "application/xml")
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><ETag>"x"</ETag></CopyObjectResult>`)
+		}
+	})
+	ctx := context.Background()
+	info, err := svc.Stat(ctx, "b", "k")
+	if err != nil || info.ServerSideEncryption != "aws:kms" || info.KMSKeyID != keyID {
+		t.Fatalf("stat %+v %v", info, err)
+	}
+	if err := svc.SetStorageClass(ctx, storage.ObjectRef{Bucket: "b", Key: "k"}, types.StorageClassStandard); err != nil {
+		t.Fatal(err)
+	}
+	var put *http.Request
+	for _, r := range wr.reqs {
+		if r.Method == http.MethodPut {
+			put = r
+		}
+	}
+	if put == nil {
+		t.Fatal("no CopyObject")
+	}
+	h := put.Header
+	if h.Get("X-Amz-Copy-Source") != "b/k" || h.Get("X-Amz-Storage-Class") != "STANDARD" || h.Get("X-Amz-Copy-Source-If-Match") == "" ||
+		h.Get("X-Amz-Server-Side-Encryption") != "aws:kms" || h.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id") != keyID ||
+		h.Get("X-Amz-Metadata-Directive") != "COPY" || h.Get("X-Amz-Tagging-Directive") != "COPY" {
+		t.Errorf("CopyObject headers %v", h)
+	}
+}

@@ -62,6 +62,9 @@ func (p *propsDialog) settingsSection() fyne.CanvasObject {
 		widget.NewFormItem("Tags", container.NewBorder(nil, nil, nil, s.tagsBtn, s.tags)),
 		widget.NewFormItem("Storage class", container.NewBorder(nil, nil, nil, s.classBtn, s.class)),
 	)
+	if enc := encryptionText(p.info); enc != "" {
+		form.Append("Encryption", val(enc))
+	}
 	if storage.Archived(p.info.StorageClass) {
 		s.restore = val(restoreText(p.info))
 		s.restBtn = widget.NewButton("Restore from archive…", func() {
@@ -129,4 +132,25 @@ func (p *propsDialog) settingsSection() fyne.CanvasObject {
 		}
 	})
 	return section
+}
+
+// encryptionText is the object's server-side encryption in words, "" when
+// the server did not say.
+func encryptionText(info storage.ObjectInfo) string {
+	switch info.ServerSideEncryption {
+	case "":
+		return ""
+	case "AES256":
+		return "SSE-S3 (AES-256, keys managed by the service)"
+	case "aws:kms", "aws:kms:dsse":
+		kind := "SSE-KMS"
+		if info.ServerSideEncryption == "aws:kms:dsse" {
+			kind = "DSSE-KMS"
+		}
+		if info.KMSKeyID != "" {
+			return kind + " with key " + info.KMSKeyID
+		}
+		return kind
+	}
+	return info.ServerSideEncryption
 }
