@@ -34,6 +34,10 @@ type objectProps struct {
 	ContentEncoding    string
 	Metadata           map[string]string
 	Tagging            string // x-amz-tagging of a multipart copy; "" none
+	// The encryption a multipart copy keeps (storageclass.go); "" is the
+	// bucket's default.
+	SSE      types.ServerSideEncryption
+	KMSKeyID string
 }
 
 func propsOf(info ObjectInfo) objectProps {
@@ -334,6 +338,7 @@ func (s *Service) multipartCopy(ctx context.Context, src, dst ObjectRef, info Ob
 		Metadata:           p.Metadata,
 		Tagging:            nonEmpty(p.Tagging),
 	}
+	create.ServerSideEncryption, create.SSEKMSKeyId = p.SSE, nonEmpty(p.KMSKeyID)
 	if info.StorageClass != "" && info.StorageClass != string(types.StorageClassStandard) {
 		create.StorageClass = types.StorageClass(info.StorageClass)
 	}

@@ -138,6 +138,9 @@ func mapErr(op, bucket, key string, err error) error {
 		e.Code = api.ErrorCode()
 	}
 	target := what(bucket, key)
+	if key != "" && customerKeyErr(e, api, status, bucketRegionHeader(err) == "", requestMethod(err)) {
+		return e // encryption.go
+	}
 	switch e.Code {
 	case "NoSuchBucket":
 		e.Kind, e.Msg = ErrBucketNotFound, fmt.Sprintf("%s: bucket %q does not exist; refresh the bucket list", op, bucket)

@@ -62,6 +62,9 @@ func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
 		LastModified:       aws.ToTime(out.LastModified),
 		VersionID:          aws.ToString(out.VersionId),
 		Metadata:           decodeMetadata(out.Metadata),
+
+		ServerSideEncryption: string(out.ServerSideEncryption),
+		KMSKeyID:             aws.ToString(out.SSEKMSKeyId),
 	}
 }
 
@@ -80,6 +83,9 @@ func getHead(out *s3.GetObjectOutput) *s3.HeadObjectOutput {
 		LastModified:       out.LastModified,
 		VersionId:          out.VersionId,
 		Metadata:           out.Metadata,
+
+		ServerSideEncryption: out.ServerSideEncryption,
+		SSEKMSKeyId:          out.SSEKMSKeyId,
 	}
 }
 
@@ -105,6 +111,9 @@ type ReadOptions struct {
 	IfMatch string
 	// VersionID reads that version instead of the current one.
 	VersionID string
+	// Encryption carries the customer key (SSE-C) an object encrypted
+	// with one needs; other modes need nothing on reads.
+	Encryption ObjectEncryption
 
 	op string // the operation errors name; "" is "read"
 }
@@ -130,6 +139,7 @@ func (s *Service) Open(ctx context.Context, bucket, key string, opts ReadOptions
 	if opts.VersionID != "" {
 		in.VersionId = aws.String(opts.VersionID)
 	}
+	in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = opts.Encryption.CustomerHeaders()
 	switch {
 	case opts.Length > 0:
 		in.Range = aws.String(fmt.Sprintf("bytes=%d-%d", opts.Offset, opts.Offset+opts.Length-1))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -223,5 +224,101 @@ func TestObjectPropsUnderSlowDown(t *testing.T) {
 	}
 	if got, _ := svc.ObjectTags(ctx, ref); got["a"] != "1" {
 		t.Errorf("tags after class change %v", got)
+	}
+}
+
+// TestCustomerKeyNeeded: reading an SSE-C object without its key gives a
+// plain ErrCustomerKey, on GET (InvalidRequest, as AWS answers) and on HEAD
+// (a bodiless 400).
+func TestCustomerKeyNeeded(t *testing.T) {
+	_, svc := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidRequest</Code><Message>The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.</Message></Error>`)
+	})
+	ctx := context.Background()
+	_, _, gerr := svc.Open(ctx, "b", "secret.bin", storage.ReadOptions{})
+	_, herr := svc.Stat(ctx, "b", "secret.bin")
+	for name, err := range map[string]error{"GET": gerr, "HEAD": herr} {
+		if !errors.Is(err, storage.ErrCustomerKey) || !strings.Contains(err.Error(), "is encrypted with a customer key (SSE-C); enter it") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestParseCustomerKey(t *testing.T) {
+	raw := []byte("0123456789abcdef0123456789ABCDEF")
+	for _, in := range []string{
+		"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlBQkNERUY=", // base64
+		"  MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlBQkNERUY=\n",
+		"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlBQkNERUY", // unpadded
+		string(raw), // 32 raw characters
+	} {
+		k, err := storage.ParseCustomerKey(in)
+		if err != nil || string(k) != string(raw) {
+			t.Errorf("%q: %q %v", in, k, err)
+		}
+	}
+	for _, in := range []string{"", "short", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3=", strings.Repeat("x", 33)} {
+		if _, err := storage.ParseCustomerKey(in); !errors.Is(err, storage.ErrInvalidArgument) || !strings.Contains(err.Error(), "256") {
+			t.Errorf("%q accepted or unclear: %v", in, err)
+		}
+	}
+	enc := storage.CustomerKey(raw)
+	if enc.KeyMD5() == "" || enc.Validate() != nil || (storage.ObjectEncryption{Mode: storage.SSECustomer}).Validate() == nil {
+		t.Error("validate")
+	}
+	for _, s := range []string{enc.String(), fmt.Sprintf("%v|%+v|%#v|%s|%x", enc, enc, enc, enc, enc)} {
+		if strings.Contains(s, string(raw)) || strings.Contains(s, "MDEy") || strings.Contains(s, "3031") {
+			t.Errorf("the key is printed: %s", s)
+		}
+	}
+}
+
+// TestSetStorageClassKeepsKMS: a copy without encryption headers would
+// take the bucket's default; an SSE-KMS object's class change asks for its
+// own key again (CopyObject with x-amz-server-side-encryption: aws:kms and
+// the key ID), with the ETag condition and the class always sent.
+func TestSetStorageClassKeepsKMS(t *testing.T) {
+	const keyID = "arn:aws:kms:us-east-1:111122223333:key/abcd"
+	wr, svc := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodHead:
+			w.Header().Set("Content-Length", "5")
+			w.Header().Set("ETag", `"0123456789abcdef0123456789abcdef"`)
+			w.Header().Set("x-amz-storage-class", "STANDARD_IA")
+			w.Header().Set("x-amz-server-side-encryption", "aws:kms")
+			w.Header().Set("x-amz-server-side-encryption-aws-kms-key-id", keyID)
+		case http.MethodPut:
+			w.Header().Set("Content-Type", "application/xml")
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><ETag>"x"</ETag></CopyObjectResult>`)
+		}
+	})
+	ctx := context.Background()
+	info, err := svc.Stat(ctx, "b", "k")
+	if err != nil || info.ServerSideEncryption != "aws:kms" || info.KMSKeyID != keyID {
+		t.Fatalf("stat %+v %v", info, err)
+	}
+	if err := svc.SetStorageClass(ctx, storage.ObjectRef{Bucket: "b", Key: "k"}, types.StorageClassStandard); err != nil {
+		t.Fatal(err)
+	}
+	var put *http.Request
+	for _, r := range wr.reqs {
+		if r.Method == http.MethodPut {
+			put = r
+		}
+	}
+	if put == nil {
+		t.Fatal("no CopyObject")
+	}
+	h := put.Header
+	if h.Get("X-Amz-Copy-Source") != "b/k" || h.Get("X-Amz-Storage-Class") != "STANDARD" || h.Get("X-Amz-Copy-Source-If-Match") == "" ||
+		h.Get("X-Amz-Server-Side-Encryption") != "aws:kms" || h.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id") != keyID ||
+		h.Get("X-Amz-Metadata-Directive") != "COPY" || h.Get("X-Amz-Tagging-Directive") != "COPY" {
+		t.Errorf("CopyObject headers %v", h)
 	}
 }

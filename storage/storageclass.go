@@ -53,6 +53,7 @@ func (s *Service) SetStorageClass(ctx context.Context, ref ObjectRef, class type
 		}
 		p := propsOf(info)
 		p.Tagging = tagHeader(tags)
+		p.SSE, p.KMSKeyID = keepSSE(info)
 		info.StorageClass = string(class)
 		return s.multipartCopy(ctx, ref, ref, info, p, part, op)
 	}
@@ -70,6 +71,10 @@ func (s *Service) SetStorageClass(ctx context.Context, ref ObjectRef, class type
 	if info.ETag != "" {
 		in.CopySourceIfMatch = aws.String(info.ETag)
 	}
+	// A copy without encryption headers takes the bucket's default: say
+	// the object's own, so an SSE-KMS object stays under its key.
+	sse, kmsKey := keepSSE(info)
+	in.ServerSideEncryption, in.SSEKMSKeyId = sse, nonEmpty(kmsKey)
 	if _, err := s.client.CopyObject(ctx, in, s.bucketOpts(ref.Bucket)...); err != nil {
 		mapped := mapErr(op, ref.Bucket, ref.Key, err)
 		var e *Error
@@ -92,4 +97,16 @@ func renameErrOp(err error, op string) error {
 		e.Op = op
 	}
 	return err
+}
+
+// keepSSE is the encryption a copy of info must ask for to stay as it is:
+// SSE-KMS (and DSSE) with its key; nothing for SSE-S3 or none, which the
+// bucket default gives (S3 refuses aws:kms headers nowhere, but some
+// S3-compatible servers refuse any).
+func keepSSE(info ObjectInfo) (types.ServerSideEncryption, string) {
+	switch sse := types.ServerSideEncryption(info.ServerSideEncryption); sse {
+	case types.ServerSideEncryptionAwsKms, types.ServerSideEncryptionAwsKmsDsse:
+		return sse, info.KMSKeyID
+	}
+	return "", ""
 }

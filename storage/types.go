@@ -45,6 +45,11 @@ type ObjectInfo struct {
 	LastModified       time.Time
 	VersionID          string
 	Metadata           map[string]string // user metadata, without the x-amz-meta- prefix
+
+	// ServerSideEncryption is how the object is encrypted at rest
+	// ("AES256", "aws:kms", "aws:kms:dsse"; "" unknown), KMSKeyID the KMS key.
+	ServerSideEncryption string
+	KMSKeyID             string
 }
 
 // Usage counts the objects and bytes under a prefix.

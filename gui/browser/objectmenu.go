@@ -175,6 +175,7 @@ func (v *ObjectsView) moreMenu() *fyne.Menu {
 	add(lang.L("Select all"), len(v.rows) > 0, v.SelectAll)
 	add(lang.L("Find in bucket…"), true, v.ShowFind)
 	add(lang.L("Folder size…"), true, v.ShowFolderSize)
+	items = append(items, v.settingsMenuItems()...)
 	if a.MakePublic != nil {
 		add(lang.L("Make public"), len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), true) })
 		add(lang.L("Make private"), len(sel) > 0, func() { a.MakePublic(v.bucket, v.Selected(), false) })
@@ -235,6 +236,7 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 		add(lang.L("Rename…"), v.RenameSelected).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF2}
 	}
 	add(lang.L("Properties…"), v.ShowProperties)
+	items = append(items, v.settingsMenuItems()...) // tags, storage class, restore (objsettings.go)
 	items = append(items, fyne.NewMenuItemSeparator())
 	del := add(lang.L("Delete…"), v.DeleteSelected)
 	del.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDelete}

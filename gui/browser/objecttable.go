@@ -114,7 +114,7 @@ func (v *ObjectsView) updateCell(id widget.TableCellID, c *objCell) {
 		if e.IsFolder {
 			text, imp = "—", widget.LowImportance
 		} else {
-			text = storageClassName(e.StorageClass)
+			text = classCell(e) // storageclass.go
 		}
 	}
 	if icon == nil {

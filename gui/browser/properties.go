@@ -46,6 +46,7 @@ type propsDialog struct {
 	info    storage.ObjectInfo
 	ref     storage.ObjectRef
 	errText *widget.Label
+	extra   *propSettings // tags, storage class, restore, object lock (propsettings.go)
 }
 
 type metaRow struct {
@@ -113,10 +114,12 @@ func (p *propsDialog) fill() {
 		widget.NewFormItem(lang.L("Size"), ro(fmt.Sprintf(lang.L("%s (%s bytes)"), widgets.Bytes(uint64(max(info.Size, 0))), widgets.Number(info.Size)))),
 		widget.NewFormItem(lang.L("Last modified"), ro(modified)),
 		widget.NewFormItem(lang.L("ETag"), ro(strings.Trim(info.ETag, `"`))),
-		widget.NewFormItem(lang.L("Storage class"), ro(storageClassName(info.StorageClass))),
-		widget.NewFormItem(lang.L("Content-Type"), p.ctype),
-		widget.NewFormItem(lang.L("Cache-Control"), p.cache),
 	)
+	if p.v.settings() == nil { // else the settings section shows it, with Change (propsettings.go)
+		form.Append(lang.L("Storage class"), ro(storageClassName(info.StorageClass)))
+	}
+	form.Append(lang.L("Content-Type"), p.ctype)
+	form.Append(lang.L("Cache-Control"), p.cache)
 	if info.VersionID != "" {
 		form.Append(lang.L("Version"), ro(info.VersionID))
 	}
@@ -139,7 +142,11 @@ func (p *propsDialog) fill() {
 	p.errText.Importance = widget.DangerImportance
 	p.errText.Hide()
 	metaTitle := widget.NewLabelWithStyle(lang.L("Metadata (x-amz-meta-)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	content := container.NewVBox(form, widget.NewSeparator(), metaTitle, p.meta, container.NewHBox(add), p.errText)
+	content := container.NewVBox(form)
+	if extra := p.settingsSection(); extra != nil { // tags, storage class, restore, object lock
+		content.Add(extra)
+	}
+	content.Objects = append(content.Objects, widget.NewSeparator(), metaTitle, p.meta, container.NewHBox(add), p.errText)
 	p.body.Objects = []fyne.CanvasObject{container.NewVScroll(content)}
 	p.body.Refresh()
 }

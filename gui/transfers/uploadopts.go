@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"s3desk/storage"
 	"s3desk/storage/transfer"
 )
 
@@ -71,6 +72,7 @@ type UploadOptionsDialog struct {
 	metaBox      *fyne.Container
 	metaWin      *container.Scroll
 	Public       *widget.Check
+	Encryption   *encryptionChoice // uploadenc.go
 	problem      *widget.Label
 	UploadButton *widget.Button
 	d            *dialog.CustomDialog
@@ -109,7 +111,7 @@ func NewUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 	})
 	addMeta.Importance = widget.LowImportance
 
-	u.Public = widget.NewCheck(lang.L("Make public (anyone with the link can read)"), nil)
+	u.Public = widget.NewCheck(lang.L("Make public (anyone with the link can read)"), func(bool) { u.validate() })
 	hint := widget.NewLabel(lang.L("After the upload, each file is made public the way Make public does it (object ACL, or a bucket-policy statement you are asked about), and the link is checked without credentials."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
@@ -120,9 +122,11 @@ func NewUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 	u.problem.Wrapping = fyne.TextWrapWord
 	u.problem.Hide()
 
+	u.Encryption = newEncryptionChoice(u.validate)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Content-Type"), u.ContentType),
 		widget.NewFormItem(lang.L("Cache-Control"), u.CacheControl),
+		widget.NewFormItem(lang.L("Encryption"), container.NewVBox(u.Encryption.Mode, u.Encryption.box)),
 	)
 	metaHead := container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Metadata (x-amz-meta-…)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), addMeta)
 	u.UploadButton = widget.NewButtonWithIcon(lang.L("Upload"), theme.UploadIcon(), u.done)
@@ -142,7 +146,7 @@ func NewUploadOptionsDialog(win fyne.Window, bucket, prefix string, submit func(
 	})
 	u.AddMeta("", "")                                                                       // shows the key = value pattern; blank rows are ignored
 	u.metaWin.SetMinSize(fyne.NewSize(0, 2*u.meta[0].box.MinSize().Height+theme.Padding())) // two rows
-	u.d.Resize(fyne.NewSize(640, 680))
+	u.d.Resize(fyne.NewSize(640, 740))
 	u.validate()
 	u.d.Show()
 	return u
@@ -292,6 +296,16 @@ func (u *UploadOptionsDialog) choices() (ChosenUpload, string) {
 	}
 	if size > maxMetadataBytes {
 		return c, fmt.Sprintf(lang.L("The metadata adds up to %d bytes; S3 allows %d per object."), size, maxMetadataBytes)
+	}
+	if u.Encryption != nil {
+		enc, msg := u.Encryption.choice()
+		if msg != "" {
+			return c, msg
+		}
+		if enc.Mode == storage.SSECustomer && c.Public {
+			return c, "Files encrypted with your own key (SSE-C) cannot be read without it, so they cannot be public; untick Make public or choose another encryption."
+		}
+		c.Opts.Encryption = enc
 	}
 	return c, ""
 }

@@ -109,7 +109,9 @@ func (e *Engine) planParts(size int64) partPlan {
 // uploads, so it pauses and resumes the same way.
 func (e *Engine) sendStreaming(ctx context.Context, in *tm.UploadObjectInput, client *tmClient, plan partPlan, id int64, b *batch) error {
 	create := &s3.CreateMultipartUploadInput{Bucket: in.Bucket, Key: in.Key, ContentType: in.ContentType,
-		CacheControl: in.CacheControl, Metadata: in.Metadata, ACL: s3types.ObjectCannedACL(in.ACL)}
+		CacheControl: in.CacheControl, Metadata: in.Metadata, ACL: s3types.ObjectCannedACL(in.ACL),
+		ServerSideEncryption: s3types.ServerSideEncryption(in.ServerSideEncryption), SSEKMSKeyId: in.SSEKMSKeyID,
+		SSECustomerAlgorithm: in.SSECustomerAlgorithm, SSECustomerKey: in.SSECustomerKey, SSECustomerKeyMD5: in.SSECustomerKeyMD5}
 	if !e.s.Compatibility() {
 		create.ChecksumAlgorithm = s3types.ChecksumAlgorithmCrc32
 	}

@@ -60,9 +60,12 @@ type uploadRecord struct {
 	UploadID          string
 	ChecksumAlgorithm string `json:",omitempty"`
 	IfNoneMatch       bool   `json:",omitempty"`
-	AbortPending      bool   `json:",omitempty"`
-	Started           time.Time
-	Parts             []journalPart
+	// SSECKeyMD5 marks an upload encrypted with a customer key (SSE-C):
+	// the key's MD5, never the key, which is kept only in memory.
+	SSECKeyMD5   string `json:",omitempty"`
+	AbortPending bool   `json:",omitempty"`
+	Started      time.Time
+	Parts        []journalPart
 }
 
 type tempRecord struct {
@@ -272,6 +275,9 @@ func (e *Engine) Resume(ctx context.Context, id string, fn ProgressFunc) error {
 	if err := fileUnchanged(r.Path, r.Size, r.ModTime); err != nil {
 		return err
 	}
+	if _, ok := e.customerKey(r); !ok {
+		return needKey(r)
+	}
 	tid := e.NewID()
 	ctx, done, err := e.register(ctx, tid)
 	defer done()
@@ -341,6 +347,11 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 	}
 	b.update(tid, func(p *Progress) { p.State, p.Done = StateRunning, already })
 
+	enc, ok := e.customerKey(r)
+	if !ok {
+		return needKey(r)
+	}
+	alg, key, keyMD5 := enc.CustomerHeaders()
 	f, err := os.Open(r.Path)
 	if err != nil {
 		return storage.MapError("resume upload", r.Bucket, r.Key, err)
@@ -366,7 +377,8 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		off := int64(n-1) * r.PartSize
 		size := min(r.PartSize, r.Size-off)
 		in := &s3.UploadPartInput{Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID,
-			PartNumber: aws.Int32(n), Body: io.NewSectionReader(f, off, size), ContentLength: aws.Int64(size)}
+			PartNumber: aws.Int32(n), Body: io.NewSectionReader(f, off, size), ContentLength: aws.Int64(size),
+			SSECustomerAlgorithm: alg, SSECustomerKey: key, SSECustomerKeyMD5: keyMD5}
 		if r.ChecksumAlgorithm != "" {
 			in.ChecksumAlgorithm = s3types.ChecksumAlgorithm(r.ChecksumAlgorithm)
 		}
@@ -401,7 +413,8 @@ func (e *Engine) resume(ctx context.Context, r *uploadRecord, tid int64, b *batc
 		return err
 	}
 	in := &s3.CompleteMultipartUploadInput{Bucket: &r.Bucket, Key: &r.Key, UploadId: &r.UploadID,
-		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: completed}, MpuObjectSize: aws.Int64(r.Size)}
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: completed}, MpuObjectSize: aws.Int64(r.Size),
+		SSECustomerAlgorithm: alg, SSECustomerKey: key, SSECustomerKeyMD5: keyMD5}
 	if r.IfNoneMatch {
 		in.IfNoneMatch = aws.String("*")
 	}

@@ -188,6 +188,9 @@ type Engine struct {
 	abortBackoff atomic.Int64 // first retry delay; 0 = abortBackoffMin
 
 	partBudget, maxParts int64 // 0 = PartBufferBudget, 10,000 (tests lower them)
+
+	keysMu sync.Mutex
+	keys   map[string]storage.ObjectEncryption // SSE-C keys by their MD5, in memory only (encryption.go)
 }
 
 // Service is a storage.Service that also builds transfer engines; it has

@@ -50,6 +50,9 @@ type UploadOptions struct {
 	CacheControl string
 	ContentType  string // "" = detect from the name, then the content
 	Metadata     map[string]string
+	// Encryption is the server-side encryption of every file of the batch
+	// (SSE-S3, SSE-KMS, or SSE-C with a key kept only in memory).
+	Encryption storage.ObjectEncryption
 	// Prechecked says the caller just ran Existing on these keys, so the
 	// engine skips its own HEAD for small files and relies on If-None-Match
 	// for a key created meanwhile.
@@ -260,6 +263,9 @@ func (e *Engine) exists(ctx context.Context, bucket, key string) (bool, error) {
 		return true, nil
 	}
 	err = storage.MapError("check existing", bucket, key, err)
+	if errors.Is(err, storage.ErrCustomerKey) {
+		return true, nil // there, encrypted with a key this HEAD did not carry
+	}
 	if errors.Is(err, storage.ErrNotFound) && !errors.Is(err, storage.ErrBucketNotFound) {
 		return false, nil
 	}
@@ -381,6 +387,9 @@ func (e *Engine) uploadOne(ctx context.Context, bucket string, it UploadItem, op
 	if !st.Mode().IsRegular() {
 		return it.Key, "not a regular file", nil
 	}
+	if err := opts.Encryption.Validate(); err != nil {
+		return it.Key, "", err
+	}
 	size := st.Size()
 	if size != it.Size {
 		b.update(it.ID, func(p *Progress) { p.Total = size })
@@ -459,6 +468,7 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 	if opts.CacheControl != "" {
 		in.CacheControl = aws.String(opts.CacheControl)
 	}
+	encryptUpload(in, opts.Encryption) // encryption.go
 	if opts.Conflict != ConflictOverwrite {
 		in.IfNoneMatch = aws.String("*")
 	}
@@ -475,7 +485,9 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 	}
 	if multipart {
 		client.rec = &uploadRecord{ID: newRecordID(), Endpoint: e.s.Endpoint(), Bucket: bucket, Key: key, Path: absPath(it.Path),
-			Size: size, ModTime: it.ModTime, PartSize: partSize, IfNoneMatch: in.IfNoneMatch != nil}
+			Size: size, ModTime: it.ModTime, PartSize: partSize, IfNoneMatch: in.IfNoneMatch != nil,
+			SSECKeyMD5: opts.Encryption.KeyMD5()}
+		e.rememberKey(opts.Encryption)
 		if st, err := f.Stat(); err == nil {
 			client.rec.ModTime = st.ModTime()
 		}
@@ -484,11 +496,15 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 	if multipart && plan.Stream {
 		err = e.sendStreaming(ctx, in, client, plan, it.ID, b)
 	} else {
-		_, err = e.tm.UploadObject(ctx, in, func(o *tm.Options) {
+		var out *tm.UploadObjectOutput
+		out, err = e.tm.UploadObject(ctx, in, func(o *tm.Options) {
 			o.S3 = client
 			o.PartSizeBytes = partSize
 			o.Concurrency = plan.Concurrency
 		})
+		if err == nil && !encryptionConfirmed(out, opts.Encryption) {
+			b.update(it.ID, func(p *Progress) { p.Note = unconfirmedNote(opts.Encryption) })
+		}
 	}
 	if err != nil {
 		if c := context.Cause(ctx); c != nil && ctx.Err() != nil {
@@ -499,7 +515,7 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 			return &storage.Error{Op: "upload", Bucket: bucket, Key: key, Err: context.Canceled,
 				Msg: fmt.Sprintf("upload of %s cancelled; nothing was stored", key)}
 		}
-		return storage.MapError("upload", bucket, key, err)
+		return storage.EncryptionRefused("upload", bucket, key, opts.Encryption, err)
 	}
 	return nil
 }

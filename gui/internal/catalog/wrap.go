@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 const langImport = `"fyne.io/fyne/v2/lang"`
@@ -61,7 +62,7 @@ func Wrap(path string, allow func(string) bool) (int, error) {
 			for _, p := range parts {
 				if lit, ok := p.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 					s, _ := strconv.Unquote(lit.Value)
-					words = words || (hasLetter(s) && !allow(s))
+					words = words || (hasLetter(s) && !allow(s) && prose(s))
 					format.WriteString(strings.ReplaceAll(s, "%", "%%"))
 					continue
 				}
@@ -237,4 +238,17 @@ func addImport(src []byte) []byte {
 		return []byte(s[:i+1] + "import " + langImport + "\n" + s[i+1:])
 	}
 	return src
+}
+
+// prose tells whether a piece of a concatenation reads as words to a user
+// (it has a space, or starts with a capital) rather than as a key or an
+// identifier ("place.last.", "arn:", ":s3:::"), which must stay as it is.
+func prose(s string) bool {
+	if strings.Contains(s, " ") {
+		return true
+	}
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
 }
