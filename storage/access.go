@@ -11,14 +11,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 )
 
 // This file is the service's access settings of buckets and objects (object
-// ACLs, bucket policy, public-access block, ownership, website) and
+// ACLs, bucket policy, public-access block, ownership) and
 // presigning, as small typed calls with errors mapped like every other
-// call. storage/share builds sharing and make public/private on them; the
-// bucket-settings feature will too.
+// call. storage/share builds sharing and make public/private on them, and
+// storage/bucketconfig the bucket settings. Website hosting is website.go.
 
 // ObjectACL is an object's owner and grants, as read and as put back.
 type ObjectACL struct {
@@ -104,20 +103,6 @@ func (s *Service) ObjectOwnership(ctx context.Context, bucket string) (types.Obj
 		}
 	}
 	return "", nil
-}
-
-// HasWebsite reports whether the bucket has a static-website configuration;
-// false, not an error, when the service does not implement websites.
-func (s *Service) HasWebsite(ctx context.Context, bucket string) (bool, error) {
-	_, err := s.client.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: aws.String(bucket)}, s.bucketOpts(bucket)...)
-	if err != nil {
-		var api smithy.APIError
-		if errors.As(err, &api) && (api.ErrorCode() == "NoSuchWebsiteConfiguration" || api.ErrorCode() == "NotImplemented") {
-			return false, nil
-		}
-		return false, mapErr("read website settings", bucket, "", err)
-	}
-	return true, nil
 }
 
 // PresignInput says what a presigned request may do.

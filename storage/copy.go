@@ -32,6 +32,7 @@ type objectProps struct {
 	ContentDisposition string
 	ContentEncoding    string
 	Metadata           map[string]string
+	Tagging            string // x-amz-tagging of a multipart copy; "" none
 }
 
 func propsOf(info ObjectInfo) objectProps {
@@ -314,6 +315,7 @@ func (s *Service) multipartCopy(ctx context.Context, src, dst ObjectRef, info Ob
 		ContentDisposition: nonEmpty(p.ContentDisposition),
 		ContentEncoding:    nonEmpty(p.ContentEncoding),
 		Metadata:           p.Metadata,
+		Tagging:            nonEmpty(p.Tagging),
 	}
 	if info.StorageClass != "" && info.StorageClass != string(types.StorageClassStandard) {
 		create.StorageClass = types.StorageClass(info.StorageClass)

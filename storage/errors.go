@@ -25,7 +25,6 @@ var (
 	ErrInvalidName        = errors.New("invalid name")
 	ErrInvalidArgument    = errors.New("invalid argument")
 	ErrACLNotSupported    = errors.New("ACLs not supported")
-	ErrNotImplemented     = errors.New("not implemented by this service")
 	ErrPreconditionFailed = errors.New("precondition failed")
 	ErrInvalidAccessKey   = errors.New("invalid access key")
 	ErrSignatureMismatch  = errors.New("signature mismatch")
@@ -49,6 +48,11 @@ var (
 	// ErrNoCredentials: the SDK could not get credentials for a linked AWS
 	// profile (SSO never signed in, credential_process failing, ...).
 	ErrNoCredentials = errors.New("no credentials")
+	// ErrNotSupported: the service does not implement the operation or
+	// setting (S3 NotImplemented / MethodNotAllowed, HTTP 501 / 405).
+	ErrNotSupported = errors.New("not supported by this service")
+	// ErrNotImplemented is ErrNotSupported under its older name.
+	ErrNotImplemented = ErrNotSupported
 )
 
 // Error is the typed error of the storage service. Error() is a sentence a
@@ -157,8 +161,12 @@ func mapErr(op, bucket, key string, err error) error {
 		e.Kind, e.Msg = ErrInvalidName, fmt.Sprintf("%s: the key is longer than the service allows (1024 bytes)", op)
 	case "AccessControlListNotSupported":
 		e.Kind, e.Msg = ErrACLNotSupported, fmt.Sprintf("%s: bucket %q does not accept ACLs (its object ownership is \"bucket owner enforced\"); use a bucket policy or a presigned link instead", op, bucket)
-	case "NotImplemented", "XNotImplemented":
-		e.Kind, e.Msg = ErrNotImplemented, fmt.Sprintf("%s: this S3 service does not implement that operation", op)
+	case "NotImplemented", "XNotImplemented", "MethodNotAllowed":
+		if deleteMarker(err) {
+			e.Kind, e.Msg = ErrNotFound, fmt.Sprintf("%s: %s is a delete marker (the object was deleted); pick an earlier version", op, target)
+			break
+		}
+		e.Kind, e.Msg = ErrNotSupported, fmt.Sprintf("%s: this server does not implement that operation", op)
 	case "PreconditionFailed":
 		e.Kind, e.Msg = ErrPreconditionFailed, fmt.Sprintf("%s: %s changed or already exists; nothing was overwritten", op, target)
 	case "ConditionalRequestConflict", "OperationAborted":
@@ -220,8 +228,12 @@ func mapErr(op, bucket, key string, err error) error {
 	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusTooManyRequests:
 		e.Kind, e.Msg = ErrUnavailable, fmt.Sprintf("%s: the service answered HTTP %d (busy or failing); try again in a moment", op, status)
 		return e
-	case http.StatusNotImplemented:
-		e.Kind, e.Msg = ErrNotImplemented, fmt.Sprintf("%s: this S3 service does not implement that operation", op)
+	case http.StatusNotImplemented, http.StatusMethodNotAllowed:
+		if deleteMarker(err) {
+			e.Kind, e.Msg = ErrNotFound, fmt.Sprintf("%s: %s is a delete marker (the object was deleted); pick an earlier version", op, target)
+			return e
+		}
+		e.Kind, e.Msg = ErrNotSupported, fmt.Sprintf("%s: this server does not implement that operation", op)
 		return e
 	}
 
@@ -278,6 +290,25 @@ func mapErr(op, bucket, key string, err error) error {
 	e.Kind = ErrProtocol
 	e.Msg = op + ": " + scrub(rootMsg(err))
 	return e
+}
+
+// MapFeatureError is MapError for a bucket setting: when the service does
+// not support it, the message names the feature ("read the lifecycle
+// rules: this server does not implement lifecycle rules").
+func MapFeatureError(op, feature, bucket string, err error) error {
+	err = mapErr(op, bucket, "", err)
+	var e *Error
+	if errors.As(err, &e) && e.Kind == ErrNotSupported && feature != "" {
+		e.Msg = fmt.Sprintf("%s: this server does not implement %s", op, feature)
+	}
+	return err
+}
+
+// deleteMarker tells whether a failed response is about a delete marker
+// (S3 answers 405 MethodNotAllowed to a GET or HEAD of one's version).
+func deleteMarker(err error) bool {
+	var re *awshttp.ResponseError
+	return errors.As(err, &re) && re.Response != nil && re.Response.Header.Get("X-Amz-Delete-Marker") == "true"
 }
 
 // bucketRegionHeader is the bucket region a failed AWS response names.

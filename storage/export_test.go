@@ -19,3 +19,6 @@ var CopySourceForTest = copySource
 func WithPageSizeForTest(ctx context.Context, n int32) context.Context {
 	return context.WithValue(ctx, pageSizeKey{}, n)
 }
+
+// RememberRegionForTest records bucket's region as learning it would.
+func RememberRegionForTest(s *Service, bucket, region string) { s.rememberRegion(bucket, region) }

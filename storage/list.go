@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // Delimiter separates "folders" in keys.
@@ -53,6 +54,10 @@ func (s *Service) List(ctx context.Context, bucket string, opts ListOptions) ite
 		if opts.StartAfter != "" {
 			in.StartAfter = aws.String(opts.StartAfter)
 		}
+		if s.onAWS() {
+			// AWS reports archived objects' restore status only when asked.
+			in.OptionalObjectAttributes = []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}
+		}
 		size := opts.PageSize
 		if size <= 0 {
 			size = 1000
@@ -95,6 +100,7 @@ func (s *Service) List(ctx context.Context, bucket string, opts ListOptions) ite
 					LastModified: aws.ToTime(o.LastModified),
 					ETag:         aws.ToString(o.ETag),
 					StorageClass: string(o.StorageClass),
+					Restore:      listRestore(o.RestoreStatus),
 				})
 			}
 			if !yield(page, nil) {

@@ -18,6 +18,7 @@ type Entry struct {
 	LastModified time.Time
 	ETag         string
 	StorageClass string
+	Restore      RestoreStatus // archived objects, where the listing reports it
 }
 
 // ObjectRef names one object.
@@ -37,6 +38,7 @@ type ObjectInfo struct {
 	ContentDisposition string
 	ContentEncoding    string
 	StorageClass       string
+	Restore            RestoreStatus // x-amz-restore of an archived object
 	LastModified       time.Time
 	VersionID          string
 	Metadata           map[string]string // user metadata, without the x-amz-meta- prefix

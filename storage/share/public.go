@@ -344,23 +344,21 @@ func (s *Service) VerifyPublic(ctx context.Context, rawURL string) (PublicCheck,
 }
 
 // WebsiteURL is the static-website address of bucket/key when the bucket has
-// a website configuration on AWS, and "" when it has none or the service
-// offers no website endpoint.
+// a website configuration, and "" when it has none or the provider offers
+// no website endpoint (storage.WebsiteURL knows which do).
 func (s *Service) WebsiteURL(ctx context.Context, bucket, key string) (string, error) {
-	if s.svc.Endpoint() != "" {
-		return "", nil // S3-compatible services have no standard website endpoint
+	base, err := s.svc.WebsiteURL(ctx, bucket)
+	if errors.Is(err, storage.ErrNoWebsiteEndpoint) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
 	}
 	has, err := s.svc.HasWebsite(ctx, bucket)
 	if err != nil || !has {
 		return "", err
 	}
-	region := s.svc.KnownRegion(bucket)
-	sep := "."
-	switch region {
-	case "us-east-1", "us-west-1", "us-west-2", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "eu-west-1", "sa-east-1", "us-gov-west-1":
-		sep = "-"
-	}
-	return "http://" + bucket + ".s3-website" + sep + region + ".amazonaws.com/" + storage.EscapeKey(key), nil
+	return base + "/" + storage.EscapeKey(key), nil
 }
 
 // --- helpers -------------------------------------------------------------
