@@ -108,3 +108,5 @@ func opsPerPath(log []string, op string) map[string]int {
 	}
 	return n
 }
+
+func refOf(bucket, key string) storage.ObjectRef { return storage.ObjectRef{Bucket: bucket, Key: key} }

@@ -70,8 +70,10 @@ type Spec struct {
 	Public bool
 	// StorageClass: the new class, e.g. "STANDARD_IA".
 	Class string
-	// Tags: the tag set that replaces each object's tags.
-	Tags map[string]string
+	// Tags: the tag set that replaces each object's tags (an empty set
+	// removes them); with TagsMerge, added to the tags each object has.
+	Tags      map[string]string
+	TagsMerge bool
 	// Restore: days to keep the restored copy, and the tier
 	// ("Standard", "Bulk", "Expedited").
 	RestoreDays int32
