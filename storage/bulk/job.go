@@ -32,8 +32,11 @@ const (
 
 // Status is a job's progress.
 type Status struct {
-	State   State
-	Err     string // why it stopped (Failed, or a Paused job's last error)
+	State State
+	Err   string // why it stopped (Failed, or a Paused job's last error)
+	// UserPaused: paused by Pause, not by a closed app, a crash or a lost
+	// network (those resume on their own when the account is back).
+	UserPaused bool
 	Done    int64
 	Failed  int64
 	Bytes   int64

@@ -66,7 +66,7 @@ func (j *Job) run(ctx context.Context, retry bool) error {
 	cause := context.Cause(ctx)
 	switch {
 	case errors.Is(cause, errPaused):
-		st.State, runErr = Paused, nil
+		st.State, st.UserPaused, runErr = Paused, true, nil
 	case runErr != nil && transient(runErr):
 		st.State, st.Err = Paused, runErr.Error()
 	case runErr != nil:
