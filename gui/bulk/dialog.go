@@ -60,19 +60,19 @@ type Dialog struct {
 	bucket, prefix string
 	source         bulk.Source
 
-	choices                              []opChoice
-	op                                   *widget.Select
-	destBucket                           *widget.SelectEntry
-	destPrefix, contentType, cacheCtl    *widget.Entry
-	meta, tags, days                     *widget.Entry
-	class, tier                          *widget.Select
-	tagMode                              *widget.RadioGroup
-	params                               *fyne.Container
-	planText                             *widget.Label
-	keys                                 *widget.List
-	sample                               []string
-	confirm                              *widget.Entry
-	confirmHint                          *widget.Label
+	choices                             []opChoice
+	op                                  *widget.Select
+	destBucket                          *widget.SelectEntry
+	destPrefix, contentType, cacheCtl   *widget.Entry
+	meta, tags, days                    *widget.Entry
+	class, tier                         *widget.Select
+	tagMode                             *widget.RadioGroup
+	params                              *fyne.Container
+	planText                            *widget.Label
+	keys                                *widget.List
+	sample                              []string
+	confirm                             *widget.Entry
+	confirmHint                         *widget.Label
 	dryBtn, startBtn, awsBtn, exportBtn *widget.Button
 
 	plan     *bulk.Plan // the dry run of planSpec; nil when none is current

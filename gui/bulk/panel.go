@@ -52,9 +52,9 @@ type Panel struct {
 }
 
 type jobRow struct {
-	box                        *fyne.Container
-	title, status              *widget.Label
-	bar                        *widget.ProgressBar
+	box                       *fyne.Container
+	title, status             *widget.Label
+	bar                       *widget.ProgressBar
 	pause, retry, csv, remove *widget.Button
 }
 

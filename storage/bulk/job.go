@@ -37,10 +37,10 @@ type Status struct {
 	// UserPaused: paused by Pause, not by a closed app, a crash or a lost
 	// network (those resume on their own when the account is back).
 	UserPaused bool
-	Done    int64
-	Failed  int64
-	Bytes   int64
-	Updated time.Time
+	Done       int64
+	Failed     int64
+	Bytes      int64
+	Updated    time.Time
 	// Rate is objects per second since this run started (0 when not
 	// running); ETA the time left at that rate (0 when unknown).
 	Rate float64
