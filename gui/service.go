@@ -5,6 +5,7 @@ import (
 
 	"s3desk/gui/accounts"
 	"s3desk/gui/browser"
+	bulkgui "s3desk/gui/bulk"
 	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
@@ -25,7 +26,8 @@ type Account struct {
 	Combine  preview.CombineStore
 	Preview  preview.PreviewStore
 	Engines  transfers.EngineMaker
-	Endpoint string // "" for AWS itself
+	Bulk     bulkgui.Store // gui/bulkwiring.go
+	Endpoint string        // "" for AWS itself
 	Region   string
 }
 
@@ -47,6 +49,7 @@ func accountOf(svc *storage.Service) *Account {
 		Combine:  report.New(svc),
 		Preview:  storagepreview.New(svc),
 		Engines:  engineMaker{transfer.New(svc)},
+		Bulk:     bulkStore{svc},
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}

@@ -17,6 +17,7 @@ import (
 	"s3desk/gui/accounts"
 	"s3desk/gui/async"
 	"s3desk/gui/browser"
+	bulkgui "s3desk/gui/bulk"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
@@ -76,6 +77,7 @@ type MainWindow struct {
 	objects   *browser.ObjectsView
 	transfers *fyne.Container           // filled by the transfers view
 	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
+	bulk      *bulkgui.Panel            // the bulk jobs, beside the transfers (gui/bulkwiring.go)
 	share     *sharing.Sharer           // sharing dialogs and the Links view (gui/share.go)
 
 	settings   fyne.Window                    // the open Settings window, or nil
@@ -117,6 +119,8 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	mw.transfers = container.NewVBox()
 	mw.xfer = transfers.NewTransfersPanel(mw.win, mw.transferDeps())
 	mw.transfers.Add(mw.xfer.CanvasObject())
+	mw.bulk = bulkgui.NewPanel(mw.win, mw.jobs)
+	mw.transfers.Add(mw.bulk.CanvasObject())
 	mw.win.SetOnDropped(mw.dropped)
 
 	mw.profiles.OnSelect = mw.connect
@@ -305,6 +309,7 @@ func (mw *MainWindow) connect(name string) {
 	mw.objects.SetContext(ctx)
 	mw.objects.SetStore(nil)
 	mw.xfer.Connect(ctx, nil, "")
+	mw.bulk.Connect(ctx, nil, "")
 	mw.win.SetTitle("S3 Desk")
 	mw.status.conn.SetText(name)
 	_, end := mw.status.Begin("Connecting to " + name + "…")
@@ -352,6 +357,9 @@ func (mw *MainWindow) connect(name string) {
 			mw.buckets.SetStore(svc.Buckets)
 			mw.objects.SetStore(svc.Objects)
 			mw.xfer.Connect(ctx, svc.Engines, mw.transferDataDir())
+			if svc.Bulk != nil {
+				mw.bulk.Connect(ctx, svc.Bulk, mw.bulkDir(name))
+			}
 		})
 	})
 }
@@ -414,5 +422,8 @@ func (mw *MainWindow) objectActions() browser.ObjectActions {
 		CopyLink:     mw.copyLink,   // gui/windowmenu.go
 
 		UploadWithOptions: mw.uploadWithOptions, // gui/uploadopts.go
+		Bulk: func(bucket, prefix string, entries []storage.Entry) {
+			mw.bulk.ShowBulk(bucket, prefix, entries)
+		},
 	}
 }

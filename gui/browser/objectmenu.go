@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -186,6 +187,9 @@ func (v *ObjectsView) moreMenu() *fyne.Menu {
 	if a.Incomplete != nil {
 		add("Incomplete uploads…", true, func() { a.Incomplete(v.bucket) })
 	}
+	if a.Bulk != nil {
+		add(lang.L("Bulk action…"), true, func() { a.Bulk(v.bucket, v.prefix, v.Selected()) })
+	}
 	return fyne.NewMenu("", items...)
 }
 
@@ -233,6 +237,9 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 		add("Rename…", v.RenameSelected).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF2}
 	}
 	add("Properties…", v.ShowProperties)
+	if a.Bulk != nil {
+		add(lang.L("Bulk action…"), func() { a.Bulk(v.bucket, v.prefix, sel) })
+	}
 	items = append(items, fyne.NewMenuItemSeparator())
 	del := add("Delete…", v.DeleteSelected)
 	del.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDelete}

@@ -78,6 +78,7 @@ type Dialog struct {
 	plan     *bulk.Plan // the dry run of planSpec; nil when none is current
 	planSpec bulk.Spec
 	planning context.CancelFunc
+	built    bool // every widget exists: callbacks may run
 }
 
 // ShowBulk opens the dialog for the selection entries of folder prefix in
@@ -142,6 +143,7 @@ func (g *Dialog) build() {
 	g.startBtn.Importance = widget.HighImportance
 	g.awsBtn = widget.NewButton(lang.L("Run on AWS (S3 Batch Operations)…"), g.runOnAWS)
 	g.exportBtn = widget.NewButton(lang.L("Export as command file…"), g.export)
+	g.built = true
 	if g.p.store == nil || g.p.store.Batch() == nil {
 		g.awsBtn.Hide()
 	} else {
@@ -277,6 +279,9 @@ func (g *Dialog) spec() (bulk.Spec, error) {
 
 // invalidate drops a dry run that no longer matches the fields.
 func (g *Dialog) invalidate() {
+	if !g.built {
+		return
+	}
 	if g.planning != nil {
 		g.planning()
 		g.planning = nil
