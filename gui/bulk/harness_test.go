@@ -43,8 +43,10 @@ func (r realStore) DryRun(ctx context.Context, spec bulk.Spec, each func(bulk.It
 func (r realStore) ExportCommand(ctx context.Context, spec bulk.Spec, remote, listFile string, w io.Writer) (bulk.CommandFile, error) {
 	return bulk.ExportCommand(ctx, r.svc, spec, remote, listFile, w)
 }
-func (r realStore) ListBuckets(ctx context.Context) ([]storage.Bucket, error) { return r.svc.ListBuckets(ctx) }
-func (r realStore) Batch() BatchStore                                         { return r.batch }
+func (r realStore) ListBuckets(ctx context.Context) ([]storage.Bucket, error) {
+	return r.svc.ListBuckets(ctx)
+}
+func (r realStore) Batch() BatchStore { return r.batch }
 
 type realJobs struct{ m *bulk.Manager }
 
