@@ -167,6 +167,7 @@ type BatchDialog struct {
 	reportBucket     *widget.SelectEntry
 	reportPrefix     *widget.Entry
 	role             *widget.SelectEntry
+	roles            []batchops.Role
 	roleText, status *widget.Label
 	create           *widget.Button
 }
@@ -292,6 +293,7 @@ func (g *BatchDialog) load() {
 				g.roleText.SetText(widgets.ErrorText(err) + " " + lang.L("Paste the ARN of a role with the trust policy below."))
 				return
 			}
+			g.roles = roles
 			opts := make([]string, len(roles))
 			for i, r := range roles {
 				opts[i] = r.ARN

@@ -78,7 +78,8 @@ type Dialog struct {
 	plan     *bulk.Plan // the dry run of planSpec; nil when none is current
 	planSpec bulk.Spec
 	planning context.CancelFunc
-	built    bool // every widget exists: callbacks may run
+	built    bool         // every widget exists: callbacks may run
+	batch    *BatchDialog // the last "Run on AWS" dialog, nil when none
 }
 
 // ShowBulk opens the dialog for the selection entries of folder prefix in
@@ -412,7 +413,7 @@ func (g *Dialog) runOnAWS() {
 	if g.plan == nil {
 		return
 	}
-	g.p.ShowBatch(g.planSpec, *g.plan)
+	g.batch = g.p.ShowBatch(g.planSpec, *g.plan)
 }
 
 // export saves the job as an rclone list and shows its command.
