@@ -19,7 +19,20 @@ import (
 // gui/bulk declares.
 
 // bulkStore is gui/bulk's Store over a storage service.
-type bulkStore struct{ svc *storage.Service }
+type bulkStore struct {
+	svc   *storage.Service
+	batch bulkgui.BatchStore // nil off AWS
+}
+
+// newBulkStore is the account's bulk store, with S3 Batch Operations on
+// AWS itself (other services have none).
+func newBulkStore(svc *storage.Service) bulkStore {
+	b := bulkStore{svc: svc}
+	if svc.Endpoint() == "" {
+		b.batch = bulkBatch{svc: svc, c: batchops.New(svc, batchops.Options{})}
+	}
+	return b
+}
 
 func (b bulkStore) OpenJobs(dir string) (bulkgui.Jobs, error) {
 	m, err := bulk.Open(dir, b.svc, bulk.Hooks{})
@@ -41,13 +54,7 @@ func (b bulkStore) ListBuckets(ctx context.Context) ([]storage.Bucket, error) {
 	return b.svc.ListBuckets(ctx)
 }
 
-// Batch is S3 Batch Operations on AWS itself; other services have none.
-func (b bulkStore) Batch() bulkgui.BatchStore {
-	if b.svc.Endpoint() != "" {
-		return nil
-	}
-	return bulkBatch{svc: b.svc, c: batchops.New(b.svc, batchops.Options{})}
-}
+func (b bulkStore) Batch() bulkgui.BatchStore { return b.batch }
 
 type bulkJobs struct{ m *bulk.Manager }
 

@@ -49,7 +49,7 @@ func accountOf(svc *storage.Service) *Account {
 		Combine:  report.New(svc),
 		Preview:  storagepreview.New(svc),
 		Engines:  engineMaker{transfer.New(svc)},
-		Bulk:     bulkStore{svc},
+		Bulk:     newBulkStore(svc),
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}
