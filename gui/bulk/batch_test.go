@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"fyne.io/fyne/v2/test"
-
 	"s3desk/storage"
 	"s3desk/storage/bulk"
 	"s3desk/storage/bulk/batchops"
@@ -90,9 +88,9 @@ func TestBatchDialogCreatesAndFollowsJob(t *testing.T) {
 		g.op.SetSelectedIndex(5) // tags
 		g.tags.SetText("project=desk, tier=cold")
 	})
-	test.Tap(g.dryBtn)
+	h.tap(g.dryBtn)
 	h.j.Wait()
-	test.Tap(g.awsBtn)
+	h.tap(g.awsBtn)
 	h.j.Wait()
 	bd := g.batch
 	if bd == nil {
@@ -115,7 +113,7 @@ func TestBatchDialogCreatesAndFollowsJob(t *testing.T) {
 			t.Fatal("Create job disabled with everything filled in")
 		}
 	})
-	test.Tap(bd.create)
+	h.tap(bd.create)
 	h.j.Wait()
 	fb.mu.Lock()
 	if len(fb.created) != 1 || len(fb.saved) != 1 || !strings.HasPrefix(fb.saved[0], "manifests/s3desk-manifests/") {
@@ -140,7 +138,7 @@ func TestBatchDialogCreatesAndFollowsJob(t *testing.T) {
 	fb.mu.Unlock()
 	h.j.Do(h.p.batch.refresh)
 	h.j.Wait()
-	test.Tap(h.p.batch.jobs["job-1"].open)
+	h.tap(h.p.batch.jobs["job-1"].open)
 	h.j.Wait()
 	if len(opened) != 1 || !strings.Contains(opened[0], "r/job-job-1/manifest.json") {
 		t.Fatalf("opened %v", opened)
@@ -162,7 +160,7 @@ func TestBatchDialogCreatesAndFollowsJob(t *testing.T) {
 			t.Fatalf("inventory picked: %v %v", bd.report, bd.create.Disabled())
 		}
 	})
-	test.Tap(bd.create)
+	h.tap(bd.create)
 	h.j.Wait()
 	fb.mu.Lock()
 	defer fb.mu.Unlock()

@@ -422,18 +422,18 @@ func (g *Dialog) export() {
 		return
 	}
 	spec, store := g.planSpec, g.p.store
+	var text string
 	g.p.saveAs("s3desk-"+string(spec.Op)+"-files.txt", func(w io.Writer, path string) error {
 		cf, err := store.ExportCommand(g.ctx, spec, "s3desk", path, w)
 		if err != nil {
 			return err
 		}
-		text := cf.Command
+		text = cf.Command
 		if cf.Unsupported != "" {
 			text = cf.Unsupported
 		}
-		g.p.jobs.Do(func() { g.p.showCommand(text) })
 		return nil
-	})
+	}, func() { g.p.showCommand(text) })
 }
 
 // showCommand shows an rclone command line with a Copy button.

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2/test"
-
 	"s3desk/storage/s3test"
 )
 
@@ -35,7 +33,7 @@ func TestBulkDialogDryRunConfirmStart(t *testing.T) {
 		g.op.SetSelectedIndex(1) // Copy to…
 		g.destPrefix.SetText("dst")
 	})
-	test.Tap(g.dryBtn)
+	h.tap(g.dryBtn)
 	h.j.Wait()
 	h.j.Do(func() {
 		if g.plan == nil || g.plan.Objects != 1200 || !strings.Contains(g.planText.Text, "1,200 objects") {
@@ -62,10 +60,10 @@ func TestBulkDialogDryRunConfirmStart(t *testing.T) {
 		}
 		g.destPrefix.SetText("dst")
 	})
-	test.Tap(g.dryBtn)
+	h.tap(g.dryBtn)
 	h.j.Wait()
 	h.j.Do(func() { g.confirm.SetText("1200") })
-	test.Tap(g.startBtn)
+	h.tap(g.startBtn)
 	h.j.Wait()
 	if n := countKeys(t, svc, b, "dst/"); n != 1200 {
 		t.Fatalf("%d copies under dst/, want 1200", n)
@@ -92,9 +90,9 @@ func TestBulkDialogExportCommand(t *testing.T) {
 		g = h.p.ShowBulk(b, "logs/", nil)
 		g.op.SetSelectedIndex(0) // Delete
 	})
-	test.Tap(g.dryBtn)
+	h.tap(g.dryBtn)
 	h.j.Wait()
-	test.Tap(g.exportBtn)
+	h.tap(g.exportBtn)
 	h.j.Wait()
 	h.mu.Lock()
 	list := h.save["s3desk-delete-files.txt"]

@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -142,6 +143,10 @@ func countKeys(t *testing.T, svc *storage.Service, bucket, prefix string) int {
 	}
 	return n
 }
+
+// tap taps b on the UI goroutine's turn (jobs.Do), as a click would: the
+// background callbacks never touch widgets at the same time.
+func (h *harness) tap(b *widget.Button) { h.j.Do(func() { test.Tap(b) }) }
 
 // rowText is the status line of the panel's only row.
 func (h *harness) rowText(t *testing.T) string {

@@ -314,13 +314,22 @@ func (p *Panel) update(r *jobRow, j Job) {
 
 // saveFailures saves the failures CSV of j where the user says.
 func (p *Panel) saveFailures(j Job) {
-	p.saveAs("failures-"+j.ID()+".csv", func(w io.Writer, _ string) error { return j.WriteFailuresCSV(w) })
+	p.saveAs("failures-"+j.ID()+".csv", func(w io.Writer, _ string) error { return j.WriteFailuresCSV(w) }, nil)
 }
 
-// saveAs asks for a file name and writes the file.
-func (p *Panel) saveAs(name string, write func(w io.Writer, path string) error) {
+// saveAs asks for a file name and writes the file; after (if set) runs
+// on the UI goroutine once it is written.
+func (p *Panel) saveAs(name string, write func(w io.Writer, path string) error, after func()) {
 	if p.SaveAs != nil {
-		p.SaveAs(name, write)
+		ok := false
+		p.SaveAs(name, func(w io.Writer, path string) error {
+			err := write(w, path)
+			ok = err == nil
+			return err
+		})
+		if ok && after != nil {
+			after()
+		}
 		return
 	}
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
@@ -333,6 +342,10 @@ func (p *Panel) saveAs(name string, write func(w io.Writer, path string) error) 
 		}
 		if werr != nil {
 			widgets.ShowError(p.win, lang.L("Save"), werr)
+			return
+		}
+		if after != nil {
+			after()
 		}
 	}, p.win)
 	d.SetFileName(name)

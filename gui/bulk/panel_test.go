@@ -79,7 +79,7 @@ func TestJobListRetryFailedAndCSV(t *testing.T) {
 	if r.retry.Disabled() || r.csv.Disabled() {
 		t.Fatal("Retry failed and Failures CSV… disabled with failures")
 	}
-	test.Tap(r.csv)
+	h.tap(r.csv)
 	h.mu.Lock()
 	var data string
 	for name, d := range h.save {
@@ -94,7 +94,7 @@ func TestJobListRetryFailedAndCSV(t *testing.T) {
 	}
 	f.Clear()
 	mark := f.Seen("CopyObject")
-	test.Tap(r.retry)
+	h.tap(r.retry)
 	h.j.Wait()
 	if n := f.Seen("CopyObject") - mark; n != 5 {
 		t.Fatalf("Retry failed sent %d copies, want the 5 failed", n)
@@ -122,7 +122,7 @@ func TestJobListPauseAndResumeAfterReconnect(t *testing.T) {
 	for job.Status().Done < 20 {
 		waitABit()
 	}
-	test.Tap(h.row(t).pause) // Pause
+	h.tap(h.row(t).pause) // Pause
 	h.j.Wait()
 	st := job.Status()
 	if st.State != bulk.Paused || !st.UserPaused || st.Done >= 400 {
@@ -143,7 +143,7 @@ func TestJobListPauseAndResumeAfterReconnect(t *testing.T) {
 			t.Fatalf("a user-paused job resumed by itself: %+v", job.Status())
 		}
 	})
-	test.Tap(h.row(t).pause) // Resume
+	h.tap(h.row(t).pause) // Resume
 	for job.Status().Done < st.Done+20 {
 		waitABit()
 	}
