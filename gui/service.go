@@ -6,6 +6,7 @@ import (
 	"s3desk/gui/accounts"
 	"s3desk/gui/browser"
 	"s3desk/gui/bucketconfig"
+	bulkgui "s3desk/gui/bulk"
 	"s3desk/gui/preview"
 	reportgui "s3desk/gui/report"
 	"s3desk/gui/sharing"
@@ -32,7 +33,8 @@ type Account struct {
 	Engines  transfers.EngineMaker
 	Settings bucketconfig.SettingsStore // the Bucket settings window (gui/bucketsettings.go)
 	Versions versions.Store
-	Endpoint string // "" for AWS itself
+	Bulk     bulkgui.Store // gui/bulkwiring.go
+	Endpoint string        // "" for AWS itself
 	Region   string
 }
 
@@ -56,6 +58,7 @@ func accountOf(svc *storage.Service) *Account {
 		Engines:  engineMaker{transfer.New(svc)},
 		Settings: storagebucketconfig.New(svc),
 		Versions: storageversions.New(svc),
+		Bulk:     newBulkStore(svc),
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}

@@ -21,6 +21,7 @@ import (
 	guibookmarks "s3desk/gui/bookmarks"
 	"s3desk/gui/browser"
 	"s3desk/gui/bucketconfig"
+	bulkgui "s3desk/gui/bulk"
 	"s3desk/gui/sharing"
 	"s3desk/gui/transfers"
 	"s3desk/gui/widgets"
@@ -86,6 +87,7 @@ type MainWindow struct {
 	tabs      *objectTabs               // the objects area's tabs (gui/tabs.go)
 	transfers *fyne.Container           // filled by the transfers view
 	xfer      *transfers.TransfersPanel // the transfers panel, inside transfers
+	bulk      *bulkgui.Panel            // the bulk jobs, beside the transfers (gui/bulkwiring.go)
 	share     *sharing.Sharer           // sharing dialogs and the Links view (gui/share.go)
 	marks     *guibookmarks.View        // the Bookmarks section (gui/bookmarkwiring.go)
 	menuMarks []bookmarks.Bookmark      // the bookmarks in Go → Bookmarks
@@ -128,6 +130,8 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	mw.transfers = container.NewVBox()
 	mw.xfer = transfers.NewTransfersPanel(mw.win, mw.transferDeps())
 	mw.transfers.Add(mw.xfer.CanvasObject())
+	mw.bulk = bulkgui.NewPanel(mw.win, mw.jobs)
+	mw.transfers.Add(mw.bulk.CanvasObject())
 	mw.win.SetOnDropped(mw.dropped)
 
 	mw.profiles.OnSelect = mw.connect
@@ -326,6 +330,7 @@ func (mw *MainWindow) connect(name string) {
 		v.SetStore(nil)
 	})
 	mw.xfer.Connect(ctx, nil, "")
+	mw.bulk.Connect(ctx, nil, "")
 	mw.win.SetTitle("S3 Desk")
 	mw.status.conn.SetText(profileLabel(name))
 	_, end := mw.status.Begin(fmt.Sprintf(lang.L("Connecting to %s…"), name))
@@ -378,6 +383,9 @@ func (mw *MainWindow) connect(name string) {
 			mw.tabs.each(func(v *browser.ObjectsView) { v.SetStore(svc.Objects) })
 			mw.xfer.Connect(ctx, mw.engines(svc), mw.transferDataDir()) // gui/newwindow.go
 			mw.openStart(plan)
+			if svc.Bulk != nil {
+				mw.bulk.Connect(ctx, svc.Bulk, mw.bulkDir(name))
+			}
 		})
 	})
 }
@@ -444,5 +452,8 @@ func (mw *MainWindow) objectActions() browser.ObjectActions {
 		CopyLink:     mw.copyLink,   // gui/windowmenu.go
 
 		UploadWithOptions: mw.uploadWithOptions, // gui/uploadopts.go
+		Bulk: func(bucket, prefix string, entries []storage.Entry) {
+			mw.bulk.ShowBulk(bucket, prefix, entries)
+		},
 	}
 }

@@ -189,6 +189,9 @@ func (v *ObjectsView) moreMenu() *fyne.Menu {
 	if a.Incomplete != nil {
 		add(lang.L("Incomplete uploads…"), true, func() { a.Incomplete(v.bucket) })
 	}
+	if a.Bulk != nil {
+		add(lang.L("Bulk action…"), true, func() { a.Bulk(v.bucket, v.prefix, v.Selected()) })
+	}
 	return fyne.NewMenu("", items...)
 }
 
@@ -237,6 +240,9 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 	}
 	add(lang.L("Properties…"), v.ShowProperties)
 	items = append(items, v.settingsMenuItems()...) // tags, storage class, restore (objsettings.go)
+	if a.Bulk != nil {
+		add(lang.L("Bulk action…"), func() { a.Bulk(v.bucket, v.prefix, sel) })
+	}
 	items = append(items, fyne.NewMenuItemSeparator())
 	del := add(lang.L("Delete…"), v.DeleteSelected)
 	del.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyDelete}

@@ -53,6 +53,9 @@ type ObjectActions struct {
 	// UploadWithOptions asks for files, Content-Type, Cache-Control,
 	// metadata and "public", then uploads (gui/uploadopts.go).
 	UploadWithOptions func(bucket, prefix string)
+	// Bulk opens "Bulk action…" for the selection, or the open folder
+	// when nothing is selected (gui/bulk).
+	Bulk func(bucket, prefix string, entries []storage.Entry)
 }
 
 // navLocation is one place in the history.
