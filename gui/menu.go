@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -15,6 +16,7 @@ import (
 type MenuActions struct {
 	// File
 	NewFolder, UploadFiles, UploadFolder, UploadWithOptions, Download, Settings, Quit func()
+	Sync                                                                              func() // folder sync (gui/sync)
 	// Edit
 	CopyKey, CopyLink, SelectAll, Delete, Rename func()
 	// View
@@ -106,6 +108,7 @@ func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 		fyne.NewMenu("File",
 			item("New folder", nil), item("Upload files…", nil), item("Upload folder…", nil),
 			item("Upload with options…", a.UploadWithOptions), item("Download…", nil),
+			item(lang.L("Sync…"), a.Sync),
 			fyne.NewMenuItemSeparator(), item("Settings…", nil), fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu("Edit",
 			item("Copy key", nil), item("Copy link", nil), item("Select all", nil),

@@ -7,6 +7,7 @@ import (
 	"s3desk/gui/browser"
 	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
+	syncui "s3desk/gui/sync"
 	"s3desk/gui/transfers"
 	"s3desk/storage"
 	storagepreview "s3desk/storage/preview"
@@ -25,7 +26,8 @@ type Account struct {
 	Combine  preview.CombineStore
 	Preview  preview.PreviewStore
 	Engines  transfers.EngineMaker
-	Endpoint string // "" for AWS itself
+	Sync     syncui.Conn // folder sync, copy to another account (gui/syncwiring.go)
+	Endpoint string      // "" for AWS itself
 	Region   string
 }
 
@@ -47,6 +49,7 @@ func accountOf(svc *storage.Service) *Account {
 		Combine:  report.New(svc),
 		Preview:  storagepreview.New(svc),
 		Engines:  engineMaker{transfer.New(svc)},
+		Sync:     syncConn{svc},
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}

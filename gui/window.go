@@ -203,6 +203,7 @@ func (mw *MainWindow) menuActions() MenuActions {
 		CopyLink:     mw.menuCopyLink(),
 
 		UploadWithOptions: mw.inBucket("upload files", mw.uploadWithOptions), // gui/uploadopts.go
+		Sync:              mw.menuSync,                                       // gui/syncwiring.go
 
 		ShowTransfers: mw.xfer.ShowRows, // gui/transfers.go
 		ToggleHidden: func(show bool) {
@@ -414,5 +415,6 @@ func (mw *MainWindow) objectActions() browser.ObjectActions {
 		CopyLink:     mw.copyLink,   // gui/windowmenu.go
 
 		UploadWithOptions: mw.uploadWithOptions, // gui/uploadopts.go
+		Sync:              mw.openSync,          // gui/syncwiring.go
 	}
 }

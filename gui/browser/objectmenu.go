@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -186,6 +187,9 @@ func (v *ObjectsView) moreMenu() *fyne.Menu {
 	if a.Incomplete != nil {
 		add("Incomplete uploads…", true, func() { a.Incomplete(v.bucket) })
 	}
+	if a.Sync != nil {
+		add(lang.L("Sync this folder…"), true, func() { a.Sync(v.bucket, v.prefix) })
+	}
 	return fyne.NewMenu("", items...)
 }
 
@@ -263,6 +267,9 @@ func (v *ObjectsView) folderMenu() *fyne.Menu {
 		fyne.NewMenuItem("Find in bucket…", v.ShowFind))
 	if a.PublishIndex != nil {
 		items = append(items, fyne.NewMenuItem("Publish index page…", func() { a.PublishIndex(v.bucket, v.prefix) }))
+	}
+	if a.Sync != nil {
+		items = append(items, fyne.NewMenuItem(lang.L("Sync this folder…"), func() { a.Sync(v.bucket, v.prefix) }))
 	}
 	return fyne.NewMenu("", items...)
 }

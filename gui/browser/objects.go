@@ -51,6 +51,8 @@ type ObjectActions struct {
 	// UploadWithOptions asks for files, Content-Type, Cache-Control,
 	// metadata and "public", then uploads (gui/uploadopts.go).
 	UploadWithOptions func(bucket, prefix string)
+	// Sync opens the Sync window on the folder being viewed (gui/sync).
+	Sync func(bucket, prefix string)
 }
 
 // navLocation is one place in the history.

@@ -147,7 +147,7 @@ func transferRows(ctx context.Context, o Options, rows []Row, policy transfer.Co
 		items := make([]transfer.UploadItem, len(rows))
 		prefix := normPrefix(o.Dst.Prefix)
 		for i, r := range rows {
-			items[i] = transfer.UploadItem{Path: filepath.Join(o.Local, filepath.FromSlash(r.Rel)), Key: prefix + r.Rel,
+			items[i] = transfer.UploadItem{ID: r.ID, Path: filepath.Join(o.Local, filepath.FromSlash(r.Rel)), Key: prefix + r.Rel,
 				Size: r.Size, ModTime: r.ModTime}
 		}
 		return e.Upload(ctx, o.Dst.Bucket, items, transfer.UploadOptions{Conflict: policy, Prechecked: policy == transfer.ConflictSkip}, a.Progress), nil
@@ -159,7 +159,7 @@ func transferRows(ctx context.Context, o Options, rows []Row, policy transfer.Co
 		items := make([]transfer.DownloadItem, len(rows))
 		prefix := normPrefix(o.Src.Prefix)
 		for i, r := range rows {
-			items[i] = transfer.DownloadItem{Bucket: o.Src.Bucket, Key: prefix + r.Rel, Size: r.Size, ETag: r.ETag,
+			items[i] = transfer.DownloadItem{ID: r.ID, Bucket: o.Src.Bucket, Key: prefix + r.Rel, Size: r.Size, ETag: r.ETag,
 				LastModified: r.ModTime, Rel: r.Rel}
 		}
 		return e.Download(ctx, o.Local, items, transfer.DownloadOptions{Conflict: policy}, a.Progress), nil
@@ -167,7 +167,7 @@ func transferRows(ctx context.Context, o Options, rows []Row, policy transfer.Co
 		items := make([]transfer.CopyItem, len(rows))
 		sp, dp := normPrefix(o.Src.Prefix), normPrefix(o.Dst.Prefix)
 		for i, r := range rows {
-			items[i] = transfer.CopyItem{Src: storage.ObjectRef{Bucket: o.Src.Bucket, Key: sp + r.Rel},
+			items[i] = transfer.CopyItem{ID: r.ID, Src: storage.ObjectRef{Bucket: o.Src.Bucket, Key: sp + r.Rel},
 				Dst: storage.ObjectRef{Bucket: o.Dst.Bucket, Key: dp + r.Rel}, Size: r.Size, ETag: r.ETag}
 		}
 		return e.Copy(ctx, o.Src.Service, items, transfer.CopyOptions{Conflict: policy}, a.Progress), nil

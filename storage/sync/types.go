@@ -104,6 +104,9 @@ type Row struct {
 	ETag string
 	// InDst tells the destination has this path.
 	InDst bool
+	// ID is the transfer ID Apply gives the copy (0: the engine picks one),
+	// so that a caller can show the row before it starts.
+	ID int64
 }
 
 // Summary counts a plan or the rows the user kept.
