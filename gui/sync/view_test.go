@@ -22,7 +22,9 @@ import (
 
 type testConn struct{ svc *storage.Service }
 
-func (c testConn) Remote(b, p string) ssync.Remote { return ssync.Remote{Service: c.svc, Bucket: b, Prefix: p} }
+func (c testConn) Remote(b, p string) ssync.Remote {
+	return ssync.Remote{Service: c.svc, Bucket: b, Prefix: p}
+}
 func (c testConn) Buckets(ctx context.Context) ([]storage.Bucket, error) {
 	return c.svc.ListBuckets(ctx)
 }
