@@ -5,6 +5,7 @@ import (
 
 	"s3desk/gui/accounts"
 	"s3desk/gui/browser"
+	"s3desk/gui/copyto"
 	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
 	syncui "s3desk/gui/sync"
@@ -26,7 +27,8 @@ type Account struct {
 	Combine  preview.CombineStore
 	Preview  preview.PreviewStore
 	Engines  transfers.EngineMaker
-	Sync     syncui.Conn // folder sync, copy to another account (gui/syncwiring.go)
+	Sync     syncui.Conn // folder sync (gui/syncwiring.go)
+	Copy     copyto.Conn // copy and move to another account (gui/syncwiring.go)
 	Endpoint string      // "" for AWS itself
 	Region   string
 }
@@ -50,6 +52,7 @@ func accountOf(svc *storage.Service) *Account {
 		Preview:  storagepreview.New(svc),
 		Engines:  engineMaker{transfer.New(svc)},
 		Sync:     syncConn{svc},
+		Copy:     syncConn{svc},
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}

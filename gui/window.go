@@ -416,5 +416,6 @@ func (mw *MainWindow) objectActions() browser.ObjectActions {
 
 		UploadWithOptions: mw.uploadWithOptions, // gui/uploadopts.go
 		Sync:              mw.openSync,          // gui/syncwiring.go
+		CopyTo:            mw.copyTo,            // gui/copywiring.go
 	}
 }

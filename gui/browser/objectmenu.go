@@ -220,6 +220,10 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 		add("Make public", func() { a.MakePublic(v.bucket, sel, true) })
 		add("Make private", func() { a.MakePublic(v.bucket, sel, false) })
 	}
+	if a.CopyTo != nil {
+		add(lang.L("Copy to…"), func() { a.CopyTo(v.bucket, sel, false) })
+		add(lang.L("Move to…"), func() { a.CopyTo(v.bucket, sel, true) })
+	}
 	if a.CombineCSV != nil && allCSV(sel) && len(sel) > 1 {
 		add("Combine CSVs…", func() { a.CombineCSV(v.bucket, v.prefix, sel) })
 	}

@@ -53,6 +53,9 @@ type ObjectActions struct {
 	UploadWithOptions func(bucket, prefix string)
 	// Sync opens the Sync window on the folder being viewed (gui/sync).
 	Sync func(bucket, prefix string)
+	// CopyTo copies or moves the selection to another place, maybe on
+	// another account (gui/copyto).
+	CopyTo func(bucket string, entries []storage.Entry, move bool)
 }
 
 // navLocation is one place in the history.

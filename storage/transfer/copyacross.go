@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -76,26 +77,42 @@ func (e *Engine) Copy(ctx context.Context, src *storage.Service, items []CopyIte
 	}
 	server := SameAccount(ctx, src, e.s)
 	sacc := core.Of(src)
+	// A moved folder's marker goes last, once everything in it has moved
+	// (some services keep folders as directories, which must be empty).
+	isMarker := func(it CopyItem) bool { return it.Size == 0 && strings.HasSuffix(it.Src.Key, "/") }
+	var failed atomic.Int64
 	runPool(len(items), e.opts.Files, func(i int) {
 		defer dones[i]()
 		it, c := items[i], ctxs[i]
 		if c.Err() != nil {
+			failed.Add(1)
 			b.update(it.ID, func(p *Progress) { p.State = stateFor(c, c.Err()); p.Err = context.Cause(c) })
 			return
 		}
 		b.update(it.ID, func(p *Progress) { p.State = StateRunning })
 		skipped, verified, err := e.copyOne(c, src, sacc, server, it, opts, b)
-		if err == nil && skipped == "" && opts.Move {
+		moved := err == nil && skipped == "" && opts.Move && !isMarker(it)
+		if moved {
 			err = deleteSource(c, src, it.Src)
+		}
+		if err != nil || skipped != "" {
+			failed.Add(1)
 		}
 		b.update(it.ID, func(p *Progress) {
 			p.Verified = verified
-			if err == nil && skipped == "" && opts.Move {
+			if moved && err == nil {
 				p.Note = "moved: the source was deleted after the copy was verified"
 			}
 			settle(p, c, skipped, err)
 		})
 	})
+	if opts.Move && failed.Load() == 0 && ctx.Err() == nil {
+		for _, it := range items {
+			if isMarker(it) && deleteSource(ctx, src, it.Src) == nil {
+				b.update(it.ID, func(p *Progress) { p.Note = "moved: the source was deleted after the copy was verified" })
+			}
+		}
+	}
 	return b.result()
 }
 
@@ -242,4 +259,36 @@ func nonEmpty(v string) *string {
 		return nil
 	}
 	return aws.String(v)
+}
+
+// PlanCopy expands entries (objects and folders listed under base, the
+// prefix being viewed) of bucket on src into the objects to copy to
+// dstBucket under dstPrefix: each keeps its key below base, so folder
+// "photos/" of "a/" lands at dstPrefix+"photos/…". Folder markers are
+// copied too (a move removes them with the rest).
+func PlanCopy(ctx context.Context, src *storage.Service, bucket, base string, entries []storage.Entry, dstBucket, dstPrefix string) ([]CopyItem, error) {
+	if dstPrefix != "" && !strings.HasSuffix(dstPrefix, "/") {
+		dstPrefix += "/"
+	}
+	var items []CopyItem
+	add := func(key, etag string, size int64) {
+		rel := strings.TrimPrefix(key, base)
+		items = append(items, CopyItem{Src: storage.ObjectRef{Bucket: bucket, Key: key},
+			Dst: storage.ObjectRef{Bucket: dstBucket, Key: dstPrefix + rel}, Size: size, ETag: etag})
+	}
+	for _, en := range entries {
+		if !en.IsFolder {
+			add(en.Key, en.ETag, en.Size)
+			continue
+		}
+		for page, err := range src.List(ctx, bucket, storage.ListOptions{Prefix: en.Key, Recursive: true}) {
+			if err != nil {
+				return nil, storage.IncompleteListing(err, "plan copy", bucket, en.Key, "nothing was copied: try again")
+			}
+			for _, o := range page.Objects {
+				add(o.Key, o.ETag, o.Size)
+			}
+		}
+	}
+	return items, nil
 }
