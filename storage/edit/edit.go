@@ -219,7 +219,7 @@ func (s *Session) upload(ctx context.Context) {
 			return
 		}
 	case err != nil:
-		s.setStatus(func(st *Status) { st.Err, st.Note = err, "not uploaded: " + err.Error() })
+		s.setStatus(func(st *Status) { st.Err, st.Note = err, "not uploaded: "+err.Error() })
 		return
 	case info.ETag != etag:
 		if !s.ask(ctx) {
@@ -236,7 +236,7 @@ func (s *Session) upload(ctx context.Context) {
 		err = s.svc.Put(ctx, s.bucket, s.key, bytes.NewReader(data), int64(len(data)), storage.PutOptions{ContentType: s.ctype, Op: "edit"})
 	}
 	if err != nil {
-		s.setStatus(func(st *Status) { st.Err, st.Note = err, "not uploaded: " + err.Error() })
+		s.setStatus(func(st *Status) { st.Err, st.Note = err, "not uploaded: "+err.Error() })
 		return
 	}
 	newTag := ""
