@@ -6,6 +6,7 @@ import (
 	"s3desk/gui/accounts"
 	"s3desk/gui/browser"
 	"s3desk/gui/copyto"
+	"s3desk/gui/edit"
 	"s3desk/gui/preview"
 	"s3desk/gui/sharing"
 	syncui "s3desk/gui/sync"
@@ -29,6 +30,7 @@ type Account struct {
 	Engines  transfers.EngineMaker
 	Sync     syncui.Conn // folder sync (gui/syncwiring.go)
 	Copy     copyto.Conn // copy and move to another account (gui/syncwiring.go)
+	Edit     edit.Store  // edit in place (gui/editwiring.go)
 	Endpoint string      // "" for AWS itself
 	Region   string
 }
@@ -53,6 +55,7 @@ func accountOf(svc *storage.Service) *Account {
 		Engines:  engineMaker{transfer.New(svc)},
 		Sync:     syncConn{svc},
 		Copy:     syncConn{svc},
+		Edit:     syncConn{svc},
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}

@@ -138,6 +138,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	if c := mw.cacheDir(); c != "" { // opened files a crash left behind (gui/opened.go)
 		mw.jobs.Go(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
 	}
+	mw.cleanEdits() // edit-in-place files a previous run left (gui/editwiring.go)
 
 	start := deps.StartProfile
 	if start == "" {
@@ -417,5 +418,6 @@ func (mw *MainWindow) objectActions() browser.ObjectActions {
 		UploadWithOptions: mw.uploadWithOptions, // gui/uploadopts.go
 		Sync:              mw.openSync,          // gui/syncwiring.go
 		CopyTo:            mw.copyTo,            // gui/copywiring.go
+		Edit:              mw.editObject,        // gui/editwiring.go
 	}
 }

@@ -210,6 +210,9 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 	if single && !sel[0].IsFolder && a.Preview != nil {
 		add("Preview", func() { a.Preview(v.bucket, sel[0]) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeySpace}
 	}
+	if single && !sel[0].IsFolder && a.Edit != nil {
+		add(lang.L("Edit"), func() { a.Edit(v.bucket, sel[0]) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	}
 	if a.Download != nil {
 		add("Download…", func() { a.Download(v.bucket, sel) })
 	}
@@ -351,6 +354,10 @@ func (v *ObjectsView) typedShortcut(s fyne.Shortcut) bool {
 			v.win.Canvas().Focus(v.filterEntry)
 		case ctrl && s.KeyName == fyne.KeyI:
 			v.ShowProperties()
+		case ctrl && !shift && s.KeyName == fyne.KeyE:
+			if sel := v.Selected(); len(sel) == 1 && !sel[0].IsFolder && v.actions.Edit != nil {
+				v.actions.Edit(v.bucket, sel[0])
+			}
 		case ctrl && s.KeyName == fyne.KeyBackspace:
 			v.DeleteSelected()
 		case (alt || ctrl) && s.KeyName == fyne.KeyUp:

@@ -56,6 +56,8 @@ type ObjectActions struct {
 	// CopyTo copies or moves the selection to another place, maybe on
 	// another account (gui/copyto).
 	CopyTo func(bucket string, entries []storage.Entry, move bool)
+	// Edit edits a text file in place (Ctrl+E, gui/edit).
+	Edit func(bucket string, entry storage.Entry)
 }
 
 // navLocation is one place in the history.
