@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"s3desk/storage"
@@ -82,9 +83,10 @@ func TestCopyAcrossAccounts(t *testing.T) {
 			}
 			e := newEngine(t, dir.dst, t.TempDir(), transfer.TransferOptions{})
 			defer e.Close()
-			var peak int64
+			var peak atomic.Int64
 			res := e.Copy(context.Background(), src, items, transfer.CopyOptions{Move: true}, func(p transfer.Progress) {
-				peak = max(peak, p.Done)
+				for old := peak.Load(); p.Done > old && !peak.CompareAndSwap(old, p.Done); old = peak.Load() {
+				}
 			})
 			if res.Done != len(cases) {
 				for _, it := range res.Items {
@@ -117,8 +119,8 @@ func TestCopyAcrossAccounts(t *testing.T) {
 					t.Errorf("%s: the moved source is still there (%v)", c.key, err)
 				}
 			}
-			if peak < 40<<20 {
-				t.Errorf("progress reached %d", peak)
+			if peak.Load() < 40<<20 {
+				t.Errorf("progress reached %d", peak.Load())
 			}
 		})
 	}
