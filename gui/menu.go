@@ -17,6 +17,7 @@ import (
 type MenuActions struct {
 	// File
 	NewFolder, UploadFiles, UploadFolder, UploadWithOptions, Download, Settings, Quit func()
+	Sync                                                                              func() // folder sync (gui/sync)
 	// Edit
 	CopyKey, CopyLink, SelectAll, Delete, Rename func()
 	// View
@@ -114,6 +115,7 @@ func BuildMainMenu(a MenuActions) *fyne.MainMenu {
 		fyne.NewMenu(lang.L("File"),
 			item("New folder", nil), item("Upload files…", nil), item("Upload folder…", nil),
 			item("Upload with options…", a.UploadWithOptions), item("Download…", nil),
+			item(lang.L("Sync…"), a.Sync),
 			fyne.NewMenuItemSeparator(), item(lblNewWindow(), nil), item(lblNewTab(), nil), item(lblCloseTab(), nil),
 			fyne.NewMenuItemSeparator(), item("Settings…", nil), fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu(lang.L("Edit"),

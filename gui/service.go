@@ -7,9 +7,12 @@ import (
 	"s3desk/gui/browser"
 	"s3desk/gui/bucketconfig"
 	bulkgui "s3desk/gui/bulk"
+	"s3desk/gui/copyto"
+	"s3desk/gui/edit"
 	"s3desk/gui/preview"
 	reportgui "s3desk/gui/report"
 	"s3desk/gui/sharing"
+	syncui "s3desk/gui/sync"
 	"s3desk/gui/transfers"
 	"s3desk/gui/versions"
 	"s3desk/storage"
@@ -34,6 +37,9 @@ type Account struct {
 	Settings bucketconfig.SettingsStore // the Bucket settings window (gui/bucketsettings.go)
 	Versions versions.Store
 	Bulk     bulkgui.Store // gui/bulkwiring.go
+	Sync     syncui.Conn   // folder sync (gui/syncwiring.go)
+	Copy     copyto.Conn   // copy and move to another account (gui/syncwiring.go)
+	Edit     edit.Store    // edit in place (gui/editwiring.go)
 	Endpoint string        // "" for AWS itself
 	Region   string
 }
@@ -59,6 +65,9 @@ func accountOf(svc *storage.Service) *Account {
 		Settings: storagebucketconfig.New(svc),
 		Versions: storageversions.New(svc),
 		Bulk:     newBulkStore(svc),
+		Sync:     syncConn{svc},
+		Copy:     syncConn{svc},
+		Edit:     syncConn{svc},
 		Endpoint: svc.Endpoint(),
 		Region:   svc.Region(),
 	}

@@ -158,6 +158,7 @@ func NewMainWindow(ctx context.Context, a fyne.App, deps Deps) *MainWindow {
 	if c := mw.cacheDir(); c != "" { // opened files a crash left behind (gui/opened.go)
 		mw.jobs.Go(func() { pruneOpened(openedDir(c), openMaxAge, time.Now()) })
 	}
+	mw.cleanEdits() // edit-in-place files a previous run left (gui/editwiring.go)
 
 	start := deps.StartProfile
 	if start == "" {
@@ -224,6 +225,7 @@ func (mw *MainWindow) menuActions() MenuActions {
 		CopyLink:     mw.menuCopyLink(),
 
 		UploadWithOptions: mw.inBucket(lang.L("upload files"), mw.uploadWithOptions), // gui/uploadopts.go
+		Sync:              mw.menuSync,                                               // gui/syncwiring.go
 
 		ShowTransfers: mw.xfer.ShowRows, // gui/transfers.go
 		ToggleHidden: func(show bool) {
@@ -455,5 +457,8 @@ func (mw *MainWindow) objectActions() browser.ObjectActions {
 		Bulk: func(bucket, prefix string, entries []storage.Entry) {
 			mw.bulk.ShowBulk(bucket, prefix, entries)
 		},
+		Sync:   mw.openSync,   // gui/syncwiring.go
+		CopyTo: mw.copyTo,     // gui/copywiring.go
+		Edit:   mw.editObject, // gui/editwiring.go
 	}
 }

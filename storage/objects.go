@@ -240,6 +240,9 @@ type PutOptions struct {
 	Metadata           map[string]string
 	// IfNoneMatch refuses to overwrite an existing key (ErrPreconditionFailed).
 	IfNoneMatch bool
+	// IfMatch, when set, writes only over the object with this ETag
+	// (ErrPreconditionFailed otherwise), where the service honours it.
+	IfMatch string
 	// Op names the write in the server's errors ("publish report"); ""
 	// means "put".
 	Op string
@@ -306,6 +309,9 @@ func (s *Service) Put(ctx context.Context, bucket, key string, body io.Reader, s
 	}
 	if opts.IfNoneMatch {
 		in.IfNoneMatch = aws.String("*")
+	}
+	if opts.IfMatch != "" {
+		in.IfMatch = aws.String(opts.IfMatch)
 	}
 	if _, err := s.client.PutObject(ctx, in, s.bucketOpts(bucket)...); err != nil {
 		if opts.Op != "" {

@@ -192,6 +192,9 @@ func (v *ObjectsView) moreMenu() *fyne.Menu {
 	if a.Bulk != nil {
 		add(lang.L("Bulk action…"), true, func() { a.Bulk(v.bucket, v.prefix, v.Selected()) })
 	}
+	if a.Sync != nil {
+		add(lang.L("Sync this folder…"), true, func() { a.Sync(v.bucket, v.prefix) })
+	}
 	return fyne.NewMenu("", items...)
 }
 
@@ -212,6 +215,9 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 	if single && !sel[0].IsFolder && a.Preview != nil {
 		add(lang.L("Preview"), func() { a.Preview(v.bucket, sel[0]) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeySpace}
 	}
+	if single && !sel[0].IsFolder && a.Edit != nil {
+		add(lang.L("Edit"), func() { a.Edit(v.bucket, sel[0]) }).Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	}
 	if a.Download != nil {
 		add(lang.L("Download…"), func() { a.Download(v.bucket, sel) })
 	}
@@ -221,6 +227,10 @@ func (v *ObjectsView) contextMenu() *fyne.Menu {
 	if a.MakePublic != nil {
 		add(lang.L("Make public"), func() { a.MakePublic(v.bucket, sel, true) })
 		add(lang.L("Make private"), func() { a.MakePublic(v.bucket, sel, false) })
+	}
+	if a.CopyTo != nil {
+		add(lang.L("Copy to…"), func() { a.CopyTo(v.bucket, sel, false) })
+		add(lang.L("Move to…"), func() { a.CopyTo(v.bucket, sel, true) })
 	}
 	if a.CombineCSV != nil && allCSV(sel) && len(sel) > 1 {
 		add(lang.L("Combine CSVs…"), func() { a.CombineCSV(v.bucket, v.prefix, sel) })
@@ -273,6 +283,9 @@ func (v *ObjectsView) folderMenu() *fyne.Menu {
 		fyne.NewMenuItem(lang.L("Find in bucket…"), v.ShowFind))
 	if a.PublishIndex != nil {
 		items = append(items, fyne.NewMenuItem(lang.L("Publish index page…"), func() { a.PublishIndex(v.bucket, v.prefix) }))
+	}
+	if a.Sync != nil {
+		items = append(items, fyne.NewMenuItem(lang.L("Sync this folder…"), func() { a.Sync(v.bucket, v.prefix) }))
 	}
 	return fyne.NewMenu("", items...)
 }
@@ -350,6 +363,10 @@ func (v *ObjectsView) typedShortcut(s fyne.Shortcut) bool {
 			v.win.Canvas().Focus(v.filterEntry)
 		case ctrl && s.KeyName == fyne.KeyI:
 			v.ShowProperties()
+		case ctrl && !shift && s.KeyName == fyne.KeyE:
+			if sel := v.Selected(); len(sel) == 1 && !sel[0].IsFolder && v.actions.Edit != nil {
+				v.actions.Edit(v.bucket, sel[0])
+			}
 		case ctrl && s.KeyName == fyne.KeyBackspace:
 			v.DeleteSelected()
 		case (alt || ctrl) && s.KeyName == fyne.KeyUp:

@@ -56,6 +56,13 @@ type ObjectActions struct {
 	// Bulk opens "Bulk action…" for the selection, or the open folder
 	// when nothing is selected (gui/bulk).
 	Bulk func(bucket, prefix string, entries []storage.Entry)
+	// Sync opens the Sync window on the folder being viewed (gui/sync).
+	Sync func(bucket, prefix string)
+	// CopyTo copies or moves the selection to another place, maybe on
+	// another account (gui/copyto).
+	CopyTo func(bucket string, entries []storage.Entry, move bool)
+	// Edit edits a text file in place (Ctrl+E, gui/edit).
+	Edit func(bucket string, entry storage.Entry)
 }
 
 // navLocation is one place in the history.

@@ -463,7 +463,7 @@ func (e *Engine) send(ctx context.Context, bucket, key string, f *os.File, it Up
 		ContentLength: aws.Int64(size),
 		ContentType:   aws.String(ctype),
 		ACL:           tmtypes.ObjectCannedACL(opts.ACL),
-		Metadata:      opts.Metadata,
+		Metadata:      withModTime(opts.Metadata, f, it.ModTime),
 	}
 	if opts.CacheControl != "" {
 		in.CacheControl = aws.String(opts.CacheControl)

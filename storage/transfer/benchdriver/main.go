@@ -9,7 +9,7 @@ package main
 //
 //	BENCH_OP        seed | upload_file | download_file | upload_dir | download_dir |
 //	                list | first_page | raw_put_big | raw_get_big | raw_put_small | raw_get_small |
-//	                raw_list | raw_first
+//	                raw_list | raw_first | sync | copy_cross (sync.go)
 //	BENCH_ENDPOINT, BENCH_ACCESS_KEY, BENCH_SECRET_KEY, BENCH_REGION
 //	BENCH_BUCKET, BENCH_KEY (object key or key prefix), BENCH_SRC, BENCH_DST
 //	BENCH_N (objects), BENCH_SIZE (bytes), BENCH_WORKERS, BENCH_EXPECT
@@ -102,6 +102,10 @@ func main() {
 		res, err = benchSeed(ctx, client, p)
 	case "upload_file", "download_file", "upload_dir", "download_dir", "list", "first_page":
 		res, err = benchEngineOp(ctx, svc, p)
+	case "sync":
+		res, err = benchSync(ctx, svc, p)
+	case "copy_cross":
+		res, err = benchCopyCross(ctx, svc, p)
 	case "raw_put_big":
 		res, err = rawPutBig(ctx, client, p)
 	case "raw_get_big":
