@@ -221,7 +221,7 @@ func (g *BatchDialog) build() {
 	g.manifestBucket = widget.NewSelectEntry(nil)
 	g.manifestBucket.SetText(g.spec.Source.Bucket)
 	g.manifestKey = widget.NewEntry()
-	g.manifestKey.SetText("s3desk-manifests/" + time.Now().UTC().Format("20060102-150405") + "-" + string(g.spec.Op) + ".csv")
+	g.manifestKey.SetText(manifestKey(time.Now(), string(g.spec.Op)))
 	g.inventory = widget.NewSelect(nil, func(string) { g.pickInventory() })
 	g.inventory.PlaceHolder = lang.L("(loading inventory configurations…)")
 	g.inventoryText = widget.NewLabel("")
@@ -413,4 +413,10 @@ func (g *BatchDialog) fail(err error) {
 		g.status.SetText(widgets.ErrorText(err))
 		g.check()
 	})
+}
+
+// manifestKey is the default object key of a job's manifest (a key, not
+// text: it is not translated).
+func manifestKey(now time.Time, op string) string {
+	return "s3desk-manifests/" + now.UTC().Format("20060102-150405") + "-" + op + ".csv"
 }

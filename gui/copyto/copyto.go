@@ -99,7 +99,7 @@ func Show(ctx context.Context, win fyne.Window, deps Deps, bucket, base string, 
 	d.Prefix.SetPlaceHolder(lang.L("folder/ (empty: the top of the bucket)"))
 	d.Prefix.OnSubmitted = func(p string) { d.SetPrefix(p) }
 	d.Folders = widget.NewList(func() int { return len(d.folders) },
-		func() fyne.CanvasObject { return widget.NewLabel("folder/") },
+		func() fyne.CanvasObject { return widget.NewLabel(lang.L("folder/")) },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(d.folders[i]) })
 	d.Folders.OnSelected = func(i widget.ListItemID) {
 		if i < len(d.folders) {

@@ -147,8 +147,8 @@ func (v *View) track(e *transfer.Engine, o ssync.Options, rows []ssync.Row) tran
 
 func (v *View) newRow() fyne.CanvasObject {
 	check := widget.NewCheck("", nil)
-	act := widget.NewLabel("changed: checksum")
-	size := widget.NewLabel("1023.9 MiB")
+	act := widget.NewLabel(lang.L("changed: checksum"))
+	size := widget.NewLabel(lang.L("1023.9 MiB"))
 	return container.NewBorder(nil, nil, container.NewHBox(check, act), size, widget.NewLabel(""))
 }
 

@@ -23,7 +23,7 @@ type side struct {
 
 func (v *View) newSide(title string) *side {
 	s := &side{profile: widget.NewSelect(nil, nil), bucket: widget.NewSelectEntry(nil), prefix: widget.NewEntry()}
-	s.bucket.SetPlaceHolder(lang.L("bucket"))
+	s.bucket.SetPlaceHolder(lang.L("Bucket"))
 	s.prefix.SetPlaceHolder(lang.L("folder/ (empty: the whole bucket)"))
 	s.profile.OnChanged = func(string) { v.loadBuckets(s) }
 	s.box = container.NewBorder(nil, nil, widget.NewLabel(title), nil,
