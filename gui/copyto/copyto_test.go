@@ -75,25 +75,27 @@ func TestCopyToAnotherAccountThenMove(t *testing.T) {
 		Done: func(res transfer.BatchResult) { results = append(results, res) }}
 	entries := []storage.Entry{{Key: "top/a.txt", Name: "a.txt", Size: int64(len("data top/a.txt"))},
 		{Key: "top/docs/", Name: "docs/", IsFolder: true}}
+	// Under the test driver a load's callbacks run on its own goroutine
+	// (the app's driver runs them on the UI thread): the test's own widget
+	// calls take the same turn, and then wait for what they started.
+	ui := func(fn func()) { release := jobs.Hold(); fn(); release(); jobs.Wait() }
+	release := deps.Jobs.Hold() // Show starts loads
 	d := Show(ctx, w, deps, sb, "top/", entries, false)
+	release()
 	jobs.Wait()
 	if d.Bucket.Selected != sb {
 		t.Fatalf("the selection's bucket is not chosen first: %q of %v", d.Bucket.Selected, d.Bucket.Options)
 	}
-	d.Profile.SetSelected("fake")
-	jobs.Wait()
-	d.Bucket.SetSelected(db)
-	jobs.Wait()
+	ui(func() { d.Profile.SetSelected("fake") })
+	ui(func() { d.Bucket.SetSelected(db) })
 	if len(d.folders) != 1 || d.folders[0] != "in/" {
 		t.Fatalf("folders of the destination: %v (%q)", d.folders, d.Status.Text)
 	}
-	d.Folders.Select(0) // browse into in/
-	jobs.Wait()
+	ui(func() { d.Folders.Select(0) }) // browse into in/
 	if d.Prefix.Text != "in/" {
 		t.Fatalf("prefix %q", d.Prefix.Text)
 	}
-	d.Start()
-	jobs.Wait()
+	ui(func() { d.Start() })
 	if len(results) != 1 || results[0].Done != 3 || len(rows) != 3 {
 		t.Fatalf("copy: %+v rows %v", results, rows)
 	}
@@ -112,20 +114,18 @@ func TestCopyToAnotherAccountThenMove(t *testing.T) {
 	}
 	// Move the same: everything exists, the question comes once.
 	asked := 0
+	release = deps.Jobs.Hold()
 	d = Show(ctx, w, deps, sb, "top/", entries, true)
+	release()
 	d.Conflict = func(n int, done func(transfer.ConflictPolicy, bool)) {
 		asked = n
 		done(transfer.ConflictOverwrite, true)
 	}
 	jobs.Wait()
-	d.Profile.SetSelected("fake")
-	jobs.Wait()
-	d.Bucket.SetSelected(db)
-	jobs.Wait()
-	d.SetPrefix("in")
-	jobs.Wait()
-	d.Start()
-	jobs.Wait()
+	ui(func() { d.Profile.SetSelected("fake") })
+	ui(func() { d.Bucket.SetSelected(db) })
+	ui(func() { d.SetPrefix("in") })
+	ui(func() { d.Start() })
 	if asked != 3 || len(results) != 2 || results[1].Done != 3 {
 		t.Fatalf("move: asked %d, %+v", asked, results)
 	}

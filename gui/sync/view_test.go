@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -68,17 +69,22 @@ func TestSyncViewPreviewUntickGuardApply(t *testing.T) {
 	w.Resize(fyne.NewSize(1000, 700))
 	jobs := async.New(ctx)
 	var tracked []Item
-	progress := 0
+	var progress atomic.Int64 // progress comes from the engine's goroutines
 	deps := Deps{Jobs: jobs, Profiles: func() []string { return []string{"vg"} }, Current: "vg",
 		Connect: func(context.Context, string) (Conn, error) { return testConn{svc}, nil },
 		Pairs:   ssync.NewPairStore(t.TempDir()), DataDir: t.TempDir(),
 		Track: func(r Runner, items []Item, retry func(context.Context, Item, transfer.ProgressFunc)) transfer.ProgressFunc {
 			tracked = append(tracked, items...)
-			return func(transfer.Progress) { progress++ }
+			return func(transfer.Progress) { progress.Add(1) }
 		}}
+	// The view starts loading buckets as it is built; under the test
+	// driver their callbacks would run on that goroutine while this one
+	// lays the window out (the app's driver runs them on the UI thread).
+	release := jobs.Hold()
 	v := NewView(ctx, w, deps)
 	defer v.Close()
 	w.SetContent(v.CanvasObject())
+	release()
 	jobs.Wait()
 	v.local.SetText(dir)
 	v.dst.bucket.SetText(bucket)
@@ -132,8 +138,8 @@ func TestSyncViewPreviewUntickGuardApply(t *testing.T) {
 	if k := listKeys(t, svc, bucket, "p/"); strings.Join(k, ",") != "a.txt,c.txt" {
 		t.Fatalf("after apply: %v", k)
 	}
-	if len(tracked) != 2 || progress == 0 {
-		t.Fatalf("transfers panel rows %v, %d updates", tracked, progress)
+	if len(tracked) != 2 || progress.Load() == 0 {
+		t.Fatalf("transfers panel rows %v, %d updates", tracked, progress.Load())
 	}
 	if !v.ApplyBtn.Disabled() {
 		t.Fatal("Apply enabled again without a new preview")
