@@ -204,6 +204,7 @@ func ShortcutLabel(key fyne.KeyName, mod fyne.KeyModifier) string {
 var extraKeys = [][2]string{
 	{"Open folder", "Enter or double-click"},
 	{"Preview", "Space"},
+	{"Edit a text file in place", "Ctrl+E"},
 	{"Select several", "Ctrl-click, Shift-click"},
 	{"Upload", "Drop files or folders on the window"},
 	{"Move between fields and lists", "Tab, Shift+Tab"},
