@@ -120,12 +120,16 @@ func (g *Dialog) build() {
 	g.tags.SetPlaceHolder(lang.L("key=value, key=value (empty: remove all tags)"))
 	g.tagMode = widget.NewRadioGroup([]string{lang.L("Replace the tags"), lang.L("Add to the tags")}, func(string) { g.invalidate() })
 	g.tagMode.SetSelected(lang.L("Replace the tags"))
-	g.class = widget.NewSelect([]string{lang.L("STANDARD"), lang.L("STANDARD_IA"), lang.L("ONEZONE_IA"), lang.L("INTELLIGENT_TIERING"), lang.L("GLACIER_IR"), lang.L("GLACIER"), lang.L("DEEP_ARCHIVE"), lang.L("REDUCED_REDUNDANCY")}, func(string) { g.invalidate() })
+	g.class = widget.NewSelect(storageClasses, func(string) { g.invalidate() }) // S3's names, not translated
 	g.class.SetSelected("STANDARD_IA")
 	g.days = widget.NewEntry()
 	g.days.SetText("7")
-	g.tier = widget.NewSelect([]string{lang.L("Standard"), lang.L("Bulk"), lang.L("Expedited")}, func(string) { g.invalidate() })
-	g.tier.SetSelected("Standard")
+	tierLabels := make([]string, len(restoreTiers))
+	for i, t := range restoreTiers {
+		tierLabels[i] = lang.L(t)
+	}
+	g.tier = widget.NewSelect(tierLabels, func(string) { g.invalidate() })
+	g.tier.SetSelectedIndex(0)
 	for _, e := range []*widget.Entry{g.destPrefix, g.contentType, g.cacheCtl, g.meta, g.tags, g.days} {
 		e.OnChanged = func(string) { g.invalidate() }
 	}
@@ -273,7 +277,11 @@ func (g *Dialog) spec() (bulk.Spec, error) {
 		if err != nil || d < 1 {
 			return s, fmt.Errorf("%s", lang.L("Days: a whole number, 1 or more."))
 		}
-		s.RestoreDays, s.RestoreTier = int32(d), g.tier.Selected
+		i := g.tier.SelectedIndex()
+		if i < 0 || i >= len(restoreTiers) {
+			return s, fmt.Errorf("%s", lang.L("Choose a retrieval tier."))
+		}
+		s.RestoreDays, s.RestoreTier = int32(d), restoreTiers[i] // the API value, not its translated label
 	}
 	return s, nil
 }
@@ -448,3 +456,10 @@ func (p *Panel) showCommand(cmd string) {
 	d.Resize(fyne.NewSize(600, 300))
 	d.Show()
 }
+
+// storageClasses are the classes a bulk job can set, by S3's names.
+var storageClasses = []string{"STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY"}
+
+// restoreTiers are the retrieval tiers by their API values; the dialog
+// shows them translated (i18n:keys).
+var restoreTiers = []string{"Standard", "Bulk", "Expedited"}
