@@ -235,17 +235,14 @@ func (s *Service) deleteAllVersions(ctx context.Context, bucket string, report f
 			}
 		}
 		batch = batch[:0]
-		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
-			Bucket: aws.String(bucket), Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
-		}, s.contentMD5Opts(bucket)...)
+		res, err := s.deleteIdentified(ctx, "delete object versions", bucket, ids, nil)
 		if err != nil {
-			return mapErr("delete object versions", bucket, "", err)
+			return err
 		}
-		if len(out.Errors) > 0 {
-			e := out.Errors[0]
-			return deleteErr(bucket, aws.ToString(e.Key), aws.ToString(e.Code), aws.ToString(e.Message))
+		if len(res.Failed) > 0 {
+			return res.Failed[0].Err
 		}
-		report(int64(len(ids) - len(out.Errors)))
+		report(res.Deleted)
 		return nil
 	}
 	for page, err := range s.versionPages(ctx, "list object versions", &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)}) {

@@ -41,7 +41,6 @@ func (s *Service) DeleteObjects(ctx context.Context, bucket string, keys []strin
 }
 
 func (s *Service) deleteKeys(ctx context.Context, bucket string, keys []string, progress func(int64)) (DeleteResult, error) {
-	var res DeleteResult
 	seen := make(map[string]bool, len(keys))
 	uniq := make([]string, 0, len(keys))
 	for _, k := range keys {
@@ -50,18 +49,26 @@ func (s *Service) deleteKeys(ctx context.Context, bucket string, keys []string, 
 			uniq = append(uniq, k)
 		}
 	}
-	for start := 0; start < len(uniq); start += deleteBatch {
-		batch := uniq[start:min(start+deleteBatch, len(uniq))]
-		ids := make([]types.ObjectIdentifier, len(batch))
-		for i, k := range batch {
-			ids[i] = types.ObjectIdentifier{Key: aws.String(k)}
-		}
+	ids := make([]types.ObjectIdentifier, len(uniq))
+	for i, k := range uniq {
+		ids[i] = types.ObjectIdentifier{Key: aws.String(k)}
+	}
+	return s.deleteIdentified(ctx, "delete", bucket, ids, progress)
+}
+
+// deleteIdentified is the one batched DeleteObjects (keys, or versions
+// with their IDs): batches of 1000, Content-MD5 where the service needs
+// it, each key the service refuses in Failed with a mapped error.
+func (s *Service) deleteIdentified(ctx context.Context, op, bucket string, ids []types.ObjectIdentifier, progress func(int64)) (DeleteResult, error) {
+	var res DeleteResult
+	for start := 0; start < len(ids); start += deleteBatch {
+		batch := ids[start:min(start+deleteBatch, len(ids))]
 		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
 			Bucket: aws.String(bucket),
-			Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
+			Delete: &types.Delete{Objects: batch, Quiet: aws.Bool(true)},
 		}, s.contentMD5Opts(bucket)...)
 		if err != nil {
-			return res, mapErr("delete", bucket, "", err)
+			return res, mapErr(op, bucket, "", err)
 		}
 		for _, e := range out.Errors {
 			k := aws.ToString(e.Key)

@@ -160,34 +160,15 @@ func (s *Service) VersioningStatus(ctx context.Context, bucket string) (string, 
 // without a version would only add a delete marker. progress, if set, gets
 // the running count.
 func (s *Service) DeleteVersions(ctx context.Context, bucket string, refs []ObjectRef, progress func(deleted int64)) (DeleteResult, error) {
-	var res DeleteResult
 	for _, r := range refs {
 		if r.VersionID == "" || (r.Bucket != "" && r.Bucket != bucket) {
-			return res, &Error{Op: "delete versions", Bucket: bucket, Key: r.Key, Kind: ErrInvalidArgument,
+			return DeleteResult{}, &Error{Op: "delete versions", Bucket: bucket, Key: r.Key, Kind: ErrInvalidArgument,
 				Msg: "delete versions: " + what(bucket, r.Key) + " was named without its version; nothing was deleted"}
 		}
 	}
-	for start := 0; start < len(refs); start += deleteBatch {
-		batch := refs[start:min(start+deleteBatch, len(refs))]
-		ids := make([]types.ObjectIdentifier, len(batch))
-		for i, r := range batch {
-			ids[i] = types.ObjectIdentifier{Key: aws.String(r.Key), VersionId: aws.String(r.VersionID)}
-		}
-		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
-			Bucket: aws.String(bucket),
-			Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
-		}, s.contentMD5Opts(bucket)...)
-		if err != nil {
-			return res, mapErr("delete versions", bucket, "", err)
-		}
-		for _, e := range out.Errors {
-			k := aws.ToString(e.Key)
-			res.Failed = append(res.Failed, DeleteFailure{Key: k, Err: deleteErr(bucket, k, aws.ToString(e.Code), aws.ToString(e.Message))})
-		}
-		res.Deleted += int64(len(batch) - len(out.Errors))
-		if progress != nil {
-			progress(res.Deleted)
-		}
+	ids := make([]types.ObjectIdentifier, len(refs))
+	for i, r := range refs {
+		ids[i] = types.ObjectIdentifier{Key: aws.String(r.Key), VersionId: aws.String(r.VersionID)}
 	}
-	return res, nil
+	return s.deleteIdentified(ctx, "delete versions", bucket, ids, progress)
 }
